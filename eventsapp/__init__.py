@@ -1,0 +1,111 @@
+"""eventsapp: events and training programmes of international electoral training centres."""
+
+import sqlite3
+
+from flask import Flask, jsonify, render_template, request
+from sqlalchemy import event as sa_event
+from sqlalchemy.engine import Engine
+
+from .config import INSTANCE_DIR, load_settings
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Assemble the application: settings, extensions, blueprints, commands and error pages."""
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE_DIR),
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    app.config.update(load_settings())
+    app.config.from_pyfile("config.py", silent=True)
+    if config:
+        app.config.update(config)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(INSTANCE_DIR.parent / "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app)
+    limiter.init_app(app)
+
+    from . import cli
+    from .accounts import views as accounts_views
+    from .api.views import bp as api_bp
+    from .catalogue.views import manage_bp as catalogue_manage_bp
+    from .catalogue.views import public_bp as catalogue_public_bp
+    from .people.views import bp as people_bp
+
+    app.register_blueprint(accounts_views.bp)
+    app.register_blueprint(catalogue_public_bp)
+    app.register_blueprint(catalogue_manage_bp)
+    app.register_blueprint(people_bp)
+    app.register_blueprint(api_bp)
+    app.before_request(accounts_views.protect_manage_area)
+    cli.register(app)
+    _register_templating(app)
+    _register_error_pages(app)
+    return app
+
+
+@sa_event.listens_for(Engine, "connect")
+def _sqlite_foreign_keys(dbapi_connection, _record):
+    """SQLite enforces foreign keys only when asked, per connection."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
+def _register_templating(app: Flask) -> None:
+    from .catalogue.dates import format_window
+
+    app.jinja_env.filters["window"] = format_window
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.template_filter("query_with")
+    def query_with(args, **changes) -> str:
+        """The current query string with some parameters changed (for pagination links)."""
+        from urllib.parse import urlencode
+
+        merged = {k: v for k, v in args.items() if v not in ("", None)}
+        merged.update({k: v for k, v in changes.items()})
+        return urlencode({k: v for k, v in merged.items() if v not in ("", None)})
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _register_error_pages(app: Flask) -> None:
+    def handler(code: int, message: str):
+        def handle(error):
+            if _wants_json():
+                return jsonify(error=getattr(error, "description", message) or message), code
+            return render_template("error.html", code=code, message=message), code
+
+        return handle
+
+    from flask_babel import lazy_gettext as _l
+
+    pages = {
+        400: _l("The request could not be understood."),
+        403: _l("This page is for training-centre staff only."),
+        404: _l("There is no such page. It may have been removed."),
+        405: _l("That action is not allowed here."),
+        429: _l("Too many requests from your address. Please wait a minute and try again."),
+    }
+    for code, message in pages.items():
+        app.register_error_handler(code, handler(code, str(message)))
+
+    from flask_wtf.csrf import CSRFError
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        message = _l(
+            "This form's security token (CSRF) is missing or has expired. "
+            "Go back, reload the page and send the form again."
+        )
+        return render_template("error.html", code=400, message=message), 400

@@ -1,0 +1,75 @@
+"""``/api/v1``: JSON for scripts and the event form's date preview.
+
+Bad parameters get a 400 ``{"error": ...}``.
+"""
+
+from flask import Blueprint, abort, jsonify, request
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..catalogue.dates import DatePhraseError, read_date_phrase
+from ..catalogue.models import Programme
+from ..catalogue.services import filtered_events, get_event, parse_event_filters
+from ..errors import InvalidInput
+from ..extensions import db
+from ..people.models import Country
+from .services import event_json, programme_json, window_json
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def _error(message: str, status: int = 400):
+    return jsonify(error=message), status
+
+
+@bp.errorhandler(InvalidInput)
+def _invalid(error: InvalidInput):
+    return jsonify(error=error.message, field=error.field), 400
+
+
+@bp.route("/events")
+def events():
+    filters = parse_event_filters(request.args)
+    rows = db.session.scalars(filtered_events(filters)).unique().all()
+    return jsonify([event_json(e) for e in rows])
+
+
+@bp.route("/events/<int:event_id>")
+def event(event_id: int):
+    found = get_event(event_id) or abort(404, description="There is no event with this id.")
+    return jsonify(event_json(found))
+
+
+@bp.route("/programmes")
+def programmes():
+    rows = db.session.scalars(
+        select(Programme)
+        .options(selectinload(Programme.sections), selectinload(Programme.partners))
+        .order_by(Programme.name)
+    ).all()
+    return jsonify([programme_json(p) for p in rows])
+
+
+@bp.route("/countries")
+def countries():
+    rows = db.session.scalars(select(Country).order_by(Country.name))
+    return jsonify(
+        [
+            {"code": c.code, "name": c.name, "region": c.region, "sub_region": c.sub_region}
+            for c in rows
+        ]
+    )
+
+
+@bp.route("/dates/parse")
+def parse_date():
+    """Read a date phrase: ``?text=early March (tbc)&year=2011``."""
+    text = request.args.get("text", "")
+    year = request.args.get("year", "").strip()
+    if year and not (year.isdigit() and 1900 <= int(year) <= 2200):
+        return _error("year must be a number from 1900 to 2200.")
+    try:
+        window = read_date_phrase(text, int(year) if year else None)
+    except DatePhraseError as error:
+        return _error(str(error))
+    return jsonify(window_json(window))

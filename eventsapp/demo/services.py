@@ -1,0 +1,184 @@
+"""Demo data: CICIE and PPIEP from the seed documents, and synthetic data at scale."""
+
+import json
+import random
+from datetime import date, timedelta
+from pathlib import Path
+
+from sqlalchemy import insert, select
+
+from ..catalogue.dates import format_window, read_date_phrase
+from ..catalogue.models import Event, EventKind, EventStatus, Programme
+from ..catalogue.services import (
+    EventInput,
+    ProgrammeInput,
+    VenueInput,
+    add_partner,
+    add_section,
+    find_or_create_venue,
+    save_event,
+    save_programme,
+    set_region_override,
+)
+from ..extensions import db
+from ..people.models import Organisation
+
+DATA_DIR = Path(__file__).parent / "data"
+
+
+def _organisations(entries: list[dict]) -> dict[str, Organisation]:
+    """The organisations of a data file by acronym, created when missing."""
+    by_acronym = {}
+    for entry in entries:
+        organisation = db.session.scalar(
+            select(Organisation).where(Organisation.name == entry["name"])
+        ) or db.session.scalar(select(Organisation).where(Organisation.acronym == entry["acronym"]))
+        if organisation is None:
+            organisation = Organisation(
+                name=entry["name"],
+                acronym=entry["acronym"],
+                kind=entry["kind"],
+                country_code=entry.get("country"),
+            )
+            db.session.add(organisation)
+            db.session.flush()
+        by_acronym[entry["acronym"]] = organisation
+    return by_acronym
+
+
+def _programme(data: dict, organisations: dict[str, Organisation]) -> Programme:
+    programme = db.session.scalar(select(Programme).where(Programme.key == data["key"]))
+    if programme is not None:
+        return programme
+    programme = Programme(key=data["key"])
+    owner = organisations.get(data.get("owner"))
+    save_programme(
+        programme,
+        ProgrammeInput(
+            name=data["name"],
+            acronym=data.get("acronym"),
+            description=data.get("description", ""),
+            owner_id=owner.id if owner else None,
+            first_year=data["starts_on_year"],
+            last_year=data.get("ends_on_year"),
+            languages=data.get("languages", []),
+        ),
+    )
+    for section in data.get("sections", []):
+        add_section(programme, section["code"], section["title"], section.get("description", ""))
+    for partner in data.get("partners", []):
+        add_partner(programme, organisations[partner["organisation"]].id, partner["role"])
+    for code, region in data.get("region_overrides", {}).items():
+        set_region_override(programme, code, region)
+    return programme
+
+
+def _event_input(entry: dict, programme: Programme, organisations: dict) -> EventInput:
+    sections = {s.code: s.id for s in programme.sections}
+    venue = entry.get("venue")
+    requesting = entry.get("requesting_countries", [])
+    authority = organisations.get(entry.get("requesting_authority") or "")
+    return EventInput(
+        title=entry["title"],
+        kind=entry["kind"],
+        status=entry["status"],
+        window=read_date_phrase(entry["date_text"], entry.get("context_year")),
+        date_text=entry["date_text"],
+        programme_id=programme.id,
+        section_id=sections.get(entry.get("section")),
+        venue=VenueInput(venue["country"], venue.get("city"), venue.get("place"))
+        if venue
+        else None,
+        venue_tentative=bool(venue and venue.get("tentative")),
+        capacity=entry.get("capacity"),
+        participants_count=entry.get("participants_count"),
+        languages=entry.get("languages", []),
+        purpose=entry.get("purpose", []),
+        theme=entry.get("theme"),
+        block=entry.get("block"),
+        audience=entry.get("audience"),
+        requesting_authority_id=authority.id if authority else None,
+        requesting_countries=requesting,
+        participant_countries=entry.get("participant_countries", []),
+        partner_ids=[organisations[a].id for a in entry.get("partners", []) if a in organisations],
+        notes=entry.get("notes") or "",
+    )
+
+
+def load_demo() -> dict[str, int]:
+    """Load every data file; what is there already (by its key) is left as staff edited it."""
+    added = {}
+    for path in sorted(DATA_DIR.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        organisations = _organisations(data.get("organisations", []))
+        programme = _programme(data["programme"], organisations)
+        keys = [e["key"] for e in data["programme"]["events"]]
+        existing = set(
+            db.session.scalars(select(Event.source_key).where(Event.source_key.in_(keys)))
+        )
+        count = 0
+        for entry in data["programme"]["events"]:
+            if entry["key"] in existing:
+                continue
+            event = Event(source_key=entry["key"])
+            save_event(event, _event_input(entry, programme, organisations))
+            count += 1
+        added[programme.short_name] = count
+    return added
+
+
+SYNTH_PHRASES = (
+    "{d}-{d2} {month} {year}",
+    "early {month} {year}",
+    "mid-{month} {year} (tbc)",
+    "end of {month} {year}",
+    "{month} {year}",
+    "Third week of {month} {year}",
+)
+
+
+def synthesise(events: int, year: int, seed: int = 1) -> Programme:
+    """A programme with ``events`` events spread over ``year``, written with assorted phrases.
+
+    Rows are inserted in bulk so that thousands take seconds; for benchmarks.
+    """
+    rng = random.Random(seed)
+    name = f"Synthetic programme {year}"
+    programme = db.session.scalar(select(Programme).where(Programme.name == name))
+    if programme is None:
+        programme = Programme(name=name, acronym=f"SYN{year}", first_year=year, last_year=year)
+        db.session.add(programme)
+        db.session.flush()
+    venue = find_or_create_venue(VenueInput("MX", "Mexico City", "INE"))
+    kinds = [k.value for k in EventKind]
+    statuses = [EventStatus.PLANNED, EventStatus.CONFIRMED, EventStatus.PROPOSED, EventStatus.HELD]
+    rows = []
+    for number in range(events):
+        start = date(year, 1, 1) + timedelta(days=rng.randrange(360))
+        phrase = rng.choice(SYNTH_PHRASES).format(
+            d=start.day,
+            d2=min(start.day + 3, 28) if start.day < 28 else start.day,
+            month=start.strftime("%B"),
+            year=year,
+        )
+        window = read_date_phrase(phrase)
+        rows.append(
+            {
+                "programme_id": programme.id,
+                "title": f"Synthetic {rng.choice(kinds).replace('_', ' ')} {number + 1}",
+                "kind": rng.choice(kinds),
+                "status": rng.choice(statuses),
+                "date_text": phrase,
+                "starts_on": window.starts_on,
+                "ends_on": window.ends_on,
+                "precision": window.precision,
+                "tentative": window.tentative,
+                "venue_id": venue.id if rng.random() < 0.7 else None,
+                "capacity": rng.choice([None, 20, 30, 40]),
+                "languages": ["en", "es"],
+                "purpose": [f"Discuss {format_window(window.starts_on, window.ends_on)} topics"],
+                "notes": "",
+            }
+        )
+    db.session.execute(insert(Event), rows)
+    return programme

@@ -1,0 +1,26 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional
+
+from .models import OrganisationKind
+from .services import OrganisationInput, country_choices
+
+
+class OrganisationForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    acronym = StringField(_l("Acronym"), validators=[Optional(), Length(max=30)])
+    kind = SelectField(_l("Kind"), choices=[(k.value, k.label) for k in OrganisationKind])
+    country_code = SelectField(_l("Country"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country_code.choices = [("", _l("International / none"))] + country_choices()
+
+    def to_input(self) -> OrganisationInput:
+        return OrganisationInput(
+            name=self.name.data,
+            kind=self.kind.data,
+            acronym=self.acronym.data,
+            country_code=self.country_code.data or None,
+        )

@@ -1,0 +1,91 @@
+"""Countries and organisations."""
+
+import enum
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+
+
+class Country(db.Model):
+    """An ISO 3166-1 country with its UN M49 region, loaded from ``people/data/countries.csv``."""
+
+    __tablename__ = "countries"
+
+    code: Mapped[str] = mapped_column(String(2), primary_key=True)  # ISO alpha-2
+    alpha3: Mapped[str] = mapped_column(String(3), unique=True)
+    numeric: Mapped[str] = mapped_column(String(3))
+    name: Mapped[str] = mapped_column(String(100))
+    region: Mapped[str | None] = mapped_column(String(20))
+    sub_region: Mapped[str | None] = mapped_column(String(50))
+
+    def __repr__(self) -> str:
+        return f"<Country {self.code}>"
+
+
+class OrganisationKind(enum.StrEnum):
+    ELECTORAL_MANAGEMENT_BODY = "electoral_management_body"
+    ELECTORAL_COURT = "electoral_court"
+    GOVERNMENT = "government"
+    PARLIAMENT = "parliament"
+    POLITICAL_PARTY = "political_party"
+    CIVIL_SOCIETY = "civil_society"
+    ACADEMIA = "academia"
+    MEDIA = "media"
+    INTERNATIONAL_ORGANISATION = "international_organisation"
+    UN_AGENCY = "un_agency"
+    DONOR = "donor"
+
+    @property
+    def label(self) -> str:
+        return str(ORGANISATION_KIND_LABELS[self])
+
+
+ORGANISATION_KIND_LABELS = {
+    OrganisationKind.ELECTORAL_MANAGEMENT_BODY: _l("Electoral management body"),
+    OrganisationKind.ELECTORAL_COURT: _l("Electoral court"),
+    OrganisationKind.GOVERNMENT: _l("Government"),
+    OrganisationKind.PARLIAMENT: _l("Parliament"),
+    OrganisationKind.POLITICAL_PARTY: _l("Political party"),
+    OrganisationKind.CIVIL_SOCIETY: _l("Civil society"),
+    OrganisationKind.ACADEMIA: _l("Academia"),
+    OrganisationKind.MEDIA: _l("Media"),
+    OrganisationKind.INTERNATIONAL_ORGANISATION: _l("International organisation"),
+    OrganisationKind.UN_AGENCY: _l("UN agency"),
+    OrganisationKind.DONOR: _l("Donor"),
+}
+
+
+def sql_in(values) -> str:
+    """``'a', 'b'`` for a CHECK constraint listing allowed values."""
+    return ", ".join(f"'{v}'" for v in values)
+
+
+class Organisation(db.Model):
+    __tablename__ = "organisations"
+    __table_args__ = (
+        UniqueConstraint("name"),
+        CheckConstraint(f"kind IN ({sql_in(OrganisationKind)})", name="kind"),
+        CheckConstraint("length(name) > 0", name="name_not_empty"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    acronym: Mapped[str | None] = mapped_column(String(30), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    country_code: Mapped[str | None] = mapped_column(ForeignKey("countries.code"))
+
+    country: Mapped[Country | None] = relationship(lazy="joined")
+
+    @property
+    def kind_label(self) -> str:
+        return OrganisationKind(self.kind).label
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.acronym or self.name}>"

@@ -1,0 +1,43 @@
+// Shows, as staff type a date phrase, the window it will be saved as (asks /api/v1/dates/parse).
+(function () {
+  "use strict";
+  var input = document.querySelector("[data-date-preview]");
+  if (!input) { return; }
+  var year = document.getElementById("year");
+  var out = document.getElementById("date-preview");
+  var timer = null;
+  var months = ["January", "February", "March", "April", "May", "June", "July", "August",
+                "September", "October", "November", "December"];
+
+  function day(iso) {
+    var p = iso.split("-");
+    return Number(p[2]) + " " + months[Number(p[1]) - 1] + " " + p[0];
+  }
+
+  function show(text, ok) {
+    out.textContent = text;
+    out.className = "date-preview " + (ok ? "ok" : "bad");
+  }
+
+  function preview() {
+    var text = input.value.trim();
+    if (!text) { out.textContent = ""; out.className = "date-preview"; return; }
+    var url = input.getAttribute("data-date-preview") + "?text=" + encodeURIComponent(text) +
+      (year && year.value ? "&year=" + encodeURIComponent(year.value) : "");
+    fetch(url, { headers: { "Accept": "application/json" } })
+      .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); })
+      .then(function (res) {
+        if (!res.ok) { show(res.body.error, false); return; }
+        var w = res.body;
+        var span = w.starts_on === w.ends_on ? day(w.starts_on) : day(w.starts_on) + " – " + day(w.ends_on);
+        show("Read as " + span + " (" + w.precision.replace(/_/g, " ") + ")" +
+             (w.tentative ? ", tentative" : ""), true);
+      })
+      .catch(function () { show("", true); });
+  }
+
+  function schedule() { clearTimeout(timer); timer = setTimeout(preview, 250); }
+  input.addEventListener("input", schedule);
+  if (year) { year.addEventListener("input", schedule); }
+  preview();
+})();

@@ -1,0 +1,200 @@
+"""Fixtures: an app on a real database migrated by Alembic, factories, clients, a query counter.
+
+The database is SQLite in a temporary file, or PostgreSQL when ``DATABASE_URL`` names one (CI).
+Each test starts with empty tables but for the shipped countries.
+"""
+
+import os
+from contextlib import contextmanager
+from datetime import date
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import event as sa_event
+
+from eventsapp import create_app
+from eventsapp.accounts.models import Role
+from eventsapp.accounts.services import create_user
+from eventsapp.catalogue.dates import read_date_phrase
+from eventsapp.catalogue.models import Event, Programme
+from eventsapp.catalogue.services import (
+    EventInput,
+    ProgrammeInput,
+    VenueInput,
+    save_event,
+    save_programme,
+)
+from eventsapp.extensions import db as _db
+from eventsapp.extensions import limiter
+from eventsapp.people.models import Organisation
+
+KEPT_TABLES = {"countries"}
+
+
+def settings_for(tmp_path_factory) -> dict:
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    from eventsapp.config import database_url
+
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url(url),
+        "WTF_CSRF_ENABLED": False,
+        "PUBLIC_POST_LIMIT": "10000 per minute",  # a test lowers it to see the limit work
+        "SERVER_NAME": "localhost",
+        "EVENTS_PER_PAGE": 25,
+    }
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory):
+    return settings_for(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def app(settings):
+    app = create_app(settings)
+    with app.app_context():
+        _db.drop_all()
+        with _db.engine.begin() as connection:
+            connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        upgrade()  # the real migrations, not create_all
+    yield app
+
+
+@pytest.fixture
+def db(app):
+    with app.app_context():
+        yield _db
+        _db.session.rollback()
+        _db.session.remove()
+        with _db.engine.begin() as connection:
+            for table in reversed(_db.metadata.sorted_tables):
+                if table.name not in KEPT_TABLES:
+                    connection.execute(table.delete())
+        limiter.reset()
+
+
+@pytest.fixture
+def client(app, db):
+    return app.test_client()
+
+
+def login(client, user) -> None:
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user.id)
+        session["_fresh"] = True
+
+
+@pytest.fixture
+def staff_user(db):
+    user = create_user("staff@example.org", Role.STAFF, "staff-password", name="Staff Member")
+    db.session.commit()
+    return user
+
+
+@pytest.fixture
+def staff_client(client, staff_user):
+    login(client, staff_user)
+    return client
+
+
+@pytest.fixture
+def delegate_user(db):
+    user = create_user("delegate@example.org", Role.DELEGATE, "delegate-password")
+    db.session.commit()
+    return user
+
+
+# ---------------------------------------------------------------- factories
+
+
+class Factory:
+    """Builds programmes, organisations and events through the services, and commits them."""
+
+    def __init__(self, db):
+        self.db = db
+        self.count = 0
+
+    def organisation(self, name=None, kind="electoral_management_body", acronym=None, country="MX"):
+        self.count += 1
+        organisation = Organisation(
+            name=name or f"Electoral body {self.count}",
+            acronym=acronym,
+            kind=kind,
+            country_code=country,
+        )
+        self.db.session.add(organisation)
+        self.db.session.commit()
+        return organisation
+
+    def programme(self, name=None, first_year=2016, **kwargs):
+        self.count += 1
+        programme = save_programme(
+            Programme(),
+            ProgrammeInput(name=name or f"Programme {self.count}", first_year=first_year, **kwargs),
+        )
+        self.db.session.commit()
+        return programme
+
+    def event(
+        self,
+        title=None,
+        date_text="18-19 January 2016",
+        year=None,
+        kind="workshop",
+        status="planned",
+        venue=("MX", "Mexico City", None),
+        commit=True,
+        **kwargs,
+    ):
+        self.count += 1
+        data = EventInput(
+            title=title or f"Event {self.count}",
+            kind=kind,
+            status=status,
+            window=read_date_phrase(date_text, year),
+            date_text=date_text,
+            venue=VenueInput(*venue) if venue else None,
+            **kwargs,
+        )
+        event = save_event(Event(), data)
+        if commit:
+            self.db.session.commit()
+        return event
+
+
+@pytest.fixture
+def make(db):
+    return Factory(db)
+
+
+# ---------------------------------------------------------------- query counting
+
+
+@pytest.fixture
+def count_queries(db):
+    """``with count_queries() as queries: ...`` then ``len(queries)``: the SQL statements run."""
+
+    @contextmanager
+    def counting():
+        statements: list[str] = []
+
+        def record(_conn, _cursor, statement, *_args):
+            statements.append(statement)
+
+        engine = db.engine
+        sa_event.listen(engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            sa_event.remove(engine, "before_cursor_execute", record)
+
+    return counting
+
+
+@pytest.fixture
+def today():
+    return date.today()

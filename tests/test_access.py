@@ -1,0 +1,60 @@
+"""Every URL under /manage/ is for staff: walk the URL map so that a new page cannot forget."""
+
+import pytest
+from werkzeug.routing import Rule
+
+from eventsapp.accounts.models import Role
+from eventsapp.accounts.services import create_user
+from tests.conftest import login
+
+
+def manage_urls(app) -> list[tuple[str, str]]:
+    """(method, url) for every rule under /manage, with 1 for every integer and 'x' for text."""
+    urls = []
+    for rule in app.url_map.iter_rules():
+        rule: Rule
+        if not rule.rule.startswith("/manage"):
+            continue
+        values = {}
+        for name in rule.arguments:
+            converter = rule._converters[name].__class__.__name__
+            values[name] = 1 if "Integer" in converter else "sections"
+        with app.test_request_context():
+            from flask import url_for
+
+            url = url_for(rule.endpoint, **values)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            urls.append((method, url))
+    return urls
+
+
+def test_the_walk_finds_the_staff_pages(app):
+    urls = manage_urls(app)
+    assert ("GET", "/manage/events/") in urls
+    assert ("POST", "/manage/events/1/delete") in urls
+    assert len(urls) >= 15
+
+
+def test_anonymous_visitors_are_sent_to_sign_in_from_every_manage_url(app, client):
+    for method, url in manage_urls(app):
+        response = client.open(url, method=method)
+        assert response.status_code == 302, (method, url)
+        assert "/login" in response.headers["Location"], (method, url)
+
+
+def test_delegates_are_refused_every_manage_url(app, client, delegate_user):
+    login(client, delegate_user)
+    for method, url in manage_urls(app):
+        response = client.open(url, method=method)
+        assert response.status_code == 403, (method, url)
+        assert b"staff only" in response.data
+
+
+@pytest.mark.parametrize("role", [Role.STAFF, Role.COORDINATOR, Role.ADMIN])
+def test_staff_roles_reach_the_staff_area(client, db, role):
+    user = create_user(f"{role}@example.org", role, "pw-123456")
+    db.session.commit()
+    login(client, user)
+    response = client.get("/manage/events/")
+    assert response.status_code == 200
+    assert b"New event" in response.data

@@ -1,0 +1,87 @@
+import pytest
+
+from eventsapp.accounts.models import Role, User
+from eventsapp.accounts.services import AccountError, create_user, ensure_admin
+
+
+def test_passwords_are_stored_hashed(db):
+    user = create_user("Officer@Example.org", Role.STAFF, "s3cret-pass")
+    db.session.commit()
+    assert user.email == "officer@example.org"
+    assert "s3cret-pass" not in user.password_hash
+    assert user.check_password("s3cret-pass")
+    assert not user.check_password("wrong")
+
+
+def test_duplicate_email_is_refused(db):
+    create_user("a@example.org", Role.STAFF, "pw")
+    db.session.commit()
+    with pytest.raises(AccountError, match="already an account"):
+        create_user("A@example.org", Role.STAFF, "pw")
+
+
+def test_sign_in_and_out(client, staff_user):
+    response = client.post(
+        "/login",
+        data={"email": "staff@example.org", "password": "staff-password"},
+        follow_redirects=True,
+    )
+    assert b"Welcome, Staff Member." in response.data
+    assert b"New event" in response.data  # staff land on the event list
+    response = client.post("/logout", follow_redirects=True)
+    assert b"You are signed out." in response.data
+    assert client.get("/manage/events/").status_code == 302
+
+
+def test_wrong_password_is_refused_beside_the_field(client, staff_user):
+    response = client.post("/login", data={"email": "staff@example.org", "password": "nope"})
+    assert response.status_code == 200
+    assert b"Email or password is not right." in response.data
+
+
+def test_login_only_redirects_to_local_pages(client, staff_user):
+    response = client.post(
+        "/login?next=https://evil.example/",
+        data={"email": "staff@example.org", "password": "staff-password"},
+    )
+    assert response.headers["Location"].endswith("/manage/events/")
+    response = client.post(
+        "/login?next=/manage/programmes/",
+        data={"email": "staff@example.org", "password": "staff-password"},
+    )
+    assert response.headers["Location"].endswith("/manage/programmes/")
+
+
+def test_session_cookie_is_httponly_and_samesite(client, staff_user):
+    response = client.post(
+        "/login", data={"email": "staff@example.org", "password": "staff-password"}
+    )
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+
+
+def test_ensure_admin_prints_a_password_once(db):
+    user, password = ensure_admin()
+    db.session.commit()
+    assert user.role == Role.ADMIN and user.check_password(password)
+    assert ensure_admin() is None
+
+
+def test_forms_refuse_posts_without_csrf_token(app, client, staff_user, monkeypatch):
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    response = client.post(
+        "/login", data={"email": "staff@example.org", "password": "staff-password"}
+    )
+    assert response.status_code == 400
+    assert b"CSRF" in response.data
+
+
+def test_public_posts_are_rate_limited(app, client, staff_user, monkeypatch):
+    monkeypatch.setitem(app.config, "PUBLIC_POST_LIMIT", "3 per minute")
+    codes = [
+        client.post("/login", data={"email": "x@example.org", "password": "y"}).status_code
+        for _ in range(4)
+    ]
+    assert codes == [200, 200, 200, 429]
+    assert User.query.count() == 1

@@ -1,0 +1,101 @@
+from sqlalchemy import select
+
+from eventsapp.catalogue.models import Programme
+from eventsapp.people.models import Organisation
+
+
+def test_create_a_programme_with_sections_partners_and_a_region_override(staff_client, db, make):
+    idea = make.organisation(
+        "International IDEA", kind="international_organisation", acronym="IDEA", country=None
+    )
+    response = staff_client.post(
+        "/manage/programmes/new",
+        data={
+            "name": "Protecting and Promoting the Integrity of the Electoral Process",
+            "acronym": "PPIEP",
+            "owner_id": str(idea.id),
+            "first_year": "2011",
+            "last_year": "2013",
+            "languages": ["en"],
+            "description": "",
+        },
+        follow_redirects=True,
+    )
+    assert b"Saved Protecting and Promoting" in response.data
+    programme = db.session.scalar(select(Programme))
+    url = f"/manage/programmes/{programme.id}"
+    response = staff_client.post(
+        f"{url}/sections",
+        data={"section-code": "A", "section-title": "Global Commission"},
+        follow_redirects=True,
+    )
+    assert b"Added section A." in response.data
+    response = staff_client.post(
+        f"{url}/sections", data={"section-code": "a", "section-title": "Again"}
+    )
+    assert response.status_code == 400
+    assert b"already has a section" in response.data
+    response = staff_client.post(
+        f"{url}/partners",
+        data={"partner-organisation_id": str(idea.id), "partner-role": "founder"},
+        follow_redirects=True,
+    )
+    assert b"Added the partner." in response.data
+    response = staff_client.post(
+        f"{url}/regions",
+        data={"override-country_code": "GE", "override-region": "Europe"},
+        follow_redirects=True,
+    )
+    assert b"Georgia is counted in Europe" in response.data
+    page = staff_client.get("/manage/programmes/").data.decode()
+    assert "2011–2013" in page and "International IDEA" not in page  # owner shown by acronym
+    assert "IDEA" in page
+
+
+def test_programme_years_must_be_in_order(staff_client, db):
+    response = staff_client.post(
+        "/manage/programmes/new",
+        data={"name": "Backwards", "first_year": "2013", "last_year": "2011"},
+    )
+    assert b"The last year is before the first year." in response.data
+    assert db.session.scalar(select(Programme)) is None
+
+
+def test_deleting_a_programme_keeps_its_events(staff_client, db, make):
+    programme = make.programme("Old programme")
+    event = make.event(programme_id=programme.id)
+    response = staff_client.post(f"/manage/programmes/{programme.id}/delete", follow_redirects=True)
+    assert b"Its events are kept" in response.data
+    db.session.refresh(event)
+    assert event.programme_id is None
+
+
+def test_organisations_crud_and_validation(staff_client, db):
+    response = staff_client.post(
+        "/manage/organisations/new",
+        data={
+            "name": "Independent Electoral Commission",
+            "acronym": "IEC",
+            "kind": "electoral_management_body",
+            "country_code": "ZA",
+        },
+        follow_redirects=True,
+    )
+    assert b"Saved Independent Electoral Commission." in response.data
+    response = staff_client.post(
+        "/manage/organisations/new",
+        data={
+            "name": "independent electoral commission",
+            "kind": "electoral_management_body",
+            "country_code": "",
+        },
+    )
+    assert b"There is already an organisation with this name." in response.data
+    response = staff_client.post(
+        "/manage/organisations/new",
+        data={"name": "Somewhere", "kind": "electoral_management_body", "country_code": "ZZ"},
+    )
+    assert b"Not a valid choice" in response.data
+    assert db.session.scalar(select(Organisation.name)) == "Independent Electoral Commission"
+    page = staff_client.get("/manage/organisations/?q=iec").data.decode()
+    assert "Independent Electoral Commission" in page and "South Africa" in page

@@ -31,11 +31,18 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: install lint  ## lint, then the whole suite
+# Browser tests drive Debian's Chromium (never a downloaded browser build).
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "The browser tests need Debian's chromium: sudo apt-get install chromium"; exit 1; fi
+
+test: install $(CHROMIUM) lint  ## lint, then the whole suite
 	$(BIN)/python -m pytest
 
 bench: install  ## benchmarks (see bench/README.md)
-	$(BIN)/python -m bench
+	scripts/with-postgres $(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -33,6 +33,7 @@ def create_app(config: dict | None = None) -> Flask:
     from . import cli
     from .accounts import views as accounts_views
     from .api.views import bp as api_bp
+    from .calendars.views import bp as calendars_bp
     from .catalogue.views import manage_bp as catalogue_manage_bp
     from .catalogue.views import public_bp as catalogue_public_bp
     from .people.views import bp as people_bp
@@ -42,6 +43,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(catalogue_manage_bp)
     app.register_blueprint(people_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(calendars_bp)
     app.before_request(accounts_views.protect_manage_area)
     cli.register(app)
     _register_templating(app)

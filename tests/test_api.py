@@ -86,6 +86,7 @@ def test_parse_a_date_phrase(client, db):
         "ends_on": "2012-06-30",
         "precision": "month",
         "tentative": True,
+        "label": "May – June 2012",
     }
     response = client.get(
         "/api/v1/dates/parse", query_string={"text": "Third week of September", "year": "2012"}

@@ -51,3 +51,25 @@ def test_missing_event_is_a_404_page(client, db):
     response = client.get("/events/12345")
     assert response.status_code == 404
     assert b"There is no such page" in response.data
+
+
+def test_a_month_without_a_year_means_its_next_occurrence(client, make, today):
+    next_month = (today.replace(day=1) + timedelta(days=32)).replace(day=10)
+    make.event(title="Seminar next month", date_text=next_month.isoformat())
+    year_after = next_month.replace(year=next_month.year + 1)
+    make.event(title="The year after", date_text=year_after.isoformat())
+    page = client.get(f"/?month={next_month.month}").data.decode()
+    assert "Seminar next month" in page
+    assert "The year after" not in page
+
+
+def test_with_nothing_upcoming_the_home_shows_what_was_recently_held(client, make):
+    make.event(
+        title="Specialization course on voter registration",
+        date_text="27-31 May 2013",
+        status="held",
+    )
+    page = client.get("/").data.decode()
+    assert "No upcoming events match" in page
+    assert "Recently held" in page
+    assert "Specialization course on voter registration" in page

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, jsonify, request
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..catalogue.dates import DatePhraseError, read_date_phrase
+from ..catalogue.dates import DatePhraseError, format_window, read_date_phrase
 from ..catalogue.models import Programme
 from ..catalogue.services import filtered_events, get_event, parse_event_filters
 from ..errors import InvalidInput
@@ -72,4 +72,6 @@ def parse_date():
         window = read_date_phrase(text, int(year) if year else None)
     except DatePhraseError as error:
         return _error(str(error))
-    return jsonify(window_json(window))
+    return jsonify(
+        {**window_json(window), "label": format_window(window.starts_on, window.ends_on)}
+    )

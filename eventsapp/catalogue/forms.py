@@ -19,6 +19,7 @@ from .models import CICIE_BLOCKS, LANGUAGES, REGIONS, EventKind, EventStatus, Pa
 from .services import EventInput, ProgrammeInput, VenueInput, programme_choices, section_choices
 
 NONE = ("", "—")
+SEVERAL = _l("Ctrl-click (⌘-click on a Mac) to choose several.")
 
 
 def _id_or_none(value):
@@ -62,7 +63,9 @@ class EventForm(FlaskForm):
     participants_count = IntegerField(
         _l("Participants (reported)"), validators=[Optional(), NumberRange(min=0, max=100000)]
     )
-    languages = SelectMultipleField(_l("Languages"), choices=list(LANGUAGES.items()))
+    languages = SelectMultipleField(
+        _l("Languages"), choices=list(LANGUAGES.items()), description=SEVERAL
+    )
     interpretation = BooleanField(_l("Simultaneous interpretation"))
     purpose = TextAreaField(
         _l("Purpose"), validators=[Length(max=10000)], description=_l("One point per line.")
@@ -72,9 +75,9 @@ class EventForm(FlaskForm):
     audience = StringField(_l("Audience"), validators=[Optional(), Length(max=300)])
     requesting_authority_id = SelectField(_l("Requesting authority"), coerce=_id_or_none)
     target_region = SelectField(_l("Target region"), choices=[NONE, *[(r, r) for r in REGIONS]])
-    requesting_countries = SelectMultipleField(_l("Requesting countries"))
-    participant_countries = SelectMultipleField(_l("Participating countries"))
-    partner_ids = SelectMultipleField(_l("Co-organisers"), coerce=int)
+    requesting_countries = SelectMultipleField(_l("Requesting countries"), description=SEVERAL)
+    participant_countries = SelectMultipleField(_l("Participating countries"), description=SEVERAL)
+    partner_ids = SelectMultipleField(_l("Co-organisers"), coerce=int, description=SEVERAL)
     notes = TextAreaField(_l("Notes"), validators=[Length(max=10000)])
 
     def __init__(self, *args, **kwargs):
@@ -164,7 +167,9 @@ class ProgrammeForm(FlaskForm):
         _l("First year"), validators=[DataRequired(), NumberRange(1900, 2200)]
     )
     last_year = IntegerField(_l("Last year"), validators=[Optional(), NumberRange(1900, 2200)])
-    languages = SelectMultipleField(_l("Languages"), choices=list(LANGUAGES.items()))
+    languages = SelectMultipleField(
+        _l("Languages"), choices=list(LANGUAGES.items()), description=SEVERAL
+    )
     description = TextAreaField(_l("Description"), validators=[Length(max=10000)])
 
     def __init__(self, *args, **kwargs):

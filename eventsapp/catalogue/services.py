@@ -198,6 +198,27 @@ def upcoming_events(today: date, filters: EventFilters | None = None) -> Select:
     return filtered_events(filters).where(Event.status != EventStatus.CANCELLED)
 
 
+def with_next_year_of_month(args, today: date) -> dict:
+    """Query parameters where a month without a year means its next occurrence (public calendar)."""
+    args = dict(args.items())
+    month = args.get("month", "")
+    if month.isdigit() and 1 <= int(month) <= 12 and not args.get("year"):
+        args["year"] = str(today.year if int(month) >= today.month else today.year + 1)
+    return args
+
+
+def recently_held(today: date, limit: int = 5) -> list[Event]:
+    """The last events that ended, for a public calendar with nothing upcoming."""
+    stmt = (
+        select(Event)
+        .options(joinedload(Event.programme), joinedload(Event.venue))
+        .where(Event.ends_on < today, Event.status != EventStatus.CANCELLED)
+        .order_by(Event.ends_on.desc(), Event.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt))
+
+
 def get_event(event_id: int) -> Event | None:
     return db.session.scalar(
         select(Event)

@@ -22,19 +22,21 @@ from .services import (
     parse_event_filters,
     programme_choices,
     programmes_overview,
+    recently_held,
     save_event,
     save_programme,
     set_region_override,
     upcoming_events,
+    with_next_year_of_month,
 )
 
 public_bp = Blueprint("catalogue", __name__)
 manage_bp = Blueprint("catalogue_manage", __name__, url_prefix="/manage")
 
 
-def _filters_or_message() -> tuple[EventFilters, str | None]:
+def _filters_or_message(args=None) -> tuple[EventFilters, str | None]:
     try:
-        return parse_event_filters(request.args), None
+        return parse_event_filters(request.args if args is None else args), None
     except InvalidInput as error:
         return EventFilters(), error.message
 
@@ -61,15 +63,21 @@ def _filter_options() -> dict:
 
 @public_bp.route("/")
 def index():
-    filters, problem = _filters_or_message()
+    today = date.today()
+    filters, problem = _filters_or_message(with_next_year_of_month(request.args, today))
     pagination = db.paginate(
-        upcoming_events(date.today(), filters),
+        upcoming_events(today, filters),
         page=_page(),
         per_page=current_app.config["EVENTS_PER_PAGE"],
         error_out=False,
     )
+    recent = recently_held(today) if not pagination.total and not request.args else []
     return render_template(
-        "catalogue/index.html", pagination=pagination, problem=problem, **_filter_options()
+        "catalogue/index.html",
+        pagination=pagination,
+        problem=problem,
+        recent=recent,
+        **_filter_options(),
     )
 
 

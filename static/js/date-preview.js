@@ -6,14 +6,6 @@
   var year = document.getElementById("year");
   var out = document.getElementById("date-preview");
   var timer = null;
-  var months = ["January", "February", "March", "April", "May", "June", "July", "August",
-                "September", "October", "November", "December"];
-
-  function day(iso) {
-    var p = iso.split("-");
-    return Number(p[2]) + " " + months[Number(p[1]) - 1] + " " + p[0];
-  }
-
   function show(text, ok) {
     out.textContent = text;
     out.className = "date-preview " + (ok ? "ok" : "bad");
@@ -29,9 +21,8 @@
       .then(function (res) {
         if (!res.ok) { show(res.body.error, false); return; }
         var w = res.body;
-        var span = w.starts_on === w.ends_on ? day(w.starts_on) : day(w.starts_on) + " – " + day(w.ends_on);
-        show("Read as " + span + " (" + w.precision.replace(/_/g, " ") + ")" +
-             (w.tentative ? ", tentative" : ""), true);
+        show(out.dataset.readAs + " " + w.label + " (" + w.precision.replace(/_/g, " ") + ")" +
+             (w.tentative ? ", " + out.dataset.tentative : ""), true);
       })
       .catch(function () { show("", true); });
   }

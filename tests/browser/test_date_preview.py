@@ -21,7 +21,7 @@ def test_typing_a_phrase_shows_its_window_and_saving_keeps_both(page, staff_user
     dates.fill("early March (tbc)")
     expect(preview).to_contain_text("has no year")
     page.get_by_label("Year, if the dates do not say").fill("2011")
-    expect(preview).to_have_text("Read as 1 March 2011 – 10 March 2011 (part of month), tentative")
+    expect(preview).to_have_text("Read as 1–10 March 2011 (part of month), tentative")
     dates.fill("sometime soon")
     expect(preview).to_contain_text("sometime")
     expect(preview).to_have_class("date-preview bad")

@@ -88,5 +88,7 @@ def countries_sync():
 
 
 def register(app: Flask) -> None:
-    for group in (users, demo, countries):
+    from .registration.cli import mail, registration
+
+    for group in (users, demo, countries, registration, mail):
         app.cli.add_command(group)

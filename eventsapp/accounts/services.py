@@ -1,7 +1,10 @@
 """Accounts: creating users and checking credentials."""
 
 import secrets
+from datetime import datetime
 
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from ..extensions import db
@@ -45,3 +48,37 @@ def ensure_admin(email: str = "admin@example.org") -> tuple[User, str] | None:
         return None
     password = secrets.token_urlsafe(12)
     return create_user(email, Role.ADMIN, password, name="Administrator"), password
+
+
+# One-time sign-in links: the token carries the time of the last sign-in, which signing in
+# changes, so a link works once; and it expires after LOGIN_LINK_MAX_AGE seconds.
+LOGIN_LINK_MAX_AGE = 3600
+
+
+def _login_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="login-link")
+
+
+def _last_login(user: User) -> str:
+    return user.last_login_at.isoformat() if user.last_login_at else ""
+
+
+def login_link_token(user: User) -> str:
+    return _login_serializer().dumps({"u": user.id, "n": _last_login(user)})
+
+
+def user_for_login_token(token: str) -> User | None:
+    """The account a sign-in link is for, or None if it is tampered, expired or used."""
+    try:
+        data = _login_serializer().loads(token, max_age=LOGIN_LINK_MAX_AGE)
+    except BadSignature:  # SignatureExpired is one
+        return None
+    user = db.session.get(User, data["u"])
+    if user is None or not user.is_active or _last_login(user) != data["n"]:
+        return None
+    return user
+
+
+def signed_in(user: User, now: datetime) -> None:
+    """Note a sign-in (which also uses up the sign-in links sent before)."""
+    user.last_login_at = now

@@ -12,9 +12,10 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from eventsapp.accounts.models import User
+from eventsapp.accounts.models import User, utcnow
 from eventsapp.mail.models import OutboxEmail
 from eventsapp.registration.models import Registration, Status
+from eventsapp.registration.services import RegistrationInput, register
 from tests.conftest import free_port
 
 FORM = {
@@ -457,3 +458,21 @@ def test_the_catalogue_shows_seats_left_and_whether_registration_is_open(client,
 
 def test_healthz(client):
     assert client.get("/healthz").data == b"ok"
+
+
+def test_the_tick_command_sends_offers_with_links_to_the_site(app, db, make, mailbox, monkeypatch):
+    monkeypatch.setitem(app.config, "SITE_URL", "https://events.example.org")
+    monkeypatch.setitem(app.config, "SERVER_NAME", None)  # as in production
+    event = make.open_event(capacity=1)
+    for n in range(2):
+        register(
+            event, RegistrationInput("D", "male", f"d{n}@example.org", "MX", consent=True), utcnow()
+        )
+    event.capacity = 2
+    db.session.commit()
+    mailbox.messages.clear()
+    result = app.test_cli_runner().invoke(args=["registration", "tick"])
+    assert result.exit_code == 0, result.output
+    assert "3 sent" in result.output  # the two acknowledgements and the offer
+    (_received, offer) = mailbox.to("d1@example.org")
+    assert "https://events.example.org/offers/" in offer.get_content()

@@ -399,3 +399,12 @@ def test_settings_rows_are_checked_by_the_database(db, make):
     db.session.add(RegistrationSettings(event_id=event.id, quota_per_organisation=0))
     with pytest.raises(IntegrityError):
         db.session.commit()
+
+
+def test_tick_offers_the_seats_of_a_capacity_raised_on_the_event_form(db, make):
+    event = make.open_event(capacity=1)
+    _first, second = sign_up(db, event, 2)
+    event.capacity = 2
+    db.session.commit()
+    tick(NOW)
+    assert second.has_offer

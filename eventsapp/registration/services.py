@@ -400,7 +400,7 @@ def expire_offers(event: Event, now: datetime) -> int:
         registration.status = Status.WITHDRAWN
     if expired:
         db.session.flush()
-    offer_free_seats(event, now)
+        offer_free_seats(event, now)
     return len(expired)
 
 
@@ -733,7 +733,8 @@ def send_reminders(now: datetime) -> int:
 
 
 def tick(now: datetime) -> dict[str, int]:
-    """What cron runs: expired offers pass on, free seats are offered, reminders go out."""
+    """What cron runs: expired offers pass on, free seats are offered (also those of a capacity
+    raised on the event form), reminders go out."""
     event_ids = db.session.scalars(
         select(Registration.event_id)
         .where(Registration.status == Status.WAITLISTED)
@@ -743,7 +744,9 @@ def tick(now: datetime) -> dict[str, int]:
     expired = 0
     for event_id in event_ids:
         lock_event(event_id)
-        expired += expire_offers(db.session.get(Event, event_id), now)
+        event = db.session.get(Event, event_id)
+        expired += expire_offers(event, now)
+        offer_free_seats(event, now)
     return {"offers expired": expired, "reminders": send_reminders(now)}
 
 

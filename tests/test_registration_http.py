@@ -343,17 +343,10 @@ def test_staff_open_registration_with_the_settings_form(staff_client, db, make):
     event = make.event(date_text=(date.today() + timedelta(days=40)).isoformat())
     page = staff_client.get(f"/manage/events/{event.id}/registration").data.decode()
     assert "does not take registrations online yet" in page
+    settings = {"capacity": "20", "access": "open", "offer_hours": "48", "reminder_days": "7"}
     response = staff_client.post(
         f"/manage/events/{event.id}/registration",
-        data={
-            "capacity": "20",
-            "access": "open",
-            "approval_required": "y",
-            "waiting_list": "y",
-            "quota_per_organisation": "1",
-            "offer_hours": "48",
-            "reminder_days": "7",
-        },
+        data={**settings, "approval_required": "y", "waiting_list": "y"},
         follow_redirects=True,
     )
     assert "Saved the registration settings." in response.data.decode()
@@ -361,13 +354,7 @@ def test_staff_open_registration_with_the_settings_form(staff_client, db, make):
     assert "Registration open" in page and "20 seats left" in page
     bad = staff_client.post(
         f"/manage/events/{event.id}/registration",
-        data={
-            "capacity": "20",
-            "access": "open",
-            "offer_hours": "48",
-            "opens_on": "2030-05-10",
-            "closes_on": "2030-05-01",
-        },
+        data={**settings, "opens_on": "2030-05-10", "closes_on": "2030-05-01"},
     ).data.decode()
     assert "Registration closes before it opens." in bad
 

@@ -278,15 +278,28 @@ def test_asking_a_link_for_an_unknown_address_says_the_same_and_sends_nothing(cl
     assert mailbox.messages == []
 
 
-def sign_in(client, email=FORM["email"], password="a-password"):
-    response = client.post("/login", data={"email": email, "password": password})
-    assert response.status_code == 302
+def sign_in_by_link(client, mailbox, email=FORM["email"]):
+    client.post("/login/link", data={"email": email})
+    message = [m for m in mailbox.to(email) if m["Subject"] == "Your sign-in link"][-1]
+    path = re.search(r"http://localhost(/login/link/\S+)", message.get_content()).group(1)
+    assert client.post(path).status_code == 302
 
 
-def test_my_registrations_lists_them_and_updates_travel(client, db, make):
+def test_a_password_from_the_form_works_once_the_address_is_confirmed(client, db, make, mailbox):
     event = make.open_event()
     post_registration(client, event, password="a-password")
-    sign_in(client)
+    login = {"email": FORM["email"], "password": "a-password"}
+    page = client.post("/login", data=login).data.decode()
+    assert "Confirm your address first" in page
+    sign_in_by_link(client, mailbox)
+    client.post("/logout")
+    assert client.post("/login", data=login).status_code == 302
+
+
+def test_my_registrations_lists_them_and_updates_travel(client, db, make, mailbox):
+    event = make.open_event()
+    post_registration(client, event)
+    sign_in_by_link(client, mailbox)
     page = client.get("/me/registrations").data.decode()
     assert event.title in page and "Pending approval" in page
     (registration,) = registrations(db)
@@ -307,9 +320,9 @@ def test_my_registrations_lists_them_and_updates_travel(client, db, make):
 
 def test_withdrawing_frees_the_seat_for_the_first_waiting(client, db, make, mailbox):
     event = make.open_event(capacity=1)
-    post_registration(client, event, password="a-password")
+    post_registration(client, event)
     post_registration(client, event, email="waiting@example.org", name="Next in line")
-    sign_in(client)
+    sign_in_by_link(client, mailbox)
     first, second = registrations(db)
     page = client.post(
         f"/me/registrations/{first.id}/withdraw", follow_redirects=True
@@ -330,7 +343,7 @@ def test_delegates_see_only_their_own_registrations(client, db, make, delegate_u
     event = make.open_event()
     post_registration(client, event)
     (registration,) = registrations(db)
-    sign_in(client, delegate_user.email, "delegate-password")
+    client.post("/login", data={"email": delegate_user.email, "password": "delegate-password"})
     assert client.post(f"/me/registrations/{registration.id}/withdraw").status_code == 404
     assert client.get(f"/me/registrations/{registration.id}/travel").status_code == 404
     assert "You have no registrations yet" in client.get("/me/registrations").data.decode()

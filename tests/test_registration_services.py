@@ -99,10 +99,13 @@ def test_the_email_is_kept_lower_case_and_an_account_is_made_or_reused(db, make,
     (registration,) = sign_up(db, event, 1, email="Delegate@Example.org", password="a-password")
     assert registration.email == "delegate@example.org"
     assert registration.user_id == delegate_user.id
+    # A registration never changes the password of an account.
+    assert delegate_user.check_password("delegate-password")
     other = register(event, person(2, password="secret-123"), NOW)
     db.session.commit()
     account = db.session.get(User, other.user_id)
     assert account.role == "delegate" and account.check_password("secret-123")
+    assert account.email_confirmed_at is None
 
 
 def test_the_same_email_twice_is_refused_with_a_message(db, make):

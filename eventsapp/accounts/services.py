@@ -8,7 +8,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from ..extensions import db
-from .models import Role, User
+from .models import Role, User, utcnow
 
 
 class AccountError(ValueError):
@@ -19,8 +19,14 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
-def create_user(email: str, role: str, password: str | None = None, name: str = "") -> User:
-    """Add an account (not committed). Refuses a duplicate email or an unknown role."""
+def create_user(
+    email: str, role: str, password: str | None = None, name: str = "", confirmed: bool = True
+) -> User:
+    """Add an account (not committed). Refuses a duplicate email or an unknown role.
+
+    Accounts that staff make are ``confirmed``; those made by a registration form are not, until
+    their owner signs in by an emailed link.
+    """
     email = email.strip().lower()
     if role not in Role.__members__.values():
         raise AccountError(f"Unknown role {role!r}: use one of {', '.join(Role)}.")
@@ -28,7 +34,9 @@ def create_user(email: str, role: str, password: str | None = None, name: str = 
         raise AccountError(f"{email!r} is not an email address.")
     if find_user_by_email(email):
         raise AccountError(f"There is already an account for {email}.")
-    user = User(email=email, role=role, name=name)
+    user = User(
+        email=email, role=role, name=name, email_confirmed_at=utcnow() if confirmed else None
+    )
     if password:
         user.set_password(password)
     db.session.add(user)
@@ -79,6 +87,9 @@ def user_for_login_token(token: str) -> User | None:
     return user
 
 
-def signed_in(user: User, now: datetime) -> None:
-    """Note a sign-in (which also uses up the sign-in links sent before)."""
+def signed_in(user: User, now: datetime, by_link: bool = False) -> None:
+    """Note a sign-in (which also uses up the sign-in links sent before); a link confirms the
+    address."""
     user.last_login_at = now
+    if by_link and user.email_confirmed_at is None:
+        user.email_confirmed_at = now

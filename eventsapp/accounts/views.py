@@ -50,14 +50,19 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
-        if user:
+        if user and user.email_confirmed_at is None:
+            form.password.errors.append(
+                _("Confirm your address first: sign in once with a link we email you.")
+            )
+        elif user:
             return _sign_in(user, remember=form.remember.data)
-        form.password.errors.append(_("Email or password is not right."))
+        else:
+            form.password.errors.append(_("Email or password is not right."))
     return render_template("accounts/login.html", form=form)
 
 
-def _sign_in(user: User, remember: bool = False):
-    signed_in(user, utcnow())
+def _sign_in(user: User, remember: bool = False, by_link: bool = False):
+    signed_in(user, utcnow(), by_link=by_link)
     db.session.commit()
     login_user(user, remember=remember)
     flash(_("Welcome, %(name)s.", name=user.name or user.email), "success")
@@ -110,7 +115,7 @@ def login_with_link(token: str):
         flash(_("This sign-in link has expired or was used already. Ask for a new one."), "error")
         return redirect(url_for("accounts.login_link"))
     if request.method == "POST":
-        return _sign_in(user)
+        return _sign_in(user, by_link=True)
     return render_template("accounts/login_with_link.html", user=user)
 
 

@@ -81,7 +81,10 @@ class RegistrationForm(TravelFields, FlaskForm):
     password = PasswordField(
         _l("Password (optional)"),
         validators=[Optional(), Length(min=8, max=200)],
-        description=_l("To sign in later with it. Without one, sign in with a link we email you."),
+        description=_l(
+            "To sign in with it later, after confirming your address once with a sign-in link "
+            "we email you. Without a password, you always sign in with such a link."
+        ),
     )
     consent = BooleanField(
         _l(

@@ -263,13 +263,11 @@ def _funding(event_id: int, organisation: Organisation | None, quota: int | None
 
 
 def _account(email: str, name: str, password: str | None) -> User:
-    """The delegate's account, created or reused by email; a first password is kept."""
-    user = find_user_by_email(email)
-    if user is None:
-        return create_user(email, Role.DELEGATE, password, name=name)
-    if password and not user.password_hash:
-        user.set_password(password)
-    return user
+    """The delegate's account, reused by email, or created (with the password, which works once
+    the address is confirmed by a sign-in link). A registration never changes a password."""
+    return find_user_by_email(email) or create_user(
+        email, Role.DELEGATE, password, name=name, confirmed=False
+    )
 
 
 def _check_input(data: RegistrationInput) -> str:

@@ -1,4 +1,4 @@
-"""Registration: settings per event, registrations, invitations, the email outbox, last sign-in.
+"""Registration: settings per event, registrations, invitations, the email outbox; sign-ins.
 
 Revision ID: 0002_registration
 Revises: 47a6e80c7401
@@ -116,11 +116,15 @@ def upgrade():
 
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('last_login_at', sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column('email_confirmed_at', sa.DateTime(), nullable=True))
+    # The accounts that exist were made by staff: their addresses count as confirmed.
+    op.execute("UPDATE users SET email_confirmed_at = created_at")
 
 
 
 def downgrade():
     with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('email_confirmed_at')
         batch_op.drop_column('last_login_at')
 
     with op.batch_alter_table('registrations', schema=None) as batch_op:

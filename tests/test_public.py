@@ -51,3 +51,13 @@ def test_missing_event_is_a_404_page(client, db):
     response = client.get("/events/12345")
     assert response.status_code == 404
     assert b"There is no such page" in response.data
+
+
+def test_home_filters_by_month_without_a_year_meaning_the_next_such_month(client, make, today):
+    soon = today + timedelta(days=45)
+    make.event(title="Course next month", date_text=soon.isoformat())
+    make.event(title="Course a year later", date_text=(soon + timedelta(days=366)).isoformat())
+    page = client.get(f"/?month={soon.month}").data.decode()
+    assert "Course next month" in page
+    assert "Course a year later" not in page
+    assert "Choose a year" not in page

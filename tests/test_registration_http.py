@@ -476,3 +476,39 @@ def test_the_tick_command_sends_offers_with_links_to_the_site(app, db, make, mai
     assert "3 sent" in result.output  # the two acknowledgements and the offer
     (_received, offer) = mailbox.to("d1@example.org")
     assert "https://events.example.org/offers/" in offer.get_content()
+
+
+@pytest.mark.parametrize(
+    ("actions", "status", "subject"),
+    [
+        (["approve"], "approved", "Your place is confirmed"),
+        (["decline"], "declined", "Your registration was not accepted"),
+        (["waitlist"], "waitlisted", "You are on the waiting list"),
+        (["approve", "attended"], "attended", "Your place is confirmed"),
+    ],
+)
+def test_each_row_button_changes_the_status_and_tells_the_delegate(
+    staff_client, db, make, mailbox, actions, status, subject
+):
+    event = make.open_event(capacity=1)
+    post_registration(staff_client, event)
+    (registration,) = registrations(db)
+    for action in actions:
+        response = staff_client.post(
+            f"/manage/events/{event.id}/participants?status=pending",
+            data={"row_action": f"{action}:{registration.id}"},
+        )
+        assert response.headers["Location"].endswith("/participants?status=pending")
+    db.session.refresh(registration)
+    assert registration.status == status
+    assert any(m["Subject"].startswith(subject) for m in mailbox.to(FORM["email"])[1:])
+    page = staff_client.get(f"/manage/events/{event.id}/participants").data.decode()
+    assert registration.status_label in page
+
+
+def test_unknown_staff_actions_are_refused(staff_client, db, make):
+    event = make.open_event()
+    response = staff_client.post(
+        f"/manage/events/{event.id}/participants", data={"row_action": "delete:1"}
+    )
+    assert response.status_code == 400

@@ -34,9 +34,9 @@ public_bp = Blueprint("catalogue", __name__)
 manage_bp = Blueprint("catalogue_manage", __name__, url_prefix="/manage")
 
 
-def _filters_or_message() -> tuple[EventFilters, str | None]:
+def _filters_or_message(args=None) -> tuple[EventFilters, str | None]:
     try:
-        return parse_event_filters(request.args), None
+        return parse_event_filters(args or request.args), None
     except InvalidInput as error:
         return EventFilters(), error.message
 
@@ -61,11 +61,22 @@ def _filter_options() -> dict:
 # ---------------------------------------------------------------- public
 
 
+def _next_month_of(args, today: date):
+    """On the public calendar a month without a year means its next one (this year's or next)."""
+    month = args.get("month", type=int)
+    if not month or args.get("year") or not 1 <= month <= 12:
+        return args
+    args = args.copy()
+    args["year"] = str(today.year if month >= today.month else today.year + 1)
+    return args
+
+
 @public_bp.route("/")
 def index():
-    filters, problem = _filters_or_message()
+    today = date.today()
+    filters, problem = _filters_or_message(_next_month_of(request.args, today))
     pagination = db.paginate(
-        upcoming_events(date.today(), filters),
+        upcoming_events(today, filters),
         page=_page(),
         per_page=current_app.config["EVENTS_PER_PAGE"],
         error_out=False,

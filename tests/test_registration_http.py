@@ -406,7 +406,7 @@ def test_exports_neutralise_formulas(staff_client, db, make):
     response = staff_client.get(f"/manage/events/{event.id}/participants.xlsx?status=pending")
     sheet = load_workbook(io.BytesIO(response.data)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][1] == "name"
+    assert rows[0][1] == "Name"
     assert rows[1][1] == '\'=HYPERLINK("http://evil")' and rows[2][1] == "Benoît Ngoma"
     assert sheet["A2"].data_type == "n"
 

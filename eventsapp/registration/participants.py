@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
@@ -83,23 +84,23 @@ def filter_choices(event_id: int) -> dict:
 
 
 EXPORT_HEADER = (
-    "id",
-    "name",
-    "gender",
-    "email",
-    "position",
-    "organisation",
-    "country",
-    "role",
-    "status",
-    "funding",
-    "interpretation",
-    "accessibility needs",
-    "dietary needs",
-    "visa letter",
-    "arrival",
-    "departure",
-    "registered at (UTC)",
+    _l("Id"),
+    _l("Name"),
+    _l("Gender"),
+    _l("Email"),
+    _l("Position"),
+    _l("Organisation"),
+    _l("Country"),
+    _l("Role"),
+    _l("Status"),
+    _l("Funding"),
+    _l("Interpretation"),
+    _l("Accessibility needs"),
+    _l("Dietary needs"),
+    _l("Visa letter"),
+    _l("Arrival"),
+    _l("Departure"),
+    _l("Registered at (UTC)"),
 )
 
 

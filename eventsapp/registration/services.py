@@ -406,6 +406,18 @@ def _serializer(salt: str) -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=salt)
 
 
+def confirmation_token(registration: Registration) -> str:
+    """For the page shown after registering: signed, so that ids cannot be tried in turn."""
+    return _serializer("confirmation").dumps(registration.id)
+
+
+def registration_for_confirmation(token: str) -> Registration | None:
+    try:
+        return db.session.get(Registration, _serializer("confirmation").loads(token))
+    except BadSignature:
+        return None
+
+
 def offer_token(registration: Registration) -> str:
     return _serializer("seat-offer").dumps(
         {"r": registration.id, "until": registration.offer_expires_at.isoformat()}
@@ -640,14 +652,16 @@ def read_invitation(token: str, event: Event) -> Invitation:
     return invitation
 
 
+def invitation_only_message() -> str:
+    return _(
+        "This event takes registrations by invitation only: the training centre sends "
+        "invitation links to the officials of the requesting authority."
+    )
+
+
 def _check_invitation(invitation: Invitation | None, event: Event, email: str) -> None:
     if invitation is None or invitation.event_id != event.id:
-        raise RegistrationRefused(
-            _(
-                "This event takes registrations by invitation only: the training centre sends "
-                "invitation links to the officials of the requesting authority."
-            )
-        )
+        raise RegistrationRefused(invitation_only_message())
     if invitation.email != email:
         raise InvalidInput(
             "email",

@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
-from itsdangerous import BadSignature, URLSafeSerializer
 
 from ..accounts.models import utcnow
 from ..catalogue.services import get_event
@@ -32,13 +31,16 @@ from .services import (
     StatusError,
     accept_offer,
     apply_staff_action,
+    confirmation_token,
     event_availability,
     get_settings,
+    invitation_only_message,
     invitations_of,
     invite,
     my_registrations,
     read_invitation,
     register,
+    registration_for_confirmation,
     registration_for_offer,
     save_settings,
     update_travel,
@@ -86,10 +88,6 @@ def _refused(event, message: str):
 # ---------------------------------------------------------------- delegates
 
 
-def _confirmation_serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="registration-confirmation")
-
-
 @bp.route("/events/<int:event_id>/register", methods=["GET", "POST"], endpoint="register")
 @public_post_limit
 def register_page(event_id: int):
@@ -105,13 +103,7 @@ def register_page(event_id: int):
     if not state.is_open:
         return _refused(event, state.closed_reason)
     if state.by_invitation and invitation is None:
-        return _refused(
-            event,
-            _(
-                "This event takes registrations by invitation only: the training centre sends "
-                "invitation links to the officials of the requesting authority."
-            ),
-        )
+        return _refused(event, invitation_only_message())
     form = RegistrationForm()
     if request.method == "GET":
         if invitation:
@@ -130,8 +122,7 @@ def register_page(event_id: int):
         else:
             db.session.commit()
             _send_and_say(_("Your registration is saved."))
-            token = _confirmation_serializer().dumps(registration.id)
-            return redirect(url_for(".confirmation", token=token))
+            return redirect(url_for(".confirmation", token=confirmation_token(registration)))
     settings = get_settings(event.id)
     return render_template(
         "registration/register.html", event=event, form=form, state=state, settings=settings
@@ -140,12 +131,8 @@ def register_page(event_id: int):
 
 @bp.route("/registrations/<token>")
 def confirmation(token: str):
-    """What a delegate sees after registering (the link is signed: ids cannot be guessed)."""
-    try:
-        registration_id = _confirmation_serializer().loads(token)
-    except BadSignature:
-        abort(404)
-    registration = db.session.get(Registration, registration_id) or abort(404)
+    """What a delegate sees after registering."""
+    registration = registration_for_confirmation(token) or abort(404)
     return render_template("registration/confirmation.html", registration=registration)
 
 
@@ -163,16 +150,13 @@ def accept_offer_page(token: str):
         return render_template("registration/offer.html", registration=registration)
     db.session.commit()
     _send_and_say(_("You accepted the seat: %(title)s.", title=registration.event.title))
-    token = _confirmation_serializer().dumps(registration.id)
-    return redirect(url_for(".confirmation", token=token))
+    return redirect(url_for(".confirmation", token=confirmation_token(registration)))
 
 
 @bp.route("/me/registrations", endpoint="my_registrations")
 @login_required
 def my_registrations_page():
-    return render_template(
-        "registration/mine.html", registrations=my_registrations(current_user), Status=Status
-    )
+    return render_template("registration/mine.html", registrations=my_registrations(current_user))
 
 
 def _my_registration(registration_id: int) -> Registration:

@@ -37,6 +37,8 @@ def create_app(config: dict | None = None) -> Flask:
     from .catalogue.views import manage_bp as catalogue_manage_bp
     from .catalogue.views import public_bp as catalogue_public_bp
     from .people.views import bp as people_bp
+    from .registration.views import bp as registration_bp
+    from .registration.views import manage_bp as registration_manage_bp
 
     app.register_blueprint(accounts_views.bp)
     app.register_blueprint(catalogue_public_bp)
@@ -44,10 +46,18 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(people_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(calendars_bp)
+    app.register_blueprint(registration_bp)
+    app.register_blueprint(registration_manage_bp)
     app.before_request(accounts_views.protect_manage_area)
     cli.register(app)
     _register_templating(app)
     _register_error_pages(app)
+
+    @app.get("/healthz")
+    def healthz():
+        """Liveness probe, and the benchmarks' trivial endpoint."""
+        return "ok"
+
     return app
 
 

@@ -70,11 +70,12 @@ def demo_load(if_empty):
 @click.option("--year", type=click.IntRange(1900, 2200), required=True)
 def demo_synth(events, participants, year):
     """Synthetic events (and participants) at scale, for benchmarks."""
-    from .demo.services import synthesise
+    from .demo.services import synthesise, synthesise_participants
 
     programme = synthesise(events, year)
+    added = synthesise_participants(programme, participants)
     db.session.commit()
-    click.echo(f"Added {events} events to {programme.name}.")
+    click.echo(f"Added {events} events and {added} registrations to {programme.name}.")
 
 
 @countries.command("sync")
@@ -88,5 +89,7 @@ def countries_sync():
 
 
 def register(app: Flask) -> None:
-    for group in (users, demo, countries):
+    from .registration.cli import mail, registration
+
+    for group in (users, demo, countries, registration, mail):
         app.cli.add_command(group)

@@ -4,9 +4,12 @@ The database is SQLite in a temporary file, or PostgreSQL when ``DATABASE_URL`` 
 Each test starts with empty tables but for the shipped countries.
 """
 
+import email
 import os
+import socket
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
+from email import policy
 
 import pytest
 from flask_migrate import upgrade
@@ -27,6 +30,7 @@ from eventsapp.catalogue.services import (
 from eventsapp.extensions import db as _db
 from eventsapp.extensions import limiter
 from eventsapp.people.models import Organisation
+from eventsapp.registration.models import RegistrationSettings
 
 KEPT_TABLES = {"countries"}
 
@@ -45,6 +49,8 @@ def settings_for(tmp_path_factory) -> dict:
         "PUBLIC_POST_LIMIT": "10000 per minute",  # a test lowers it to see the limit work
         "SERVER_NAME": "localhost",
         "EVENTS_PER_PAGE": 25,
+        "MAIL_SERVER": "",  # emails become files here, unless a test starts an SMTP server
+        "MAIL_FOLDER": str(tmp_path_factory.mktemp("mail")),
     }
 
 
@@ -165,6 +171,14 @@ class Factory:
             self.db.session.commit()
         return event
 
+    def open_event(self, capacity=5, days_ahead=30, **settings):
+        """An upcoming event taking registrations online (approval required unless told)."""
+        starts = date.today() + timedelta(days=days_ahead)
+        event = self.event(date_text=starts.isoformat(), capacity=capacity, languages=["en", "es"])
+        self.db.session.add(RegistrationSettings(event_id=event.id, **settings))
+        self.db.session.commit()
+        return event
+
 
 @pytest.fixture
 def make(db):
@@ -198,3 +212,47 @@ def count_queries(db):
 @pytest.fixture
 def today():
     return date.today()
+
+
+# ---------------------------------------------------------------- a real SMTP server on loopback
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Inbox:
+    """An aiosmtpd handler keeping what it receives, parsed."""
+
+    def __init__(self):
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=policy.default)
+        message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
+        self.messages.append(message)
+        return "250 Message accepted"
+
+    def to(self, address: str) -> list[email.message.EmailMessage]:
+        return [m for m in self.messages if m["To"] == address]
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    from aiosmtpd.controller import Controller
+
+    controller = Controller(Inbox(), hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller
+    controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server, app, monkeypatch):
+    """The apps send through the loopback SMTP server; returns its inbox, emptied."""
+    smtp_server.handler.messages.clear()
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", smtp_server.port)
+    return smtp_server.handler

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from eventsapp.catalogue.models import Event, Programme
 from eventsapp.demo.services import load_demo
+from eventsapp.registration.models import Registration
 
 
 def test_demo_load_builds_cicie_and_ppiep_and_is_idempotent(db):
@@ -65,9 +66,21 @@ def test_demo_command_and_admin_command(app, db):
 
 def test_synthetic_data_at_scale(app, db):
     result = app.test_cli_runner().invoke(
-        args=["demo", "synth", "--events", "300", "--year", "2027"]
+        args=["demo", "synth", "--events", "300", "--participants", "2000", "--year", "2027"]
     )
     assert result.exit_code == 0, result.output
+    assert "Added 300 events and 2000 registrations" in result.output
     rows = db.session.execute(select(Event.starts_on, Event.ends_on)).all()
     assert len(rows) == 300
     assert all(date(2027, 1, 1) <= s <= e <= date(2027, 12, 31) for s, e in rows)
+    # Registrations never exceed an event's capacity: the rest wait.
+    over = db.session.execute(
+        select(Event.id)
+        .join(Registration, Registration.event_id == Event.id)
+        .where(Registration.status == "approved", Event.capacity.is_not(None))
+        .group_by(Event.id, Event.capacity)
+        .having(func.count(Registration.id) > Event.capacity)
+    ).all()
+    assert over == []
+    assert db.session.scalar(select(func.count(Registration.id))) == 2000
+    assert db.session.scalar(select(func.count(func.distinct(Registration.organisation_id)))) == 12

@@ -2,10 +2,14 @@
 
 import pytest
 
+from eventsapp.accounts.models import utcnow
+from eventsapp.registration.models import RegistrationSettings
+from eventsapp.registration.services import RegistrationInput, register
+
 
 def add_events(make, programme, partner, count):
     for number in range(count):
-        make.event(
+        event = make.event(
             title=f"Workshop {number}",
             date_text="18-19 January 2030" if number % 2 else "March 2030 (tbc)",
             programme_id=programme.id,
@@ -13,8 +17,27 @@ def add_events(make, programme, partner, count):
             partner_ids=[partner.id],
             venue=("SE", "Stockholm", None) if number % 3 else None,
             commit=False,
+            capacity=3,
         )
+        open_with_registrations(make.db, event, number)
     make.db.session.commit()
+
+
+def open_with_registrations(db, event, number):
+    """Every other event takes registrations, and has some."""
+    if number % 2:
+        return
+    db.session.add(RegistrationSettings(event_id=event.id))
+    db.session.flush()
+    for person in range(number % 5):
+        data = RegistrationInput(
+            name=f"Delegate {person}",
+            gender="undisclosed",
+            email=f"d{person}@example.org",
+            country_code="KE",
+            consent=True,
+        )
+        register(event, data, utcnow())
 
 
 def queries_for(client, count_queries, url):
@@ -31,6 +54,7 @@ def queries_for(client, count_queries, url):
         "/manage/events/?country=KE",
         "/api/v1/events",
         "/?region=Africa",
+        "/",
         "/manage/programmes/",
     ],
 )

@@ -38,6 +38,11 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20), default=Role.DELEGATE)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set at every sign-in; a one-time sign-in link carries it, so the link works once.
+    last_login_at: Mapped[datetime | None]
+    # None for an account made by a registration form until its owner signs in by an emailed
+    # link: only then does a password given on the form work (nobody can claim another's address).
+    email_confirmed_at: Mapped[datetime | None]
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)

@@ -1,11 +1,14 @@
 """Accounts: creating users and checking credentials."""
 
 import secrets
+from datetime import datetime
 
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from ..extensions import db
-from .models import Role, User
+from .models import Role, User, utcnow
 
 
 class AccountError(ValueError):
@@ -16,8 +19,14 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
-def create_user(email: str, role: str, password: str | None = None, name: str = "") -> User:
-    """Add an account (not committed). Refuses a duplicate email or an unknown role."""
+def create_user(
+    email: str, role: str, password: str | None = None, name: str = "", confirmed: bool = True
+) -> User:
+    """Add an account (not committed). Refuses a duplicate email or an unknown role.
+
+    Accounts that staff make are ``confirmed``; those made by a registration form are not, until
+    their owner signs in by an emailed link.
+    """
     email = email.strip().lower()
     if role not in Role.__members__.values():
         raise AccountError(f"Unknown role {role!r}: use one of {', '.join(Role)}.")
@@ -25,7 +34,9 @@ def create_user(email: str, role: str, password: str | None = None, name: str = 
         raise AccountError(f"{email!r} is not an email address.")
     if find_user_by_email(email):
         raise AccountError(f"There is already an account for {email}.")
-    user = User(email=email, role=role, name=name)
+    user = User(
+        email=email, role=role, name=name, email_confirmed_at=utcnow() if confirmed else None
+    )
     if password:
         user.set_password(password)
     db.session.add(user)
@@ -45,3 +56,40 @@ def ensure_admin(email: str = "admin@example.org") -> tuple[User, str] | None:
         return None
     password = secrets.token_urlsafe(12)
     return create_user(email, Role.ADMIN, password, name="Administrator"), password
+
+
+# One-time sign-in links: the token carries the time of the last sign-in, which signing in
+# changes, so a link works once; and it expires after LOGIN_LINK_MAX_AGE seconds.
+LOGIN_LINK_MAX_AGE = 3600
+
+
+def _login_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="login-link")
+
+
+def _last_login(user: User) -> str:
+    return user.last_login_at.isoformat() if user.last_login_at else ""
+
+
+def login_link_token(user: User) -> str:
+    return _login_serializer().dumps({"u": user.id, "n": _last_login(user)})
+
+
+def user_for_login_token(token: str) -> User | None:
+    """The account a sign-in link is for, or None if it is tampered, expired or used."""
+    try:
+        data = _login_serializer().loads(token, max_age=LOGIN_LINK_MAX_AGE)
+    except BadSignature:  # SignatureExpired is one
+        return None
+    user = db.session.get(User, data["u"])
+    if user is None or not user.is_active or _last_login(user) != data["n"]:
+        return None
+    return user
+
+
+def signed_in(user: User, now: datetime, by_link: bool = False) -> None:
+    """Note a sign-in (which also uses up the sign-in links sent before); a link confirms the
+    address."""
+    user.last_login_at = now
+    if by_link and user.email_confirmed_at is None:
+        user.email_confirmed_at = now

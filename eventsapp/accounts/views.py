@@ -5,9 +5,16 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db, limiter, login_manager
-from .forms import LoginForm
-from .models import User
-from .services import authenticate
+from ..mail.services import queue_email, send_queued
+from .forms import LoginForm, LoginLinkForm
+from .models import User, utcnow
+from .services import (
+    authenticate,
+    find_user_by_email,
+    login_link_token,
+    signed_in,
+    user_for_login_token,
+)
 
 bp = Blueprint("accounts", __name__)
 
@@ -43,15 +50,73 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
-        if user:
-            login_user(user, remember=form.remember.data)
-            flash(_("Welcome, %(name)s.", name=user.name or user.email), "success")
-            default = (
-                url_for("catalogue_manage.events") if user.is_staff else url_for("catalogue.index")
+        if user and user.email_confirmed_at is None:
+            form.password.errors.append(
+                _("Confirm your address first: sign in once with a link we email you.")
             )
-            return redirect(_safe_next(request.args.get("next")) or default)
-        form.password.errors.append(_("Email or password is not right."))
+        elif user:
+            return _sign_in(user, remember=form.remember.data)
+        else:
+            form.password.errors.append(_("Email or password is not right."))
     return render_template("accounts/login.html", form=form)
+
+
+def _sign_in(user: User, remember: bool = False, by_link: bool = False):
+    signed_in(user, utcnow(), by_link=by_link)
+    db.session.commit()
+    login_user(user, remember=remember)
+    flash(_("Welcome, %(name)s.", name=user.name or user.email), "success")
+    default = (
+        url_for("catalogue_manage.events")
+        if user.is_staff
+        else url_for("registration.my_registrations")
+    )
+    return redirect(_safe_next(request.args.get("next")) or default)
+
+
+@bp.route("/login/link", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["PUBLIC_POST_LIMIT"], methods=["POST"])
+def login_link():
+    """Ask for a one-time sign-in link by email (delegates need no password)."""
+    form = LoginLinkForm()
+    if form.validate_on_submit():
+        user = find_user_by_email(form.email.data)
+        if user and user.is_active:
+            queue_email(
+                user.email,
+                _("Your sign-in link"),
+                "login_link",
+                link=url_for(
+                    "accounts.login_with_link", token=login_link_token(user), _external=True
+                ),
+            )
+            db.session.commit()
+            send_queued(utcnow())
+            db.session.commit()
+        # The same answer whether or not there is an account, so that nobody can probe addresses.
+        flash(
+            _(
+                "If there is an account for %(email)s, a sign-in link is on its way. "
+                "It works once, within an hour.",
+                email=form.email.data,
+            ),
+            "info",
+        )
+        return redirect(url_for("accounts.login_link"))
+    return render_template("accounts/login_link.html", form=form)
+
+
+@bp.route("/login/link/<token>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["PUBLIC_POST_LIMIT"], methods=["POST"])
+def login_with_link(token: str):
+    """GET shows a button, POST signs in: mail scanners that open links do not use them up."""
+    user = user_for_login_token(token)
+    if user is None:
+        flash(_("This sign-in link has expired or was used already. Ask for a new one."), "error")
+        return redirect(url_for("accounts.login_link"))
+    if request.method == "POST":
+        return _sign_in(user, by_link=True)
+    return render_template("accounts/login_with_link.html", user=user)
 
 
 @bp.route("/logout", methods=["POST"])

@@ -7,9 +7,11 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from ..accounts.models import utcnow
 from ..errors import InvalidInput
 from ..extensions import db
 from ..people.services import country_choices
+from ..registration.services import availability_for, event_availability, schema_org_event
 from .forms import EventForm, PartnerForm, ProgrammeForm, RegionOverrideForm, SectionForm
 from .models import LANGUAGES, REGIONS, Event, EventKind, EventStatus, Programme
 from .services import (
@@ -77,6 +79,7 @@ def index():
         pagination=pagination,
         problem=problem,
         recent=recent,
+        registrations=availability_for(pagination.items, utcnow()),
         **_filter_options(),
     )
 
@@ -84,7 +87,13 @@ def index():
 @public_bp.route("/events/<int:event_id>")
 def event_page(event_id: int):
     event = get_event(event_id) or abort(404)
-    return render_template("catalogue/event.html", event=event)
+    state = event_availability(event, utcnow())
+    return render_template(
+        "catalogue/event.html",
+        event=event,
+        registration=state,
+        json_ld=schema_org_event(event, state),
+    )
 
 
 # ---------------------------------------------------------------- staff: events

@@ -182,3 +182,75 @@ def synthesise(events: int, year: int, seed: int = 1) -> Programme:
         )
     db.session.execute(insert(Event), rows)
     return programme
+
+
+SYNTH_COUNTRIES = ("MX", "KE", "BW", "PE", "GE", "NP", "ZA", "EC", "RO", "GT", "ID", "ZM")
+
+
+def synthesise_participants(programme: Programme, count: int, seed: int = 1) -> int:
+    """``count`` registrations spread over the programme's events, in bulk, for benchmarks.
+
+    Each event gets registration settings (approval not required); registrations are approved up
+    to the event's capacity and waitlisted beyond it, from a dozen electoral bodies.
+    """
+    from ..accounts.models import utcnow
+    from ..registration.models import Registration, RegistrationSettings, Status
+
+    events = db.session.execute(
+        select(Event.id, Event.capacity).where(Event.programme_id == programme.id)
+    ).all()
+    if not events or not count:
+        return 0
+    rng = random.Random(seed)
+    bodies = list(
+        _organisations(
+            [
+                {
+                    "name": f"Synthetic electoral body {code}",
+                    "acronym": f"SEB-{code}",
+                    "kind": "electoral_management_body",
+                    "country": code,
+                }
+                for code in SYNTH_COUNTRIES
+            ]
+        ).values()
+    )
+    with_settings = set(
+        db.session.scalars(
+            select(RegistrationSettings.event_id).where(
+                RegistrationSettings.event_id.in_([e.id for e in events])
+            )
+        )
+    )
+    if missing := [e.id for e in events if e.id not in with_settings]:
+        db.session.execute(
+            insert(RegistrationSettings),
+            [{"event_id": event_id, "approval_required": False} for event_id in missing],
+        )
+    held = dict.fromkeys((e.id for e in events), 0)
+    capacity = dict(events)
+    now = utcnow()
+    rows = []
+    for number in range(count):
+        event_id = events[number % len(events)].id
+        body = rng.choice(bodies)
+        full = capacity[event_id] is not None and held[event_id] >= capacity[event_id]
+        held[event_id] += not full
+        rows.append(
+            {
+                "event_id": event_id,
+                "name": f"Participant {number + 1}",
+                "gender": rng.choice(["female", "male", "undisclosed"]),
+                "email": f"participant{number + 1}.{seed}@example.org",
+                "position": "Electoral officer",
+                "organisation_id": body.id,
+                "country_code": body.country_code,
+                "status": Status.WAITLISTED if full else Status.APPROVED,
+                "waitlisted_at": now if full else None,
+                "consent_at": now,
+                "interpretation_languages": ["es"],
+            }
+        )
+    for start in range(0, len(rows), 5000):
+        db.session.execute(insert(Registration), rows[start : start + 5000])
+    return count

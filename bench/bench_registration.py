@@ -1,0 +1,203 @@
+"""Registrations per second through gunicorn (2 workers) on PostgreSQL, against a trivial endpoint.
+
+Run by ``make bench`` (``scripts/with-postgres`` provides ``DATABASE_URL``). Migrates the database,
+opens an event, starts ``gunicorn -w 2 wsgi:app`` with emails going to an SMTP server on loopback
+(aiosmtpd, in this process), then from CLIENTS concurrent clients, each holding its own session
+and CSRF token as a browser would, times a burst of registrations, and a burst of ``GET /healthz``
+from the same clients. Prints both rates and their ratio, then checks that no seat was sold twice.
+"""
+
+import http.client
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import date, timedelta
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+CLIENTS = 8
+REGISTRATIONS_PER_CLIENT = 50
+GETS_PER_CLIENT = 200
+CAPACITY = 300  # fewer than the registrations: the last ones go to the waiting list
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def prepare_database() -> int:
+    """Migrate, and open a new event for registration; returns its id."""
+    from flask_migrate import upgrade
+
+    from eventsapp import create_app
+    from eventsapp.catalogue.dates import read_date_phrase
+    from eventsapp.catalogue.models import Event
+    from eventsapp.catalogue.services import EventInput, save_event
+    from eventsapp.extensions import db
+    from eventsapp.registration.models import RegistrationSettings
+
+    app = create_app()
+    with app.app_context():
+        upgrade()
+        starts = (date.today() + timedelta(days=60)).isoformat()
+        event = save_event(
+            Event(),
+            EventInput(
+                title="Benchmark course",
+                kind="specialization_course",
+                status="confirmed",
+                window=read_date_phrase(starts),
+                date_text=starts,
+                capacity=CAPACITY,
+            ),
+        )
+        db.session.add(RegistrationSettings(event_id=event.id, quota_per_organisation=1))
+        db.session.commit()
+        return event.id
+
+
+def held_seats(event_id: int) -> tuple[int, int]:
+    from sqlalchemy import func, select
+
+    from eventsapp import create_app
+    from eventsapp.accounts.models import utcnow
+    from eventsapp.extensions import db
+    from eventsapp.registration.models import Registration
+    from eventsapp.registration.services import seats_held
+
+    app = create_app()
+    with app.app_context():
+        total = db.session.scalar(
+            select(func.count(Registration.id)).where(Registration.event_id == event_id)
+        )
+        return seats_held([event_id], utcnow()).get(event_id, 0), total
+
+
+def start_gunicorn(port: int, smtp_port: int, log: Path) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "SECRET_KEY": "bench-secret",
+        "PUBLIC_POST_LIMIT": "100000 per minute",
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": str(smtp_port),
+    }
+    command = [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"]
+    server = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/healthz")
+            if connection.getresponse().status == 200:
+                return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit(f"gunicorn did not start; see {log}")
+
+
+class Client:
+    """One browser: its own connection, session cookie and CSRF token."""
+
+    def __init__(self, port: int, event_id: int, number: int):
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.event_id = event_id
+        self.number = number
+        self.connection.request("GET", f"/events/{event_id}/register")
+        response = self.connection.getresponse()
+        page = response.read().decode()
+        self.cookie = response.getheader("Set-Cookie").split(";", 1)[0]
+        self.token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+    def register(self, index: int) -> int:
+        body = urlencode(
+            {
+                "csrf_token": self.token,
+                "name": f"Bench delegate {self.number}-{index}",
+                "gender": "undisclosed",
+                "email": f"bench{self.number}-{index}@example.org",
+                "organisation_id": "",
+                "new_organisation": f"Bench electoral body {index % 40}",
+                "new_organisation_kind": "electoral_management_body",
+                "country_code": "MX",
+                "consent": "y",
+            }
+        )
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": self.cookie}
+        self.connection.request("POST", f"/events/{self.event_id}/register", body, headers)
+        response = self.connection.getresponse()
+        response.read()
+        return response.status
+
+    def health(self, _index: int) -> int:
+        self.connection.request("GET", "/healthz")
+        response = self.connection.getresponse()
+        response.read()
+        return response.status
+
+
+def burst(clients: list[Client], action: str, per_client: int, expected: int) -> float:
+    """Requests per second of ``per_client`` calls of ``action`` from every client at once."""
+    barrier = threading.Barrier(len(clients) + 1)
+    failures: list[int] = []
+
+    def run(client: Client) -> None:
+        barrier.wait()
+        for index in range(per_client):
+            status = getattr(client, action)(index)
+            if status != expected:
+                failures.append(status)
+
+    threads = [threading.Thread(target=run, args=(c,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    if failures:
+        raise SystemExit(f"{action}: {len(failures)} unexpected statuses, e.g. {failures[:5]}")
+    return len(clients) * per_client / elapsed
+
+
+def main() -> None:
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        raise SystemExit("Needs DATABASE_URL of a PostgreSQL: run it with scripts/with-postgres.")
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Sink
+
+    sys.path.insert(0, str(ROOT))
+    event_id = prepare_database()
+    smtp = Controller(Sink(), hostname="127.0.0.1", port=free_port())
+    smtp.start()
+    port = free_port()
+    log = Path(tempfile.mkdtemp(prefix="bench-gunicorn-")) / "gunicorn.log"
+    server = start_gunicorn(port, smtp.port, log)
+    try:
+        clients = [Client(port, event_id, n) for n in range(CLIENTS)]
+        registrations = burst(clients, "register", REGISTRATIONS_PER_CLIENT, 302)
+        requests = burst(clients, "health", GETS_PER_CLIENT, 200)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        smtp.stop()
+    held, total = held_seats(event_id)
+    print(f"clients: {CLIENTS}, gunicorn workers: 2, capacity: {CAPACITY}")
+    print(f"registrations/s: {registrations:.1f}  ({total} registered, each with an email by SMTP)")
+    print(f"GET /healthz requests/s: {requests:.1f}")
+    print(f"ratio registrations / trivial requests: {registrations / requests:.3f}")
+    print(f"seats held: {held} of {CAPACITY}; waiting list: {total - held}")
+    if held > CAPACITY or total != CLIENTS * REGISTRATIONS_PER_CLIENT:
+        raise SystemExit("A seat was sold twice, or a registration was lost.")

@@ -1,0 +1,1 @@
+"""The outbox: emails are written in the request's transaction and sent after it, with retries."""

@@ -1,0 +1,1 @@
+"""Online registration: settings per event, registrations, waiting list, invitations."""

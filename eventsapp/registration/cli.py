@@ -1,0 +1,36 @@
+"""``flask registration tick`` and ``flask mail send``: what cron runs, every few minutes."""
+
+import click
+from flask import current_app
+
+from ..accounts.models import utcnow
+from ..extensions import db
+from ..mail.services import send_pending
+
+registration = click.Group("registration", help="Registrations: waiting list and reminders.")
+mail = click.Group("mail", help="The email outbox.")
+
+
+def _send_due() -> None:
+    sent, failed = send_pending(utcnow())
+    db.session.commit()
+    click.echo(f"Emails: {sent} sent, {failed} failed (kept to retry later).")
+
+
+@registration.command("tick")
+def registration_tick():
+    """Pass on expired seat offers, offer free seats, send reminders, then send due emails."""
+    from .services import tick
+
+    # Emails carry links: outside a request, they point at SITE_URL.
+    with current_app.test_request_context(base_url=current_app.config["SITE_URL"]):
+        done = tick(utcnow())
+        db.session.commit()
+        click.echo(", ".join(f"{name}: {count}" for name, count in done.items()))
+        _send_due()
+
+
+@mail.command("send")
+def mail_send():
+    """Send (or retry) the emails that are due."""
+    _send_due()

@@ -1,0 +1,204 @@
+"""Forms: the delegate's registration and travel details; staff settings and invitations."""
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
+
+from ..catalogue.models import LANGUAGES
+from ..people.models import OrganisationKind
+from ..people.services import country_choices, organisation_choices
+from .models import Access, Gender
+from .services import RegistrationInput, SettingsInput, TravelInput
+
+
+def _id_or_none(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+class TravelFields:
+    """Travel and needs: on the registration form and on "My registrations"."""
+
+    arrival_on = DateField(_l("Arrival"), validators=[Optional()])
+    departure_on = DateField(_l("Departure"), validators=[Optional()])
+    accessibility_needs = TextAreaField(
+        _l("Accessibility needs"),
+        validators=[Length(max=2000)],
+        description=_l("Anything that would help you take part: access, sign language, …"),
+    )
+    dietary_needs = TextAreaField(_l("Dietary needs"), validators=[Length(max=2000)])
+    visa_letter = BooleanField(_l("I need a letter of invitation for my visa"))
+
+    def validate_departure_on(self, field):
+        if field.data and self.arrival_on.data and field.data < self.arrival_on.data:
+            raise ValidationError(_l("The departure is before the arrival."))
+
+
+class TravelForm(TravelFields, FlaskForm):
+    def to_input(self) -> TravelInput:
+        return TravelInput(
+            arrival_on=self.arrival_on.data,
+            departure_on=self.departure_on.data,
+            accessibility_needs=self.accessibility_needs.data or "",
+            dietary_needs=self.dietary_needs.data or "",
+            visa_letter=self.visa_letter.data,
+        )
+
+
+class RegistrationForm(TravelFields, FlaskForm):
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    gender = SelectField(_l("Gender"), choices=Gender.choices(), default=Gender.UNDISCLOSED)
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    organisation_id = SelectField(_l("Organisation"), coerce=_id_or_none)
+    new_organisation = StringField(
+        _l("Or add your organisation"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("Only if it is not in the list: its full name."),
+    )
+    new_organisation_kind = SelectField(
+        _l("Kind of organisation"),
+        choices=[(k.value, k.label) for k in OrganisationKind],
+        default=OrganisationKind.ELECTORAL_MANAGEMENT_BODY,
+    )
+    position = StringField(_l("Position"), validators=[Optional(), Length(max=200)])
+    country_code = SelectField(_l("Country"), validators=[DataRequired()])
+    interpretation_languages = SelectMultipleField(
+        _l("Languages for interpretation"),
+        choices=list(LANGUAGES.items()),
+        description=_l("The languages you would follow the sessions in."),
+    )
+    password = PasswordField(
+        _l("Password (optional)"),
+        validators=[Optional(), Length(min=8, max=200)],
+        description=_l(
+            "To sign in with it later, after confirming your address once with a sign-in link "
+            "we email you. Without a password, you always sign in with such a link."
+        ),
+    )
+    consent = BooleanField(
+        _l(
+            "I agree that the training centre processes these personal data to organise my "
+            "participation, and keeps them for its reports."
+        ),
+        validators=[DataRequired(_l("Registration needs your consent."))],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation_id.choices = [(None, "—")] + organisation_choices()
+        self.country_code.choices = [("", "—")] + country_choices()
+
+    def validate_organisation_id(self, field):
+        if field.data is None and not (self.new_organisation.data or "").strip():
+            raise ValidationError(_l("Choose your organisation, or add it below."))
+
+    def to_input(self) -> RegistrationInput:
+        return RegistrationInput(
+            name=self.name.data,
+            gender=self.gender.data,
+            email=self.email.data,
+            country_code=self.country_code.data,
+            position=self.position.data or "",
+            organisation_id=self.organisation_id.data,
+            new_organisation=self.new_organisation.data,
+            new_organisation_kind=self.new_organisation_kind.data,
+            interpretation_languages=self.interpretation_languages.data or [],
+            accessibility_needs=self.accessibility_needs.data or "",
+            dietary_needs=self.dietary_needs.data or "",
+            visa_letter=self.visa_letter.data,
+            arrival_on=self.arrival_on.data,
+            departure_on=self.departure_on.data,
+            consent=self.consent.data,
+            password=self.password.data or None,
+        )
+
+
+class SettingsForm(FlaskForm):
+    capacity = IntegerField(
+        _l("Capacity"),
+        validators=[Optional(), NumberRange(min=0, max=100000)],
+        description=_l("Seats in all. Empty: no limit (and no waiting list)."),
+    )
+    opens_on = DateField(
+        _l("Registration opens on"),
+        validators=[Optional()],
+        description=_l("Empty: open now."),
+    )
+    closes_on = DateField(
+        _l("Registration closes after"),
+        validators=[Optional()],
+        description=_l("Empty: open until the day before the event starts."),
+    )
+    access = SelectField(_l("Who can register"), choices=Access.choices())
+    approval_required = BooleanField(
+        _l("Staff approve each registration (otherwise: first come, first served)")
+    )
+    waiting_list = BooleanField(_l("Keep a waiting list when the event is full"))
+    quota_per_organisation = IntegerField(
+        _l("Funded places per organisation"),
+        validators=[Optional(), NumberRange(min=1, max=1000)],
+        description=_l(
+            "CICIE courses fund one officer per authority: its further officers are accepted as "
+            "self-funded, at the authority's own cost, and take a seat too. Empty: no quota."
+        ),
+    )
+    offer_hours = IntegerField(
+        _l("Hours to accept a freed seat"),
+        validators=[DataRequired(), NumberRange(min=1, max=24 * 60)],
+        default=48,
+    )
+    reminder_days = IntegerField(
+        _l("Reminder, days before the event"),
+        validators=[Optional(), NumberRange(min=0, max=365)],
+        default=7,
+        description=_l("0: no reminder."),
+    )
+
+    def to_input(self) -> SettingsInput:
+        return SettingsInput(
+            capacity=self.capacity.data,
+            opens_on=self.opens_on.data,
+            closes_on=self.closes_on.data,
+            access=self.access.data,
+            approval_required=self.approval_required.data,
+            waiting_list=self.waiting_list.data,
+            quota_per_organisation=self.quota_per_organisation.data,
+            offer_hours=self.offer_hours.data,
+            reminder_days=self.reminder_days.data or 0,
+        )
+
+
+class InvitationForm(FlaskForm):
+    organisation_id = SelectField(_l("Authority"), coerce=int)
+    emails = TextAreaField(
+        _l("Email addresses of its officials"),
+        validators=[DataRequired(), Length(max=20000)],
+        description=_l("One a line."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation_id.choices = organisation_choices()
+
+    def validate_emails(self, field):
+        for line in self.email_list():
+            try:
+                validate_email(line, check_deliverability=False)
+            except EmailNotValidError:
+                raise ValidationError(
+                    _l("%(email)s is not an email address.", email=line)
+                ) from None
+
+    def email_list(self) -> list[str]:
+        return [line.strip() for line in (self.emails.data or "").splitlines() if line.strip()]

@@ -1,0 +1,207 @@
+"""Registration settings of an event, registrations (participants) and invitations."""
+
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..accounts.models import User, utcnow
+from ..catalogue.models import Event, Labelled
+from ..extensions import db
+from ..people.models import Country, Organisation, sql_in
+
+
+class Choice(Labelled):
+    """A choice of this capability, labelled from ``LABELS`` below."""
+
+    @property
+    def label(self) -> str:
+        return str(LABELS[self])
+
+
+class Status(Choice):
+    PENDING = "pending"
+    APPROVED = "approved"
+    WAITLISTED = "waitlisted"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+    ATTENDED = "attended"
+
+
+# Statuses that hold a seat. Pending holds one too (an approval hold, as in pretix): a delegate
+# waiting for approval is never bumped by later arrivals. A waitlisted delegate holds one while an
+# offer of a seat runs (``offer_expires_at`` in the future).
+SEAT_HOLDING = (Status.PENDING, Status.APPROVED, Status.ATTENDED)
+
+
+class ParticipantRole(Choice):
+    DELEGATE = "delegate"
+    SPEAKER = "speaker"
+    FACILITATOR = "facilitator"
+    OBSERVER = "observer"
+    STAFF = "staff"
+
+
+class Gender(Choice):
+    FEMALE = "female"
+    MALE = "male"
+    OTHER = "other"
+    UNDISCLOSED = "undisclosed"
+
+
+class Funding(Choice):
+    FUNDED = "funded"
+    SELF_FUNDED = "self_funded"
+
+
+class Access(Choice):
+    OPEN = "open"
+    INVITATION = "invitation"
+
+
+LABELS = {
+    Status.PENDING: _l("Pending approval"),
+    Status.APPROVED: _l("Approved"),
+    Status.WAITLISTED: _l("On the waiting list"),
+    Status.DECLINED: _l("Declined"),
+    Status.WITHDRAWN: _l("Withdrawn"),
+    Status.ATTENDED: _l("Attended"),
+    ParticipantRole.DELEGATE: _l("Delegate"),
+    ParticipantRole.SPEAKER: _l("Speaker or expert"),
+    ParticipantRole.FACILITATOR: _l("Facilitator"),
+    ParticipantRole.OBSERVER: _l("Observer"),
+    ParticipantRole.STAFF: _l("Staff"),
+    Gender.FEMALE: _l("Female"),
+    Gender.MALE: _l("Male"),
+    Gender.OTHER: _l("Other"),
+    Gender.UNDISCLOSED: _l("Prefer not to say"),
+    Funding.FUNDED: _l("Funded by the hosts"),
+    Funding.SELF_FUNDED: _l("Self-funded (at the authority's own cost)"),
+    Access.OPEN: _l("Open to all"),
+    Access.INVITATION: _l("By invitation only"),
+}
+
+
+class RegistrationSettings(db.Model):
+    """How an event takes registrations. An event without this row takes none online."""
+
+    __tablename__ = "registration_settings"
+    __table_args__ = (
+        CheckConstraint(f"access IN ({sql_in(Access)})", name="access"),
+        CheckConstraint(
+            "closes_on IS NULL OR opens_on IS NULL OR closes_on >= opens_on", name="dates_in_order"
+        ),
+        CheckConstraint(
+            "quota_per_organisation IS NULL OR quota_per_organisation >= 1", name="quota"
+        ),
+        CheckConstraint("offer_hours >= 1", name="offer_hours"),
+        CheckConstraint("reminder_days >= 0", name="reminder_days"),
+    )
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    opens_on: Mapped[date | None]  # None: open from now
+    closes_on: Mapped[date | None]  # None: until the day before the event starts (inclusive)
+    access: Mapped[str] = mapped_column(String(20), default=Access.OPEN)
+    approval_required: Mapped[bool] = mapped_column(default=True)
+    waiting_list: Mapped[bool] = mapped_column(default=True)  # False: a full event refuses
+    # The first N registrations of an organisation are funded; later ones are self-funded.
+    quota_per_organisation: Mapped[int | None]
+    offer_hours: Mapped[int] = mapped_column(default=48)  # to accept a seat freed for the waitlist
+    reminder_days: Mapped[int] = mapped_column(default=7)  # reminder this many days before
+
+    event: Mapped[Event] = relationship()
+
+
+class Registration(db.Model):
+    __tablename__ = "registrations"
+    __table_args__ = (
+        UniqueConstraint("event_id", "email"),
+        CheckConstraint("email = lower(email)", name="email_lower_case"),
+        CheckConstraint(f"status IN ({sql_in(Status)})", name="status"),
+        CheckConstraint(f"role IN ({sql_in(ParticipantRole)})", name="role"),
+        CheckConstraint(f"gender IN ({sql_in(Gender)})", name="gender"),
+        CheckConstraint(f"funding IN ({sql_in(Funding)})", name="funding"),
+        CheckConstraint(
+            "departure_on IS NULL OR arrival_on IS NULL OR departure_on >= arrival_on",
+            name="travel_in_order",
+        ),
+        CheckConstraint("length(name) > 0", name="name_not_empty"),
+        Index("ix_registrations_event_id_status", "event_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    gender: Mapped[str] = mapped_column(String(20))
+    email: Mapped[str] = mapped_column(String(254))
+    position: Mapped[str] = mapped_column(String(200), default="")
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="SET NULL")
+    )
+    country_code: Mapped[str] = mapped_column(ForeignKey("countries.code"))
+    role: Mapped[str] = mapped_column(String(20), default=ParticipantRole.DELEGATE)
+    status: Mapped[str] = mapped_column(String(20))
+    funding: Mapped[str] = mapped_column(String(20), default=Funding.FUNDED)
+    interpretation_languages: Mapped[list] = mapped_column(JSON, default=list)
+    accessibility_needs: Mapped[str] = mapped_column(Text, default="")
+    dietary_needs: Mapped[str] = mapped_column(Text, default="")
+    visa_letter: Mapped[bool] = mapped_column(default=False)
+    arrival_on: Mapped[date | None]
+    departure_on: Mapped[date | None]
+    consent_at: Mapped[datetime]
+    waitlisted_at: Mapped[datetime | None]  # the waiting list's order
+    offer_expires_at: Mapped[datetime | None]  # a freed seat offered until then
+    reminded_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    event: Mapped[Event] = relationship()
+    user: Mapped[User | None] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
+    country: Mapped[Country] = relationship()
+
+    @property
+    def status_label(self) -> str:
+        return Status(self.status).label
+
+    @property
+    def funding_label(self) -> str:
+        return Funding(self.funding).label
+
+    @property
+    def gender_label(self) -> str:
+        return Gender(self.gender).label
+
+    @property
+    def role_label(self) -> str:
+        return ParticipantRole(self.role).label
+
+    @property
+    def has_offer(self) -> bool:
+        return self.status == Status.WAITLISTED and self.offer_expires_at is not None
+
+    def __repr__(self) -> str:
+        return f"<Registration {self.id} {self.email} {self.status}>"
+
+
+class Invitation(db.Model):
+    """An invitation of an authority's official to an event taking registrations by invitation."""
+
+    __tablename__ = "invitations"
+    __table_args__ = (UniqueConstraint("event_id", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    email: Mapped[str] = mapped_column(String(254))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[datetime | None]
+
+    organisation: Mapped[Organisation] = relationship()

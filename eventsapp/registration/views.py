@@ -1,0 +1,322 @@
+"""Registration pages: the delegate's form, offers and "My registrations"; staff settings,
+participant lists with their exports, and invitations.
+"""
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from flask_login import current_user, login_required
+
+from ..accounts.models import utcnow
+from ..catalogue.services import get_event
+from ..errors import InvalidInput
+from ..exports import csv_response, xlsx_response
+from ..extensions import db, limiter
+from ..mail.services import send_queued
+from ..people.models import Organisation
+from .forms import InvitationForm, RegistrationForm, SettingsForm, TravelForm
+from .models import Funding, Registration, Status
+from .participants import (
+    EXPORT_HEADER,
+    ParticipantFilters,
+    export_rows,
+    filter_choices,
+    participants,
+    status_counts,
+)
+from .services import (
+    STAFF_ACTIONS,
+    RegistrationRefused,
+    StatusError,
+    accept_offer,
+    apply_staff_action,
+    confirmation_token,
+    event_availability,
+    get_settings,
+    invitation_only_message,
+    invitations_of,
+    invite,
+    my_registrations,
+    read_invitation,
+    register,
+    registration_for_confirmation,
+    registration_for_offer,
+    save_settings,
+    update_travel,
+    withdraw,
+)
+
+# What staff can do to participants, one by one or to those ticked (services.STAFF_ACTIONS).
+ACTION_LABELS = {
+    "approve": _l("Approve"),
+    "decline": _l("Decline"),
+    "waitlist": _l("Move to waiting list"),
+    "attended": _l("Mark attended"),
+}
+
+bp = Blueprint("registration", __name__)
+manage_bp = Blueprint("registration_manage", __name__, url_prefix="/manage/events")
+
+public_post_limit = limiter.limit(lambda: current_app.config["PUBLIC_POST_LIMIT"], methods=["POST"])
+
+
+def _send_and_say(saved_message: str) -> None:
+    """Send what the request queued, and tell the person whether the emails went out."""
+    if send_queued(utcnow()):
+        flash(saved_message, "success")
+    else:
+        flash(
+            saved_message
+            + " "
+            + _("The email could not be sent just now; we will retry sending it shortly."),
+            "warning",
+        )
+    db.session.commit()
+
+
+def _form_error(form, error: InvalidInput) -> None:
+    db.session.rollback()
+    getattr(form, error.field).errors.append(error.message)
+
+
+def _refused(event, message: str):
+    db.session.rollback()
+    return render_template("registration/refused.html", event=event, message=message), 403
+
+
+# ---------------------------------------------------------------- delegates
+
+
+@bp.route("/events/<int:event_id>/register", methods=["GET", "POST"], endpoint="register")
+@public_post_limit
+def register_page(event_id: int):
+    event = get_event(event_id) or abort(404)
+    now = utcnow()
+    invitation = None
+    if token := request.args.get("invitation"):
+        try:
+            invitation = read_invitation(token, event)
+        except RegistrationRefused as refused:
+            return _refused(event, refused.message)
+    state = event_availability(event, now)
+    if not state.is_open:
+        return _refused(event, state.closed_reason)
+    if state.by_invitation and invitation is None:
+        return _refused(event, invitation_only_message())
+    form = RegistrationForm()
+    if request.method == "GET":
+        if invitation:
+            form.email.data = invitation.email
+            form.organisation_id.data = invitation.organisation_id
+        elif current_user.is_authenticated:
+            form.email.data = current_user.email
+            form.name.data = current_user.name
+    if form.validate_on_submit():
+        try:
+            registration = register(event, form.to_input(), now, invitation=invitation)
+        except RegistrationRefused as refused:
+            return _refused(event, refused.message)
+        except InvalidInput as error:
+            _form_error(form, error)
+        else:
+            db.session.commit()
+            _send_and_say(_("Your registration is saved."))
+            return redirect(url_for(".confirmation", token=confirmation_token(registration)))
+    settings = get_settings(event.id)
+    return render_template(
+        "registration/register.html", event=event, form=form, state=state, settings=settings
+    )
+
+
+@bp.route("/registrations/<token>")
+def confirmation(token: str):
+    """What a delegate sees after registering."""
+    registration = registration_for_confirmation(token) or abort(404)
+    return render_template("registration/confirmation.html", registration=registration)
+
+
+@bp.route("/offers/<token>", methods=["GET", "POST"], endpoint="accept_offer")
+@public_post_limit
+def accept_offer_page(token: str):
+    try:
+        registration = registration_for_offer(token)
+        if request.method == "POST":
+            accept_offer(registration, utcnow())
+    except StatusError as error:
+        db.session.rollback()
+        return render_template("registration/offer.html", problem=error.message), 410
+    if request.method == "GET":
+        return render_template("registration/offer.html", registration=registration)
+    db.session.commit()
+    _send_and_say(_("You accepted the seat: %(title)s.", title=registration.event.title))
+    return redirect(url_for(".confirmation", token=confirmation_token(registration)))
+
+
+@bp.route("/me/registrations", endpoint="my_registrations")
+@login_required
+def my_registrations_page():
+    return render_template("registration/mine.html", registrations=my_registrations(current_user))
+
+
+def _my_registration(registration_id: int) -> Registration:
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.user_id != current_user.id:
+        abort(404)
+    return registration
+
+
+@bp.route("/me/registrations/<int:registration_id>/withdraw", methods=["POST"])
+@login_required
+def withdraw_page(registration_id: int):
+    registration = _my_registration(registration_id)
+    try:
+        withdraw(registration, utcnow())
+    except StatusError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        _send_and_say(
+            _(
+                "You withdrew from “%(title)s”. Your seat goes to the waiting list.",
+                title=registration.event.title,
+            )
+        )
+    return redirect(url_for(".my_registrations"))
+
+
+@bp.route("/me/registrations/<int:registration_id>/travel", methods=["GET", "POST"])
+@login_required
+def travel_page(registration_id: int):
+    registration = _my_registration(registration_id)
+    form = TravelForm(obj=registration if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            update_travel(registration, form.to_input())
+        except StatusError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            return redirect(url_for(".my_registrations"))
+        except InvalidInput as error:
+            _form_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Saved your travel details."), "success")
+            return redirect(url_for(".my_registrations"))
+    return render_template("registration/travel.html", form=form, registration=registration)
+
+
+# ---------------------------------------------------------------- staff
+
+
+@manage_bp.route("/<int:event_id>/registration", methods=["GET", "POST"])
+def settings_page(event_id: int):
+    event = get_event(event_id) or abort(404)
+    settings = get_settings(event.id)
+    form = SettingsForm(obj=settings if request.method == "GET" else None)
+    if request.method == "GET":
+        form.capacity.data = event.capacity
+        if settings is None:
+            form.approval_required.data = form.waiting_list.data = True
+    if form.validate_on_submit():
+        try:
+            save_settings(event, form.to_input(), utcnow())
+        except InvalidInput as error:
+            _form_error(form, error)
+        else:
+            db.session.commit()
+            _send_and_say(_("Saved the registration settings."))
+            return redirect(url_for(".participants_page", event_id=event.id))
+    return render_template("registration/settings.html", form=form, event=event, settings=settings)
+
+
+@manage_bp.route("/<int:event_id>/participants")
+def participants_page(event_id: int):
+    event = get_event(event_id) or abort(404)
+    filters = ParticipantFilters.from_args(request.args)
+    pagination = db.paginate(
+        participants(event.id, filters),
+        page=max(request.args.get("page", 1, type=int), 1),
+        per_page=current_app.config["EVENTS_PER_PAGE"] * 2,
+        error_out=False,
+    )
+    return render_template(
+        "registration/participants.html",
+        event=event,
+        pagination=pagination,
+        settings=get_settings(event.id),
+        state=event_availability(event, utcnow()),
+        counts=status_counts(event.id),
+        statuses=Status.choices(),
+        fundings=Funding.choices(),
+        actions=ACTION_LABELS,
+        **filter_choices(event.id),
+    )
+
+
+@manage_bp.route("/<int:event_id>/participants", methods=["POST"])
+def participants_action(event_id: int):
+    """A row's button (``row_action=approve:12``) or a bulk action on the ticked rows."""
+    event = get_event(event_id) or abort(404)
+    action, _sep, row = request.form.get("row_action", "").partition(":")
+    ids = [int(row)] if row.isdigit() else request.form.getlist("ids", type=int)
+    action = action or request.form.get("action", "")
+    if action not in STAFF_ACTIONS:
+        abort(400)
+    if not ids:
+        flash(_("Tick the participants first."), "error")
+    else:
+        done, problems = apply_staff_action(event, action, ids, utcnow())
+        db.session.commit()
+        for problem in problems:
+            flash(problem, "error")
+        _send_and_say(
+            ngettext(
+                "%(action)s: %(num)d participant.",
+                "%(action)s: %(num)d participants.",
+                done,
+                action=ACTION_LABELS[action],
+            )
+        )
+    return redirect(url_for(".participants_page", event_id=event.id, **request.args))
+
+
+def _export_rows(event):
+    filters = ParticipantFilters.from_args(request.args)
+    return export_rows(db.session.scalars(participants(event.id, filters)))
+
+
+@manage_bp.route("/<int:event_id>/participants.csv")
+def participants_csv(event_id: int):
+    event = get_event(event_id) or abort(404)
+    return csv_response(f"participants-{event.id}.csv", EXPORT_HEADER, _export_rows(event))
+
+
+@manage_bp.route("/<int:event_id>/participants.xlsx")
+def participants_xlsx(event_id: int):
+    event = get_event(event_id) or abort(404)
+    return xlsx_response(
+        f"participants-{event.id}.xlsx", _("Participants"), EXPORT_HEADER, _export_rows(event)
+    )
+
+
+@manage_bp.route("/<int:event_id>/invitations", methods=["GET", "POST"])
+def invitations_page(event_id: int):
+    event = get_event(event_id) or abort(404)
+    form = InvitationForm()
+    if request.method == "GET" and event.requesting_authority_id:
+        form.organisation_id.data = event.requesting_authority_id
+    if form.validate_on_submit():
+        organisation = db.session.get(Organisation, form.organisation_id.data) or abort(400)
+        sent = invite(event, organisation, form.email_list(), current_user, utcnow())
+        db.session.commit()
+        _send_and_say(ngettext("Sent %(num)d invitation.", "Sent %(num)d invitations.", len(sent)))
+        return redirect(url_for(".invitations_page", event_id=event.id))
+    return render_template(
+        "registration/invitations.html",
+        event=event,
+        form=form,
+        settings=get_settings(event.id),
+        invitations=invitations_of(event),
+    )

@@ -1,0 +1,514 @@
+"""Registration through HTTP: the delegate's form and pages, staff pages, and the emails that a
+real SMTP server on loopback (aiosmtpd) receives.
+"""
+
+import io
+import json
+import re
+from datetime import date, timedelta
+
+import icalendar
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from eventsapp.accounts.models import User, utcnow
+from eventsapp.mail.models import OutboxEmail
+from eventsapp.registration.models import Registration, Status
+from eventsapp.registration.services import RegistrationInput, register
+from tests.conftest import free_port
+
+FORM = {
+    "name": "Amina Odhiambo",
+    "gender": "female",
+    "email": "amina@iebc.example",
+    "organisation_id": "",
+    "new_organisation": "Independent Electoral and Boundaries Commission",
+    "new_organisation_kind": "electoral_management_body",
+    "position": "Head of voter education",
+    "country_code": "KE",
+    "interpretation_languages": ["en"],
+    "arrival_on": "",
+    "departure_on": "",
+    "accessibility_needs": "",
+    "dietary_needs": "Vegetarian",
+    "visa_letter": "y",
+    "password": "",
+    "consent": "y",
+}
+
+
+def post_registration(client, event, follow=True, query="", **changes):
+    data = {**FORM, **changes}
+    return client.post(f"/events/{event.id}/register{query}", data=data, follow_redirects=follow)
+
+
+def registrations(db) -> list[Registration]:
+    return list(db.session.scalars(select(Registration).order_by(Registration.id)))
+
+
+def attachment(message):
+    return next(part for part in message.iter_attachments())
+
+
+# ---------------------------------------------------------------- delegates
+
+
+def test_a_delegate_registers_sees_the_confirmation_and_gets_the_email(client, db, make, mailbox):
+    event = make.open_event(capacity=10, quota_per_organisation=1)
+    page = client.get(f"/events/{event.id}/register").data.decode()
+    assert "10 seats left" in page
+    assert "Further participants from the same organisation" in page
+
+    response = post_registration(client, event)
+    page = response.data.decode()
+    assert response.status_code == 200
+    assert "Your registration is saved." in page
+    assert "holds a seat while the staff review it" in page
+    (registration,) = registrations(db)
+    assert (registration.status, registration.funding) == ("pending", "funded")
+    assert registration.visa_letter and registration.dietary_needs == "Vegetarian"
+    assert registration.organisation.name == "Independent Electoral and Boundaries Commission"
+    (message,) = mailbox.to("amina@iebc.example")
+    assert message["Subject"] == f"Registration received: {event.title}"
+    assert "Dear Amina Odhiambo" in message.get_body().get_content()
+
+
+def test_a_second_officer_of_the_authority_is_told_they_come_self_funded(client, db, make):
+    event = make.open_event(capacity=10, quota_per_organisation=1)
+    post_registration(client, event)
+    page = post_registration(client, event, email="second@iebc.example", name="B").data.decode()
+    assert "registered as self-funded" in page
+    assert [r.funding for r in registrations(db)] == ["funded", "self_funded"]
+
+
+def test_approval_email_carries_the_event_calendar_file(staff_client, db, make, mailbox):
+    event = make.open_event(capacity=10)
+    post_registration(staff_client, event)
+    (registration,) = registrations(db)
+    response = staff_client.post(
+        f"/manage/events/{event.id}/participants",
+        data={"row_action": f"approve:{registration.id}"},
+        follow_redirects=True,
+    )
+    assert "Approve: 1 participant." in response.data.decode()
+    approval = next(m for m in mailbox.to(FORM["email"]) if "confirmed" in m["Subject"])
+    ics = attachment(approval)
+    assert ics.get_content_type() == "text/calendar"
+    assert ics.get_filename() == f"event-{event.id}.ics"
+    calendar = icalendar.Calendar.from_ical(ics.get_content())
+    (vevent,) = calendar.walk("VEVENT")
+    assert str(vevent["SUMMARY"]) == event.title
+    assert vevent.decoded("DTSTART") == event.starts_on
+
+
+def test_a_full_event_puts_the_delegate_on_the_waiting_list(client, db, make, mailbox):
+    event = make.open_event(capacity=1)
+    post_registration(client, event, email="first@example.org")
+    page = client.get(f"/events/{event.id}/register").data.decode()
+    assert "This event is full" in page and "Join the waiting list" in page
+    page = post_registration(client, event).data.decode()
+    assert "you are on the waiting list" in page
+    assert registrations(db)[-1].status == Status.WAITLISTED
+    assert mailbox.to(FORM["email"])[0]["Subject"].startswith("You are on the waiting list")
+
+
+def test_the_same_email_twice_gets_a_message_and_no_second_row(client, db, make):
+    event = make.open_event()
+    post_registration(client, event)
+    response = post_registration(client, event, email="AMINA@iebc.example")
+    page = response.data.decode()
+    assert "registered for this event already" in page
+    assert "Nothing was saved" in page
+    assert len(registrations(db)) == 1
+
+
+def test_errors_show_beside_the_fields_and_nothing_is_written(client, db, make):
+    event = make.open_event()
+    page = post_registration(
+        client,
+        event,
+        consent="",
+        new_organisation="",
+        arrival_on="2030-05-03",
+        departure_on="2030-05-01",
+    ).data.decode()
+    assert "Registration needs your consent." in page
+    assert "Choose your organisation, or add it below." in page
+    assert "The departure is before the arrival." in page
+    assert registrations(db) == []
+    assert db.session.scalar(select(func.count(User.id))) == 0
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        ({"status": "cancelled"}, "This event is cancelled."),
+        ({"closes_on": date.today() - timedelta(days=1)}, "Registration has closed."),
+        ({"access": "invitation"}, "by invitation only"),
+        ({"capacity": 0, "waiting_list": False}, "This event is full"),
+    ],
+)
+def test_events_not_taking_registrations_refuse_with_a_clear_page(client, db, make, setup, message):
+    status = setup.pop("status", None)
+    event = make.open_event(**setup)
+    if status:
+        event.status = status
+        db.session.commit()
+    for response in (client.get(f"/events/{event.id}/register"), post_registration(client, event)):
+        assert response.status_code == 403
+        assert message in response.data.decode()
+    assert registrations(db) == []
+
+
+def test_an_event_without_online_registration_has_no_register_button(client, make):
+    event = make.event(date_text=(date.today() + timedelta(days=20)).isoformat())
+    page = client.get(f"/events/{event.id}").data.decode()
+    assert "Register</a>" not in page
+    assert client.get(f"/events/{event.id}/register").status_code == 403
+
+
+def test_invitation_links_let_the_invited_official_register(staff_client, db, make, mailbox):
+    event = make.open_event(access="invitation")
+    authority = make.organisation("Electoral Commission of Zambia", country="ZM")
+    event.requesting_authority_id = authority.id
+    db.session.commit()
+    page = staff_client.get(f"/manage/events/{event.id}/invitations").data.decode()
+    assert "No invitations yet" in page
+    response = staff_client.post(
+        f"/manage/events/{event.id}/invitations",
+        data={"organisation_id": authority.id, "emails": "officer@ecz.example\nchief@ecz.example"},
+        follow_redirects=True,
+    )
+    assert "Sent 2 invitations." in response.data.decode()
+    (invitation_email,) = mailbox.to("officer@ecz.example")
+    link = re.search(r"https?://\S+/register\?invitation=\S+", invitation_email.get_content())
+    path = link.group(0).split("localhost", 1)[1]
+
+    staff_client.post("/logout")
+    page = staff_client.get(path).data.decode()
+    assert 'value="officer@ecz.example"' in page
+    tampered = path[:-3] + "abc"
+    assert staff_client.get(tampered).status_code == 403
+    assert "invitation link is not valid" in staff_client.get(tampered).data.decode()
+    response = staff_client.post(
+        path, data={**FORM, "email": "officer@ecz.example"}, follow_redirects=True
+    )
+    assert "Your registration is saved." in response.data.decode()
+    (registration,) = registrations(db)
+    assert registration.email == "officer@ecz.example"
+
+
+def test_a_failing_smtp_server_keeps_the_registration_and_the_email_is_retried(
+    client, db, make, app, mailbox, smtp_server, monkeypatch
+):
+    event = make.open_event()
+    monkeypatch.setitem(app.config, "MAIL_PORT", free_port())  # nothing listens there
+    page = post_registration(client, event).data.decode()
+    assert "Your registration is saved." in page
+    assert "could not be sent just now; we will retry" in page
+    assert len(registrations(db)) == 1
+    email = db.session.scalar(select(OutboxEmail))
+    assert (email.status, email.attempts) == ("pending", 1)
+    assert "Connection" in email.last_error or "refused" in email.last_error.lower()
+
+    monkeypatch.setitem(app.config, "MAIL_PORT", smtp_server.port)
+    email.next_attempt_at = email.created_at  # due now, as it will be after the back-off
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["mail", "send"])
+    assert "1 sent" in result.output
+    db.session.refresh(email)
+    assert email.status == "sent"
+    assert mailbox.to(FORM["email"])[0]["Subject"].startswith("Registration received")
+
+
+def test_without_a_mail_server_emails_are_written_to_files(
+    client, db, make, app, tmp_path, monkeypatch
+):
+    monkeypatch.setitem(app.config, "MAIL_FOLDER", str(tmp_path))
+    event = make.open_event()
+    post_registration(client, event)
+    (eml,) = tmp_path.glob("*.eml")
+    assert "Subject: Registration received" in eml.read_text()
+
+
+def test_public_posts_are_rate_limited(client, db, make, app, monkeypatch):
+    monkeypatch.setitem(app.config, "PUBLIC_POST_LIMIT", "3 per minute")
+    event = make.open_event(capacity=100)
+    codes = [
+        post_registration(client, event, follow=False, email=f"d{n}@example.org").status_code
+        for n in range(4)
+    ]
+    assert codes == [302, 302, 302, 429]
+    assert len(registrations(db)) == 3
+
+
+def test_the_form_needs_its_csrf_token(client, db, make, app, monkeypatch):
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    event = make.open_event()
+    response = post_registration(client, event)
+    assert response.status_code == 400
+    assert "security token" in response.data.decode()
+    assert registrations(db) == []
+
+
+# ---------------------------------------------------------------- "My registrations"
+
+
+def test_a_delegate_signs_in_with_an_emailed_link_once(client, db, make, mailbox):
+    event = make.open_event()
+    post_registration(client, event)
+    response = client.post("/login/link", data={"email": FORM["email"]}, follow_redirects=True)
+    assert "a sign-in link is on its way" in response.data.decode()
+    (message,) = [m for m in mailbox.to(FORM["email"]) if m["Subject"] == "Your sign-in link"]
+    path = re.search(r"http://localhost(/login/link/\S+)", message.get_content()).group(1)
+    assert "Sign in as amina@iebc.example?" in client.get(path).data.decode()
+    page = client.post(path, follow_redirects=True).data.decode()
+    assert "My registrations" in page and event.title in page
+    client.post("/logout")
+    page = client.post(path, follow_redirects=True).data.decode()
+    assert "expired or was used already" in page
+
+
+def test_asking_a_link_for_an_unknown_address_says_the_same_and_sends_nothing(client, db, mailbox):
+    response = client.post(
+        "/login/link", data={"email": "nobody@example.org"}, follow_redirects=True
+    )
+    assert "a sign-in link is on its way" in response.data.decode()
+    assert mailbox.messages == []
+
+
+def sign_in_by_link(client, mailbox, email=FORM["email"]):
+    client.post("/login/link", data={"email": email})
+    message = [m for m in mailbox.to(email) if m["Subject"] == "Your sign-in link"][-1]
+    path = re.search(r"http://localhost(/login/link/\S+)", message.get_content()).group(1)
+    assert client.post(path).status_code == 302
+
+
+def test_a_password_from_the_form_works_once_the_address_is_confirmed(client, db, make, mailbox):
+    event = make.open_event()
+    post_registration(client, event, password="a-password")
+    login = {"email": FORM["email"], "password": "a-password"}
+    page = client.post("/login", data=login).data.decode()
+    assert "Confirm your address first" in page
+    sign_in_by_link(client, mailbox)
+    client.post("/logout")
+    assert client.post("/login", data=login).status_code == 302
+
+
+def test_my_registrations_lists_them_and_updates_travel(client, db, make, mailbox):
+    event = make.open_event()
+    post_registration(client, event)
+    sign_in_by_link(client, mailbox)
+    page = client.get("/me/registrations").data.decode()
+    assert event.title in page and "Pending approval" in page
+    (registration,) = registrations(db)
+    url = f"/me/registrations/{registration.id}/travel"
+    page = client.post(
+        url, data={"arrival_on": "2030-05-03", "departure_on": "2030-05-01"}
+    ).data.decode()
+    assert "The departure is before the arrival." in page
+    page = client.post(
+        url,
+        data={"arrival_on": "2030-05-01", "departure_on": "2030-05-06", "dietary_needs": "Halal"},
+        follow_redirects=True,
+    ).data.decode()
+    assert "Saved your travel details." in page
+    db.session.refresh(registration)
+    assert (registration.arrival_on, registration.dietary_needs) == (date(2030, 5, 1), "Halal")
+
+
+def test_withdrawing_frees_the_seat_for_the_first_waiting(client, db, make, mailbox):
+    event = make.open_event(capacity=1)
+    post_registration(client, event)
+    post_registration(client, event, email="waiting@example.org", name="Next in line")
+    sign_in_by_link(client, mailbox)
+    first, second = registrations(db)
+    page = client.post(
+        f"/me/registrations/{first.id}/withdraw", follow_redirects=True
+    ).data.decode()
+    assert "You withdrew from" in page and "Withdrawn" in page
+    (offer,) = [m for m in mailbox.to("waiting@example.org") if "seat is free" in m["Subject"]]
+    path = re.search(r"http://localhost(/offers/\S+)", offer.get_content()).group(1)
+    client.post("/logout")
+    assert "Accept the seat" in client.get(path).data.decode()
+    page = client.post(path, follow_redirects=True).data.decode()
+    assert "You accepted the seat" in page
+    db.session.refresh(second)
+    assert second.status == Status.PENDING
+    assert client.post(path).status_code == 410
+
+
+def test_delegates_see_only_their_own_registrations(client, db, make, delegate_user):
+    event = make.open_event()
+    post_registration(client, event)
+    (registration,) = registrations(db)
+    client.post("/login", data={"email": delegate_user.email, "password": "delegate-password"})
+    assert client.post(f"/me/registrations/{registration.id}/withdraw").status_code == 404
+    assert client.get(f"/me/registrations/{registration.id}/travel").status_code == 404
+    assert "You have no registrations yet" in client.get("/me/registrations").data.decode()
+
+
+# ---------------------------------------------------------------- staff
+
+
+def test_staff_open_registration_with_the_settings_form(staff_client, db, make):
+    event = make.event(date_text=(date.today() + timedelta(days=40)).isoformat())
+    page = staff_client.get(f"/manage/events/{event.id}/registration").data.decode()
+    assert "does not take registrations online yet" in page
+    settings = {"capacity": "20", "access": "open", "offer_hours": "48", "reminder_days": "7"}
+    response = staff_client.post(
+        f"/manage/events/{event.id}/registration",
+        data={**settings, "approval_required": "y", "waiting_list": "y"},
+        follow_redirects=True,
+    )
+    assert "Saved the registration settings." in response.data.decode()
+    page = staff_client.get(f"/events/{event.id}").data.decode()
+    assert "Registration open" in page and "20 seats left" in page
+    bad = staff_client.post(
+        f"/manage/events/{event.id}/registration",
+        data={**settings, "opens_on": "2030-05-10", "closes_on": "2030-05-01"},
+    ).data.decode()
+    assert "Registration closes before it opens." in bad
+
+
+def test_staff_filter_and_act_on_ticked_participants(staff_client, db, make):
+    event = make.open_event(capacity=2)
+    for n in range(3):
+        post_registration(staff_client, event, email=f"d{n}@example.org", name=f"Delegate {n}")
+    first, second, third = registrations(db)
+    page = staff_client.get(f"/manage/events/{event.id}/participants").data.decode()
+    assert "2 of 2 seats held" in page and "Delegate 2" in page
+    response = staff_client.post(
+        f"/manage/events/{event.id}/participants",
+        data={"action": "approve", "ids": [first.id, second.id, third.id]},
+        follow_redirects=True,
+    )
+    page = response.data.decode()
+    assert "Approve: 2 participants." in page
+    assert "No seat is left for Delegate 2" in page
+    page = staff_client.get(f"/manage/events/{event.id}/participants?status=waitlisted").data
+    assert b"Delegate 2" in page and b"Delegate 0" not in page
+    response = staff_client.post(
+        f"/manage/events/{event.id}/participants", data={"action": "decline"}, follow_redirects=True
+    )
+    assert "Tick the participants first." in response.data.decode()
+
+
+def test_exports_neutralise_formulas(staff_client, db, make):
+    event = make.open_event()
+    post_registration(staff_client, event, name='=HYPERLINK("http://evil")', position="+1 boss")
+    post_registration(staff_client, event, email="b@example.org", name="Benoît Ngoma")
+    response = staff_client.get(f"/manage/events/{event.id}/participants.csv")
+    text = response.data.decode("utf-8-sig")
+    assert response.headers["Content-Disposition"].endswith('.csv"')
+    assert "'=HYPERLINK" in text and "'+1 boss" in text and "Benoît Ngoma" in text
+    response = staff_client.get(f"/manage/events/{event.id}/participants.xlsx?status=pending")
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][1] == "Name"
+    assert rows[1][1] == '\'=HYPERLINK("http://evil")' and rows[2][1] == "Benoît Ngoma"
+    assert sheet["A2"].data_type == "n"
+
+
+# ---------------------------------------------------------------- public pages
+
+
+def json_ld(page: str) -> dict:
+    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    return json.loads(match.group(1))
+
+
+def test_event_page_carries_schema_org_json_ld(client, db, make):
+    owner = make.organisation("Instituto Nacional Electoral", acronym="INE")
+    programme = make.programme("CICIE 2030", owner_id=owner.id)
+    event = make.open_event(capacity=3)
+    event.programme_id = programme.id
+    event.title = "Course </script><script>alert(1)</script>"
+    db.session.commit()
+    post_registration(client, event)
+    page = client.get(f"/events/{event.id}").data.decode()
+    assert "<script>alert(1)" not in page
+    data = json_ld(page)
+    assert data["@type"] == "Event" and data["name"] == event.title
+    assert data["eventStatus"] == "https://schema.org/EventScheduled"
+    assert data["location"]["address"]["addressLocality"] == "Mexico City"
+    assert data["organizer"]["name"] == "Instituto Nacional Electoral (INE)"
+    assert (data["maximumAttendeeCapacity"], data["remainingAttendeeCapacity"]) == (3, 2)
+    assert data["startDate"] == event.starts_on.isoformat()
+    event.status = "cancelled"
+    db.session.commit()
+    data = json_ld(client.get(f"/events/{event.id}").data.decode())
+    assert data["eventStatus"] == "https://schema.org/EventCancelled"
+
+
+def test_the_catalogue_shows_seats_left_and_whether_registration_is_open(client, db, make):
+    open_event = make.open_event(capacity=2)
+    full_event = make.open_event(capacity=1)
+    closed = make.open_event(closes_on=date.today() - timedelta(days=1))
+    post_registration(client, full_event)
+    page = client.get("/").data.decode()
+    cards = {
+        e.id: page.split(f'/events/{e.id}"')[1][:1500] for e in (open_event, full_event, closed)
+    }
+    assert "2 seats left" in cards[open_event.id]
+    assert "Full: waiting list" in cards[full_event.id]
+    assert "Registration closed" in cards[closed.id]
+
+
+def test_healthz(client):
+    assert client.get("/healthz").data == b"ok"
+
+
+def test_the_tick_command_sends_offers_with_links_to_the_site(app, db, make, mailbox, monkeypatch):
+    monkeypatch.setitem(app.config, "SITE_URL", "https://events.example.org")
+    monkeypatch.setitem(app.config, "SERVER_NAME", None)  # as in production
+    event = make.open_event(capacity=1)
+    for n in range(2):
+        register(
+            event, RegistrationInput("D", "male", f"d{n}@example.org", "MX", consent=True), utcnow()
+        )
+    event.capacity = 2
+    db.session.commit()
+    mailbox.messages.clear()
+    result = app.test_cli_runner().invoke(args=["registration", "tick"])
+    assert result.exit_code == 0, result.output
+    assert "3 sent" in result.output  # the two acknowledgements and the offer
+    (_received, offer) = mailbox.to("d1@example.org")
+    assert "https://events.example.org/offers/" in offer.get_content()
+
+
+@pytest.mark.parametrize(
+    ("actions", "status", "subject"),
+    [
+        (["approve"], "approved", "Your place is confirmed"),
+        (["decline"], "declined", "Your registration was not accepted"),
+        (["waitlist"], "waitlisted", "You are on the waiting list"),
+        (["approve", "attended"], "attended", "Your place is confirmed"),
+    ],
+)
+def test_each_row_button_changes_the_status_and_tells_the_delegate(
+    staff_client, db, make, mailbox, actions, status, subject
+):
+    event = make.open_event(capacity=1)
+    post_registration(staff_client, event)
+    (registration,) = registrations(db)
+    for action in actions:
+        response = staff_client.post(
+            f"/manage/events/{event.id}/participants?status=pending",
+            data={"row_action": f"{action}:{registration.id}"},
+        )
+        assert response.headers["Location"].endswith("/participants?status=pending")
+    db.session.refresh(registration)
+    assert registration.status == status
+    assert any(m["Subject"].startswith(subject) for m in mailbox.to(FORM["email"])[1:])
+    page = staff_client.get(f"/manage/events/{event.id}/participants").data.decode()
+    assert registration.status_label in page
+
+
+def test_unknown_staff_actions_are_refused(staff_client, db, make):
+    event = make.open_event()
+    response = staff_client.post(
+        f"/manage/events/{event.id}/participants", data={"row_action": "delete:1"}
+    )
+    assert response.status_code == 400

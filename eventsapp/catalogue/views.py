@@ -7,6 +7,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from ..agenda.services import agenda_by_day, event_agenda
 from ..errors import InvalidInput
 from ..extensions import db
 from ..people.services import country_choices
@@ -76,7 +77,8 @@ def index():
 @public_bp.route("/events/<int:event_id>")
 def event_page(event_id: int):
     event = get_event(event_id) or abort(404)
-    return render_template("catalogue/event.html", event=event)
+    agenda = agenda_by_day(event_agenda(event.id, published_only=True))
+    return render_template("catalogue/event.html", event=event, agenda=agenda)
 
 
 # ---------------------------------------------------------------- staff: events

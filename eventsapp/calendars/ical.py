@@ -28,28 +28,41 @@ from functools import lru_cache
 
 from flask import current_app, url_for
 from flask_babel import get_locale
-from icalendar import vCalAddress, vDuration, vUri
-from icalendar.cal import Component
+from icalendar import TypesFactory, vCalAddress, vDuration, vUri
+from icalendar.parser import Contentline
 
-from ..agenda.models import AgendaSession
-from ..catalogue.models import Event, EventStatus
+from ..agenda.models import AgendaSession, SessionKind
+from ..catalogue.models import Event, EventKind, EventStatus, Labelled
 
 PRODID = "-//eventsapp//Events and training programmes//EN"
 REFRESH_INTERVAL = timedelta(hours=12)
 CALENDAR_END = b"END:VCALENDAR\r\n"
 
 
+TYPES = TypesFactory()
+
+
 def content_line(name: str, value, **params) -> bytes:
-    """One property as icalendar writes it: typed, escaped, folded, ending in CRLF."""
-    holder = Component()
-    holder.add(name, value, parameters=params or None)
-    return holder.content_line(name, holder[name]).to_ical() + b"\r\n"
+    """One property as icalendar writes it: typed, escaped, folded, ending in CRLF.
+
+    The same bytes as an icalendar ``Component`` gives for the property, without the component.
+    """
+    prop = value if isinstance(value, TYPES.all_types) else TYPES.for_property(name)(value)
+    if params:
+        prop.params.update(params)
+    return Contentline.from_parts(name, prop.params, prop).to_ical() + b"\r\n"
 
 
 @lru_cache(maxsize=16384)
 def shared_line(name: str, value, params: tuple = ()) -> bytes:
     """A content line that many components share, written once."""
     return content_line(name, value, **dict(params))
+
+
+@lru_cache(maxsize=1024)
+def label(choice: Labelled, locale: str) -> str:
+    """The label of a choice in `locale`, the current one: looked up once (gettext is slow)."""
+    return choice.label
 
 
 @dataclass(frozen=True)
@@ -109,7 +122,6 @@ def _stamps(row: Event | AgendaSession, sequence: int) -> list[bytes]:
     return [
         content_line("DTSTAMP", changed),
         content_line("LAST-MODIFIED", changed),
-        content_line("CREATED", _utc(row.created_at)),
         shared_line("SEQUENCE", sequence),
     ]
 
@@ -126,12 +138,12 @@ def _window(event: Event) -> list[bytes]:
     ]
 
 
-def event_description(event: Event, url: str) -> str:
+def event_description(event: Event, url: str, status: str) -> str:
     """Purpose, audience and the dates as written, for the calendar entry's notes."""
     dates = event.date_text
     if event.window_label not in event.date_text:
         dates += f" ({event.window_label})"
-    lines = [f"Dates: {dates}", f"Status: {event.status_label}"]
+    lines = [f"Dates: {dates}", f"Status: {status}"]
     if event.venue_tentative:
         lines.append("Venue to be confirmed.")
     if event.purpose:
@@ -155,13 +167,16 @@ def event_text(event: Event, context: FeedContext) -> bytes:
         *_window(event),
         shared_line("STATUS", status),
         shared_line("TRANSP", "OPAQUE" if event.precision == "day" else "TRANSPARENT"),
-        content_line("DESCRIPTION", event_description(event, url)),
+        content_line(
+            "DESCRIPTION",
+            event_description(event, url, label(EventStatus(event.status), context.locale)),
+        ),
     ]
     if event.venue:
         lines.append(shared_line("LOCATION", event.venue.label))
     lines += [
         content_line("URL", url),
-        shared_line("CATEGORIES", event.kind_label),
+        shared_line("CATEGORIES", label(EventKind(event.kind), context.locale)),
         context.organiser_line,
         b"END:VEVENT\r\n",
     ]
@@ -174,7 +189,8 @@ def session_text(session: AgendaSession, context: FeedContext) -> bytes:
     event = session.event
     url = url_for("catalogue.event_page", event_id=event.id, _external=True, _anchor="agenda")
     status = ical_status(event)
-    notes = [session.kind_label]
+    kind = label(SessionKind(session.kind), context.locale)
+    notes = [kind]
     if session.speakers:
         notes.append("Speakers: " + "; ".join(session.speakers.splitlines()))
     if session.language:
@@ -196,7 +212,7 @@ def session_text(session: AgendaSession, context: FeedContext) -> bytes:
         lines.append(shared_line("LOCATION", place))
     lines += [
         content_line("URL", url),
-        shared_line("CATEGORIES", session.kind_label),
+        shared_line("CATEGORIES", kind),
         content_line("RELATED-TO", event_uid(event.id, context), RELTYPE="PARENT"),
         context.organiser_line,
         b"END:VEVENT\r\n",

@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField, TimeField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..catalogue.models import LANGUAGES
 from .models import AgendaSession, SessionKind
@@ -11,9 +11,9 @@ from .services import SessionInput
 
 
 class SessionForm(FlaskForm):
-    day = DateField(_l("Day"), validators=[DataRequired()])
-    start_time = TimeField(_l("Starts"), validators=[DataRequired()])
-    end_time = TimeField(_l("Ends"), validators=[DataRequired()])
+    day = DateField(_l("Day"), validators=[InputRequired()])
+    start_time = TimeField(_l("Starts"), validators=[InputRequired()])
+    end_time = TimeField(_l("Ends"), validators=[InputRequired()])
     timezone = StringField(
         _l("Time zone"),
         validators=[DataRequired(), Length(max=64)],

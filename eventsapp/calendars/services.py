@@ -265,10 +265,10 @@ def calendar_table(months: list[tuple[int, list[Event]]]) -> tuple[list[str], li
                     event.status_label,
                     event.programme.short_name if event.programme else "",
                     event.venue_label,
-                    ", ".join(c.name for c in event.requesting_countries),
-                    ", ".join(c.name for c in event.participant_countries),
+                    ", ".join(sorted(c.name for c in event.requesting_countries)),
+                    ", ".join(sorted(c.name for c in event.participant_countries)),
                     event.audience or "",
-                    ", ".join(o.short_name for o in event.partners),
+                    ", ".join(sorted(o.short_name for o in event.partners)),
                     url_for("catalogue.event_page", event_id=event.id, _external=True),
                 ]
             )

@@ -150,3 +150,16 @@ def test_sessions_go_when_their_event_goes(db, course):
     db.session.delete(db.session.get(Event, course.id))
     db.session.commit()
     assert db.session.scalar(select(AgendaSession)) is None
+
+
+def test_an_event_that_moves_leaves_its_old_agenda_unshown(staff_client, course, db):
+    session = add_session(db, course, date(2016, 4, 18), title="First day opening")
+    event = db.session.get(Event, course.id)
+    event.starts_on, event.ends_on, event.date_text = date(2016, 5, 23), date(2016, 5, 27), "May"
+    db.session.commit()
+    assert "First day opening" not in staff_client.get(f"/events/{course.id}").data.decode()
+    assert (
+        f"session-{session.id}@".encode() not in staff_client.get(f"/events/{course.id}.ics").data
+    )
+    page = staff_client.get(agenda_url(course)).data.decode()
+    assert "dates: not shown" in page

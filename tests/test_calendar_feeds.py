@@ -6,6 +6,7 @@ from datetime import date, datetime, time
 import pytest
 from sqlalchemy import update
 
+from eventsapp.calendars.services import event_ics
 from eventsapp.catalogue.models import Event
 from tests.calendar_helpers import add_session, check_feed, vevents
 
@@ -318,3 +319,10 @@ def test_an_event_file_changes_with_its_agenda(client, year_2016, db):
     )
     assert response.status_code == 200
     assert len(vevents(check_feed(response.data))) == 3
+
+
+def test_event_ics_gives_the_event_file_for_emails(client, year_2016, app):
+    course = year_2016["course"]
+    with app.test_request_context():
+        text = event_ics(course)
+    assert text == client.get(f"/events/{course.id}.ics").data

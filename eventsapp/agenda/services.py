@@ -12,7 +12,7 @@ from importlib import resources
 from zoneinfo import available_timezones
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from ..accounts.models import utcnow
 from ..catalogue.models import Event
@@ -43,11 +43,20 @@ class SessionInput:
 SCHEDULE_FIELDS = ("day", "starts_at", "ends_at", "timezone", "room")
 
 
-def event_agenda(event_id: int, published_only: bool = False) -> list[AgendaSession]:
-    """The sessions of an event in the order they happen."""
-    stmt = select(AgendaSession).where(AgendaSession.event_id == event_id)
-    if published_only:
-        stmt = stmt.where(AgendaSession.published)
+def shown_sessions() -> Select:
+    """The sessions the public sees: published, on a day of their event's dates (an event that
+    moved leaves its old agenda behind until staff move it too). Joined to their event."""
+    return (
+        select(AgendaSession)
+        .join(AgendaSession.event)
+        .where(AgendaSession.published, AgendaSession.day.between(Event.starts_on, Event.ends_on))
+    )
+
+
+def event_agenda(event: Event, public: bool = False) -> list[AgendaSession]:
+    """The sessions of an event in the order they happen: all of them, or those shown."""
+    stmt = shown_sessions() if public else select(AgendaSession)
+    stmt = stmt.where(AgendaSession.event_id == event.id)
     return list(
         db.session.scalars(
             stmt.order_by(AgendaSession.starts_at, AgendaSession.ends_at, AgendaSession.id)

@@ -47,7 +47,7 @@ def sessions(event_id: int):
     elif _saved(form, event, AgendaSession()):
         return redirect(url_for(".sessions", event_id=event.id))
     status = 400 if form.errors else 200
-    agenda = agenda_by_day(event_agenda(event.id))
+    agenda = agenda_by_day(event_agenda(event))
     return render_template(
         "agenda/sessions.html",
         event=event,

@@ -1,10 +1,10 @@
 """iCalendar text of events and agenda sessions, written with the icalendar package.
 
 Every property is written by icalendar (value types, escaping, parameter quoting, folding at 75
-octets, CRLF); this module frames the lines of each component between its BEGIN and END lines.
-Lines that many events share (a status, a kind, a day, a venue, the organiser) are written once
-and remembered: a feed of thousands of events is then several times faster to build than one
-icalendar component per event, and identical, line for line.
+octets, CRLF): the same bytes as an icalendar component writes. This module frames the lines of
+each component between its BEGIN and END lines, without building a component per event, and writes
+the lines that many events share (a status, a kind, a day, a venue, the organiser) once: a feed of
+thousands of events is then several times faster to build.
 
 What clients need, and how it is written:
 
@@ -14,7 +14,7 @@ What clients need, and how it is written:
   bytes (and the same ETag) on every request.
 - Windows without times are all-day events: ``DTSTART;VALUE=DATE`` and ``DTEND`` the day after
   the last day. Times are written in UTC (``...Z``): every client shows them in the subscriber's
-  own time zone, and no ``VTIMEZONE`` is needed (Outlook reads generated ones poorly).
+  own time zone, and no ``VTIMEZONE`` is needed (clients read generated ones unevenly).
 - ``STATUS`` is ``TENTATIVE`` for tentative, proposed or postponed events, ``CANCELLED`` for
   cancelled ones (kept in feeds so that subscribers see the cancellation), else ``CONFIRMED``.
   Clients that show no status still see it in the summary: "Cancelled: ...", "... (tentative)".
@@ -43,10 +43,7 @@ TYPES = TypesFactory()
 
 
 def content_line(name: str, value, **params) -> bytes:
-    """One property as icalendar writes it: typed, escaped, folded, ending in CRLF.
-
-    The same bytes as an icalendar ``Component`` gives for the property, without the component.
-    """
+    """One property as icalendar writes it: typed, escaped, folded, ending in CRLF."""
     prop = value if isinstance(value, TYPES.all_types) else TYPES.for_property(name)(value)
     if params:
         prop.params.update(params)

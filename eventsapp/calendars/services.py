@@ -29,10 +29,11 @@ from flask import current_app, url_for
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import Select, false, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from ..accounts.models import User
 from ..agenda.models import AgendaSession
+from ..agenda.services import shown_sessions
 from ..catalogue.models import Event, EventKind, Programme
 from ..catalogue.services import EVENT_ORDER, EventFilters, filtered_events, narrow_events
 from ..extensions import db
@@ -64,7 +65,6 @@ class Feed:
 class FeedVersion:
     etag: str
     last_modified: datetime | None
-    count: int
 
 
 def year_feed(url: str, filters: EventFilters) -> Feed:
@@ -125,7 +125,7 @@ def feed_version(feed: Feed) -> FeedVersion:
     fingerprint = (FEED_FORMAT, feed.url, feed.name, FeedContext.current(), count, last_change)
     etag = hashlib.sha256(repr((*fingerprint, int(id_sum))).encode()).hexdigest()[:32]
     last_modified = last_change.replace(tzinfo=UTC) if last_change else None
-    return FeedVersion(etag, last_modified, count)
+    return FeedVersion(etag, last_modified)
 
 
 def feed_text(feed: Feed, version: FeedVersion) -> bytes:
@@ -200,12 +200,12 @@ def _write_events(feed: Feed, ids: list[int], context: FeedContext) -> dict[int,
 
 
 def _write_agendas(feed: Feed, ids: list[int], context: FeedContext) -> dict[int, bytes]:
-    """The published sessions of each event, as one text per event (empty without agenda)."""
+    """The sessions shown of each event, as one text per event (empty without agenda)."""
     events = ids if len(ids) <= BY_ID_LIMIT else feed.events.with_only_columns(Event.id)
     stmt = (
-        select(AgendaSession)
-        .options(joinedload(AgendaSession.event).joinedload(Event.venue))
-        .where(AgendaSession.published, AgendaSession.event_id.in_(events))
+        shown_sessions()
+        .options(contains_eager(AgendaSession.event).joinedload(Event.venue))
+        .where(AgendaSession.event_id.in_(events))
         .order_by(AgendaSession.event_id, AgendaSession.starts_at, AgendaSession.id)
     )
     texts: dict[int, list[bytes]] = {event_id: [] for event_id in ids}

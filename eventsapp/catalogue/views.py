@@ -77,7 +77,7 @@ def index():
 @public_bp.route("/events/<int:event_id>")
 def event_page(event_id: int):
     event = get_event(event_id) or abort(404)
-    agenda = agenda_by_day(event_agenda(event.id, published_only=True))
+    agenda = agenda_by_day(event_agenda(event, public=True))
     return render_template("catalogue/event.html", event=event, agenda=agenda)
 
 

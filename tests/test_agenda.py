@@ -163,3 +163,10 @@ def test_an_event_that_moves_leaves_its_old_agenda_unshown(staff_client, course,
     )
     page = staff_client.get(agenda_url(course)).data.decode()
     assert "dates: not shown" in page
+
+
+def test_the_next_session_is_offered_when_the_last_one_ends(staff_client, course, db):
+    add_session(db, course, date(2016, 4, 19), time(14), time(15, 45))
+    page = staff_client.get(agenda_url(course)).data.decode()
+    assert 'name="day" required type="date" value="2016-04-19"' in page
+    assert 'name="start_time" required type="time" value="15:45"' in page

@@ -70,6 +70,14 @@ def agenda_by_day(sessions: list[AgendaSession]) -> list[tuple[date, list[Agenda
     return [(day, list(group)) for day, group in itertools.groupby(ordered, lambda s: s.day)]
 
 
+def next_session_start(event: Event, sessions: list[AgendaSession]) -> tuple[date, time | None]:
+    """Where a new session most likely goes: when the last one ends, else on the first day."""
+    if not sessions:
+        return event.starts_on, None
+    last = max(sessions, key=lambda s: s.ends_at)
+    return last.day, last.local_end
+
+
 def get_session(event_id: int, session_id: int) -> AgendaSession | None:
     session = db.session.get(AgendaSession, session_id)
     return session if session is not None and session.event_id == event_id else None

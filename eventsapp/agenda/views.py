@@ -14,6 +14,7 @@ from .services import (
     delete_session,
     event_agenda,
     get_session,
+    next_session_start,
     save_session,
     time_zone_names,
 )
@@ -40,14 +41,15 @@ def _saved(form: SessionForm, event, session: AgendaSession) -> bool:
 def sessions(event_id: int):
     """The agenda, day by day, with the form that adds a session below it."""
     event = get_event(event_id) or abort(404)
+    sessions = event_agenda(event)
     form = SessionForm()
     if request.method == "GET":
-        form.day.data = event.starts_on
+        form.day.data, form.start_time.data = next_session_start(event, sessions)
         form.timezone.data = default_timezone(event)
     elif _saved(form, event, AgendaSession()):
         return redirect(url_for(".sessions", event_id=event.id))
     status = 400 if form.errors else 200
-    agenda = agenda_by_day(event_agenda(event))
+    agenda = agenda_by_day(sessions)
     return render_template(
         "agenda/sessions.html",
         event=event,

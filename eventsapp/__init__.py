@@ -32,6 +32,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from . import cli
     from .accounts import views as accounts_views
+    from .agenda.views import bp as agenda_bp
     from .api.views import bp as api_bp
     from .calendars.views import bp as calendars_bp
     from .catalogue.views import manage_bp as catalogue_manage_bp
@@ -48,6 +49,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(calendars_bp)
     app.register_blueprint(registration_bp)
     app.register_blueprint(registration_manage_bp)
+    app.register_blueprint(agenda_bp)
     app.before_request(accounts_views.protect_manage_area)
     cli.register(app)
     _register_templating(app)

@@ -68,11 +68,12 @@ def demo_load(if_empty):
 @click.option("--events", type=click.IntRange(0, 1_000_000), default=1000)
 @click.option("--participants", type=click.IntRange(0, 10_000_000), default=0)
 @click.option("--year", type=click.IntRange(1900, 2200), required=True)
-def demo_synth(events, participants, year):
+@click.option("--sessions-per-event", type=click.IntRange(0, 100), default=0)
+def demo_synth(events, participants, year, sessions_per_event):
     """Synthetic events (and participants) at scale, for benchmarks."""
     from .demo.services import synthesise, synthesise_participants
 
-    programme = synthesise(events, year)
+    programme = synthesise(events, year, sessions_per_event=sessions_per_event)
     added = synthesise_participants(programme, participants)
     db.session.commit()
     click.echo(f"Added {events} events and {added} registrations to {programme.name}.")

@@ -52,6 +52,10 @@ def load_settings() -> dict:
         "PUBLIC_POST_LIMIT": env("PUBLIC_POST_LIMIT", "20 per minute"),
         "SITE_NAME": env("SITE_NAME", "eventsapp"),
         "EVENTS_PER_PAGE": int(env("EVENTS_PER_PAGE", "25")),
+        # The domain part of calendar UIDs: set it once, before publishing feeds, to the site's
+        # domain, so that two sites' UIDs never meet in a subscriber's calendar.
+        "CALENDAR_UID_DOMAIN": env("CALENDAR_UID_DOMAIN", "eventsapp"),
+        "CALENDAR_CACHE_MB": int(env("CALENDAR_CACHE_MB", "64")),
         "MAIL_SERVER": env("MAIL_SERVER", ""),
         "MAIL_PORT": int(env("MAIL_PORT", "25")),
         "MAIL_USERNAME": env("MAIL_USERNAME", ""),

@@ -1,70 +1,93 @@
-"""CSV and XLSX downloads that a spreadsheet opens safely.
+"""Spreadsheet downloads (CSV and XLSX) of a header and rows, shared by every export.
 
-A cell that begins with ``=``, ``+``, ``-`` or ``@`` (or a tab or carriage return) would be read
-as a formula by Excel or LibreOffice, and could run something: ``safe_cell`` puts an apostrophe
-before it, so the text shows as typed.
+Cells are written so that a spreadsheet never runs them as formulas: in CSV a text beginning with
+``=``, ``+``, ``-``, ``@`` (or a tab or carriage return) gets a leading apostrophe; in XLSX text is
+stored as text. Dates stay dates: ISO dates in CSV, date cells in XLSX.
 """
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
 from flask import Response
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_COLUMN_WIDTH = 60
 
 
-def safe_cell(value):
-    """The value, with text that a spreadsheet would run as a formula neutralised."""
+def neutralise_formula(value):
+    """A CSV cell that a spreadsheet shows as written: ``'=1+1`` for ``=1+1``."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
 
 
-def _download(content: bytes, mimetype: str, filename: str) -> Response:
-    return Response(
-        content,
-        mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+def _csv_cell(value):
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return "" if value is None else neutralise_formula(value)
 
 
-def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence]) -> Response:
-    """A UTF-8 CSV (with a byte-order mark, so that Excel reads the accents right)."""
+def csv_bytes(header: list[str], rows: list[list]) -> bytes:
+    """UTF-8 with a byte order mark, so that spreadsheets read accented names right."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([safe_cell(str(h)) for h in header])
-    for row in rows:
-        writer.writerow(["" if v is None else safe_cell(_text(v)) for v in row])
-    return _download(
-        ("\ufeff" + out.getvalue()).encode("utf-8"), "text/csv; charset=utf-8", filename
-    )
+    writer.writerow([_csv_cell(v) for v in header])
+    writer.writerows([_csv_cell(v) for v in row] for row in rows)
+    return out.getvalue().encode("utf-8-sig")
 
 
-def xlsx_response(
-    filename: str, sheet_title: str, header: Sequence[str], rows: Iterable[Sequence]
-) -> Response:
-    """An Excel workbook of one sheet; dates stay dates, text is neutralised."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = sheet_title[:31]
-    sheet.append([safe_cell(str(h)) for h in header])
+def _xlsx_cell(value):
+    """Text without the control characters that XLSX cannot hold."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
+def xlsx_bytes(title: str, header: list[str], rows: list[list]) -> bytes:
+    """One sheet: a bold header row with filters, frozen below it; dates in date cells."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title[:31]  # the longest sheet name Excel accepts
+    sheet.append([str(h) for h in header])  # headers may be lazy translations
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    widths = [len(str(h)) for h in header]
     for row in rows:
-        sheet.append([safe_cell(v if isinstance(v, date | int | float) else _text(v)) for v in row])
+        sheet.append([_xlsx_cell(v) for v in row])
+        for index, value in enumerate(row):
+            widths[index] = max(widths[index], len(str(value or "")))
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text, even when it begins with "="
+            elif isinstance(cell.value, date | datetime):
+                cell.number_format = "yyyy-mm-dd"
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = min(width + 2, MAX_COLUMN_WIDTH)
     sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
     out = io.BytesIO()
-    workbook.save(out)
-    return _download(out.getvalue(), XLSX_MIMETYPE, filename)
+    book.save(out)
+    return out.getvalue()
 
 
-def _text(value) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.isoformat(sep=" ", timespec="minutes")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
+def csv_response(filename: str, header: list[str], rows: list[list]) -> Response:
+    return _download(csv_bytes(header, rows), "text/csv; charset=utf-8", filename)
+
+
+def xlsx_response(filename: str, title: str, header: list[str], rows: list[list]) -> Response:
+    mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return _download(xlsx_bytes(title, header, rows), mimetype, filename)
+
+
+def _download(body: bytes, content_type: str, filename: str) -> Response:
+    return Response(
+        body,
+        headers={
+            "Content-Type": content_type,
+            "Content-Disposition": f'attachment; filename="{filename}"',
+        },
+    )

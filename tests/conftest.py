@@ -81,6 +81,7 @@ def db(app):
                 if table.name not in KEPT_TABLES:
                     connection.execute(table.delete())
         limiter.reset()
+        app.extensions.pop("calendar_cache", None)  # calendar text kept by the last test
 
 
 @pytest.fixture

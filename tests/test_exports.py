@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from eventsapp.exports import safe_cell
+from eventsapp.exports import neutralise_formula
 
 
 @pytest.mark.parametrize(
@@ -24,5 +24,5 @@ from eventsapp.exports import safe_cell
         (date(2030, 5, 1), date(2030, 5, 1)),
     ],
 )
-def test_safe_cell(value, expected):
-    assert safe_cell(value) == expected
+def test_formulas_are_neutralised(value, expected):
+    assert neutralise_formula(value) == expected

@@ -407,7 +407,9 @@ def test_exports_neutralise_formulas(staff_client, db, make):
     sheet = load_workbook(io.BytesIO(response.data)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][1] == "Name"
-    assert rows[1][1] == '\'=HYPERLINK("http://evil")' and rows[2][1] == "Benoît Ngoma"
+    # XLSX keeps the text as typed, in a text cell that a spreadsheet shows and never runs.
+    assert rows[1][1] == '=HYPERLINK("http://evil")' and rows[2][1] == "Benoît Ngoma"
+    assert sheet["B2"].data_type == "s"
     assert sheet["A2"].data_type == "n"
 
 

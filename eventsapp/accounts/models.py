@@ -43,6 +43,8 @@ class User(UserMixin, db.Model):
     # None for an account made by a registration form until its owner signs in by an emailed
     # link: only then does a password given on the form work (nobody can claim another's address).
     email_confirmed_at: Mapped[datetime | None]
+    # Part of the personal calendar feed's signed URL: raising it turns old URLs away.
+    feed_token_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, String, and_, cast, exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from ..accounts.models import utcnow
 from ..errors import InvalidInput
 from ..extensions import db
 from ..people.models import Country, Organisation
@@ -138,6 +139,10 @@ def overlaps(start: date, end: date):
     return and_(Event.starts_on <= end, Event.ends_on >= start)
 
 
+# The order of every list of events: by window, then title.
+EVENT_ORDER = (Event.starts_on, Event.ends_on, Event.title, Event.id)
+
+
 def filtered_events(filters: EventFilters) -> Select:
     """The events matching the filters, in window order, with what list pages show loaded.
 
@@ -151,6 +156,11 @@ def filtered_events(filters: EventFilters) -> Select:
         selectinload(Event.countries),
         selectinload(Event.partners),
     )
+    return narrow_events(stmt, filters).order_by(*EVENT_ORDER)
+
+
+def narrow_events(stmt: Select, filters: EventFilters) -> Select:
+    """``stmt``, a select from events, narrowed to the events matching the filters."""
     if period := filters.period:
         stmt = stmt.where(overlaps(*period))
     if filters.upcoming_from:
@@ -171,7 +181,7 @@ def filtered_events(filters: EventFilters) -> Select:
         stmt = stmt.where(_in_region(filters.region))
     if filters.language:
         stmt = stmt.where(_speaks(filters.language))
-    return stmt.order_by(Event.starts_on, Event.ends_on, Event.title, Event.id)
+    return stmt
 
 
 def _in_region(region: str):
@@ -285,6 +295,7 @@ SCHEDULE_FIELDS = (
     "venue_id",
     "status",
     "tentative",
+    "venue_tentative",
 )
 
 
@@ -305,9 +316,18 @@ def find_or_create_venue(data: VenueInput) -> Venue:
     return venue
 
 
-def _utc(day: date, moment: time, zone: ZoneInfo) -> datetime:
+def to_utc(day: date, moment: time, zone: ZoneInfo) -> datetime:
+    """A local day and time as the database stores it: in UTC, without tzinfo."""
     local = datetime.combine(day, moment, tzinfo=zone)
     return local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+
+
+def time_zone(name: str | None, field_name: str = "timezone") -> ZoneInfo:
+    """The IANA time zone named (UTC when none); InvalidInput for `field_name` when unknown."""
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidInput(field_name, _("Unknown time zone %(tz)r.", tz=name)) from None
 
 
 def _times(data: EventInput) -> tuple[datetime | None, datetime | None, str | None]:
@@ -324,12 +344,9 @@ def _times(data: EventInput) -> tuple[datetime | None, datetime | None, str | No
     if data.start_time is None or data.end_time is None:
         field_name = "start_time" if data.start_time is None else "end_time"
         raise InvalidInput(field_name, _("Give both the start and the end time."))
-    try:
-        zone = ZoneInfo(data.timezone or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        raise InvalidInput("timezone", _("Unknown time zone %(tz)r.", tz=data.timezone)) from None
-    starts_at = _utc(data.window.starts_on, data.start_time, zone)
-    ends_at = _utc(data.window.ends_on, data.end_time, zone)
+    zone = time_zone(data.timezone)
+    starts_at = to_utc(data.window.starts_on, data.start_time, zone)
+    ends_at = to_utc(data.window.ends_on, data.end_time, zone)
     if ends_at < starts_at:
         raise InvalidInput("end_time", _("The event ends before it starts."))
     return starts_at, ends_at, zone.key
@@ -355,6 +372,8 @@ def save_event(event: Event, data: EventInput) -> Event:
     """Apply what staff entered to a new or existing event, and add it to the session.
 
     An edit of the dates, times, venue or status bumps ``sequence``, which calendar feeds use.
+    Saving marks the event updated even when only its countries or partners changed: calendar
+    feeds rebuild what was updated.
     """
     _check_references(data)
     starts_at, ends_at, zone = _times(data)
@@ -399,6 +418,7 @@ def save_event(event: Event, data: EventInput) -> Event:
     )
     if event.id is not None and any(getattr(event, n) != v for n, v in before.items()):
         event.sequence = (event.sequence or 0) + 1
+    event.updated_at = utcnow()
     db.session.add(event)
     db.session.flush()
     return event

@@ -8,6 +8,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ..accounts.models import utcnow
+from ..agenda.services import agenda_by_day, event_agenda
 from ..errors import InvalidInput
 from ..extensions import db
 from ..people.services import country_choices
@@ -88,9 +89,11 @@ def index():
 def event_page(event_id: int):
     event = get_event(event_id) or abort(404)
     state = event_availability(event, utcnow())
+    agenda = agenda_by_day(event_agenda(event, public=True))
     return render_template(
         "catalogue/event.html",
         event=event,
+        agenda=agenda,
         registration=state,
         json_ld=schema_org_event(event, state),
     )

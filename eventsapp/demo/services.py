@@ -2,11 +2,13 @@
 
 import json
 import random
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, select
 
+from ..agenda.models import AgendaSession, SessionKind
 from ..catalogue.dates import format_window, read_date_phrase
 from ..catalogue.models import Event, EventKind, EventStatus, Programme
 from ..catalogue.services import (
@@ -19,6 +21,7 @@ from ..catalogue.services import (
     save_event,
     save_programme,
     set_region_override,
+    to_utc,
 )
 from ..extensions import db
 from ..people.models import Organisation
@@ -137,8 +140,9 @@ SYNTH_PHRASES = (
 )
 
 
-def synthesise(events: int, year: int, seed: int = 1) -> Programme:
-    """A programme with ``events`` events spread over ``year``, written with assorted phrases.
+def synthesise(events: int, year: int, seed: int = 1, sessions_per_event: int = 0) -> Programme:
+    """A programme with ``events`` events spread over ``year``, written with assorted phrases,
+    each with an agenda of ``sessions_per_event`` sessions.
 
     Rows are inserted in bulk so that thousands take seconds; for benchmarks.
     """
@@ -180,8 +184,45 @@ def synthesise(events: int, year: int, seed: int = 1) -> Programme:
                 "notes": "",
             }
         )
-    db.session.execute(insert(Event), rows)
+    ids = db.session.scalars(insert(Event).returning(Event.id, sort_by_parameter_order=True), rows)
+    if sessions_per_event:
+        db.session.execute(
+            insert(AgendaSession),
+            [
+                session_row
+                for event_id, row in zip(ids.all(), rows, strict=True)
+                for session_row in _synthetic_agenda(event_id, row, sessions_per_event, rng)
+            ],
+        )
     return programme
+
+
+SYNTH_ZONE = ZoneInfo("America/Mexico_City")
+
+
+def _synthetic_agenda(event_id: int, event: dict, count: int, rng: random.Random) -> list[dict]:
+    """Four sessions a day from the event's first day: 9:00, 11:00, 13:00 and 15:00."""
+    kinds = [k.value for k in SessionKind]
+    rows = []
+    for number in range(count):
+        day = min(event["starts_on"] + timedelta(days=number // 4), event["ends_on"])
+        start = time(9 + 2 * (number % 4))
+        rows.append(
+            {
+                "event_id": event_id,
+                "day": day,
+                "starts_at": to_utc(day, start, SYNTH_ZONE),
+                "ends_at": to_utc(day, start.replace(minute=30, hour=start.hour + 1), SYNTH_ZONE),
+                "timezone": SYNTH_ZONE.key,
+                "title": f"Session {number + 1}: {rng.choice(kinds).replace('_', ' ')}",
+                "kind": rng.choice(kinds),
+                "speakers": "",
+                "room": rng.choice([None, "Room A", "Room B"]),
+                "language": "es",
+                "published": rng.random() < 0.9,
+            }
+        )
+    return rows
 
 
 SYNTH_COUNTRIES = ("MX", "KE", "BW", "PE", "GE", "NP", "ZA", "EC", "RO", "GT", "ID", "ZM")

@@ -87,5 +87,9 @@ class Organisation(db.Model):
     def display_name(self) -> str:
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
 
+    @property
+    def short_name(self) -> str:
+        return self.acronym or self.name
+
     def __repr__(self) -> str:
         return f"<Organisation {self.acronym or self.name}>"

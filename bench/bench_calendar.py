@@ -1,0 +1,102 @@
+"""The yearly iCal feed of 5,000 events with agendas: cold, repeated, after one edit, conditional.
+
+Runs on the database in ``DATABASE_URL`` (``make bench`` starts a throwaway PostgreSQL): migrates
+it, loads ``demo synth --events 5000 --sessions-per-event 4``, then times requests through the
+Flask test client against the bare read of the same rows in one SQL query.
+"""
+
+import os
+import statistics
+import sys
+import time
+from datetime import date
+
+from flask_migrate import upgrade
+from sqlalchemy import select
+
+from eventsapp import create_app
+from eventsapp.calendars.services import clear_feed_cache
+from eventsapp.catalogue.models import Event
+from eventsapp.catalogue.services import overlaps
+from eventsapp.config import database_url
+from eventsapp.extensions import db
+
+YEAR = 2031
+EVENTS = 5000
+SESSIONS_PER_EVENT = 4
+ROUNDS = 5
+URL = f"/calendar/{YEAR}.ics"
+PERIOD = (date(YEAR, 1, 1), date(YEAR, 12, 31))
+
+
+def timed(action, rounds: int = ROUNDS, before=None) -> float:
+    """The median time of `action` over `rounds` runs (after `before`, untimed), in seconds."""
+    times = []
+    for _ in range(rounds):
+        if before:
+            before()
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def bare_read() -> None:
+    """The feed's rows, every column, in one query: the least any feed must do."""
+    table = Event.__table__
+    db.session.execute(select(table).where(overlaps(*PERIOD)).order_by(table.c.id)).all()
+    db.session.rollback()
+
+
+def edit_one_event() -> None:
+    """What saving an event in the form does to its row (a new title, a new updated_at)."""
+    event = db.session.scalars(select(Event).where(overlaps(*PERIOD)).limit(1)).one()
+    event.title = f"Edited workshop {time.perf_counter_ns()}"
+    db.session.commit()
+
+
+def main() -> None:
+    if not os.environ.get("DATABASE_URL"):
+        sys.exit("DATABASE_URL is not set: run `make bench` (or scripts/with-postgres ...).")
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": database_url(), "SERVER_NAME": "localhost", "TESTING": True}
+    )
+    with app.app_context():
+        upgrade()
+        runner = app.test_cli_runner()
+        result = runner.invoke(
+            args=["demo", "synth", "--events", str(EVENTS), "--year", str(YEAR)]
+            + ["--sessions-per-event", str(SESSIONS_PER_EVENT)]
+        )
+        print(result.output.strip())
+    client = app.test_client()
+
+    def get(headers=None):
+        response = client.get(URL, headers=headers or {})
+        assert response.status_code in (200, 304), response.status_code
+        return response
+
+    get()  # the first request of the process: imports, templates, connections
+
+    def in_app(function):
+        def run():
+            with app.app_context():
+                function()
+
+        return run
+
+    with app.app_context():
+        figures = {"bare read of the rows (1 query)": timed(bare_read)}
+    figures["cold build (empty cache)"] = timed(get, 3, before=in_app(clear_feed_cache))
+    get()
+    figures["repeated request"] = timed(get)
+    figures["after one event was edited"] = timed(get, before=in_app(edit_one_event))
+    etag = get().headers["ETag"]
+    figures["conditional request (304)"] = timed(lambda: get({"If-None-Match": etag}))
+    size = len(get().data)
+
+    base = figures["bare read of the rows (1 query)"]
+    print(f"{EVENTS} events with {SESSIONS_PER_EVENT} sessions each; {URL}: {size:,} bytes")
+    print(f"{'':34} {'ms':>9} {'× bare read':>12}")
+    for label, seconds in figures.items():
+        print(f"{label:34} {seconds * 1000:9.1f} {seconds / base:12.2f}")

@@ -73,9 +73,16 @@ def _sqlite_foreign_keys(dbapi_connection, _record):
 
 
 def _register_templating(app: Flask) -> None:
+    from flask_babel import format_date, format_datetime
+
     from .catalogue.dates import format_window
 
     app.jinja_env.filters["window"] = format_window
+    # Dates and times as people write them: "5 October 2027", "22 Nov 2026, 18:37" (UTC).
+    app.jinja_env.filters["day"] = lambda value: format_date(value, "d MMMM y") if value else "—"
+    app.jinja_env.filters["moment"] = lambda value: (
+        format_datetime(value, "d MMM y, HH:mm") if value else "—"
+    )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -514,3 +514,15 @@ def test_unknown_staff_actions_are_refused(staff_client, db, make):
         f"/manage/events/{event.id}/participants", data={"row_action": "delete:1"}
     )
     assert response.status_code == 400
+
+
+def test_travel_dates_show_as_people_write_them(client, staff_user, db, make):
+    event = make.open_event()
+    page = post_registration(
+        client, event, arrival_on="2030-05-03", departure_on="2030-05-09"
+    ).data.decode()
+    assert "3 May 2030 / 9 May 2030" in page
+    client.post("/login", data={"email": staff_user.email, "password": "staff-password"})
+    page = client.get(f"/manage/events/{event.id}/participants").data.decode()
+    assert "3 May 2030 – 9 May 2030" in page
+    assert "2030-05-03" not in page

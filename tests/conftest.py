@@ -4,6 +4,7 @@ The database is SQLite in a temporary file, or PostgreSQL when ``DATABASE_URL`` 
 Each test starts with empty tables but for the shipped countries.
 """
 
+import contextvars
 import email
 import os
 import socket
@@ -12,6 +13,8 @@ from datetime import date, timedelta
 from email import policy
 
 import pytest
+from flask import has_app_context
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import event as sa_event
 
@@ -59,9 +62,25 @@ def settings(tmp_path_factory):
     return settings_for(tmp_path_factory)
 
 
+class RequestIsolatingClient(FlaskClient):
+    """A test client whose requests run as in production, each in a context of its own.
+
+    Without this a request would reuse the test's app context, and with it ``g``, the signed-in
+    user and the database session, so that a request could see what the test holds in memory.
+    After the request, what the test holds is expired so that it is read again from the database.
+    """
+
+    def open(self, *args, **kwargs):
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if has_app_context():  # the test's own context (redirects followed re-enter here)
+            _db.session.expire_all()
+        return response
+
+
 @pytest.fixture(scope="session")
 def app(settings):
     app = create_app(settings)
+    app.test_client_class = RequestIsolatingClient
     with app.app_context():
         _db.drop_all()
         with _db.engine.begin() as connection:

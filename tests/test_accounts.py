@@ -2,6 +2,7 @@ import pytest
 
 from eventsapp.accounts.models import Role, User
 from eventsapp.accounts.services import AccountError, create_user, ensure_admin
+from tests.conftest import login
 
 
 def test_passwords_are_stored_hashed(db):
@@ -85,3 +86,9 @@ def test_public_posts_are_rate_limited(app, client, staff_user, monkeypatch):
     ]
     assert codes == [200, 200, 200, 429]
     assert User.query.count() == 1
+
+
+def test_a_visitor_turned_away_then_signed_in_reaches_the_staff_area(client, staff_user):
+    assert client.get("/manage/events/").status_code == 302
+    login(client, staff_user)
+    assert client.get("/manage/events/").status_code == 200

@@ -46,7 +46,7 @@ def load_settings() -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
-        "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_DEFAULT_LOCALE": env("BABEL_DEFAULT_LOCALE", "en_GB"),  # "22 November 2026"
         "RATELIMIT_STORAGE_URI": env("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "PUBLIC_POST_LIMIT": env("PUBLIC_POST_LIMIT", "20 per minute"),

@@ -154,3 +154,9 @@ def test_the_csv_holds_the_same_events_with_formulas_neutralised(client, calenda
 )
 def test_neutralise_formula(value, written):
     assert neutralise_formula(value) == written
+
+
+def test_the_year_page_writes_todays_date_as_people_do(client, db):
+    today = date.today()
+    page = client.get("/calendar/2016").data.decode()
+    assert f"As of {today.day} {today:%B} {today.year}" in page

@@ -5,9 +5,12 @@ import sqlite3
 from flask import Flask, jsonify, render_template, request
 from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from .config import INSTANCE_DIR, load_settings
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .validation import MAX_ID
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -22,6 +25,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_pyfile("config.py", silent=True)
     if config:
         app.config.update(config)
+    app.url_map.converters["int"] = IdConverter
+    if proxies := app.config["TRUSTED_PROXIES"]:
+        # Behind nginx or similar: the client's address (rate limits) and scheme come from them.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(INSTANCE_DIR.parent / "migrations"))
@@ -70,6 +77,14 @@ def _sqlite_foreign_keys(dbapi_connection, _record):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in URLs, bounded to what the database can hold (a larger number is a 404)."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def _register_templating(app: Flask) -> None:
@@ -122,6 +137,12 @@ def _register_error_pages(app: Flask) -> None:
         app.register_error_handler(code, handler(code, str(message)))
 
     from flask_wtf.csrf import CSRFError
+    from werkzeug.exceptions import SecurityError
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error):
+        """A host not in TRUSTED_HOSTS: no page can be built for it (no URLs), so plain text."""
+        return "Unknown host.", 400, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):

@@ -51,6 +51,12 @@ def load_settings() -> dict:
         "RATELIMIT_HEADERS_ENABLED": True,
         "PUBLIC_POST_LIMIT": env("PUBLIC_POST_LIMIT", "20 per minute"),
         "SITE_NAME": env("SITE_NAME", "eventsapp"),
+        # Host names the site answers to (comma-separated), e.g. "events.example.org"; unset in
+        # development. Requests for other hosts get a 400.
+        "TRUSTED_HOSTS": [h.strip() for h in env("TRUSTED_HOSTS", "").split(",") if h.strip()]
+        or None,
+        # How many reverse proxies (nginx, ...) stand before the app and set X-Forwarded-*.
+        "TRUSTED_PROXIES": int(env("TRUSTED_PROXIES", "0")),
         "EVENTS_PER_PAGE": int(env("EVENTS_PER_PAGE", "25")),
         # The domain part of calendar UIDs: set it once, before publishing feeds, to the site's
         # domain, so that two sites' UIDs never meet in a subscriber's calendar.

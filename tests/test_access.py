@@ -1,7 +1,7 @@
 """Every URL under /manage/ is for staff: walk the URL map so that a new page cannot forget."""
 
 import pytest
-from werkzeug.routing import Rule
+from werkzeug.routing import IntegerConverter, Rule
 
 from eventsapp.accounts.models import Role
 from eventsapp.accounts.services import create_user
@@ -17,8 +17,8 @@ def manage_urls(app) -> list[tuple[str, str]]:
             continue
         values = {}
         for name in rule.arguments:
-            converter = rule._converters[name].__class__.__name__
-            values[name] = 1 if "Integer" in converter else "sections"
+            numeric = isinstance(rule._converters[name], IntegerConverter)
+            values[name] = 1 if numeric else "sections"
         with app.test_request_context():
             from flask import url_for
 

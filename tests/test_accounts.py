@@ -92,3 +92,11 @@ def test_a_visitor_turned_away_then_signed_in_reaches_the_staff_area(client, sta
     assert client.get("/manage/events/").status_code == 302
     login(client, staff_user)
     assert client.get("/manage/events/").status_code == 200
+
+
+def test_requests_for_another_host_are_refused_when_the_site_names_its_hosts(
+    app, client, db, monkeypatch
+):
+    monkeypatch.setitem(app.config, "TRUSTED_HOSTS", ["localhost"])
+    assert client.get("/login").status_code == 200
+    assert client.get("/login", headers={"Host": "evil.example"}).status_code == 400

@@ -99,3 +99,26 @@ def test_organisations_crud_and_validation(staff_client, db):
     assert db.session.scalar(select(Organisation.name)) == "Independent Electoral Commission"
     page = staff_client.get("/manage/organisations/?q=iec").data.decode()
     assert "Independent Electoral Commission" in page and "South Africa" in page
+
+
+def test_the_programme_page_runs_a_fixed_number_of_queries(staff_client, make, count_queries):
+    from eventsapp.catalogue.services import add_partner, add_section, set_region_override
+
+    programme = make.programme("CICIE")
+
+    def grow(codes):
+        for code in codes:
+            set_region_override(programme, code, "Europe")
+            add_section(programme, code, f"Section {code}")
+            add_partner(programme, make.organisation(f"Partner {code}").id, "associate_partner")
+        make.db.session.commit()
+
+    def queries():
+        with count_queries() as statements:
+            assert staff_client.get(f"/manage/programmes/{programme.id}").status_code == 200
+        return len(statements)
+
+    grow(["GE"])
+    small = queries()
+    grow(["AM", "AZ", "CY", "TR", "KZ", "RU", "UA"])
+    assert queries() == small

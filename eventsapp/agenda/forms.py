@@ -6,6 +6,7 @@ from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaF
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..catalogue.models import LANGUAGES
+from ..validation import single_line
 from .models import AgendaSession, SessionKind
 from .services import SessionInput
 
@@ -16,17 +17,17 @@ class SessionForm(FlaskForm):
     end_time = TimeField(_l("Ends"), validators=[InputRequired()])
     timezone = StringField(
         _l("Time zone"),
-        validators=[DataRequired(), Length(max=64)],
+        validators=[DataRequired(), Length(max=64), single_line],
         description=_l("For example America/Mexico_City or Europe/Stockholm."),
     )
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300), single_line])
     kind = SelectField(_l("Kind"), choices=SessionKind.choices())
     speakers = TextAreaField(
         _l("Speakers"),
         validators=[Length(max=5000)],
         description=_l("Names and positions, one per line."),
     )
-    room = StringField(_l("Room"), validators=[Optional(), Length(max=200)])
+    room = StringField(_l("Room"), validators=[Optional(), Length(max=200), single_line])
     language = SelectField(_l("Language"), choices=[("", "—"), *LANGUAGES.items()])
     interpretation = BooleanField(_l("Simultaneous interpretation"))
     published = BooleanField(

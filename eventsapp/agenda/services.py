@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import date, time
 from functools import cache
 from importlib import resources
-from zoneinfo import available_timezones
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, select
@@ -19,6 +18,7 @@ from ..catalogue.models import Event
 from ..catalogue.services import time_zone, to_utc
 from ..errors import InvalidInput
 from ..extensions import db
+from ..validation import time_zone_names
 from .models import AgendaSession
 
 
@@ -154,6 +154,6 @@ def _main_zones() -> dict[str, str]:
 
 
 @cache
-def time_zone_names() -> list[str]:
-    """Every IANA time zone name, for the form's suggestions."""
-    return sorted(available_timezones())
+def time_zone_choices() -> list[str]:
+    """Every IANA time zone name, sorted, for the form's suggestions."""
+    return sorted(time_zone_names())

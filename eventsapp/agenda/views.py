@@ -16,7 +16,7 @@ from .services import (
     get_session,
     next_session_start,
     save_session,
-    time_zone_names,
+    time_zone_choices,
 )
 
 bp = Blueprint("agenda", __name__, url_prefix="/manage/events/<int:event_id>/agenda")
@@ -55,7 +55,7 @@ def sessions(event_id: int):
         event=event,
         agenda=agenda,
         form=form,
-        time_zones=time_zone_names(),
+        time_zones=time_zone_choices(),
     ), status
 
 
@@ -74,7 +74,7 @@ def session_form(event_id: int, session_id: int):
         event=event,
         session=session,
         form=form,
-        time_zones=time_zone_names(),
+        time_zones=time_zone_choices(),
     ), status
 
 

@@ -4,6 +4,7 @@ Bad parameters get a 400 ``{"error": ...}``.
 """
 
 from flask import Blueprint, abort, jsonify, request
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -13,6 +14,7 @@ from ..catalogue.services import filtered_events, get_event, parse_event_filters
 from ..errors import InvalidInput
 from ..extensions import db
 from ..people.models import Country
+from ..validation import parse_number
 from .services import event_json, programme_json, window_json
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -36,7 +38,7 @@ def events():
 
 @bp.route("/events/<int:event_id>")
 def event(event_id: int):
-    found = get_event(event_id) or abort(404, description="There is no event with this id.")
+    found = get_event(event_id) or abort(404, description=_("There is no event with this id."))
     return jsonify(event_json(found))
 
 
@@ -65,11 +67,12 @@ def countries():
 def parse_date():
     """Read a date phrase: ``?text=early March (tbc)&year=2011``."""
     text = request.args.get("text", "")
-    year = request.args.get("year", "").strip()
-    if year and not (year.isdigit() and 1900 <= int(year) <= 2200):
-        return _error("year must be a number from 1900 to 2200.")
+    raw_year = request.args.get("year", "").strip()
+    year = parse_number(raw_year)
+    if raw_year and (year is None or not 1900 <= year <= 2200):
+        return _error(_("year must be a number from 1900 to 2200."))
     try:
-        window = read_date_phrase(text, int(year) if year else None)
+        window = read_date_phrase(text, year)
     except DatePhraseError as error:
         return _error(str(error))
     return jsonify(

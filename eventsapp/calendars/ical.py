@@ -198,7 +198,8 @@ def session_text(session: AgendaSession, context: FeedContext) -> bytes:
     lines = [
         b"BEGIN:VEVENT\r\n",
         content_line("UID", f"session-{session.id}@{context.uid_domain}"),
-        *_stamps(session, session.sequence),
+        # A session moves with its event too: cancelling or rescheduling the event bumps its own.
+        *_stamps(session, event.sequence + session.sequence),
         content_line("SUMMARY", summary(session.title, status)),
         content_line("DTSTART", _utc(session.starts_at)),
         content_line("DTEND", _utc(session.ends_at)),

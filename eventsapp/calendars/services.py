@@ -163,11 +163,6 @@ def event_ics(event: Event) -> bytes:
     return feed_text(feed, feed_version(feed))
 
 
-def clear_feed_cache() -> None:
-    """Forget every kept text (the next requests build feeds from the database)."""
-    _cache().clear()
-
-
 def _cache() -> SizedCache:
     extensions = current_app.extensions
     if "calendar_cache" not in extensions:

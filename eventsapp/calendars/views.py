@@ -71,9 +71,9 @@ def _year_filters(year: int) -> EventFilters:
 def _feed_response(feed: Feed, filename: str) -> Response:
     """The feed, or a 304 (built from one query) when the client's copy is current."""
     version = feed_version(feed)
-    modified = is_resource_modified(
-        request.environ, etag=version.etag, last_modified=version.last_modified
-    )
+    # Only the ETag decides: a Last-Modified date cannot tell that an event left the feed (moved
+    # to another year, deleted, a delegate withdrew), since the newest change may not move.
+    modified = is_resource_modified(request.environ, etag=version.etag)
     response = Response(feed_text(feed, version) if modified else b"", 200 if modified else 304)
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
@@ -111,6 +111,7 @@ def year_page(year: int):
         months=year_calendar(filters),
         month_names=months,
         problem=problem,
+        filter_args=args,
         feed_url=url_for(".year_ics", year=year, _external=True, **args),
         csv_url=url_for(".year_csv", year=year, **args),
         xlsx_url=url_for(".year_xlsx", year=year, **args),

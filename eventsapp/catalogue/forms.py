@@ -14,6 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from ..people.services import country_choices, organisation_choices
+from ..validation import single_line
 from .dates import DatePhraseError, read_date_phrase
 from .models import CICIE_BLOCKS, LANGUAGES, REGIONS, EventKind, EventStatus, PartnerRole
 from .services import EventInput, ProgrammeInput, VenueInput, programme_choices, section_choices
@@ -31,14 +32,14 @@ def _lines(text: str | None) -> list[str]:
 
 
 class EventForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300), single_line])
     kind = SelectField(_l("Kind"), choices=EventKind.choices())
     status = SelectField(_l("Status"), choices=EventStatus.choices(), default=EventStatus.PLANNED)
     programme_id = SelectField(_l("Programme"), coerce=_id_or_none, validate_choice=True)
     section_id = SelectField(_l("Section"), coerce=_id_or_none)
     date_text = StringField(
         _l("Dates"),
-        validators=[DataRequired(), Length(max=200)],
+        validators=[DataRequired(), Length(max=200), single_line],
         description=_l(
             'As written in the work programme: "18-19 January 2011", "early March (tbc)", '
             '"May/June 2012", "Third week of September 2012".'
@@ -52,12 +53,12 @@ class EventForm(FlaskForm):
     end_time = TimeField(_l("End time"), validators=[Optional()])
     timezone = StringField(
         _l("Time zone"),
-        validators=[Optional(), Length(max=64)],
+        validators=[Optional(), Length(max=64), single_line],
         description=_l("For example America/Mexico_City or Europe/Stockholm."),
     )
     venue_country = SelectField(_l("Venue country"), validators=[Optional()])
-    venue_city = StringField(_l("City"), validators=[Optional(), Length(max=100)])
-    venue_place = StringField(_l("Place"), validators=[Optional(), Length(max=200)])
+    venue_city = StringField(_l("City"), validators=[Optional(), Length(max=100), single_line])
+    venue_place = StringField(_l("Place"), validators=[Optional(), Length(max=200), single_line])
     venue_tentative = BooleanField(_l("Venue to be confirmed"))
     capacity = IntegerField(_l("Capacity"), validators=[Optional(), NumberRange(min=0, max=100000)])
     participants_count = IntegerField(
@@ -70,15 +71,19 @@ class EventForm(FlaskForm):
     purpose = TextAreaField(
         _l("Purpose"), validators=[Length(max=10000)], description=_l("One point per line.")
     )
-    theme = StringField(_l("Theme"), validators=[Optional(), Length(max=300)])
+    theme = StringField(_l("Theme"), validators=[Optional(), Length(max=300), single_line])
     block = SelectField(_l("CICIE block"), choices=[NONE, *[(b, b) for b in CICIE_BLOCKS]])
-    audience = StringField(_l("Audience"), validators=[Optional(), Length(max=300)])
+    audience = StringField(_l("Audience"), validators=[Optional(), Length(max=300), single_line])
     requesting_authority_id = SelectField(_l("Requesting authority"), coerce=_id_or_none)
     target_region = SelectField(_l("Target region"), choices=[NONE, *[(r, r) for r in REGIONS]])
     requesting_countries = SelectMultipleField(_l("Requesting countries"), description=SEVERAL)
     participant_countries = SelectMultipleField(_l("Participating countries"), description=SEVERAL)
     partner_ids = SelectMultipleField(_l("Co-organisers"), coerce=int, description=SEVERAL)
-    notes = TextAreaField(_l("Notes"), validators=[Length(max=10000)])
+    notes = TextAreaField(
+        _l("Staff notes"),
+        validators=[Length(max=10000)],
+        description=_l("Seen by staff only: not on the public page or in calendars."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -160,8 +165,8 @@ class EventForm(FlaskForm):
 
 
 class ProgrammeForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=300)])
-    acronym = StringField(_l("Acronym"), validators=[Optional(), Length(max=30)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=300), single_line])
+    acronym = StringField(_l("Acronym"), validators=[Optional(), Length(max=30), single_line])
     owner_id = SelectField(_l("Owner"), coerce=_id_or_none)
     first_year = IntegerField(
         _l("First year"), validators=[DataRequired(), NumberRange(1900, 2200)]
@@ -189,8 +194,8 @@ class ProgrammeForm(FlaskForm):
 
 
 class SectionForm(FlaskForm):
-    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=10)])
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=10), single_line])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300), single_line])
     description = TextAreaField(_l("Description"), validators=[Length(max=5000)])
 
 

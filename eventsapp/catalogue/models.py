@@ -223,7 +223,7 @@ class RegionOverride(db.Model):
     country_code: Mapped[str] = mapped_column(ForeignKey("countries.code"), primary_key=True)
     region: Mapped[str] = mapped_column(String(20))
 
-    country: Mapped[Country] = relationship()
+    country: Mapped[Country] = relationship(lazy="joined")
 
 
 class Venue(db.Model):

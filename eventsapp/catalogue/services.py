@@ -6,7 +6,7 @@ Nothing here commits: the caller (a view or a command) owns the transaction.
 import calendar
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, String, and_, cast, exists, func, or_, select
@@ -16,6 +16,7 @@ from ..accounts.models import utcnow
 from ..errors import InvalidInput
 from ..extensions import db
 from ..people.models import Country, Organisation
+from ..validation import MAX_ID, parse_number, time_zone_names
 from .dates import DateWindow
 from .models import (
     LANGUAGES,
@@ -62,7 +63,8 @@ def _int_arg(args, name: str, low: int, high: int, label: str) -> int | None:
     raw = (args.get(name) or "").strip()
     if not raw:
         return None
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    number = parse_number(raw)
+    if number is None or not low <= number <= high:
         raise InvalidInput(
             name,
             _(
@@ -72,7 +74,7 @@ def _int_arg(args, name: str, low: int, high: int, label: str) -> int | None:
                 high=high,
             ),
         )
-    return int(raw)
+    return number
 
 
 def _choice_arg(args, name: str, allowed, label: str) -> str | None:
@@ -95,8 +97,8 @@ def _choice_arg(args, name: str, allowed, label: str) -> str | None:
 def find_programme(ref: str) -> Programme | None:
     """A programme by id, key or acronym (case-insensitive)."""
     ref = ref.strip()
-    if ref.isdigit():
-        return db.session.get(Programme, int(ref))
+    if (number := parse_number(ref)) is not None:
+        return db.session.get(Programme, number) if number <= MAX_ID else None
     return db.session.scalar(
         select(Programme)
         .where(
@@ -211,9 +213,9 @@ def upcoming_events(today: date, filters: EventFilters | None = None) -> Select:
 def with_next_year_of_month(args, today: date) -> dict:
     """Query parameters where a month without a year means its next occurrence (public calendar)."""
     args = dict(args.items())
-    month = args.get("month", "")
-    if month.isdigit() and 1 <= int(month) <= 12 and not args.get("year"):
-        args["year"] = str(today.year if int(month) >= today.month else today.year + 1)
+    month = parse_number(args.get("month"))
+    if month and 1 <= month <= 12 and not args.get("year"):
+        args["year"] = str(today.year if month >= today.month else today.year + 1)
     return args
 
 
@@ -324,10 +326,9 @@ def to_utc(day: date, moment: time, zone: ZoneInfo) -> datetime:
 
 def time_zone(name: str | None, field_name: str = "timezone") -> ZoneInfo:
     """The IANA time zone named (UTC when none); InvalidInput for `field_name` when unknown."""
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        raise InvalidInput(field_name, _("Unknown time zone %(tz)r.", tz=name)) from None
+    if name and name not in time_zone_names():
+        raise InvalidInput(field_name, _("Unknown time zone %(tz)r.", tz=name))
+    return ZoneInfo(name or "UTC")
 
 
 def _times(data: EventInput) -> tuple[datetime | None, datetime | None, str | None]:
@@ -347,7 +348,7 @@ def _times(data: EventInput) -> tuple[datetime | None, datetime | None, str | No
     zone = time_zone(data.timezone)
     starts_at = to_utc(data.window.starts_on, data.start_time, zone)
     ends_at = to_utc(data.window.ends_on, data.end_time, zone)
-    if ends_at < starts_at:
+    if ends_at <= starts_at:
         raise InvalidInput("end_time", _("The event ends before it starts."))
     return starts_at, ends_at, zone.key
 

@@ -13,6 +13,7 @@ from ..errors import InvalidInput
 from ..extensions import db
 from ..people.services import country_choices
 from ..registration.services import availability_for, event_availability, schema_org_event
+from ..validation import page_number, parse_number
 from .forms import EventForm, PartnerForm, ProgrammeForm, RegionOverrideForm, SectionForm
 from .models import LANGUAGES, REGIONS, Event, EventKind, EventStatus, Programme
 from .services import (
@@ -44,10 +45,6 @@ def _filters_or_message(args=None) -> tuple[EventFilters, str | None]:
         return EventFilters(), error.message
 
 
-def _page():
-    return max(request.args.get("page", 1, type=int) or 1, 1)
-
-
 def _filter_options() -> dict:
     months = get_month_names("wide", locale=get_locale())
     return {
@@ -70,7 +67,7 @@ def index():
     filters, problem = _filters_or_message(with_next_year_of_month(request.args, today))
     pagination = db.paginate(
         upcoming_events(today, filters),
-        page=_page(),
+        page=page_number(),
         per_page=current_app.config["EVENTS_PER_PAGE"],
         error_out=False,
     )
@@ -112,7 +109,7 @@ def events():
     filters, problem = _filters_or_message()
     pagination = db.paginate(
         filtered_events(filters),
-        page=_page(),
+        page=page_number(),
         per_page=current_app.config["EVENTS_PER_PAGE"],
         error_out=False,
     )
@@ -131,7 +128,7 @@ def event_form(event_id: int | None = None):
     if request.method == "GET":
         if event_id is not None:
             form.fill_from(event)
-        elif programme := request.args.get("programme", type=int):
+        elif programme := parse_number(request.args.get("programme")):
             form.programme_id.data = programme
     if form.validate_on_submit():
         try:

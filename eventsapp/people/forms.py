@@ -3,13 +3,14 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
+from ..validation import single_line
 from .models import OrganisationKind
 from .services import OrganisationInput, country_choices
 
 
 class OrganisationForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    acronym = StringField(_l("Acronym"), validators=[Optional(), Length(max=30)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200), single_line])
+    acronym = StringField(_l("Acronym"), validators=[Optional(), Length(max=30), single_line])
     kind = SelectField(_l("Kind"), choices=[(k.value, k.label) for k in OrganisationKind])
     country_code = SelectField(_l("Country"), validators=[Optional()])
 

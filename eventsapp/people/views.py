@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 
 from ..errors import InvalidInput
 from ..extensions import db
+from ..validation import page_number
 from .forms import OrganisationForm
 from .models import Organisation
 from .services import organisations_page, save_organisation
@@ -14,7 +15,7 @@ bp = Blueprint("people", __name__, url_prefix="/manage/organisations")
 
 @bp.route("/")
 def organisations():
-    page = request.args.get("page", 1, type=int)
+    page = page_number()
     query = request.args.get("q", "")
     pagination = organisations_page(page, current_app.config["EVENTS_PER_PAGE"], query)
     return render_template("people/organisations.html", pagination=pagination, q=query)

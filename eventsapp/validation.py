@@ -1,0 +1,41 @@
+"""Small checks of raw input shared by every capability: numbers, page numbers, one-line text."""
+
+import re
+from functools import cache
+from zoneinfo import available_timezones
+
+from flask import request
+from flask_babel import lazy_gettext as _l
+from wtforms.validators import ValidationError
+
+# The largest id a URL or parameter may name: beyond it SQLite overflows and PostgreSQL refuses.
+MAX_ID = 2**31 - 1
+MAX_PAGE = 100_000
+_NUMBER = re.compile(r"[0-9]{1,10}")
+
+
+def parse_number(raw: str | None) -> int | None:
+    """A plain number written with ASCII digits ("²" or "١٢" are not), or None."""
+    raw = (raw or "").strip()
+    return int(raw) if _NUMBER.fullmatch(raw) else None
+
+
+def page_number() -> int:
+    """The ``page`` query parameter, within 1 and MAX_PAGE (1 when absent or not a number)."""
+    return min(max(parse_number(request.args.get("page")) or 1, 1), MAX_PAGE)
+
+
+@cache
+def time_zone_names() -> frozenset[str]:
+    """The IANA names a time zone field accepts ("America" alone is a folder, not a zone)."""
+    return frozenset(available_timezones())
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def single_line(form, field) -> None:
+    """WTForms validator: no line breaks or other control characters (titles end up in email
+    subjects and calendar files)."""
+    if field.data and _CONTROL.search(field.data):
+        raise ValidationError(_l("Write this on one line, without line breaks or tabs."))

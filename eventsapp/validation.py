@@ -8,6 +8,9 @@ from flask import request
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import ValidationError
 
+from .errors import InvalidInput
+from .extensions import db
+
 # The largest id a URL or parameter may name: beyond it SQLite overflows and PostgreSQL refuses.
 MAX_ID = 2**31 - 1
 MAX_PAGE = 100_000
@@ -39,3 +42,9 @@ def single_line(form, field) -> None:
     subjects and calendar files)."""
     if field.data and _CONTROL.search(field.data):
         raise ValidationError(_l("Write this on one line, without line breaks or tabs."))
+
+
+def show_beside_field(form, error: InvalidInput, field_name: str | None = None) -> None:
+    """Undo what the request wrote and put the refusal beside its form field."""
+    db.session.rollback()
+    getattr(form, field_name or error.field).errors.append(error.message)

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from ..catalogue.services import get_event
 from ..errors import InvalidInput
 from ..extensions import db
+from ..validation import show_beside_field
 from .forms import SessionForm
 from .models import AgendaSession
 from .services import (
@@ -29,8 +30,7 @@ def _saved(form: SessionForm, event, session: AgendaSession) -> bool:
     try:
         save_session(event, session, form.to_input())
     except InvalidInput as error:
-        db.session.rollback()
-        getattr(form, error.field).errors.append(error.message)
+        show_beside_field(form, error)
         return False
     db.session.commit()
     flash(_("Saved \u201c%(title)s\u201d.", title=session.title), "success")

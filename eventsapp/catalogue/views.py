@@ -13,7 +13,7 @@ from ..errors import InvalidInput
 from ..extensions import db
 from ..people.services import country_choices
 from ..registration.services import availability_for, event_availability, schema_org_event
-from ..validation import page_number, parse_number
+from ..validation import page_number, parse_number, show_beside_field
 from .forms import EventForm, PartnerForm, ProgrammeForm, RegionOverrideForm, SectionForm
 from .models import LANGUAGES, REGIONS, Event, EventKind, EventStatus, Programme
 from .services import (
@@ -134,8 +134,7 @@ def event_form(event_id: int | None = None):
         try:
             save_event(event, form.to_input())
         except InvalidInput as error:
-            db.session.rollback()
-            getattr(form, error.field).errors.append(error.message)
+            show_beside_field(form, error)
         else:
             db.session.commit()
             flash(_("Saved \u201c%(title)s\u201d.", title=event.title), "success")
@@ -172,8 +171,7 @@ def programme_form(programme_id: int | None = None):
         try:
             save_programme(programme, form.to_input())
         except InvalidInput as error:
-            db.session.rollback()
-            getattr(form, error.field).errors.append(error.message)
+            show_beside_field(form, error)
         else:
             db.session.commit()
             flash(_("Saved %(name)s.", name=programme.name), "success")
@@ -201,8 +199,7 @@ def programme_add_section(programme_id: int):
         try:
             add_section(programme, form.code.data, form.title.data, form.description.data)
         except InvalidInput as error:
-            db.session.rollback()
-            form.code.errors.append(error.message)
+            show_beside_field(form, error, "code")
         else:
             db.session.commit()
             flash(_("Added section %(code)s.", code=form.code.data), "success")
@@ -218,8 +215,7 @@ def programme_add_partner(programme_id: int):
         try:
             add_partner(programme, form.organisation_id.data, form.role.data)
         except InvalidInput as error:
-            db.session.rollback()
-            form.organisation_id.errors.append(error.message)
+            show_beside_field(form, error, "organisation_id")
         else:
             db.session.commit()
             flash(_("Added the partner."), "success")

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 
 from ..errors import InvalidInput
 from ..extensions import db
-from ..validation import page_number
+from ..validation import page_number, show_beside_field
 from .forms import OrganisationForm
 from .models import Organisation
 from .services import organisations_page, save_organisation
@@ -32,8 +32,7 @@ def organisation_form(organisation_id: int | None = None):
         try:
             save_organisation(organisation, form.to_input())
         except InvalidInput as error:
-            db.session.rollback()
-            getattr(form, error.field).errors.append(error.message)
+            show_beside_field(form, error)
         else:
             db.session.commit()
             flash(_("Saved %(name)s.", name=organisation.name), "success")

@@ -26,7 +26,6 @@ EVENT_PROPERTIES = (
     "SUMMARY",
     "DTSTART",
     "DTEND",
-    "STATUS",
     "DESCRIPTION",
     "URL",
     "CATEGORIES",

@@ -11,7 +11,7 @@ def test_an_event_downloads_as_an_all_day_calendar_entry(client, make):
     assert vevent.decoded("dtstart").isoformat() == "2011-06-14"
     assert vevent.decoded("dtend").isoformat() == "2011-06-16"  # exclusive: the day after
     assert str(vevent["uid"]) == f"event-{event.id}@eventsapp"
-    assert str(vevent["status"]) == "CONFIRMED"
+    assert "STATUS" not in vevent  # planned: neither confirmed nor tentative
 
 
 def test_a_tentative_event_is_marked_tentative(client, make):

@@ -16,7 +16,8 @@ What clients need, and how it is written:
   the last day. Times are written in UTC (``...Z``): every client shows them in the subscriber's
   own time zone, and no ``VTIMEZONE`` is needed (clients read generated ones unevenly).
 - ``STATUS`` is ``TENTATIVE`` for tentative, proposed or postponed events, ``CANCELLED`` for
-  cancelled ones (kept in feeds so that subscribers see the cancellation), else ``CONFIRMED``.
+  cancelled ones (kept in feeds so that subscribers see the cancellation), ``CONFIRMED`` for
+  confirmed and held ones; a planned event, neither confirmed nor tentative, has none.
   Clients that show no status still see it in the summary: "Cancelled: ...", "... (tentative)".
 - Approximate windows ("May/June 2012") are ``TRANSP:TRANSPARENT``: they do not make anyone busy
   for a month.
@@ -93,12 +94,14 @@ def event_uid(event_id: int, context: FeedContext) -> str:
     return f"event-{event_id}@{context.uid_domain}"
 
 
-def ical_status(event: Event) -> str:
+def ical_status(event: Event) -> str | None:
     if event.status == EventStatus.CANCELLED:
         return "CANCELLED"
     if event.is_tentative or event.status == EventStatus.POSTPONED:
         return "TENTATIVE"
-    return "CONFIRMED"
+    if event.status in (EventStatus.CONFIRMED, EventStatus.HELD):
+        return "CONFIRMED"
+    return None  # planned: not confirmed yet, nor tentative
 
 
 def summary(title: str, status: str) -> str:
@@ -162,7 +165,7 @@ def event_text(event: Event, context: FeedContext) -> bytes:
         *_stamps(event, event.sequence),
         content_line("SUMMARY", summary(event.title, status)),
         *_window(event),
-        shared_line("STATUS", status),
+        *([shared_line("STATUS", status)] if status else []),
         shared_line("TRANSP", "OPAQUE" if event.precision == "day" else "TRANSPARENT"),
         content_line(
             "DESCRIPTION",
@@ -203,7 +206,7 @@ def session_text(session: AgendaSession, context: FeedContext) -> bytes:
         content_line("SUMMARY", summary(session.title, status)),
         content_line("DTSTART", _utc(session.starts_at)),
         content_line("DTEND", _utc(session.ends_at)),
-        shared_line("STATUS", status),
+        *([shared_line("STATUS", status)] if status else []),
         content_line("DESCRIPTION", "\n".join(notes)),
     ]
     if place:

@@ -97,7 +97,9 @@ def test_statuses_tentative_cancelled_and_confirmed(client, year_2016):
     assert str(cancelled["STATUS"]) == "CANCELLED"
     assert str(cancelled["SUMMARY"]) == "Cancelled: IX Inter-American Electoral Seminar"
     assert str(found[uid(year_2016["forum"])]["STATUS"]) == "CONFIRMED"
-    course = found[uid(year_2016["course"])]  # planned, exact dates: neither confirmed nor tentative
+    course = found[
+        uid(year_2016["course"])
+    ]  # planned, exact dates: neither confirmed nor tentative
     assert "STATUS" not in course and str(course["SUMMARY"]) == "Electronic Voting from Abroad"
 
 

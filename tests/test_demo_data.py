@@ -109,6 +109,7 @@ EVENT_KEYS = {
     "block",
     "audience",
     "requesting_countries",
+    "candidate_countries",
     "participant_countries",
     "participants_count",
     "results_region",
@@ -287,7 +288,7 @@ def test_events_format(data):
         for field in ("theme", "audience"):
             assert event[field] is None or (event[field] and len(event[field]) <= 300), key
         assert event["block"] is None or event["block"] in BLOCKS, key
-        for field in ("requesting_countries", "participant_countries"):
+        for field in ("requesting_countries", "candidate_countries", "participant_countries"):
             codes = event[field]
             assert all(is_country(c) for c in codes), (key, field, codes)
             assert len(codes) == len(set(codes)), (key, field)
@@ -391,3 +392,16 @@ def test_ppiep_consultations_split(ppiep):
     ]
     assert consultations[0]["venue"]["country"] == "BW"
     assert consultations[1]["venue"] is None
+
+
+def test_the_2016_workshops_keep_the_seeds_candidate_countries():
+    """ "Countries that have shown interest: Germany and the Czech Republic, Honduras, Peru, Costa
+    Rica, Lesotho, India and Mozambique" (CICIE 2016 calendar of activities)."""
+    workshops = [
+        e
+        for e in load("cicie.json")["programme"]["events"]
+        if e["kind"] == "workshop" and e["context_year"] == 2016
+    ]
+    assert len(workshops) == 6
+    for event in workshops:
+        assert event["candidate_countries"] == ["DE", "CZ", "HN", "PE", "CR", "LS", "IN", "MZ"]

@@ -239,3 +239,14 @@ def test_the_staff_list_is_paginated(staff_client, make, app):
     assert "30 events" in page
     page2 = staff_client.get("/manage/events/?page=2").data.decode()
     assert page2.count("<tr class") == 5
+
+
+def test_candidate_countries_are_kept_apart_from_participants(staff_client, db):
+    post_event(staff_client, candidate_countries=["HN", "LS"], participant_countries=["PE"])
+    event = db.session.scalar(select(Event))
+    assert [c.code for c in event.candidate_countries] == ["HN", "LS"]
+    assert [c.code for c in event.participant_countries] == ["PE"]
+    page = staff_client.get(f"/events/{event.id}").data.decode()
+    assert "Candidate countries" in page and "Honduras, Lesotho" in page
+    page = staff_client.get("/manage/events/?country=LS").data.decode()
+    assert "First meeting of the Advisory Group" in page

@@ -30,7 +30,7 @@ def calendar_2016(make):
             "International workshop",
             "February 2016 (tbc)",
             status="proposed",
-            participant_countries=["DE", "CZ", "HN"],
+            candidate_countries=["DE", "CZ", "HN"],
             requesting_countries=["PE"],
         ),
         "seminar": make.event("IX Inter-American Seminar", "September 2016", status="cancelled"),
@@ -57,6 +57,7 @@ def test_the_year_page_lists_the_events_month_by_month(client, calendar_2016):
     assert "Community of Democracies, OAS" in page
     assert "Requesting:</span> Peru" in page
     assert "Candidates:</span> Czechia, Germany, Honduras" in page
+    assert "Participants:" not in page
     assert "February 2016 (tbc)" in page  # the dates as written
 
 
@@ -115,6 +116,9 @@ def test_the_xlsx_holds_the_same_events_as_the_page(client, calendar_2016):
     assert forum[1] == datetime(2016, 10, 5) and forum[2] == datetime(2016, 10, 7)
     assert sheet.cell(row=rows.index(forum) + 1, column=2).is_date
     assert forum[header.index("Partners")] == "Community of Democracies, OAS"
+    workshop = next(row for row in rows[1:] if row[5] == "International workshop")
+    assert workshop[header.index("Requesting countries")] == "Peru"
+    assert workshop[header.index("Candidate countries")] == "Czechia, Germany, Honduras"
     formula = next(row for row in rows[1:] if "HYPERLINK" in row[5])
     assert formula[5] == '=HYPERLINK("http://evil.example")'
     assert sheet.cell(row=rows.index(formula) + 1, column=6).data_type == "s"  # text, not run

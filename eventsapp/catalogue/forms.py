@@ -77,6 +77,10 @@ class EventForm(FlaskForm):
     requesting_authority_id = SelectField(_l("Requesting authority"), coerce=_id_or_none)
     target_region = SelectField(_l("Target region"), choices=[NONE, *[(r, r) for r in REGIONS]])
     requesting_countries = SelectMultipleField(_l("Requesting countries"), description=SEVERAL)
+    candidate_countries = SelectMultipleField(
+        _l("Candidate countries"),
+        description=_l("Countries that have shown interest. Ctrl-click to choose several."),
+    )
     participant_countries = SelectMultipleField(_l("Participating countries"), description=SEVERAL)
     partner_ids = SelectMultipleField(_l("Co-organisers"), coerce=int, description=SEVERAL)
     notes = TextAreaField(
@@ -95,6 +99,7 @@ class EventForm(FlaskForm):
         ]
         self.venue_country.choices = [("", _l("To be decided"))] + countries
         self.requesting_countries.choices = countries
+        self.candidate_countries.choices = countries
         self.participant_countries.choices = countries
         self.requesting_authority_id.choices = [(None, "—")] + organisations
         self.partner_ids.choices = organisations
@@ -138,6 +143,7 @@ class EventForm(FlaskForm):
             requesting_authority_id=self.requesting_authority_id.data,
             target_region=self.target_region.data,
             requesting_countries=self.requesting_countries.data or [],
+            candidate_countries=self.candidate_countries.data or [],
             participant_countries=self.participant_countries.data or [],
             partner_ids=self.partner_ids.data or [],
             notes=self.notes.data,
@@ -153,6 +159,7 @@ class EventForm(FlaskForm):
             self.venue_city.data = event.venue.city
             self.venue_place.data = event.venue.place
         self.requesting_countries.data = [c.code for c in event.requesting_countries]
+        self.candidate_countries.data = [c.code for c in event.candidate_countries]
         self.participant_countries.data = [c.code for c in event.participant_countries]
         self.partner_ids.data = [o.id for o in event.partners]
         if event.starts_at and event.timezone:

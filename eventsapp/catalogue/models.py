@@ -68,6 +68,7 @@ class PartnerRole(Labelled):
 
 class CountryRole(Labelled):
     REQUESTING = "requesting"
+    CANDIDATE = "candidate"  # has shown interest (CICIE's calendar: "Candidates")
     PARTICIPANT = "participant"
 
 
@@ -96,6 +97,7 @@ LABELS = {
     PartnerRole.ASSOCIATE_PARTNER: _l("Associate partner"),
     PartnerRole.CO_ORGANISER: _l("Co-organiser"),
     CountryRole.REQUESTING: _l("Requesting"),
+    CountryRole.CANDIDATE: _l("Candidate"),
     CountryRole.PARTICIPANT: _l("Participant"),
 }
 
@@ -251,7 +253,7 @@ event_partners = Table(
 
 
 class EventCountry(db.Model):
-    """A country requesting an event (the visiting authority's) or taking part in it."""
+    """A country requesting an event (its visiting authority), interested in it, or taking part."""
 
     __tablename__ = "event_countries"
     __table_args__ = (CheckConstraint(f"role IN ({sql_in(CountryRole)})", name="role"),)
@@ -361,6 +363,10 @@ class Event(db.Model):
     @property
     def requesting_countries(self) -> list[Country]:
         return self.countries_with_role(CountryRole.REQUESTING)
+
+    @property
+    def candidate_countries(self) -> list[Country]:
+        return self.countries_with_role(CountryRole.CANDIDATE)
 
     @property
     def participant_countries(self) -> list[Country]:

@@ -283,6 +283,7 @@ class EventInput:
     requesting_authority_id: int | None = None
     target_region: str | None = None
     requesting_countries: list[str] = field(default_factory=list)
+    candidate_countries: list[str] = field(default_factory=list)
     participant_countries: list[str] = field(default_factory=list)
     partner_ids: list[int] = field(default_factory=list)
     notes: str = ""
@@ -358,7 +359,11 @@ def _check_references(data: EventInput) -> None:
         section = db.session.get(ProgrammeSection, data.section_id)
         if section is None or section.programme_id != data.programme_id:
             raise InvalidInput("section_id", _("This section belongs to another programme."))
-    codes = set(data.requesting_countries) | set(data.participant_countries)
+    codes = (
+        set(data.requesting_countries)
+        | set(data.candidate_countries)
+        | set(data.participant_countries)
+    )
     if data.venue:
         codes.add(data.venue.country_code)
     if codes:
@@ -408,6 +413,7 @@ def save_event(event: Event, data: EventInput) -> Event:
         EventCountry(country_code=code, role=role)
         for role, codes in (
             (CountryRole.REQUESTING, data.requesting_countries),
+            (CountryRole.CANDIDATE, data.candidate_countries),
             (CountryRole.PARTICIPANT, data.participant_countries),
         )
         for code in dict.fromkeys(codes)

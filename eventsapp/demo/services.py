@@ -102,6 +102,7 @@ def _event_input(entry: dict, programme: Programme, organisations: dict) -> Even
         audience=entry.get("audience"),
         requesting_authority_id=authority.id if authority else None,
         requesting_countries=requesting,
+        candidate_countries=entry.get("candidate_countries", []),
         participant_countries=entry.get("participant_countries", []),
         partner_ids=[organisations[a].id for a in entry.get("partners", []) if a in organisations],
         notes=entry.get("notes") or "",

@@ -27,7 +27,9 @@ def neutralise_formula(value):
 
 
 def _csv_cell(value):
-    if isinstance(value, date | datetime):
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, date):
         return value.isoformat()
     return "" if value is None else neutralise_formula(value)
 

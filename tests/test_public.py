@@ -73,3 +73,27 @@ def test_with_nothing_upcoming_the_home_shows_what_was_recently_held(client, mak
     assert "No upcoming events match" in page
     assert "Recently held" in page
     assert "Specialization course on voter registration" in page
+
+
+def test_staff_see_how_to_open_registration_from_the_event_page(app, staff_client, make):
+    event = make.event(title="Course", date_text=(date.today() + timedelta(days=40)).isoformat())
+    page = staff_client.get(f"/events/{event.id}").data.decode()
+    assert "Delegates cannot register online for this event yet." in page
+    assert f'href="/manage/events/{event.id}/registration"' in page
+    public = app.test_client().get(f"/events/{event.id}").data.decode()
+    assert "Delegates cannot register online" not in public
+
+
+def test_the_window_is_shown_only_when_it_says_more_than_the_phrase(client, make):
+    exact = make.event(title="Exact", date_text="4-5 March 2011")
+    approximate = make.event(title="Approximate", date_text="early March 2011 (tbc)")
+    month = make.event(title="Month", date_text="February 2016 (tbc)")
+    assert "(4–5 March 2011)" not in client.get(f"/events/{exact.id}").data.decode()
+    assert "(1–10 March 2011)" in client.get(f"/events/{approximate.id}").data.decode()
+    assert "(February 2016)" not in client.get(f"/events/{month.id}").data.decode()
+
+
+def test_a_past_event_leads_back_to_its_years_calendar(client, make):
+    event = make.event(title="First meeting of the Advisory Group", date_text="18-19 January 2011")
+    page = client.get(f"/events/{event.id}").data.decode()
+    assert 'href="/calendar/2011">Calendar of activities 2011</a>' in page

@@ -113,6 +113,7 @@ def test_the_xlsx_holds_the_same_events_as_the_page(client, calendar_2016):
     links = [row[header.index("Link")] for row in rows[1:]]
     assert [int(link.rsplit("/", 1)[1]) for link in links] == page_event_ids(page)
     forum = next(row for row in rows[1:] if row[5] == "Latin American Democracy Forum")
+    assert forum[0] == "October"
     assert forum[1] == datetime(2016, 10, 5) and forum[2] == datetime(2016, 10, 7)
     assert sheet.cell(row=rows.index(forum) + 1, column=2).is_date
     assert forum[header.index("Partners")] == "Community of Democracies, OAS"
@@ -164,3 +165,22 @@ def test_the_year_page_writes_todays_date_as_people_do(client, db):
     today = date.today()
     page = client.get("/calendar/2016").data.decode()
     assert f"As of {today.day} {today:%B} {today.year}" in page
+
+
+def test_an_empty_year_points_to_the_nearest_years_with_activities(client, make):
+    make.event("Course on voter registration", "27-31 May 2013")
+    make.event("Workshop for Albania", "2015")
+    make.event("Seminar", "March 2016", kind="seminar")
+    page = client.get("/calendar/2014").data.decode()
+    assert "No activities in 2014 match" in page
+    assert 'href="/calendar/2013">The activities of 2013</a>' in page
+    assert 'href="/calendar/2015">The activities of 2015</a>' in page
+    page = client.get("/calendar/2017?kind=seminar").data.decode()
+    assert 'href="/calendar/2016?kind=seminar">The activities of 2016</a>' in page
+    assert "2018" not in page.split("No activities")[1]
+
+
+def test_a_programme_named_by_acronym_shows_as_chosen(client, calendar_2016):
+    page = client.get("/calendar/2016?programme=cicie").data.decode()
+    chosen = re.search(r'<select name="programme">(.*?)</select>', page, re.S).group(1)
+    assert re.search(r'<option value="\d+" selected>CICIE</option>', chosen)

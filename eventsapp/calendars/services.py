@@ -22,10 +22,12 @@ Nothing here commits: the caller owns the transaction.
 
 import hashlib
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
+from babel.dates import get_month_names
 from flask import current_app, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import Select, func, select
@@ -229,6 +231,20 @@ def year_calendar(filters: EventFilters) -> list[tuple[int, list[Event]]]:
     return sorted(months.items())
 
 
+def nearest_years_with_events(filters: EventFilters) -> tuple[int | None, int | None]:
+    """The last year before and the first year after ``filters.year`` with matching events (for
+    an empty year). Two small queries."""
+    first, last = date(filters.year, 1, 1), date(filters.year, 12, 31)
+    others = replace(filters, year=None, month=None)
+    before = db.session.scalar(
+        narrow_events(select(func.max(Event.ends_on)), others).where(Event.ends_on < first)
+    )
+    after = db.session.scalar(
+        narrow_events(select(func.min(Event.starts_on)), others).where(Event.starts_on > last)
+    )
+    return (before.year if before else None), (after.year if after else None)
+
+
 def calendar_table(months: list[tuple[int, list[Event]]]) -> tuple[list[str], list[list]]:
     """The yearly calendar as a header and rows, for spreadsheets: dates are dates."""
     header = [
@@ -250,11 +266,12 @@ def calendar_table(months: list[tuple[int, list[Event]]]) -> tuple[list[str], li
         _("Link"),
     ]
     rows = []
+    month_names = get_month_names("wide", locale=get_locale())
     for month, events in months:
         for event in events:
             rows.append(
                 [
-                    month,
+                    month_names[month],
                     event.starts_on,
                     event.ends_on,
                     event.date_text,

@@ -31,6 +31,7 @@ from .services import (
     feed_text,
     feed_token,
     feed_version,
+    nearest_years_with_events,
     personal_feed,
     programme_feed,
     reset_feed_token,
@@ -105,12 +106,15 @@ def year_page(year: int):
         problem, filters = error.message, EventFilters(year=year)
     args = {} if problem else _filter_args()
     months = get_month_names("wide", locale=get_locale())
+    calendar = year_calendar(filters)
     return render_template(
         "calendars/year.html",
         year=year,
-        months=year_calendar(filters),
+        months=calendar,
+        nearest=nearest_years_with_events(filters) if not calendar else (None, None),
         month_names=months,
         problem=problem,
+        filters=filters,
         filter_args=args,
         feed_url=url_for(".year_ics", year=year, _external=True, **args),
         csv_url=url_for(".year_csv", year=year, **args),

@@ -1,6 +1,7 @@
 """Programmes, their sections and partners, venues and events."""
 
 import enum
+import re
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -20,6 +21,12 @@ from ..accounts.models import utcnow
 from ..extensions import db
 from ..people.models import Country, Organisation, sql_in
 from .dates import PRECISIONS, format_window
+
+_TENTATIVE_WORDS = re.compile(r"\b(exact dates )?(tbc|tbd|tentative|to be (confirmed|decided))\b")
+
+
+def _letters_and_digits(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", _TENTATIVE_WORDS.sub("", text.lower()))
 
 
 class Labelled(enum.StrEnum):
@@ -343,6 +350,12 @@ class Event(db.Model):
     def window_label(self) -> str:
         """The window as people write it: "1–10 March 2011"."""
         return format_window(self.starts_on, self.ends_on)
+
+    @property
+    def window_adds_to_phrase(self) -> bool:
+        """Whether the window says more than the phrase ("early March" → "1–10 March 2011"), not
+        the same with other dashes or a "(tbc)" ("4-5 March 2011", "February 2016 (tbc)")."""
+        return _letters_and_digits(self.date_text) != _letters_and_digits(self.window_label)
 
     @property
     def precision_label(self) -> str:

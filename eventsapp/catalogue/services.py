@@ -224,7 +224,7 @@ def recently_held(today: date, limit: int = 5) -> list[Event]:
     stmt = (
         select(Event)
         .options(joinedload(Event.programme), joinedload(Event.venue))
-        .where(Event.ends_on < today, Event.status != EventStatus.CANCELLED)
+        .where(Event.ends_on < today, Event.status == EventStatus.HELD)
         .order_by(Event.ends_on.desc(), Event.id.desc())
         .limit(limit)
     )

@@ -15,7 +15,7 @@ from ..people.services import country_choices
 from ..registration.services import availability_for, event_availability, schema_org_event
 from ..validation import page_number, parse_number, show_beside_field
 from .forms import EventForm, PartnerForm, ProgrammeForm, RegionOverrideForm, SectionForm
-from .models import LANGUAGES, REGIONS, Event, EventKind, EventStatus, Programme
+from .models import LANGUAGES, PRECISION_LABELS, REGIONS, Event, EventKind, EventStatus, Programme
 from .services import (
     EventFilters,
     add_partner,
@@ -76,6 +76,7 @@ def index():
         "catalogue/index.html",
         pagination=pagination,
         problem=problem,
+        filters=filters,
         recent=recent,
         registrations=availability_for(pagination.items, utcnow()),
         **_filter_options(),
@@ -93,6 +94,7 @@ def event_page(event_id: int):
         agenda=agenda,
         registration=state,
         json_ld=schema_org_event(event, state),
+        today=date.today(),
     )
 
 
@@ -114,7 +116,11 @@ def events():
         error_out=False,
     )
     return render_template(
-        "catalogue/manage_events.html", pagination=pagination, problem=problem, **_filter_options()
+        "catalogue/manage_events.html",
+        pagination=pagination,
+        problem=problem,
+        filters=filters,
+        **_filter_options(),
     )
 
 
@@ -139,7 +145,12 @@ def event_form(event_id: int | None = None):
             db.session.commit()
             flash(_("Saved \u201c%(title)s\u201d.", title=event.title), "success")
             return redirect(url_for("catalogue.event_page", event_id=event.id))
-    return render_template("catalogue/event_form.html", form=form, event=event)
+    return render_template(
+        "catalogue/event_form.html",
+        form=form,
+        event=event,
+        precision_labels={key: str(label) for key, label in PRECISION_LABELS.items()},
+    )
 
 
 @manage_bp.route("/events/<int:event_id>/delete", methods=["POST"])

@@ -21,7 +21,8 @@
       .then(function (res) {
         if (!res.ok) { show(res.body.error, false); return; }
         var w = res.body;
-        show(out.dataset.readAs + " " + w.label + " (" + w.precision.replace(/_/g, " ") + ")" +
+        var precision = JSON.parse(out.dataset.precisions)[w.precision] || w.precision;
+        show(out.dataset.readAs + " " + w.label + " (" + precision + ")" +
              (w.tentative ? ", " + out.dataset.tentative : ""), true);
       })
       .catch(function () { show("", true); });

@@ -95,7 +95,8 @@ class EventForm(FlaskForm):
         organisations = organisation_choices()
         self.programme_id.choices = [(None, "—")] + [(p.id, p.name) for p in programme_choices()]
         self.section_id.choices = [(None, "—")] + [
-            (s.id, f"{s.programme.short_name}: {s.label}") for s in section_choices()
+            (s.id, f"{s.programme.short_name}: {s.label}", {"data-programme": s.programme_id})
+            for s in section_choices()
         ]
         self.venue_country.choices = [("", _l("To be decided"))] + countries
         self.requesting_countries.choices = countries

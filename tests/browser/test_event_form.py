@@ -1,0 +1,27 @@
+"""The event form in a real browser."""
+
+import pytest
+from playwright.sync_api import expect
+
+from eventsapp.catalogue.services import add_section
+from tests.browser.conftest import sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_section_list_follows_the_chosen_programme(page, staff_user, make):
+    ppiep = make.programme("PPIEP", acronym="PPIEP")
+    cicie = make.programme("CICIE", acronym="CICIE")
+    add_section(ppiep, "A", "Global Commission")
+    add_section(cicie, "SC", "Specialization courses")
+    make.db.session.commit()
+    sign_in(page, "staff@example.org", "staff-password")
+    page.goto("/manage/events/new")
+    sections = page.locator("#section_id option:not([hidden])")
+
+    page.get_by_label("Programme").select_option(label="PPIEP")
+    expect(sections).to_have_text(["—", "PPIEP: A. Global Commission"])
+    page.get_by_label("Section").select_option(label="PPIEP: A. Global Commission")
+    page.get_by_label("Programme").select_option(label="CICIE")
+    expect(sections).to_have_text(["—", "CICIE: SC. Specialization courses"])
+    expect(page.get_by_label("Section")).to_have_value("None")

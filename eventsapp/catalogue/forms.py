@@ -20,6 +20,8 @@ from .models import CICIE_BLOCKS, LANGUAGES, REGIONS, EventKind, EventStatus, Pa
 from .services import EventInput, ProgrammeInput, VenueInput, programme_choices, section_choices
 
 NONE = ("", "—")
+# A type-to-filter box and a "chosen" line above and below long lists (static/js).
+FILTERABLE = {"data-filterable": _l("Type to narrow the list"), "data-chosen": _l("Chosen:")}
 SEVERAL = _l("Ctrl-click (⌘-click on a Mac) to choose several.")
 
 
@@ -76,13 +78,20 @@ class EventForm(FlaskForm):
     audience = StringField(_l("Audience"), validators=[Optional(), Length(max=300), single_line])
     requesting_authority_id = SelectField(_l("Requesting authority"), coerce=_id_or_none)
     target_region = SelectField(_l("Target region"), choices=[NONE, *[(r, r) for r in REGIONS]])
-    requesting_countries = SelectMultipleField(_l("Requesting countries"), description=SEVERAL)
+    requesting_countries = SelectMultipleField(
+        _l("Requesting countries"), description=SEVERAL, render_kw=FILTERABLE
+    )
     candidate_countries = SelectMultipleField(
         _l("Candidate countries"),
         description=_l("Countries that have shown interest. Ctrl-click to choose several."),
+        render_kw=FILTERABLE,
     )
-    participant_countries = SelectMultipleField(_l("Participating countries"), description=SEVERAL)
-    partner_ids = SelectMultipleField(_l("Co-organisers"), coerce=int, description=SEVERAL)
+    participant_countries = SelectMultipleField(
+        _l("Participating countries"), description=SEVERAL, render_kw=FILTERABLE
+    )
+    partner_ids = SelectMultipleField(
+        _l("Co-organisers"), coerce=int, description=SEVERAL, render_kw=FILTERABLE
+    )
     notes = TextAreaField(
         _l("Staff notes"),
         validators=[Length(max=10000)],

@@ -25,3 +25,13 @@ def test_the_section_list_follows_the_chosen_programme(page, staff_user, make):
     page.get_by_label("Programme").select_option(label="CICIE")
     expect(sections).to_have_text(["—", "CICIE: SC. Specialization courses"])
     expect(page.get_by_label("Section")).to_have_value("None")
+
+
+def test_long_country_lists_narrow_as_one_types(page, staff_user):
+    sign_in(page, "staff@example.org", "staff-password")
+    page.goto("/manage/events/new")
+    field = page.locator(".field", has=page.locator("#candidate_countries"))
+    field.get_by_role("searchbox").fill("leso")
+    expect(field.locator("#candidate_countries option:not([hidden])")).to_have_text(["Lesotho"])
+    page.locator("#candidate_countries").select_option(["LS", "HN"])
+    expect(field.locator(".select-chosen")).to_have_text("Chosen: Honduras, Lesotho")

@@ -543,3 +543,13 @@ def test_month_ends_examples():
     assert read_date_phrase("end of February 2012").ends_on == date(2012, 2, 29)
     assert read_date_phrase("winter 2011").ends_on == date(2012, 2, 29)
     assert read_date_phrase("29 February 2012").starts_on == date(2012, 2, 29)
+
+
+def test_a_missing_year_is_its_own_refusal_so_that_forms_can_ask_for_it():
+    from eventsapp.catalogue.dates import MissingYearError
+
+    with pytest.raises(MissingYearError):
+        read_date_phrase("early March (tbc)")
+    with pytest.raises(DatePhraseError) as refusal:
+        read_date_phrase("sometime soon", 2011)
+    assert not isinstance(refusal.value, MissingYearError)

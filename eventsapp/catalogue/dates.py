@@ -51,6 +51,7 @@ __all__ = [
     "PRECISIONS",
     "DatePhraseError",
     "DateWindow",
+    "MissingYearError",
     "format_window",
     "read_date_phrase",
 ]
@@ -79,6 +80,10 @@ class DateWindow:
 
 class DatePhraseError(ValueError):
     """Raised with a message naming the part of the phrase that was not understood."""
+
+
+class MissingYearError(DatePhraseError):
+    """The phrase has no year and no context year was given: a form can ask for the year."""
 
 
 # --------------------------------------------------------------------------- vocabulary
@@ -341,8 +346,8 @@ class _Reader:
         """The phrase as written from token `first` to token `last`."""
         return self.text[self.tokens[first].start : self.tokens[last].end]
 
-    def error(self, message: str, **values) -> DatePhraseError:
-        return DatePhraseError(message % {"text": self.text, **values})
+    def error(self, message: str, kind=DatePhraseError, **values) -> DatePhraseError:
+        return kind(message % {"text": self.text, **values})
 
     def unreadable(self, token: _Token) -> DatePhraseError:
         return self.error(
@@ -502,7 +507,9 @@ class _Reader:
                 point.year = written[-1] if written else context_year
             if point.year is None:
                 raise self.error(
-                    _('"%(text)s" has no year: add one, e.g. "%(example)s".'), example=_EXAMPLE
+                    _('"%(text)s" has no year: add one, e.g. "%(example)s".'),
+                    MissingYearError,
+                    example=_EXAMPLE,
                 )
 
     def refuse_year_joined_to_other(self, start: _Point, end: _Point) -> None:

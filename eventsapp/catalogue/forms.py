@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 
 from ..people.services import country_choices, organisation_choices
 from ..validation import single_line
-from .dates import DatePhraseError, read_date_phrase
+from .dates import DatePhraseError, MissingYearError, read_date_phrase
 from .models import CICIE_BLOCKS, LANGUAGES, REGIONS, EventKind, EventStatus, PartnerRole
 from .services import EventInput, ProgrammeInput, VenueInput, programme_choices, section_choices
 
@@ -118,6 +118,13 @@ class EventForm(FlaskForm):
     def validate_date_text(self, field):
         try:
             self.window = read_date_phrase(field.data or "", self.year.data)
+        except MissingYearError:
+            raise ValidationError(
+                _l(
+                    "These dates do not say the year: give it in “%(label)s”.",
+                    label=self.year.label.text,
+                )
+            ) from None
         except DatePhraseError as error:
             raise ValidationError(str(error)) from None
 

@@ -53,6 +53,19 @@ def test_login_only_redirects_to_local_pages(client, staff_user):
     assert response.headers["Location"].endswith("/manage/programmes/")
 
 
+@pytest.mark.parametrize(
+    "target", ["/%5Cevil.example", "/%09/evil.example", "/%5C%5Cevil.example", "/%2F/evil.example"]
+)
+def test_login_refuses_next_addresses_that_browsers_read_as_another_site(
+    client, staff_user, target
+):
+    response = client.post(
+        f"/login?next={target}",
+        data={"email": "staff@example.org", "password": "staff-password"},
+    )
+    assert response.headers["Location"].endswith("/manage/events/")
+
+
 def test_session_cookie_is_httponly_and_samesite(client, staff_user):
     response = client.post(
         "/login", data={"email": "staff@example.org", "password": "staff-password"}

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 import icalendar
 import pytest
+from flask import current_app
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
@@ -33,7 +34,6 @@ FORM = {
     "accessibility_needs": "",
     "dietary_needs": "Vegetarian",
     "visa_letter": "y",
-    "password": "",
     "consent": "y",
 }
 
@@ -49,6 +49,12 @@ def registrations(db) -> list[Registration]:
 
 def attachment(message):
     return next(part for part in message.iter_attachments())
+
+
+def link_path(message, start: str) -> str:
+    """The path of the email's link beginning with ``start``; links lead to SITE_URL."""
+    site = re.escape(current_app.config["SITE_URL"])
+    return re.search(rf"{site}({start}\S+)", message.get_content()).group(1)
 
 
 # ---------------------------------------------------------------- delegates
@@ -182,8 +188,7 @@ def test_invitation_links_let_the_invited_official_register(staff_client, db, ma
     )
     assert "Sent 2 invitations." in response.data.decode()
     (invitation_email,) = mailbox.to("officer@ecz.example")
-    link = re.search(r"https?://\S+/register\?invitation=\S+", invitation_email.get_content())
-    path = link.group(0).split("localhost", 1)[1]
+    path = link_path(invitation_email, f"/events/{event.id}/register\\?invitation=")
 
     staff_client.post("/logout")
     page = staff_client.get(path).data.decode()
@@ -261,7 +266,7 @@ def test_a_delegate_signs_in_with_an_emailed_link_once(client, db, make, mailbox
     response = client.post("/login/link", data={"email": FORM["email"]}, follow_redirects=True)
     assert "a sign-in link is on its way" in response.data.decode()
     (message,) = [m for m in mailbox.to(FORM["email"]) if m["Subject"] == "Your sign-in link"]
-    path = re.search(r"http://localhost(/login/link/\S+)", message.get_content()).group(1)
+    path = link_path(message, "/login/link/")
     assert "Sign in as amina@iebc.example?" in client.get(path).data.decode()
     page = client.post(path, follow_redirects=True).data.decode()
     assert "My registrations" in page and event.title in page
@@ -281,19 +286,57 @@ def test_asking_a_link_for_an_unknown_address_says_the_same_and_sends_nothing(cl
 def sign_in_by_link(client, mailbox, email=FORM["email"]):
     client.post("/login/link", data={"email": email})
     message = [m for m in mailbox.to(email) if m["Subject"] == "Your sign-in link"][-1]
-    path = re.search(r"http://localhost(/login/link/\S+)", message.get_content()).group(1)
-    assert client.post(path).status_code == 302
+    assert client.post(link_path(message, "/login/link/")).status_code == 302
 
 
-def test_a_password_from_the_form_works_once_the_address_is_confirmed(client, db, make, mailbox):
+def test_a_delegate_signed_in_by_link_sets_a_password_and_signs_in_with_it(
+    client, db, make, mailbox
+):
     event = make.open_event()
-    post_registration(client, event, password="a-password")
+    page = client.get(f"/events/{event.id}/register").data.decode()
+    assert 'type="password"' not in page  # the public form takes no password
+    post_registration(client, event)
+    assert client.get("/me/password").status_code == 302  # to sign in first
+    sign_in_by_link(client, mailbox)
+    page = client.get("/me/registrations").data.decode()
+    assert "set your password" in page
+    page = client.get("/me/password").data.decode()
+    assert "Current password" not in page  # there is none yet
+    page = client.post(
+        "/me/password", data={"password": "a-password", "confirm": "another"}
+    ).data.decode()
+    assert "The two passwords differ." in page
+    page = client.post(
+        "/me/password",
+        data={"password": "a-password", "confirm": "a-password"},
+        follow_redirects=True,
+    ).data.decode()
+    assert "Your password is set" in page
+    client.post("/logout")
     login = {"email": FORM["email"], "password": "a-password"}
-    page = client.post("/login", data=login).data.decode()
-    assert "Confirm your address first" in page
+    assert client.post("/login", data=login).headers["Location"].endswith("/me/registrations")
+    # Changing it asks for the current one.
+    page = client.post(
+        "/me/password",
+        data={"current_password": "wrong", "password": "new-password", "confirm": "new-password"},
+    ).data.decode()
+    assert "This is not your current password." in page
+
+
+def test_nobody_can_plant_a_password_on_an_address_by_registering(client, db, make, mailbox):
+    """A form field sent anyway is ignored; and a password set on an account before its address
+    was confirmed (as older forms allowed) stops working when the owner signs in by link."""
+    event = make.open_event()
+    post_registration(client, event, password="attacker-pass")
+    login = {"email": FORM["email"], "password": "attacker-pass"}
+    assert "Email or password is not right." in client.post("/login", data=login).data.decode()
+    account = db.session.scalar(select(User).where(User.email == FORM["email"]))
+    account.set_password("attacker-pass")  # as an older registration form did
+    db.session.commit()
+    assert "Confirm your address first" in client.post("/login", data=login).data.decode()
     sign_in_by_link(client, mailbox)
     client.post("/logout")
-    assert client.post("/login", data=login).status_code == 302
+    assert "Email or password is not right." in client.post("/login", data=login).data.decode()
 
 
 def test_my_registrations_lists_them_and_updates_travel(client, db, make, mailbox):
@@ -329,7 +372,7 @@ def test_withdrawing_frees_the_seat_for_the_first_waiting(client, db, make, mail
     ).data.decode()
     assert "You withdrew from" in page and "Withdrawn" in page
     (offer,) = [m for m in mailbox.to("waiting@example.org") if "seat is free" in m["Subject"]]
-    path = re.search(r"http://localhost(/offers/\S+)", offer.get_content()).group(1)
+    path = link_path(offer, "/offers/")
     client.post("/logout")
     assert "Accept the seat" in client.get(path).data.decode()
     page = client.post(path, follow_redirects=True).data.decode()
@@ -365,9 +408,10 @@ def test_staff_open_registration_with_the_settings_form(staff_client, db, make):
     assert "Saved the registration settings." in response.data.decode()
     page = staff_client.get(f"/events/{event.id}").data.decode()
     assert "Registration open" in page and "20 seats left" in page
+    opens, closes = date.today() + timedelta(days=10), date.today() + timedelta(days=5)
     bad = staff_client.post(
         f"/manage/events/{event.id}/registration",
-        data={**settings, "opens_on": "2030-05-10", "closes_on": "2030-05-01"},
+        data={**settings, "opens_on": opens.isoformat(), "closes_on": closes.isoformat()},
     ).data.decode()
     assert "Registration closes before it opens." in bad
 
@@ -526,3 +570,155 @@ def test_travel_dates_show_as_people_write_them(client, staff_user, db, make):
     page = client.get(f"/manage/events/{event.id}/participants").data.decode()
     assert "3 May 2030 – 9 May 2030" in page
     assert "2030-05-03" not in page
+
+
+# ---------------------------------------------------------------- links in emails
+
+
+def test_links_in_emails_lead_to_the_site_whatever_the_host_header(
+    app, client, db, make, mailbox, monkeypatch
+):
+    """Anyone can send a request with ``Host: evil.example``: the emails it causes still link to
+    SITE_URL (registration, approval with its calendar file, sign-in link)."""
+    monkeypatch.setitem(app.config, "SERVER_NAME", None)  # as in production
+    site = current_app.config["SITE_URL"]
+    event = make.open_event(approval_required=False)
+    evil = {"base_url": "http://evil.example"}
+    client.post(f"/events/{event.id}/register", data=FORM, **evil)
+    client.post("/login/link", data={"email": FORM["email"]}, **evil)
+    approved, sign_in = mailbox.to(FORM["email"])
+    for message in (approved, sign_in):
+        links = re.findall(r"https?://\S+", message.get_body().get_content())
+        assert links and all(link.startswith(site) for link in links), links
+    ics = attachment(approved).get_content()
+    assert "evil.example" not in ics and f"{site}/events/{event.id}" in ics
+    assert link_path(sign_in, "/login/link/")
+
+
+def test_staff_accounts_get_no_sign_in_link(client, db, staff_user, mailbox):
+    response = client.post("/login/link", data={"email": staff_user.email}, follow_redirects=True)
+    page = response.data.decode()
+    # The same answer as for any address, so that it tells nothing about the account.
+    assert "a sign-in link is on its way" in page and "Staff sign in with their password" in page
+    assert mailbox.messages == []
+    from eventsapp.accounts.services import login_link_token
+
+    response = client.post(f"/login/link/{login_link_token(staff_user)}", follow_redirects=True)
+    assert "expired or was used already" in response.data.decode()
+
+
+# ---------------------------------------------------------------- odd requests
+
+
+def test_the_participant_list_keeps_only_its_filters_in_links(staff_client, db, make):
+    event = make.open_event()
+    post_registration(staff_client, event)
+    url = f"/manage/events/{event.id}/participants?event_id=2&status=pending&x=1"
+    page = staff_client.get(url).data.decode()
+    assert FORM["name"] in page
+    assert f"/manage/events/{event.id}/participants.csv?status=pending" in page
+    assert "event_id=2" not in page and "x=1" not in page
+    (registration,) = registrations(db)
+    response = staff_client.post(url, data={"row_action": f"approve:{registration.id}"})
+    assert response.headers["Location"].endswith("/participants?status=pending")
+
+
+@pytest.mark.parametrize(
+    "query", ["event_id=2", "page=99999999999999999999", "organisation=99999999999999999999"]
+)
+def test_the_participant_list_and_exports_take_odd_parameters(staff_client, db, make, query):
+    event = make.open_event()
+    post_registration(staff_client, event)
+    for suffix in ("", ".csv", ".xlsx"):
+        response = staff_client.get(f"/manage/events/{event.id}/participants{suffix}?{query}")
+        assert response.status_code == 200
+
+
+@pytest.mark.parametrize("row", ["²", "99999999999999999999", "1.5", ""])
+def test_odd_row_numbers_are_ignored(staff_client, db, make, row):
+    event = make.open_event()
+    response = staff_client.post(
+        f"/manage/events/{event.id}/participants",
+        data={"row_action": f"approve:{row}", "ids": [row]},
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
+    assert "Tick the participants first." in response.data.decode()
+
+
+# ---------------------------------------------------------------- sending emails
+
+
+def test_a_bulk_action_with_the_mail_server_down_tries_one_connection(
+    staff_client, db, make, app, mailbox, smtp_server, monkeypatch
+):
+    event = make.open_event(capacity=10)
+    for n in range(4):
+        register(
+            event,
+            RegistrationInput(f"D{n}", "male", f"d{n}@example.org", "MX", consent=True),
+            utcnow(),
+        )
+    db.session.commit()
+    ids = [r.id for r in registrations(db)]
+    monkeypatch.setitem(app.config, "MAIL_PORT", free_port())  # nothing listens there
+    response = staff_client.post(
+        f"/manage/events/{event.id}/participants",
+        data={"action": "approve", "ids": ids},
+        follow_redirects=True,
+    )
+    page = response.data.decode()
+    assert "Approve: 4 participants." in page
+    assert "4 emails could not be sent just now; we will retry sending them shortly." in page
+    assert [r.status for r in registrations(db)] == ["approved"] * 4
+    approvals = db.session.scalars(
+        select(OutboxEmail).where(OutboxEmail.subject.startswith("Your place is confirmed"))
+    ).all()
+    # One connection was tried for the batch: one email counts the attempt, the rest wait.
+    assert sorted(e.attempts for e in approvals) == [0, 0, 0, 1]
+    assert {e.status for e in approvals} == {"pending"}
+
+    monkeypatch.setitem(app.config, "MAIL_PORT", smtp_server.port)
+    for email in approvals:
+        email.next_attempt_at = email.created_at  # due now, as after the back-off
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["mail", "send"])
+    assert "8 sent" in result.output  # the 4 acknowledgements and the 4 approvals
+    assert len(mailbox.messages) == 8
+
+
+def test_a_title_with_a_line_break_neither_breaks_nor_blocks_the_outbox(
+    client, db, make, app, mailbox
+):
+    event = make.open_event()
+    event.title = "Workshop\r\nBcc: someone@evil.example"
+    db.session.commit()
+    page = post_registration(client, event).data.decode()
+    assert "Your registration is saved." in page
+    (message,) = mailbox.to(FORM["email"])
+    assert message["Subject"] == "Registration received: Workshop Bcc: someone@evil.example"
+    assert message["Bcc"] is None and message["X-Envelope-To"] == FORM["email"]
+    # A row that cannot be sent at all is marked failed, with the error; the others go.
+    bad = OutboxEmail(to='"', subject="A bad address", text_body="-")
+    db.session.add_all([bad, OutboxEmail(to="b@example.org", subject="Next", text_body="-")])
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["mail", "send"])
+    assert "Emails: 1 sent, 1 failed." in result.output
+    db.session.refresh(bad)
+    assert bad.status == "failed" and bad.last_error.startswith("IndexError")
+    assert len(mailbox.to("b@example.org")) == 1
+
+
+# ---------------------------------------------------------------- closing day
+
+
+def test_the_settings_form_refuses_a_closing_day_after_the_event_starts(staff_client, db, make):
+    event = make.open_event(days_ahead=10)
+    settings = {"capacity": "20", "access": "open", "offer_hours": "48", "reminder_days": "7"}
+    page = staff_client.post(
+        f"/manage/events/{event.id}/registration",
+        data={**settings, "closes_on": event.ends_on.isoformat()},
+    ).data.decode()
+    assert "Nothing was saved" in page
+    error = re.search(r'name="closes_on".*?<small class="error"[^>]*>([^<]+)', page, re.S)
+    assert "closes on the day before the event starts" in error.group(1)

@@ -22,6 +22,7 @@ from eventsapp.registration.services import (
     apply_staff_action,
     event_availability,
     expire_offers,
+    get_settings,
     invite,
     read_invitation,
     register,
@@ -96,15 +97,14 @@ def test_first_come_first_served_approves_at_once_with_the_calendar_file(db, mak
 
 def test_the_email_is_kept_lower_case_and_an_account_is_made_or_reused(db, make, delegate_user):
     event = make.open_event()
-    (registration,) = sign_up(db, event, 1, email="Delegate@Example.org", password="a-password")
+    (registration,) = sign_up(db, event, 1, email="Delegate@Example.org")
     assert registration.email == "delegate@example.org"
     assert registration.user_id == delegate_user.id
-    # A registration never changes the password of an account.
     assert delegate_user.check_password("delegate-password")
-    other = register(event, person(2, password="secret-123"), NOW)
+    other = register(event, person(2), NOW)
     db.session.commit()
     account = db.session.get(User, other.user_id)
-    assert account.role == "delegate" and account.check_password("secret-123")
+    assert account.role == "delegate" and account.password_hash is None
     assert account.email_confirmed_at is None
 
 
@@ -215,10 +215,69 @@ def test_quota_funds_the_first_of_an_authority_and_the_next_come_self_funded(db,
     ]
     # A self-funded officer takes a seat too.
     assert event_availability(event, NOW).held == 3
-    # Once the funded officer withdraws, the authority's next registration is funded again.
+    (fourth,) = sign_up(db, event, 1, start=4, organisation=botswana)
+    assert fourth.funding == Funding.SELF_FUNDED
+
+
+def funding_emails(db, registration) -> list[str]:
+    return [e.text_body for e in outbox(db, "Funding of your place") if e.to == registration.email]
+
+
+def test_a_withdrawal_passes_the_funded_place_to_the_next_officer(db, make):
+    event = make.open_event(capacity=4, quota_per_organisation=1)
+    kenya = make.organisation(country="KE")
+    first, second, third = sign_up(db, event, 3, organisation=kenya)
     withdraw(first, NOW)
+    db.session.commit()
+    assert [second.funding, third.funding] == [Funding.FUNDED, Funding.SELF_FUNDED]
+    (email,) = funding_emails(db, second)
+    assert "Your place is now funded by the hosts" in email
+    assert funding_emails(db, third) == []
+    # A newcomer of the authority comes self-funded.
     (fourth,) = sign_up(db, event, 1, start=4, organisation=kenya)
-    assert fourth.funding == Funding.FUNDED
+    assert fourth.funding == Funding.SELF_FUNDED
+
+
+def test_reapproving_a_declined_officer_keeps_to_the_quota(db, make):
+    event = make.open_event(capacity=10, quota_per_organisation=1)
+    kenya = make.organisation(country="KE")
+    (first,) = sign_up(db, event, 1, organisation=kenya)
+    apply_staff_action(event, "decline", [first.id], NOW)
+    db.session.commit()
+    (second,) = sign_up(db, event, 1, start=2, organisation=kenya)
+    assert second.funding == Funding.FUNDED
+    apply_staff_action(event, "approve", [first.id, second.id], NOW)
+    db.session.commit()
+    assert statuses([first, second]) == ["approved", "approved"]
+    # The oldest registration holding a seat has the funded place; the other is told.
+    assert [first.funding, second.funding] == [Funding.FUNDED, Funding.SELF_FUNDED]
+    (email,) = funding_emails(db, second)
+    assert "further participants are self-funded" in email
+    approvals = outbox(db, "Your place is confirmed")
+    assert "Funding: Funded by the hosts" in approvals[0].text_body
+    assert "Funding: Self-funded" in approvals[1].text_body
+
+
+def test_seat_holders_have_the_funded_places_before_the_waiting_list(db, make):
+    event = make.open_event(capacity=1, quota_per_organisation=1)
+    kenya = make.organisation(country="KE")
+    first, second = sign_up(db, event, 2, organisation=kenya)
+    assert [first.status, second.status] == ["pending", "waitlisted"]
+    apply_staff_action(event, "waitlist", [first.id], NOW + timedelta(minutes=1))
+    db.session.commit()
+    # The first is now behind the second, who is offered the freed seat and the funded place.
+    assert second.has_offer and second.funding == Funding.FUNDED
+    assert first.funding == Funding.SELF_FUNDED
+
+
+def test_raising_the_quota_funds_the_next_officers_and_tells_them(db, make):
+    event = make.open_event(capacity=4, quota_per_organisation=1)
+    kenya = make.organisation(country="KE")
+    _first, second = sign_up(db, event, 2, organisation=kenya)
+    save_settings(event, SettingsInput(capacity=4, quota_per_organisation=2), NOW)
+    db.session.commit()
+    assert second.funding == Funding.FUNDED
+    assert len(funding_emails(db, second)) == 1
 
 
 def test_a_new_organisation_is_added_once_and_counts_for_the_quota(db, make):
@@ -411,3 +470,117 @@ def test_tick_offers_the_seats_of_a_capacity_raised_on_the_event_form(db, make):
     db.session.commit()
     tick(NOW)
     assert second.has_offer
+
+
+# ---------------------------------------------------------------- closed events
+
+
+@pytest.mark.parametrize("event_status", ["cancelled", "postponed"])
+def test_no_seat_is_offered_for_a_cancelled_or_postponed_event(db, make, event_status):
+    event = make.open_event(capacity=1)
+    first, second = sign_up(db, event, 2)
+    event.status = event_status
+    db.session.commit()
+    withdraw(first, NOW)
+    db.session.commit()
+    assert not second.has_offer
+    assert outbox(db, "A seat is free for you") == []
+
+
+def test_an_offer_cannot_be_accepted_once_the_event_is_cancelled(db, make):
+    event = make.open_event(capacity=1)
+    first, second = sign_up(db, event, 2)
+    withdraw(first, NOW)
+    db.session.commit()
+    event.status = "cancelled"
+    db.session.commit()
+    with pytest.raises(StatusError, match="This event is cancelled"):
+        accept_offer(second, NOW + timedelta(hours=1))
+    db.session.rollback()
+    assert second.status == Status.WAITLISTED
+
+
+def test_a_seat_freed_after_the_event_is_not_offered(db, make):
+    event = make.open_event(capacity=1, days_ahead=30)
+    first, second = sign_up(db, event, 2)
+    apply_staff_action(event, "approve", [first.id], NOW)
+    db.session.commit()
+    after = NOW + timedelta(days=40)
+    apply_staff_action(event, "decline", [first.id], after)
+    db.session.commit()
+    assert not second.has_offer
+    assert outbox(db, "A seat is free for you") == []
+
+
+def test_tick_leaves_events_that_ended_alone(db, make):
+    event = make.open_event(capacity=1, days_ahead=5)
+    first, second = sign_up(db, event, 2)
+    withdraw(first, NOW)
+    db.session.commit()
+    assert second.has_offer
+    summary = tick(NOW + timedelta(days=10))
+    db.session.commit()
+    assert summary["offers expired"] == 0 and second.status == Status.WAITLISTED
+    assert outbox(db, "The seat offered to you has passed on") == []
+
+
+# ---------------------------------------------------------------- the waiting list first
+
+
+def test_newcomers_queue_behind_the_waiting_list_when_seats_free(db, make):
+    event = make.open_event(capacity=1)
+    _first, second = sign_up(db, event, 2)
+    event.capacity = 2  # raised on the event form, before anyone offered the seat
+    db.session.commit()
+    (third,) = sign_up(db, event, 1, start=3)
+    assert second.has_offer
+    assert third.status == Status.WAITLISTED
+    (offer,) = outbox(db, "A seat is free for you")
+    assert offer.to == second.email
+
+
+def test_a_lapsed_offer_is_told_and_the_delegate_may_register_again(db, make):
+    event = make.open_event(capacity=1, offer_hours=24)
+    first, second, third = sign_up(db, event, 3)
+    withdraw(first, NOW)
+    db.session.commit()
+    later = NOW + timedelta(hours=25)
+    tick(later)
+    db.session.commit()
+    assert second.status == Status.WITHDRAWN and third.has_offer
+    (lapsed,) = outbox(db, "The seat offered to you has passed on")
+    assert lapsed.to == second.email
+    assert "passed to the next person on the waiting list" in lapsed.text_body
+    assert "You can register again if places free up" in lapsed.text_body
+    again = register(event, person(2), later)
+    db.session.commit()
+    assert again.id == second.id
+    assert (again.status, again.waitlisted_at, again.offer_expires_at) == (
+        "waitlisted",
+        later,
+        None,
+    )
+
+
+# ---------------------------------------------------------------- closing day
+
+
+def test_registration_must_close_before_the_event_starts(db, make):
+    event = make.open_event(days_ahead=10)
+    for field, day in (("closes_on", event.ends_on), ("opens_on", event.starts_on)):
+        with pytest.raises(InvalidInput) as refused:
+            save_settings(event, SettingsInput(capacity=5, **{field: day}), NOW)
+        assert refused.value.field == field
+        assert "before the event starts" in refused.value.message
+    save_settings(event, SettingsInput(capacity=5, closes_on=event.starts_on - timedelta(1)), NOW)
+
+
+def test_an_event_that_has_started_takes_no_registration(db, make):
+    # A closing day set later than the start (before this was refused) does not keep it open.
+    event = make.open_event(days_ahead=2)
+    get_settings(event.id).closes_on = event.ends_on + timedelta(days=5)
+    db.session.commit()
+    started = NOW + timedelta(days=2)
+    assert event_availability(event, started).closed_reason == "Registration has closed."
+    with pytest.raises(RegistrationRefused, match="Registration has closed"):
+        register(event, person(1), started)

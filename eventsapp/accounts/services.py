@@ -4,10 +4,13 @@ import secrets
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
+from ..errors import InvalidInput
 from ..extensions import db
+from ..mail.services import absolute_url, queue_email
 from .models import Role, User, utcnow
 
 
@@ -24,8 +27,8 @@ def create_user(
 ) -> User:
     """Add an account (not committed). Refuses a duplicate email or an unknown role.
 
-    Accounts that staff make are ``confirmed``; those made by a registration form are not, until
-    their owner signs in by an emailed link.
+    Accounts that staff make are ``confirmed``; those made by a registration form are not (and
+    have no password), until their owner signs in by an emailed link.
     """
     email = email.strip().lower()
     if role not in Role.__members__.values():
@@ -50,6 +53,13 @@ def authenticate(email: str, password: str) -> User | None:
     return None
 
 
+def change_password(user: User, current: str, new: str) -> None:
+    """Set the account's password; the current one is asked for when there is one."""
+    if user.password_hash and not user.check_password(current):
+        raise InvalidInput("current_password", _("This is not your current password."))
+    user.set_password(new)
+
+
 def ensure_admin(email: str = "admin@example.org") -> tuple[User, str] | None:
     """Create the first administrator if there is none; return it with its new password once."""
     if db.session.scalar(select(User).where(User.role == Role.ADMIN).limit(1)):
@@ -58,8 +68,10 @@ def ensure_admin(email: str = "admin@example.org") -> tuple[User, str] | None:
     return create_user(email, Role.ADMIN, password, name="Administrator"), password
 
 
-# One-time sign-in links: the token carries the time of the last sign-in, which signing in
-# changes, so a link works once; and it expires after LOGIN_LINK_MAX_AGE seconds.
+# One-time sign-in links, for delegates: the token carries the time of the last sign-in, which
+# signing in changes, so a link works once; and it expires after LOGIN_LINK_MAX_AGE seconds.
+# Staff accounts sign in with their password only: a link would make a mailbox worth a staff
+# account.
 LOGIN_LINK_MAX_AGE = 3600
 
 
@@ -82,14 +94,35 @@ def user_for_login_token(token: str) -> User | None:
     except BadSignature:  # SignatureExpired is one
         return None
     user = db.session.get(User, data["u"])
-    if user is None or not user.is_active or _last_login(user) != data["n"]:
+    if user is None or not can_sign_in_by_link(user) or _last_login(user) != data["n"]:
         return None
     return user
 
 
+def can_sign_in_by_link(user: User) -> bool:
+    return user.is_active and not user.is_staff
+
+
+def send_login_link(email: str) -> None:
+    """Queue a one-time sign-in link to the delegate account of this address, if there is one."""
+    user = find_user_by_email(email)
+    if user is None or not can_sign_in_by_link(user):
+        return
+    queue_email(
+        user.email,
+        _("Your sign-in link"),
+        "login_link",
+        link=absolute_url("accounts.login_with_link", token=login_link_token(user)),
+    )
+
+
 def signed_in(user: User, now: datetime, by_link: bool = False) -> None:
-    """Note a sign-in (which also uses up the sign-in links sent before); a link confirms the
-    address."""
+    """Note a sign-in (which also uses up the sign-in links sent before).
+
+    The first sign-in by link confirms the address; a password set on the account before that
+    was not set by the address's owner (old registration forms took one), and is dropped.
+    """
     user.last_login_at = now
     if by_link and user.email_confirmed_at is None:
         user.email_confirmed_at = now
+        user.password_hash = None

@@ -4,14 +4,15 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ..errors import InvalidInput
 from ..extensions import db, limiter, login_manager
-from ..mail.services import queue_email, send_queued
-from .forms import LoginForm, LoginLinkForm
+from ..mail.services import send_queued
+from .forms import LoginForm, LoginLinkForm, PasswordForm
 from .models import User, utcnow
 from .services import (
     authenticate,
-    find_user_by_email,
-    login_link_token,
+    change_password,
+    send_login_link,
     signed_in,
     user_for_login_token,
 )
@@ -39,8 +40,18 @@ def protect_manage_area():
 
 
 def _safe_next(target: str | None) -> str | None:
-    """Only local paths, so that a crafted link cannot send people elsewhere after login."""
-    local = target and target.startswith("/") and not target.startswith("//")
+    """Only local paths, so that a crafted link cannot send people elsewhere after login.
+
+    Browsers read a backslash as a slash and drop tabs and line breaks, so that a target with
+    any of them may lead to another site: those are refused too.
+    """
+    local = (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and target.isprintable()
+    )
     return target if local and not urlsplit(target).netloc else None
 
 
@@ -66,12 +77,12 @@ def _sign_in(user: User, remember: bool = False, by_link: bool = False):
     db.session.commit()
     login_user(user, remember=remember)
     flash(_("Welcome, %(name)s.", name=user.name or user.email), "success")
-    default = (
-        url_for("catalogue_manage.events")
-        if user.is_staff
-        else url_for("registration.my_registrations")
-    )
-    return redirect(_safe_next(request.args.get("next")) or default)
+    return redirect(_safe_next(request.args.get("next")) or _home(user))
+
+
+def _home(user: User) -> str:
+    """Where an account lands: staff on the event list, delegates on their registrations."""
+    return url_for("catalogue_manage.events" if user.is_staff else "registration.my_registrations")
 
 
 @bp.route("/login/link", methods=["GET", "POST"])
@@ -80,24 +91,15 @@ def login_link():
     """Ask for a one-time sign-in link by email (delegates need no password)."""
     form = LoginLinkForm()
     if form.validate_on_submit():
-        user = find_user_by_email(form.email.data)
-        if user and user.is_active:
-            queue_email(
-                user.email,
-                _("Your sign-in link"),
-                "login_link",
-                link=url_for(
-                    "accounts.login_with_link", token=login_link_token(user), _external=True
-                ),
-            )
-            db.session.commit()
-            send_queued(utcnow())
-            db.session.commit()
-        # The same answer whether or not there is an account, so that nobody can probe addresses.
+        send_login_link(form.email.data)
+        db.session.commit()
+        send_queued(utcnow())
+        db.session.commit()
+        # The same answer whatever the account, so that nobody can probe addresses or roles.
         flash(
             _(
-                "If there is an account for %(email)s, a sign-in link is on its way. "
-                "It works once, within an hour.",
+                "If %(email)s is the address of a delegate's account, a sign-in link is on its "
+                "way. It works once, within an hour. Staff sign in with their password.",
                 email=form.email.data,
             ),
             "info",
@@ -117,6 +119,24 @@ def login_with_link(token: str):
     if request.method == "POST":
         return _sign_in(user, by_link=True)
     return render_template("accounts/login_with_link.html", user=user)
+
+
+@bp.route("/me/password", methods=["GET", "POST"])
+@login_required
+def password():
+    """Set (or change) the account's password, to sign in without an emailed link."""
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            change_password(current_user, form.current_password.data or "", form.password.data)
+        except InvalidInput as error:
+            db.session.rollback()
+            getattr(form, error.field).errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Your password is set: sign in with it next time."), "success")
+            return redirect(_home(current_user))
+    return render_template("accounts/password.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])

@@ -8,7 +8,6 @@ from wtforms import (
     DateField,
     EmailField,
     IntegerField,
-    PasswordField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -16,15 +15,12 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
+from ..catalogue.forms import _id_or_none
 from ..catalogue.models import LANGUAGES
 from ..people.models import OrganisationKind
 from ..people.services import country_choices, organisation_choices
 from .models import Access, Gender
 from .services import RegistrationInput, SettingsInput, TravelInput
-
-
-def _id_or_none(value):
-    return int(value) if value not in (None, "", "None") else None
 
 
 class TravelFields:
@@ -78,14 +74,6 @@ class RegistrationForm(TravelFields, FlaskForm):
         choices=list(LANGUAGES.items()),
         description=_l("The languages you would follow the sessions in."),
     )
-    password = PasswordField(
-        _l("Password (optional)"),
-        validators=[Optional(), Length(min=8, max=200)],
-        description=_l(
-            "To sign in with it later, after confirming your address once with a sign-in link "
-            "we email you. Without a password, you always sign in with such a link."
-        ),
-    )
     consent = BooleanField(
         _l(
             "I agree that the training centre processes these personal data to organise my "
@@ -120,7 +108,6 @@ class RegistrationForm(TravelFields, FlaskForm):
             arrival_on=self.arrival_on.data,
             departure_on=self.departure_on.data,
             consent=self.consent.data,
-            password=self.password.data or None,
         )
 
 

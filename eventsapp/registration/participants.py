@@ -12,6 +12,8 @@ from ..extensions import db
 from ..people.models import Country, Organisation
 from .models import Funding, Registration, Status
 
+MAX_ID = 2**31 - 1  # the largest number the database's integer columns hold
+
 
 @dataclass
 class ParticipantFilters:
@@ -25,12 +27,35 @@ class ParticipantFilters:
         """Read the list's query parameters; unknown values are ignored (the list shows all)."""
         status = args.get("status")
         funding = args.get("funding")
+        organisation = whole_numbers([args.get("organisation", "")])
         return cls(
             status=status if status in Status.__members__.values() else None,
             country=(args.get("country") or "").upper() or None,
-            organisation_id=args.get("organisation", type=int),
+            organisation_id=organisation[0] if organisation else None,
             funding=funding if funding in Funding.__members__.values() else None,
         )
+
+    def as_args(self) -> dict:
+        """The filters set, as query parameters of the list's links."""
+        args = {
+            "status": self.status,
+            "country": self.country,
+            "organisation": self.organisation_id,
+            "funding": self.funding,
+        }
+        return {name: value for name, value in args.items() if value}
+
+
+def whole_numbers(values: list[str]) -> list[int]:
+    """The ids (or page numbers) among request values; anything else (words, "²", numbers larger
+    than the database holds) is left out."""
+    return [int(v) for v in values if v.isascii() and v.isdigit() and int(v) <= MAX_ID]
+
+
+def page_number(args) -> int:
+    """The page of the list asked for; the first unless a sensible number."""
+    page = whole_numbers([args.get("page", "")])
+    return max(page[0], 1) if page else 1
 
 
 def participants(event_id: int, filters: ParticipantFilters) -> Select:

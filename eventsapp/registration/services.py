@@ -4,14 +4,15 @@ Seats are never sold twice: every change that can take a seat first locks the ev
 (``SELECT … FOR UPDATE`` on PostgreSQL), so that transactions registering for one event run one
 after the other and each counts the seats the previous ones took. SQLite runs one writer at a time.
 
-Time is passed in (``now``, UTC without tzinfo) rather than read here, so that tests can move it.
-Nothing here commits: the caller (a view or a command) owns the transaction.
+Time is passed in (``now``, UTC without tzinfo) rather than read here, so that tests can move it;
+"today" is always the UTC day of ``now``. Nothing here commits: the caller (a view or a command)
+owns the transaction.
 """
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import format_date
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -25,7 +26,7 @@ from ..calendars.services import event_ics
 from ..catalogue.models import Event, EventStatus
 from ..errors import InvalidInput
 from ..extensions import db
-from ..mail.services import queue_email
+from ..mail.services import absolute_url, links_to_site, queue_email
 from ..people.models import Organisation
 from ..people.services import OrganisationInput, save_organisation
 from .models import (
@@ -119,7 +120,11 @@ def _closed_reason(event: Event, settings: RegistrationSettings | None, today: d
         return _("This event is postponed: registration reopens when its new dates are set.")
     if settings.opens_on and today < settings.opens_on:
         return _("Registration opens on %(day)s.", day=format_date(settings.opens_on, "long"))
-    if event.status == EventStatus.HELD or today > closing_day(event, settings):
+    if (
+        event.status == EventStatus.HELD
+        or today > closing_day(event, settings)
+        or today >= event.starts_on
+    ):
         return _("Registration has closed.")
     if full and not settings.waiting_list:
         return _("This event is full, and it keeps no waiting list.")
@@ -132,6 +137,12 @@ def availability(
     result = Availability(settings, event.capacity, held)
     result.closed_reason = _closed_reason(event, settings, today, result.full)
     return result
+
+
+def why_closed(event: Event, settings: RegistrationSettings | None, now: datetime) -> str | None:
+    """Why the event takes no registration now, full or not; None while it takes them. Seats are
+    offered, and offers accepted, only then."""
+    return _closed_reason(event, settings, now.date(), full=False)
 
 
 def availability_for(events: list[Event], now: datetime) -> dict[int, Availability]:
@@ -153,6 +164,23 @@ def event_availability(event: Event, now: datetime) -> Availability:
     return availability_for([event], now)[event.id]
 
 
+def _refuse_unless_open(state: Availability, event: Event, invitation: Invitation | None) -> None:
+    if not state.is_open:
+        raise RegistrationRefused(state.closed_reason)
+    if state.by_invitation and (invitation is None or invitation.event_id != event.id):
+        raise RegistrationRefused(invitation_only_message())
+
+
+def registration_form_state(
+    event: Event, now: datetime, invitation: Invitation | None = None
+) -> Availability:
+    """What the registration form shows of the event; raises RegistrationRefused (as
+    ``register`` does) when the event takes no registration now, or not without an invitation."""
+    state = event_availability(event, now)
+    _refuse_unless_open(state, event, invitation)
+    return state
+
+
 def lock_event(event_id: int) -> None:
     """Serialise the transactions that take or free seats of this event (PostgreSQL row lock)."""
     db.session.execute(select(Event.id).where(Event.id == event_id).with_for_update())
@@ -162,11 +190,11 @@ def lock_event(event_id: int) -> None:
 
 
 def _event_url(event: Event) -> str:
-    return url_for("catalogue.event_page", event_id=event.id, _external=True)
+    return absolute_url("catalogue.event_page", event_id=event.id)
 
 
 def _my_registrations_url() -> str:
-    return url_for("registration.my_registrations", _external=True)
+    return absolute_url("registration.my_registrations")
 
 
 def notify(registration: Registration, template: str, **context) -> None:
@@ -178,11 +206,14 @@ def notify(registration: Registration, template: str, **context) -> None:
         "declined": _("Your registration was not accepted: %(title)s", title=event.title),
         "waitlisted": _("You are on the waiting list: %(title)s", title=event.title),
         "offered": _("A seat is free for you: %(title)s", title=event.title),
+        "offer_lapsed": _("The seat offered to you has passed on: %(title)s", title=event.title),
+        "funding": _("Funding of your place: %(title)s", title=event.title),
         "reminder": _("Reminder: %(title)s", title=event.title),
     }
     attachment = None
     if template == "approved":
-        attachment = (f"event-{event.id}.ics", "text/calendar", event_ics(event))
+        with links_to_site():
+            attachment = (f"event-{event.id}.ics", "text/calendar", event_ics(event))
     queue_email(
         registration.email,
         subjects[template],
@@ -218,7 +249,6 @@ class RegistrationInput:
     arrival_on: date | None = None
     departure_on: date | None = None
     consent: bool = False
-    password: str | None = None
     role: str = ParticipantRole.DELEGATE
 
 
@@ -247,26 +277,12 @@ def _organisation(data: RegistrationInput) -> Organisation | None:
     return organisation
 
 
-def _funding(event_id: int, organisation: Organisation | None, quota: int | None) -> str:
-    """Funded while the organisation has fewer than ``quota`` funded registrations."""
-    if organisation is None or quota is None:
-        return Funding.FUNDED
-    funded = db.session.scalar(
-        select(func.count(Registration.id)).where(
-            Registration.event_id == event_id,
-            Registration.organisation_id == organisation.id,
-            Registration.funding == Funding.FUNDED,
-            Registration.status.not_in([Status.DECLINED, Status.WITHDRAWN]),
-        )
-    )
-    return Funding.FUNDED if funded < quota else Funding.SELF_FUNDED
-
-
-def _account(email: str, name: str, password: str | None) -> User:
-    """The delegate's account, reused by email, or created (with the password, which works once
-    the address is confirmed by a sign-in link). A registration never changes a password."""
+def _account(email: str, name: str) -> User:
+    """The delegate's account, reused by email, or created without a password: its owner signs
+    in by emailed links, and may set a password once signed in. A form anyone can send never
+    sets a password, so that nobody can plant one on another person's address."""
     return find_user_by_email(email) or create_user(
-        email, Role.DELEGATE, password, name=name, confirmed=False
+        email, Role.DELEGATE, name=name, confirmed=False
     )
 
 
@@ -293,52 +309,35 @@ def register(
     event: Event, data: RegistrationInput, now: datetime, invitation: Invitation | None = None
 ) -> Registration:
     """Register someone for an event: a seat if one is left (pending or approved), else the
-    waiting list. Raises RegistrationRefused when the event takes no registration, and
-    InvalidInput for a field (a second registration of the same email among them).
+    waiting list. Free seats go to the waiting list first, so that nobody overtakes it.
+
+    Someone who withdrew (or whose seat offer lapsed) may register again. Raises
+    RegistrationRefused when the event takes no registration, and InvalidInput for a field (a
+    second registration of the same email among them).
     """
     email = _check_input(data)
     lock_event(event.id)
     expire_offers(event, now)
+    offer_free_seats(event, now)
     settings = get_settings(event.id)
     held = seats_held([event.id], now).get(event.id, 0)
     state = availability(event, settings, held, now.date())
-    if not state.is_open:
-        raise RegistrationRefused(state.closed_reason)
+    _refuse_unless_open(state, event, invitation)
     if state.by_invitation:
-        _check_invitation(invitation, event, email)
-    if db.session.scalar(
-        select(Registration.id).where(
-            Registration.event_id == event.id, Registration.email == email
-        )
-    ):
+        _check_invitation_email(invitation, email)
+    registration = db.session.scalar(
+        select(Registration).where(Registration.event_id == event.id, Registration.email == email)
+    )
+    if registration is not None and registration.status != Status.WITHDRAWN:
         raise InvalidInput("email", already_registered_message())
     organisation = _organisation(data)
     if state.full:
         status = Status.WAITLISTED
     else:
         status = Status.PENDING if settings.approval_required else Status.APPROVED
-    registration = Registration(
-        event=event,
-        user=_account(email, data.name.strip(), data.password),
-        name=data.name.strip(),
-        gender=data.gender,
-        email=email,
-        position=data.position.strip(),
-        organisation=organisation,
-        country_code=data.country_code,
-        role=data.role,
-        status=status,
-        funding=_funding(event.id, organisation, settings.quota_per_organisation),
-        interpretation_languages=list(dict.fromkeys(data.interpretation_languages)),
-        accessibility_needs=data.accessibility_needs.strip(),
-        dietary_needs=data.dietary_needs.strip(),
-        visa_letter=data.visa_letter,
-        arrival_on=data.arrival_on,
-        departure_on=data.departure_on,
-        consent_at=now,
-        waitlisted_at=now if status == Status.WAITLISTED else None,
-        created_at=now,
-    )
+    if registration is None:
+        registration = Registration(event=event, email=email)
+    _fill(registration, data, organisation, status, now)  # before it is added: no half row
     db.session.add(registration)
     try:
         db.session.flush()
@@ -347,8 +346,39 @@ def register(
         raise InvalidInput("email", already_registered_message()) from None
     if invitation is not None:
         invitation.used_at = now
+    _settle_funding_after(registration, now)
     notify(registration, FIRST_EMAIL[status])
     return registration
+
+
+def _fill(
+    registration: Registration,
+    data: RegistrationInput,
+    organisation: Organisation | None,
+    status: str,
+    now: datetime,
+) -> None:
+    """A registration as the form gives it, new (or anew, after a withdrawal)."""
+    registration.user = _account(registration.email, data.name.strip())  # first: it may flush
+    registration.name = data.name.strip()
+    registration.gender = data.gender
+    registration.position = data.position.strip()
+    registration.organisation = organisation
+    registration.country_code = data.country_code
+    registration.role = data.role
+    registration.status = status
+    registration.funding = Funding.FUNDED  # until settled
+    registration.interpretation_languages = list(dict.fromkeys(data.interpretation_languages))
+    registration.accessibility_needs = data.accessibility_needs.strip()
+    registration.dietary_needs = data.dietary_needs.strip()
+    registration.visa_letter = data.visa_letter
+    registration.arrival_on = data.arrival_on
+    registration.departure_on = data.departure_on
+    registration.consent_at = now
+    registration.waitlisted_at = now if status == Status.WAITLISTED else None
+    registration.offer_expires_at = None
+    registration.reminded_at = None
+    registration.created_at = now
 
 
 def already_registered_message() -> str:
@@ -358,18 +388,63 @@ def already_registered_message() -> str:
     )
 
 
+# ---------------------------------------------------------------- funded places
+
+
+def settle_funding(event: Event, organisation_id: int | None, now: datetime) -> list[Registration]:
+    """Give an organisation's funded places (the event's quota) to its registrations in play:
+    those holding a seat first, oldest first, then those on the waiting list in its order. The
+    others are self-funded; declined and withdrawn ones keep what they had.
+
+    Call it inside the event's lock after every change that brings a registration into play or
+    out of it, or between a seat and the waiting list. Returns those whose funding changed.
+    """
+    if organisation_id is None:
+        return []
+    settings = get_settings(event.id)
+    quota = settings.quota_per_organisation if settings else None
+    in_play = db.session.scalars(
+        select(Registration).where(
+            Registration.event_id == event.id,
+            Registration.organisation_id == organisation_id,
+            Registration.status.not_in([Status.DECLINED, Status.WITHDRAWN]),
+        )
+    ).all()
+
+    def turn(registration: Registration) -> tuple:
+        if _holds_seat_now(registration, now):
+            return (0, registration.created_at, registration.id)
+        return (1, registration.waitlisted_at or registration.created_at, registration.id)
+
+    changed = []
+    for place, registration in enumerate(sorted(in_play, key=turn)):
+        funding = Funding.FUNDED if quota is None or place < quota else Funding.SELF_FUNDED
+        if registration.funding != funding:
+            registration.funding = funding
+            changed.append(registration)
+    return changed
+
+
+def _settle_funding_after(registration: Registration, now: datetime, told: bool = True) -> None:
+    """Settle the funding of the registration's organisation after its change; the others whose
+    funding changed are told by email (``registration`` too, unless its status email says it)."""
+    for other in settle_funding(registration.event, registration.organisation_id, now):
+        if other is not registration or not told:
+            notify(other, "funding")
+
+
 # ---------------------------------------------------------------- the waiting list
 
 
 def offer_free_seats(event: Event, now: datetime) -> list[Registration]:
-    """Offer each free seat to the next on the waiting list, for ``offer_hours``."""
+    """Offer each free seat to the next on the waiting list, for ``offer_hours``, while the event
+    takes registrations. Call it whenever seats may have freed (a raised capacity…); it takes the
+    event's lock. Returns the registrations offered a seat."""
+    lock_event(event.id)
     settings = get_settings(event.id)
-    if settings is None or event.capacity is None:
+    if why_closed(event, settings, now):
         return []
-    free = event.capacity - seats_held([event.id], now).get(event.id, 0)
-    if free <= 0:
-        return []
-    waiting = db.session.scalars(
+    waiting = (
         select(Registration)
         .where(
             Registration.event_id == event.id,
@@ -377,16 +452,23 @@ def offer_free_seats(event: Event, now: datetime) -> list[Registration]:
             Registration.offer_expires_at.is_(None),
         )
         .order_by(Registration.waitlisted_at, Registration.id)
-        .limit(free)
-    ).all()
-    for registration in waiting:
+    )
+    if event.capacity is not None:
+        free = event.capacity - seats_held([event.id], now).get(event.id, 0)
+        if free <= 0:
+            return []
+        waiting = waiting.limit(free)
+    offered = db.session.scalars(waiting).all()
+    for registration in offered:
         registration.offer_expires_at = now + timedelta(hours=settings.offer_hours)
         notify(registration, "offered", accept_url=offer_url(registration))
-    return list(waiting)
+        _settle_funding_after(registration, now, told=False)
+    return list(offered)
 
 
 def expire_offers(event: Event, now: datetime) -> int:
-    """Offers not accepted in time end (the delegate is withdrawn); their seats pass on."""
+    """Offers not accepted in time end (the delegate is withdrawn, and told); their seats pass
+    on."""
     expired = db.session.scalars(
         select(Registration).where(
             Registration.event_id == event.id,
@@ -396,6 +478,8 @@ def expire_offers(event: Event, now: datetime) -> int:
     ).all()
     for registration in expired:
         registration.status = Status.WITHDRAWN
+        notify(registration, "offer_lapsed")
+        _settle_funding_after(registration, now)
     if expired:
         db.session.flush()
         offer_free_seats(event, now)
@@ -425,7 +509,7 @@ def offer_token(registration: Registration) -> str:
 
 
 def offer_url(registration: Registration) -> str:
-    return url_for("registration.accept_offer", token=offer_token(registration), _external=True)
+    return absolute_url("registration.accept_offer", token=offer_token(registration))
 
 
 def registration_for_offer(token: str) -> Registration:
@@ -442,13 +526,18 @@ def registration_for_offer(token: str) -> Registration:
 
 
 def accept_offer(registration: Registration, now: datetime) -> None:
+    """The delegate takes the seat offered, while the offer runs and the event takes
+    registrations."""
     lock_event(registration.event_id)
     if not registration.has_offer or registration.offer_expires_at <= now:
         raise StatusError(_("This offer has expired, and the seat passed to the next delegate."))
     settings = get_settings(registration.event_id)
+    if closed := why_closed(registration.event, settings, now):
+        raise StatusError(closed)
     registration.status = Status.PENDING if settings.approval_required else Status.APPROVED
     registration.offer_expires_at = None
     registration.waitlisted_at = None
+    _settle_funding_after(registration, now)
     notify(registration, "received" if registration.status == Status.PENDING else "approved")
 
 
@@ -477,6 +566,7 @@ def approve(registration: Registration, now: datetime) -> None:
     registration.status = Status.APPROVED
     registration.offer_expires_at = None
     registration.waitlisted_at = None
+    _settle_funding_after(registration, now)
     notify(registration, "approved")
 
 
@@ -486,6 +576,7 @@ def decline(registration: Registration, now: datetime) -> None:
     registration.status = Status.DECLINED
     registration.offer_expires_at = None
     notify(registration, "declined")
+    _settle_funding_after(registration, now)
     db.session.flush()
     offer_free_seats(registration.event, now)
 
@@ -499,6 +590,7 @@ def move_to_waiting_list(registration: Registration, now: datetime) -> None:
     registration.status = Status.WAITLISTED
     registration.waitlisted_at = now
     registration.offer_expires_at = None
+    _settle_funding_after(registration, now)
     notify(registration, "waitlisted")
     db.session.flush()
     offer_free_seats(registration.event, now)
@@ -517,6 +609,7 @@ def withdraw(registration: Registration, now: datetime) -> None:
     lock_event(registration.event_id)
     registration.status = Status.WITHDRAWN
     registration.offer_expires_at = None
+    _settle_funding_after(registration, now)
     db.session.flush()
     offer_free_seats(registration.event, now)
 
@@ -607,10 +700,29 @@ class SettingsInput:
     reminder_days: int = 7
 
 
-def save_settings(event: Event, data: SettingsInput, now: datetime) -> RegistrationSettings:
-    """Open (or change) online registration; a raised capacity offers seats to the waitlist."""
+def _check_settings(event: Event, data: SettingsInput) -> None:
+    """Registration runs before the event: an event that has started takes none."""
+    start = format_date(event.starts_on, "long")
+    if data.opens_on and data.opens_on >= event.starts_on:
+        raise InvalidInput(
+            "opens_on", _("Registration must open before the event starts (%(day)s).", day=start)
+        )
+    if data.closes_on and data.closes_on >= event.starts_on:
+        raise InvalidInput(
+            "closes_on",
+            _(
+                "Registration closes on the day before the event starts (%(day)s) at the latest.",
+                day=start,
+            ),
+        )
     if data.opens_on and data.closes_on and data.closes_on < data.opens_on:
         raise InvalidInput("closes_on", _("Registration closes before it opens."))
+
+
+def save_settings(event: Event, data: SettingsInput, now: datetime) -> RegistrationSettings:
+    """Open (or change) online registration. A raised capacity offers seats to the waiting list;
+    a changed quota of funded places is settled, and those whose funding changed are told."""
+    _check_settings(event, data)
     lock_event(event.id)
     settings = get_settings(event.id) or RegistrationSettings(event_id=event.id)
     for name in (
@@ -627,6 +739,12 @@ def save_settings(event: Event, data: SettingsInput, now: datetime) -> Registrat
     event.capacity = data.capacity
     db.session.add(settings)
     db.session.flush()
+    organisation_ids = db.session.scalars(
+        select(Registration.organisation_id).where(Registration.event_id == event.id).distinct()
+    )
+    for organisation_id in organisation_ids.all():
+        for registration in settle_funding(event, organisation_id, now):
+            notify(registration, "funding")
     offer_free_seats(event, now)
     return settings
 
@@ -659,9 +777,7 @@ def invitation_only_message() -> str:
     )
 
 
-def _check_invitation(invitation: Invitation | None, event: Event, email: str) -> None:
-    if invitation is None or invitation.event_id != event.id:
-        raise RegistrationRefused(invitation_only_message())
+def _check_invitation_email(invitation: Invitation, email: str) -> None:
     if invitation.email != email:
         raise InvalidInput(
             "email",
@@ -695,11 +811,8 @@ def invite(
             event=event,
             organisation=organisation,
             event_url=_event_url(event),
-            register_url=url_for(
-                "registration.register",
-                event_id=event.id,
-                invitation=invitation_token(invitation),
-                _external=True,
+            register_url=absolute_url(
+                "registration.register", event_id=event.id, invitation=invitation_token(invitation)
             ),
         )
     return invitations
@@ -746,10 +859,11 @@ def send_reminders(now: datetime) -> int:
 
 def tick(now: datetime) -> dict[str, int]:
     """What cron runs: expired offers pass on, free seats are offered (also those of a capacity
-    raised on the event form), reminders go out."""
+    raised on the event form), reminders go out. Events that ended are left alone."""
     event_ids = db.session.scalars(
         select(Registration.event_id)
-        .where(Registration.status == Status.WAITLISTED)
+        .join(Event, Event.id == Registration.event_id)
+        .where(Registration.status == Status.WAITLISTED, Event.ends_on >= now.date())
         .distinct()
         .order_by(Registration.event_id)
     ).all()

@@ -22,8 +22,10 @@ from .participants import (
     ParticipantFilters,
     export_rows,
     filter_choices,
+    page_number,
     participants,
     status_counts,
+    whole_numbers,
 )
 from .services import (
     STAFF_ACTIONS,
@@ -34,7 +36,6 @@ from .services import (
     confirmation_token,
     event_availability,
     get_settings,
-    invitation_only_message,
     invitations_of,
     invite,
     my_registrations,
@@ -42,6 +43,7 @@ from .services import (
     register,
     registration_for_confirmation,
     registration_for_offer,
+    registration_form_state,
     save_settings,
     update_travel,
     withdraw,
@@ -63,16 +65,17 @@ public_post_limit = limiter.limit(lambda: current_app.config["PUBLIC_POST_LIMIT"
 
 def _send_and_say(saved_message: str) -> None:
     """Send what the request queued, and tell the person whether the emails went out."""
-    if send_queued(utcnow()):
-        flash(saved_message, "success")
-    else:
-        flash(
-            saved_message
-            + " "
-            + _("The email could not be sent just now; we will retry sending it shortly."),
-            "warning",
-        )
+    left = send_queued(utcnow())
     db.session.commit()
+    if not left:
+        flash(saved_message, "success")
+        return
+    later = ngettext(
+        "The email could not be sent just now; we will retry sending it shortly.",
+        "%(num)d emails could not be sent just now; we will retry sending them shortly.",
+        left,
+    )
+    flash(f"{saved_message} {later}", "warning")
 
 
 def _form_error(form, error: InvalidInput) -> None:
@@ -93,17 +96,12 @@ def _refused(event, message: str):
 def register_page(event_id: int):
     event = get_event(event_id) or abort(404)
     now = utcnow()
-    invitation = None
-    if token := request.args.get("invitation"):
-        try:
-            invitation = read_invitation(token, event)
-        except RegistrationRefused as refused:
-            return _refused(event, refused.message)
-    state = event_availability(event, now)
-    if not state.is_open:
-        return _refused(event, state.closed_reason)
-    if state.by_invitation and invitation is None:
-        return _refused(event, invitation_only_message())
+    token = request.args.get("invitation")
+    try:
+        invitation = read_invitation(token, event) if token else None
+        state = registration_form_state(event, now, invitation)
+    except RegistrationRefused as refused:
+        return _refused(event, refused.message)
     form = RegistrationForm()
     if request.method == "GET":
         if invitation:
@@ -123,9 +121,8 @@ def register_page(event_id: int):
             db.session.commit()
             _send_and_say(_("Your registration is saved."))
             return redirect(url_for(".confirmation", token=confirmation_token(registration)))
-    settings = get_settings(event.id)
     return render_template(
-        "registration/register.html", event=event, form=form, state=state, settings=settings
+        "registration/register.html", event=event, form=form, state=state, settings=state.settings
     )
 
 
@@ -237,7 +234,7 @@ def participants_page(event_id: int):
     filters = ParticipantFilters.from_args(request.args)
     pagination = db.paginate(
         participants(event.id, filters),
-        page=max(request.args.get("page", 1, type=int), 1),
+        page=page_number(request.args),
         per_page=current_app.config["EVENTS_PER_PAGE"] * 2,
         error_out=False,
     )
@@ -251,6 +248,7 @@ def participants_page(event_id: int):
         statuses=Status.choices(),
         fundings=Funding.choices(),
         actions=ACTION_LABELS,
+        list_args=filters.as_args(),
         **filter_choices(event.id),
     )
 
@@ -260,7 +258,7 @@ def participants_action(event_id: int):
     """A row's button (``row_action=approve:12``) or a bulk action on the ticked rows."""
     event = get_event(event_id) or abort(404)
     action, _sep, row = request.form.get("row_action", "").partition(":")
-    ids = [int(row)] if row.isdigit() else request.form.getlist("ids", type=int)
+    ids = whole_numbers([row] if row else request.form.getlist("ids"))
     action = action or request.form.get("action", "")
     if action not in STAFF_ACTIONS:
         abort(400)
@@ -279,7 +277,8 @@ def participants_action(event_id: int):
                 action=ACTION_LABELS[action],
             )
         )
-    return redirect(url_for(".participants_page", event_id=event.id, **request.args))
+    list_args = ParticipantFilters.from_args(request.args).as_args()
+    return redirect(url_for(".participants_page", event_id=event.id, **list_args))
 
 
 def _export_rows(event):

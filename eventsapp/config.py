@@ -69,6 +69,6 @@ def load_settings() -> dict:
         "MAIL_USE_TLS": env("MAIL_USE_TLS", "0") == "1",
         "MAIL_DEFAULT_SENDER": env("MAIL_DEFAULT_SENDER", "eventsapp@localhost"),
         "MAIL_FOLDER": env("MAIL_FOLDER", str(INSTANCE_DIR / "mail")),  # without MAIL_SERVER
-        # The address of the site in links of emails sent by commands (cron), outside a request.
+        # The address of the site in every link an email carries (never taken from a request).
         "SITE_URL": env("SITE_URL", "http://127.0.0.1:5000"),
     }

@@ -722,3 +722,39 @@ def test_the_settings_form_refuses_a_closing_day_after_the_event_starts(staff_cl
     assert "Nothing was saved" in page
     error = re.search(r'name="closes_on".*?<small class="error"[^>]*>([^<]+)', page, re.S)
     assert "closes on the day before the event starts" in error.group(1)
+
+
+def test_capacity_never_drops_below_the_seats_held(staff_client, db, make):
+    event = make.open_event(capacity=3, approval_required=False)
+    for n in range(3):
+        post_registration(staff_client, event, email=f"d{n}@example.org", name=f"Delegate {n}")
+    settings = {"capacity": "1", "access": "open", "offer_hours": "48", "reminder_days": "7"}
+    page = staff_client.post(f"/manage/events/{event.id}/registration", data=settings).data
+    assert "3 seats are held: the capacity cannot be less." in page.decode()
+    from tests.test_events import VALID
+
+    form = {**VALID, "date_text": event.date_text, "capacity": "2", "venue_country": "MX"}
+    page = staff_client.post(f"/manage/events/{event.id}/edit", data=form).data.decode()
+    assert "3 seats are held: the capacity cannot be less." in page
+    db.session.refresh(event)
+    assert event.capacity == 3
+
+
+def test_raising_the_capacity_in_the_event_form_offers_seats_to_the_waiting_list(
+    staff_client, db, make, mailbox
+):
+    event = make.open_event(capacity=1, approval_required=False)
+    post_registration(staff_client, event, email="first@example.org", name="First")
+    post_registration(staff_client, event, email="waiting@example.org", name="Waiting")
+    assert [r.status for r in registrations(db)] == ["approved", "waitlisted"]
+    mailbox.messages.clear()
+    from tests.test_events import VALID
+
+    form = {**VALID, "date_text": event.date_text, "capacity": "2", "venue_country": "MX"}
+    response = staff_client.post(f"/manage/events/{event.id}/edit", data=form)
+    assert response.status_code == 302
+    waiting = registrations(db)[1]
+    assert waiting.offer_expires_at is not None  # the freed seat is offered, in order
+    [offer] = mailbox.to("waiting@example.org")
+    assert "A seat is free for you" in offer.get_body(("plain",)).get_content()
+    assert mailbox.to("first@example.org") == []

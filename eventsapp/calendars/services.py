@@ -33,7 +33,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
-from ..accounts.models import User
+from ..accounts.models import User, utcnow
 from ..agenda.models import AgendaSession
 from ..agenda.services import shown_sessions
 from ..catalogue.models import Event, EventKind, Programme
@@ -105,7 +105,7 @@ def personal_events(user: User) -> Select:
     cancelled ones included. Delegates follow the events they registered for.
     """
     if user.is_staff:
-        return select(Event).where(Event.ends_on >= date(date.today().year - 1, 1, 1))
+        return select(Event).where(Event.ends_on >= date(utcnow().date().year - 1, 1, 1))
     return select(Event).where(Event.id.in_(registered_event_ids(user)))
 
 

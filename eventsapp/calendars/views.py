@@ -1,7 +1,5 @@
 """Calendar feeds (.ics), the printable yearly calendar with its CSV and XLSX, subscriptions."""
 
-from datetime import date
-
 from babel.dates import get_month_names
 from flask import (
     Blueprint,
@@ -18,6 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.http import is_resource_modified
 
+from ..accounts.models import utcnow
 from ..catalogue.models import REGIONS, Event, EventKind, Programme
 from ..catalogue.services import EventFilters, parse_event_filters, programme_choices
 from ..errors import InvalidInput
@@ -93,7 +92,7 @@ def _feed_response(feed: Feed, filename: str) -> Response:
 
 @bp.route("/calendar/")
 def this_year():
-    return redirect(url_for(".year_page", year=date.today().year))
+    return redirect(url_for(".year_page", year=utcnow().date().year))
 
 
 @bp.route("/calendar/<int:year>")
@@ -123,7 +122,7 @@ def year_page(year: int):
         programme_options=[(p.id, p.short_name) for p in programme_choices()],
         countries=country_choices(),
         region_options=[(r, r) for r in REGIONS],
-        today=date.today(),
+        today=utcnow().date(),
     )
 
 
@@ -177,7 +176,7 @@ def personal_ics(token: str):
 @login_required
 def subscribe():
     personal_url = url_for(".personal_ics", token=feed_token(current_user), _external=True)
-    year_url = url_for(".year_ics", year=date.today().year, _external=True)
+    year_url = url_for(".year_ics", year=utcnow().date().year, _external=True)
     return render_template("calendars/subscribe.html", personal_url=personal_url, year_url=year_url)
 
 

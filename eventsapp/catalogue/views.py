@@ -1,7 +1,5 @@
 """Public calendar and event pages, and the staff pages for events and programmes."""
 
-from datetime import date
-
 from babel.dates import get_month_names
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -11,8 +9,15 @@ from ..accounts.models import utcnow
 from ..agenda.services import agenda_by_day, event_agenda
 from ..errors import InvalidInput
 from ..extensions import db
+from ..mail.views import send_and_say
 from ..people.services import country_choices
-from ..registration.services import availability_for, event_availability, schema_org_event
+from ..registration.services import (
+    availability_for,
+    check_capacity,
+    event_availability,
+    offer_free_seats,
+    schema_org_event,
+)
 from ..validation import page_number, parse_number, show_beside_field
 from .forms import EventForm, PartnerForm, ProgrammeForm, RegionOverrideForm, SectionForm
 from .models import LANGUAGES, PRECISION_LABELS, REGIONS, Event, EventKind, EventStatus, Programme
@@ -63,7 +68,7 @@ def _filter_options() -> dict:
 
 @public_bp.route("/")
 def index():
-    today = date.today()
+    today = utcnow().date()
     filters, problem = _filters_or_message(with_next_year_of_month(request.args, today))
     pagination = db.paginate(
         upcoming_events(today, filters),
@@ -94,7 +99,7 @@ def event_page(event_id: int):
         agenda=agenda,
         registration=state,
         json_ld=schema_org_event(event, state),
-        today=date.today(),
+        today=utcnow().date(),
     )
 
 
@@ -137,13 +142,15 @@ def event_form(event_id: int | None = None):
         elif programme := parse_number(request.args.get("programme")):
             form.programme_id.data = programme
     if form.validate_on_submit():
+        now = utcnow()
         try:
+            check_capacity(event, form.capacity.data, now)
             save_event(event, form.to_input())
         except InvalidInput as error:
             show_beside_field(form, error)
         else:
-            db.session.commit()
-            flash(_("Saved \u201c%(title)s\u201d.", title=event.title), "success")
+            offer_free_seats(event, now)  # a raised capacity goes to the waiting list first
+            send_and_say(_("Saved \u201c%(title)s\u201d.", title=event.title))
             return redirect(url_for("catalogue.event_page", event_id=event.id))
     return render_template(
         "catalogue/event_form.html",

@@ -10,9 +10,8 @@ from sqlalchemy.orm import joinedload
 from ..catalogue.models import LANGUAGES
 from ..extensions import db
 from ..people.models import Country, Organisation
+from ..validation import MAX_ID, parse_number
 from .models import Funding, Registration, Status
-
-MAX_ID = 2**31 - 1  # the largest number the database's integer columns hold
 
 
 @dataclass
@@ -47,15 +46,10 @@ class ParticipantFilters:
 
 
 def whole_numbers(values: list[str]) -> list[int]:
-    """The ids (or page numbers) among request values; anything else (words, "²", numbers larger
-    than the database holds) is left out."""
-    return [int(v) for v in values if v.isascii() and v.isdigit() and int(v) <= MAX_ID]
-
-
-def page_number(args) -> int:
-    """The page of the list asked for; the first unless a sensible number."""
-    page = whole_numbers([args.get("page", "")])
-    return max(page[0], 1) if page else 1
+    """The ids among request values; anything else (words, "²", numbers larger than the database
+    holds) is left out."""
+    numbers = (parse_number(value) for value in values)
+    return [n for n in numbers if n is not None and n <= MAX_ID]
 
 
 def participants(event_id: int, filters: ParticipantFilters) -> Select:

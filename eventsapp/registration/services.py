@@ -719,11 +719,28 @@ def _check_settings(event: Event, data: SettingsInput) -> None:
         raise InvalidInput("closes_on", _("Registration closes before it opens."))
 
 
+def check_capacity(event: Event, capacity: int | None, now: datetime) -> None:
+    """Refuse a capacity below the seats already held: nobody loses a seat by a number typed."""
+    if capacity is None or event.id is None:
+        return
+    held = seats_held([event.id], now).get(event.id, 0)
+    if capacity < held:
+        raise InvalidInput(
+            "capacity",
+            _(
+                "%(held)s seats are held: the capacity cannot be less. Decline participants or "
+                "move them to the waiting list first.",
+                held=held,
+            ),
+        )
+
+
 def save_settings(event: Event, data: SettingsInput, now: datetime) -> RegistrationSettings:
     """Open (or change) online registration. A raised capacity offers seats to the waiting list;
     a changed quota of funded places is settled, and those whose funding changed are told."""
     _check_settings(event, data)
     lock_event(event.id)
+    check_capacity(event, data.capacity, now)
     settings = get_settings(event.id) or RegistrationSettings(event_id=event.id)
     for name in (
         "opens_on",

@@ -13,8 +13,9 @@ from ..catalogue.services import get_event
 from ..errors import InvalidInput
 from ..exports import csv_response, xlsx_response
 from ..extensions import db, limiter
-from ..mail.services import send_queued
+from ..mail.views import send_and_say
 from ..people.models import Organisation
+from ..validation import page_number, show_beside_field
 from .forms import InvitationForm, RegistrationForm, SettingsForm, TravelForm
 from .models import Funding, Registration, Status
 from .participants import (
@@ -22,7 +23,6 @@ from .participants import (
     ParticipantFilters,
     export_rows,
     filter_choices,
-    page_number,
     participants,
     status_counts,
     whole_numbers,
@@ -63,26 +63,6 @@ manage_bp = Blueprint("registration_manage", __name__, url_prefix="/manage/event
 public_post_limit = limiter.limit(lambda: current_app.config["PUBLIC_POST_LIMIT"], methods=["POST"])
 
 
-def _send_and_say(saved_message: str) -> None:
-    """Send what the request queued, and tell the person whether the emails went out."""
-    left = send_queued(utcnow())
-    db.session.commit()
-    if not left:
-        flash(saved_message, "success")
-        return
-    later = ngettext(
-        "The email could not be sent just now; we will retry sending it shortly.",
-        "%(num)d emails could not be sent just now; we will retry sending them shortly.",
-        left,
-    )
-    flash(f"{saved_message} {later}", "warning")
-
-
-def _form_error(form, error: InvalidInput) -> None:
-    db.session.rollback()
-    getattr(form, error.field).errors.append(error.message)
-
-
 def _refused(event, message: str):
     db.session.rollback()
     return render_template("registration/refused.html", event=event, message=message), 403
@@ -116,10 +96,10 @@ def register_page(event_id: int):
         except RegistrationRefused as refused:
             return _refused(event, refused.message)
         except InvalidInput as error:
-            _form_error(form, error)
+            show_beside_field(form, error)
         else:
             db.session.commit()
-            _send_and_say(_("Your registration is saved."))
+            send_and_say(_("Your registration is saved."))
             return redirect(url_for(".confirmation", token=confirmation_token(registration)))
     return render_template(
         "registration/register.html", event=event, form=form, state=state, settings=state.settings
@@ -146,7 +126,7 @@ def accept_offer_page(token: str):
     if request.method == "GET":
         return render_template("registration/offer.html", registration=registration)
     db.session.commit()
-    _send_and_say(_("You accepted the seat: %(title)s.", title=registration.event.title))
+    send_and_say(_("You accepted the seat: %(title)s.", title=registration.event.title))
     return redirect(url_for(".confirmation", token=confirmation_token(registration)))
 
 
@@ -174,7 +154,7 @@ def withdraw_page(registration_id: int):
         flash(error.message, "error")
     else:
         db.session.commit()
-        _send_and_say(
+        send_and_say(
             _(
                 "You withdrew from “%(title)s”. Your seat goes to the waiting list.",
                 title=registration.event.title,
@@ -196,7 +176,7 @@ def travel_page(registration_id: int):
             flash(error.message, "error")
             return redirect(url_for(".my_registrations"))
         except InvalidInput as error:
-            _form_error(form, error)
+            show_beside_field(form, error)
         else:
             db.session.commit()
             flash(_("Saved your travel details."), "success")
@@ -220,10 +200,10 @@ def settings_page(event_id: int):
         try:
             save_settings(event, form.to_input(), utcnow())
         except InvalidInput as error:
-            _form_error(form, error)
+            show_beside_field(form, error)
         else:
             db.session.commit()
-            _send_and_say(_("Saved the registration settings."))
+            send_and_say(_("Saved the registration settings."))
             return redirect(url_for(".participants_page", event_id=event.id))
     return render_template("registration/settings.html", form=form, event=event, settings=settings)
 
@@ -234,7 +214,7 @@ def participants_page(event_id: int):
     filters = ParticipantFilters.from_args(request.args)
     pagination = db.paginate(
         participants(event.id, filters),
-        page=page_number(request.args),
+        page=page_number(),
         per_page=current_app.config["EVENTS_PER_PAGE"] * 2,
         error_out=False,
     )
@@ -269,7 +249,7 @@ def participants_action(event_id: int):
         db.session.commit()
         for problem in problems:
             flash(problem, "error")
-        _send_and_say(
+        send_and_say(
             ngettext(
                 "%(action)s: %(num)d participant.",
                 "%(action)s: %(num)d participants.",
@@ -310,7 +290,7 @@ def invitations_page(event_id: int):
         organisation = db.session.get(Organisation, form.organisation_id.data) or abort(400)
         sent = invite(event, organisation, form.email_list(), current_user, utcnow())
         db.session.commit()
-        _send_and_say(ngettext("Sent %(num)d invitation.", "Sent %(num)d invitations.", len(sent)))
+        send_and_say(ngettext("Sent %(num)d invitation.", "Sent %(num)d invitations.", len(sent)))
         return redirect(url_for(".invitations_page", event_id=event.id))
     return render_template(
         "registration/invitations.html",

@@ -49,6 +49,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .registration.views import manage_bp as registration_manage_bp
 
     app.register_blueprint(accounts_views.bp)
+    app.register_blueprint(accounts_views.manage_bp)
     app.register_blueprint(catalogue_public_bp)
     app.register_blueprint(catalogue_manage_bp)
     app.register_blueprint(people_bp)
@@ -118,9 +119,14 @@ def _wants_json() -> bool:
 def _register_error_pages(app: Flask) -> None:
     def handler(code: int, message: str):
         def handle(error):
+            # A description given where the error was raised says more than the generic one.
+            description = getattr(error, "description", None)
+            specific = description and description != type(error).description
             if _wants_json():
-                return jsonify(error=getattr(error, "description", message) or message), code
-            return render_template("error.html", code=code, message=message), code
+                return jsonify(error=description if specific else message), code
+            return render_template(
+                "error.html", code=code, message=description if specific else message
+            ), code
 
         return handle
 

@@ -1,7 +1,12 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+
+from ..validation import single_line
+from .models import ROLE_LABELS, Role
+
+STAFF_ROLE_CHOICES = [(r.value, ROLE_LABELS[r]) for r in (Role.ADMIN, Role.COORDINATOR, Role.STAFF)]
 
 
 class LoginForm(FlaskForm):
@@ -25,5 +30,31 @@ class PasswordForm(FlaskForm):
     )
     confirm = PasswordField(
         _l("New password, again"),
+        validators=[DataRequired(), EqualTo("password", _l("The two passwords differ."))],
+    )
+
+
+class ColleagueForm(FlaskForm):
+    """An administrator invites a colleague, who then chooses their own password."""
+
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200), single_line])
+    role = SelectField(_l("Role"), choices=STAFF_ROLE_CHOICES, default=Role.STAFF)
+
+
+class AccountForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[Length(max=200), single_line])
+    role = SelectField(_l("Role"), choices=[(r.value, ROLE_LABELS[r]) for r in Role])
+    active = BooleanField(_l("Active (can sign in)"))
+
+
+class SetupForm(FlaskForm):
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(), Length(min=8, max=200)],
+        description=_l("At least 8 characters."),
+    )
+    confirm = PasswordField(
+        _l("Password, again"),
         validators=[DataRequired(), EqualTo("password", _l("The two passwords differ."))],
     )

@@ -3,6 +3,7 @@
 import enum
 from datetime import UTC, datetime
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -17,6 +18,18 @@ class Role(enum.StrEnum):
     COORDINATOR = "coordinator"
     STAFF = "staff"
     DELEGATE = "delegate"
+
+    @property
+    def label(self) -> str:
+        return str(ROLE_LABELS[self])
+
+
+ROLE_LABELS = {
+    Role.ADMIN: _l("Administrator"),
+    Role.COORDINATOR: _l("Coordinator"),
+    Role.STAFF: _l("Staff"),
+    Role.DELEGATE: _l("Delegate"),
+}
 
 
 STAFF_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.STAFF})
@@ -55,6 +68,10 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.active
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label
 
     @property
     def is_staff(self) -> bool:

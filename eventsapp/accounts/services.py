@@ -1,17 +1,18 @@
 """Accounts: creating users and checking credentials."""
 
+import hashlib
 import secrets
 from datetime import datetime
 
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from ..errors import InvalidInput
 from ..extensions import db
 from ..mail.services import absolute_url, queue_email
-from .models import Role, User, utcnow
+from .models import STAFF_ROLES, Role, User, utcnow
 
 
 class AccountError(ValueError):
@@ -126,3 +127,90 @@ def signed_in(user: User, now: datetime, by_link: bool = False) -> None:
     if by_link and user.email_confirmed_at is None:
         user.email_confirmed_at = now
         user.password_hash = None
+
+
+# ---------------------------------------------------------------- staff accounts (administrators)
+
+# An administrator invites a colleague by email: the link lets them choose their password once.
+# The token carries a digest of the password hash, which setting a password changes.
+ACCOUNT_SETUP_MAX_AGE = 7 * 24 * 3600
+
+
+def _setup_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="account-setup")
+
+
+def _password_digest(user: User) -> str:
+    return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:16]
+
+
+def account_setup_token(user: User) -> str:
+    return _setup_serializer().dumps({"u": user.id, "p": _password_digest(user)})
+
+
+def user_for_setup_token(token: str) -> User | None:
+    """The account a setup link is for, or None if tampered, expired or used already."""
+    try:
+        data = _setup_serializer().loads(token, max_age=ACCOUNT_SETUP_MAX_AGE)
+    except BadSignature:
+        return None
+    user = db.session.get(User, data["u"])
+    if user is None or not user.is_active or _password_digest(user) != data["p"]:
+        return None
+    return user
+
+
+def send_account_setup(user: User, invited_by: User) -> None:
+    """Queue the email that lets a new colleague choose their password."""
+    queue_email(
+        user.email,
+        _("Your account on %(site)s", site=current_app.config["SITE_NAME"]),
+        "account_setup",
+        name=user.name,
+        role=Role(user.role).label,
+        invited_by=invited_by.name or invited_by.email,
+        link=absolute_url("accounts.setup_account", token=account_setup_token(user)),
+    )
+
+
+def invite_colleague(email: str, name: str, role: str, invited_by: User) -> User:
+    """A staff account without a password, and the email that lets its owner set one."""
+    if role not in {r.value for r in STAFF_ROLES}:
+        raise InvalidInput("role", _("Choose administrator, coordinator or staff."))
+    if find_user_by_email(email):
+        raise InvalidInput("email", _("There is already an account for %(email)s.", email=email))
+    user = create_user(email, role, name=name.strip())
+    db.session.flush()
+    send_account_setup(user, invited_by)
+    return user
+
+
+def update_account(user: User, name: str, role: str, active: bool, acting: User) -> None:
+    """Change an account; an administrator cannot lock themselves out, nor leave the site
+    without an active administrator."""
+    if user.id == acting.id and (role != Role.ADMIN or not active):
+        raise InvalidInput("role", _("You cannot remove your own administrator role or account."))
+    was_admin = user.role == Role.ADMIN and user.active
+    if was_admin and (role != Role.ADMIN or not active):
+        others = db.session.scalar(
+            select(func.count(User.id)).where(
+                User.role == Role.ADMIN, User.active.is_(True), User.id != user.id
+            )
+        )
+        if not others:
+            raise InvalidInput("role", _("The site needs at least one active administrator."))
+    user.name = name.strip()
+    user.role = role
+    user.active = active
+
+
+def accounts_page(page: int, per_page: int, query: str = "", role: str = ""):
+    """Accounts for the administrators' list: staff first, then delegates, by name."""
+    staff_first = case((User.role == Role.DELEGATE, 1), else_=0)
+    stmt = select(User).order_by(staff_first, func.lower(User.name), User.email)
+    if query:
+        like = f"%{query.strip().lower()}%"
+        stmt = stmt.where(func.lower(User.email).like(like) | func.lower(User.name).like(like))
+    if role in Role.__members__.values():
+        stmt = stmt.where(User.role == role)
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)

@@ -7,14 +7,21 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..errors import InvalidInput
 from ..extensions import db, limiter, login_manager
 from ..mail.services import send_queued
-from .forms import LoginForm, LoginLinkForm, PasswordForm
-from .models import User, utcnow
+from ..mail.views import send_and_say
+from ..validation import page_number, show_beside_field
+from .forms import AccountForm, ColleagueForm, LoginForm, LoginLinkForm, PasswordForm, SetupForm
+from .models import Role, User, utcnow
 from .services import (
+    accounts_page,
     authenticate,
     change_password,
+    invite_colleague,
+    send_account_setup,
     send_login_link,
     signed_in,
+    update_account,
     user_for_login_token,
+    user_for_setup_token,
 )
 
 bp = Blueprint("accounts", __name__)
@@ -130,13 +137,30 @@ def password():
         try:
             change_password(current_user, form.current_password.data or "", form.password.data)
         except InvalidInput as error:
-            db.session.rollback()
-            getattr(form, error.field).errors.append(error.message)
+            show_beside_field(form, error)
         else:
             db.session.commit()
             flash(_("Your password is set: sign in with it next time."), "success")
             return redirect(_home(current_user))
     return render_template("accounts/password.html", form=form)
+
+
+@bp.route("/account/setup/<token>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["PUBLIC_POST_LIMIT"], methods=["POST"])
+def setup_account(token: str):
+    """A colleague invited by an administrator chooses their password, then is signed in."""
+    user = user_for_setup_token(token)
+    if user is None:
+        flash(
+            _("This link has expired or was used already. Ask an administrator for a new one."),
+            "error",
+        )
+        return redirect(url_for("accounts.login"))
+    form = SetupForm()
+    if form.validate_on_submit():
+        user.set_password(form.password.data)
+        return _sign_in(user)
+    return render_template("accounts/setup.html", form=form, user=user)
 
 
 @bp.route("/logout", methods=["POST"])
@@ -145,3 +169,66 @@ def logout():
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("catalogue.index"))
+
+
+# ---------------------------------------------------------------- accounts, for administrators
+
+manage_bp = Blueprint("accounts_manage", __name__, url_prefix="/manage/accounts")
+
+
+@manage_bp.before_request
+def administrators_only():
+    if current_user.is_authenticated and current_user.role != Role.ADMIN:
+        abort(403, description=_("Only administrators manage accounts."))
+
+
+@manage_bp.route("/")
+def accounts():
+    query, role = request.args.get("q", ""), request.args.get("role", "")
+    pagination = accounts_page(page_number(), current_app.config["EVENTS_PER_PAGE"], query, role)
+    return render_template(
+        "accounts/accounts.html", pagination=pagination, q=query, role=role, roles=list(Role)
+    )
+
+
+@manage_bp.route("/new", methods=["GET", "POST"])
+def invite():
+    form = ColleagueForm()
+    if form.validate_on_submit():
+        try:
+            user = invite_colleague(form.email.data, form.name.data, form.role.data, current_user)
+        except InvalidInput as error:
+            show_beside_field(form, error)
+        else:
+            send_and_say(
+                _("Invited %(email)s: the email lets them choose a password.", email=user.email)
+            )
+            return redirect(url_for(".accounts"))
+    return render_template("accounts/invite.html", form=form)
+
+
+@manage_bp.route("/<int:user_id>", methods=["GET", "POST"])
+def account(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    form = AccountForm(obj=user if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            update_account(user, form.name.data, form.role.data, form.active.data, current_user)
+        except InvalidInput as error:
+            show_beside_field(form, error)
+        else:
+            db.session.commit()
+            flash(_("Saved the account of %(email)s.", email=user.email), "success")
+            return redirect(url_for(".accounts"))
+    return render_template("accounts/account.html", form=form, user=user)
+
+
+@manage_bp.route("/<int:user_id>/invite", methods=["POST"])
+def resend_invitation(user_id: int):
+    """Send a new link to choose a password (a colleague who lost theirs, or the first email)."""
+    user = db.session.get(User, user_id) or abort(404)
+    if not user.is_staff or not user.is_active:
+        abort(400, description=_("Only active staff accounts get a link to choose a password."))
+    send_account_setup(user, current_user)
+    send_and_say(_("Sent %(email)s a link to choose a password.", email=user.email))
+    return redirect(url_for(".account", user_id=user.id))

@@ -9,7 +9,11 @@ from .services import send_queued
 
 
 def send_and_say(saved_message: str) -> None:
-    """Send what the request queued, and tell the person whether the emails went out."""
+    """Commit what the request did, send the emails it queued, and say whether they went out.
+
+    The change is committed first: a failing mail server never loses it.
+    """
+    db.session.commit()
     left = send_queued(utcnow())
     db.session.commit()
     if not left:

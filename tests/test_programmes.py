@@ -122,3 +122,66 @@ def test_the_programme_page_runs_a_fixed_number_of_queries(staff_client, make, c
     small = queries()
     grow(["AM", "AZ", "CY", "TR", "KZ", "RU", "UA"])
     assert queries() == small
+
+
+def test_merging_an_organisation_entered_twice(staff_client, db, make):
+    from eventsapp.catalogue.models import ProgrammePartner
+    from eventsapp.catalogue.services import add_partner
+    from eventsapp.registration.models import Registration
+    from tests.test_registration_http import post_registration
+
+    kept = make.organisation(
+        "Independent Electoral and Boundaries Commission", acronym="IEBC", country="KE"
+    )
+    twice = make.organisation("IEBC Kenya", country="KE")
+    programme = make.programme("CICIE")
+    add_partner(programme, kept.id, "associate_partner")
+    add_partner(programme, twice.id, "associate_partner")
+    add_partner(programme, twice.id, "co_organiser")
+    event = make.open_event(capacity=5, quota_per_organisation=1, approval_required=False)
+    post_registration(
+        staff_client,
+        event,
+        email="a@iebc.example",
+        name="Amina",
+        organisation_id=str(kept.id),
+        new_organisation="",
+    )
+    post_registration(
+        staff_client,
+        event,
+        email="b@iebc.example",
+        name="Brian",
+        organisation_id=str(twice.id),
+        new_organisation="",
+    )
+    assert sorted(r.funding for r in db.session.scalars(select(Registration))) == [
+        "funded",
+        "funded",
+    ]  # each "organisation" had its own funded place
+
+    twice_id = twice.id
+    response = staff_client.post(
+        f"/manage/organisations/{twice_id}/merge",
+        data={"merge-target_id": str(kept.id)},
+        follow_redirects=True,
+    )
+    assert "Merged IEBC Kenya into Independent Electoral and Boundaries Commission." in (
+        response.data.decode()
+    )
+    assert db.session.get(Organisation, twice_id) is None
+    registrations = db.session.scalars(select(Registration).order_by(Registration.id)).all()
+    assert {r.organisation_id for r in registrations} == {kept.id}
+    assert [r.funding for r in registrations] == ["funded", "self_funded"]  # one quota now
+    roles = sorted(p.role for p in db.session.scalars(select(ProgrammePartner)))
+    assert roles == ["associate_partner", "co_organiser"]  # no duplicate partnership
+
+
+def test_an_organisation_cannot_be_merged_into_itself(staff_client, make):
+    kept = make.organisation("INE", country="MX")
+    response = staff_client.post(
+        f"/manage/organisations/{kept.id}/merge",
+        data={"merge-target_id": str(kept.id)},
+        follow_redirects=True,
+    )
+    assert "Choose the organisation to keep." in response.data.decode()

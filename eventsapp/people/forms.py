@@ -5,7 +5,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from ..validation import single_line
 from .models import OrganisationKind
-from .services import OrganisationInput, country_choices
+from .services import OrganisationInput, country_choices, organisation_choices
 
 
 class OrganisationForm(FlaskForm):
@@ -25,3 +25,13 @@ class OrganisationForm(FlaskForm):
             acronym=self.acronym.data,
             country_code=self.country_code.data or None,
         )
+
+
+class MergeForm(FlaskForm):
+    target_id = SelectField(_l("Merge into"), coerce=int)
+
+    def __init__(self, organisation, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.target_id.choices = [
+            (number, name) for number, name in organisation_choices() if number != organisation.id
+        ]

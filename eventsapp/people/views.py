@@ -3,12 +3,15 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from ..accounts.models import utcnow
 from ..errors import InvalidInput
 from ..extensions import db
+from ..mail.views import send_and_say
+from ..registration.services import settle_funding_after_merge
 from ..validation import page_number, show_beside_field
-from .forms import OrganisationForm
+from .forms import MergeForm, OrganisationForm
 from .models import Organisation
-from .services import organisations_page, save_organisation
+from .services import merge_organisations, organisations_page, save_organisation
 
 bp = Blueprint("people", __name__, url_prefix="/manage/organisations")
 
@@ -37,7 +40,12 @@ def organisation_form(organisation_id: int | None = None):
             db.session.commit()
             flash(_("Saved %(name)s.", name=organisation.name), "success")
             return redirect(url_for(".organisations"))
-    return render_template("people/organisation_form.html", form=form, organisation=organisation)
+    return render_template(
+        "people/organisation_form.html",
+        form=form,
+        organisation=organisation,
+        merge_form=MergeForm(organisation, prefix="merge") if organisation.id else None,
+    )
 
 
 @bp.route("/<int:organisation_id>/delete", methods=["POST"])
@@ -47,3 +55,19 @@ def delete_organisation(organisation_id: int):
     db.session.commit()
     flash(_("Deleted %(name)s.", name=organisation.name), "success")
     return redirect(url_for(".organisations"))
+
+
+@bp.route("/<int:organisation_id>/merge", methods=["POST"])
+def merge_organisation(organisation_id: int):
+    """The same body entered twice: keep one, move everything of the other to it."""
+    organisation = db.session.get(Organisation, organisation_id) or abort(404)
+    form = MergeForm(organisation, prefix="merge")
+    if not form.validate_on_submit():
+        flash(_("Choose the organisation to keep."), "error")
+        return redirect(url_for(".organisation_form", organisation_id=organisation.id))
+    target = db.session.get(Organisation, form.target_id.data)
+    name = organisation.name
+    events = merge_organisations(organisation, target)
+    settle_funding_after_merge(events, target.id, utcnow())
+    send_and_say(_("Merged %(name)s into %(target)s.", name=name, target=target.name))
+    return redirect(url_for(".organisation_form", organisation_id=target.id))

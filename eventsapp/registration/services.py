@@ -944,3 +944,12 @@ def schema_org_event(event: Event, state: Availability) -> dict:
     if event.languages:
         data["inLanguage"] = event.languages
     return data
+
+
+def settle_funding_after_merge(event_ids: list[int], organisation_id: int, now: datetime) -> None:
+    """Two organisations became one: in each event its registrations share one quota of funded
+    places now; those whose funding changed are told."""
+    for event in db.session.scalars(select(Event).where(Event.id.in_(event_ids))):
+        lock_event(event.id)
+        for registration in settle_funding(event, organisation_id, now):
+            notify(registration, "funding")

@@ -97,7 +97,7 @@ def test_approval_email_carries_the_event_calendar_file(staff_client, db, make, 
         data={"row_action": f"approve:{registration.id}"},
         follow_redirects=True,
     )
-    assert "Approve: 1 participant." in response.data.decode()
+    assert "Approved 1 participant." in response.data.decode()
     approval = next(m for m in mailbox.to(FORM["email"]) if "confirmed" in m["Subject"])
     ics = attachment(approval)
     assert ics.get_content_type() == "text/calendar"
@@ -429,8 +429,8 @@ def test_staff_filter_and_act_on_ticked_participants(staff_client, db, make):
         follow_redirects=True,
     )
     page = response.data.decode()
-    assert "Approve: 2 participants." in page
-    assert "No seat is left for Delegate 2" in page
+    assert "Approved 2 participants." in page
+    assert "No seat is left for Delegate 2: raise the capacity" in page
     page = staff_client.get(f"/manage/events/{event.id}/participants?status=waitlisted").data
     assert b"Delegate 2" in page and b"Delegate 0" not in page
     response = staff_client.post(
@@ -565,10 +565,10 @@ def test_travel_dates_show_as_people_write_them(client, staff_user, db, make):
     page = post_registration(
         client, event, arrival_on="2030-05-03", departure_on="2030-05-09"
     ).data.decode()
-    assert "3 May 2030 / 9 May 2030" in page
+    assert "3–9 May 2030" in page
     client.post("/login", data={"email": staff_user.email, "password": "staff-password"})
     page = client.get(f"/manage/events/{event.id}/participants").data.decode()
-    assert "3 May 2030 – 9 May 2030" in page
+    assert "3–9 May 2030" in page
     assert "2030-05-03" not in page
 
 
@@ -668,7 +668,7 @@ def test_a_bulk_action_with_the_mail_server_down_tries_one_connection(
         follow_redirects=True,
     )
     page = response.data.decode()
-    assert "Approve: 4 participants." in page
+    assert "Approved 4 participants." in page
     assert "4 emails could not be sent just now; we will retry sending them shortly." in page
     assert [r.status for r in registrations(db)] == ["approved"] * 4
     approvals = db.session.scalars(

@@ -12,13 +12,14 @@ owns the transaction.
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from flask import current_app
+from flask import current_app, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
+from markupsafe import Markup
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from ..accounts.models import Role, User
 from ..accounts.services import create_user, find_user_by_email
@@ -211,6 +212,8 @@ def notify(registration: Registration, template: str, **context) -> None:
         "reminder": _("Reminder: %(title)s", title=event.title),
     }
     attachment = None
+    if template == "waitlisted":
+        context["position"] = waiting_positions([registration])[registration.id]
     if template == "approved":
         with links_to_site():
             attachment = (f"event-{event.id}.ics", "text/calendar", event_ics(event))
@@ -381,11 +384,14 @@ def _fill(
     registration.created_at = now
 
 
-def already_registered_message() -> str:
-    return _(
-        "This email address is registered for this event already. "
-        "Sign in to see or update your registration."
-    )
+def already_registered_message() -> Markup:
+    """Shown beside the email field, with a link to ask for a sign-in link."""
+    return Markup(
+        _(
+            "This email address is registered for this event already. "
+            '<a href="%(url)s">Sign in</a> to see or update your registration.'
+        )
+    ) % {"url": url_for("accounts.login_link")}
 
 
 # ---------------------------------------------------------------- funded places
@@ -464,6 +470,36 @@ def offer_free_seats(event: Event, now: datetime) -> list[Registration]:
         notify(registration, "offered", accept_url=offer_url(registration))
         _settle_funding_after(registration, now, told=False)
     return list(offered)
+
+
+def waiting_positions(registrations: list[Registration]) -> dict[int, int]:
+    """The place in its event's waiting list (1 = next) of each waitlisted registration, by id,
+    for any number of registrations and events in one query. Those with a seat offer running are
+    still on the list, ahead of the others."""
+    ids = [r.id for r in registrations if r.status == Status.WAITLISTED]
+    if not ids:
+        return {}
+    ahead = aliased(Registration)
+    rows = db.session.execute(
+        select(Registration.id, func.count(ahead.id))
+        .join(
+            ahead,
+            and_(
+                ahead.event_id == Registration.event_id,
+                ahead.status == Status.WAITLISTED,
+                or_(
+                    ahead.waitlisted_at < Registration.waitlisted_at,
+                    and_(
+                        ahead.waitlisted_at == Registration.waitlisted_at,
+                        ahead.id <= Registration.id,
+                    ),
+                ),
+            ),
+        )
+        .where(Registration.id.in_(ids))
+        .group_by(Registration.id)
+    )
+    return dict(rows.all())
 
 
 def expire_offers(event: Event, now: datetime) -> int:
@@ -550,19 +586,73 @@ def _holds_seat_now(registration: Registration, now: datetime) -> bool:
     )
 
 
-def approve(registration: Registration, now: datetime) -> None:
-    if registration.status not in (Status.PENDING, Status.WAITLISTED, Status.DECLINED):
-        raise StatusError(_("Only pending, waitlisted or declined registrations can be approved."))
-    event = registration.event
-    if not _holds_seat_now(registration, now) and event.capacity is not None:
-        held = seats_held([event.id], now).get(event.id, 0)
-        if held >= event.capacity:
-            raise StatusError(
-                _(
-                    "No seat is left for %(name)s: raise the capacity or decline someone first.",
-                    name=registration.name,
-                )
+# What each staff action accepts, by the registration's status. The participants page offers a
+# row only the actions it accepts (``allowed_actions``), and the actions refuse the others.
+ACTION_STATUSES = {
+    "approve": (Status.PENDING, Status.WAITLISTED, Status.DECLINED),
+    "decline": (Status.PENDING, Status.APPROVED, Status.WAITLISTED),
+    "waitlist": (Status.PENDING, Status.APPROVED, Status.DECLINED),
+    "attended": (Status.APPROVED,),
+}
+
+
+def _seat_free(event: Event, now: datetime) -> bool:
+    return event.capacity is None or seats_held([event.id], now).get(event.id, 0) < event.capacity
+
+
+def refusal(
+    registration: Registration, action: str, now: datetime, seat_free: bool | None = None
+) -> str | None:
+    """Why staff cannot apply the action to the registration now, naming its delegate; None when
+    they can. Approving needs a free seat unless the registration holds one (``seat_free``, read
+    from the database when not given)."""
+    name = registration.name
+    if registration.status not in ACTION_STATUSES[action]:
+        if action == "approve":
+            return _(
+                "%(name)s: only pending, waitlisted or declined registrations can be approved.",
+                name=name,
             )
+        if action == "decline":
+            return _(
+                "%(name)s: only pending, approved or waitlisted registrations can be declined.",
+                name=name,
+            )
+        if action == "waitlist":
+            return _(
+                "%(name)s: only pending, approved or declined registrations can be moved to the "
+                "waiting list.",
+                name=name,
+            )
+        return _("%(name)s: only approved participants can be marked as attended.", name=name)
+    if action == "approve" and not _holds_seat_now(registration, now):
+        if seat_free is None:
+            seat_free = _seat_free(registration.event, now)
+        if not seat_free:
+            return _(
+                "No seat is left for %(name)s: raise the capacity or decline someone first.",
+                name=name,
+            )
+    return None
+
+
+def _check(registration: Registration, action: str, now: datetime) -> None:
+    if problem := refusal(registration, action, now):
+        raise StatusError(problem)
+
+
+def allowed_actions(
+    registrations: list[Registration], seat_free: bool, now: datetime
+) -> dict[int, list[str]]:
+    """The staff actions each registration accepts now (by id), with or without a free seat."""
+    return {
+        r.id: [a for a in ACTION_STATUSES if refusal(r, a, now, seat_free) is None]
+        for r in registrations
+    }
+
+
+def approve(registration: Registration, now: datetime) -> None:
+    _check(registration, "approve", now)
     registration.status = Status.APPROVED
     registration.offer_expires_at = None
     registration.waitlisted_at = None
@@ -571,8 +661,7 @@ def approve(registration: Registration, now: datetime) -> None:
 
 
 def decline(registration: Registration, now: datetime) -> None:
-    if registration.status not in (Status.PENDING, Status.APPROVED, Status.WAITLISTED):
-        raise StatusError(_("Only pending, approved or waitlisted registrations can be declined."))
+    _check(registration, "decline", now)
     registration.status = Status.DECLINED
     registration.offer_expires_at = None
     notify(registration, "declined")
@@ -583,10 +672,7 @@ def decline(registration: Registration, now: datetime) -> None:
 
 def move_to_waiting_list(registration: Registration, now: datetime) -> None:
     """To the end of the waiting list; the seat it held is offered to the first waiting."""
-    if registration.status not in (Status.PENDING, Status.APPROVED, Status.DECLINED):
-        raise StatusError(
-            _("Only pending, approved or declined registrations can be moved to the waiting list.")
-        )
+    _check(registration, "waitlist", now)
     registration.status = Status.WAITLISTED
     registration.waitlisted_at = now
     registration.offer_expires_at = None
@@ -597,8 +683,7 @@ def move_to_waiting_list(registration: Registration, now: datetime) -> None:
 
 
 def mark_attended(registration: Registration, now: datetime) -> None:
-    if registration.status not in (Status.APPROVED, Status.ATTENDED):
-        raise StatusError(_("Only approved participants can be marked as attended."))
+    _check(registration, "attended", now)
     registration.status = Status.ATTENDED
 
 

@@ -32,6 +32,7 @@ from .services import (
     RegistrationRefused,
     StatusError,
     accept_offer,
+    allowed_actions,
     apply_staff_action,
     confirmation_token,
     event_availability,
@@ -46,6 +47,7 @@ from .services import (
     registration_form_state,
     save_settings,
     update_travel,
+    waiting_positions,
     withdraw,
 )
 
@@ -55,6 +57,24 @@ ACTION_LABELS = {
     "decline": _l("Decline"),
     "waitlist": _l("Move to waiting list"),
     "attended": _l("Mark attended"),
+}
+
+# What the page says once an action changed ``num`` participants (num > 0).
+ACTION_DONE = {
+    "approve": lambda num: ngettext(
+        "Approved %(num)d participant.", "Approved %(num)d participants.", num
+    ),
+    "decline": lambda num: ngettext(
+        "Declined %(num)d participant.", "Declined %(num)d participants.", num
+    ),
+    "waitlist": lambda num: ngettext(
+        "Moved %(num)d participant to the waiting list.",
+        "Moved %(num)d participants to the waiting list.",
+        num,
+    ),
+    "attended": lambda num: ngettext(
+        "Marked %(num)d participant as attended.", "Marked %(num)d participants as attended.", num
+    ),
 }
 
 bp = Blueprint("registration", __name__)
@@ -110,7 +130,11 @@ def register_page(event_id: int):
 def confirmation(token: str):
     """What a delegate sees after registering."""
     registration = registration_for_confirmation(token) or abort(404)
-    return render_template("registration/confirmation.html", registration=registration)
+    return render_template(
+        "registration/confirmation.html",
+        registration=registration,
+        positions=waiting_positions([registration]),
+    )
 
 
 @bp.route("/offers/<token>", methods=["GET", "POST"], endpoint="accept_offer")
@@ -133,7 +157,12 @@ def accept_offer_page(token: str):
 @bp.route("/me/registrations", endpoint="my_registrations")
 @login_required
 def my_registrations_page():
-    return render_template("registration/mine.html", registrations=my_registrations(current_user))
+    registrations = my_registrations(current_user)
+    return render_template(
+        "registration/mine.html",
+        registrations=registrations,
+        positions=waiting_positions(registrations),
+    )
 
 
 def _my_registration(registration_id: int) -> Registration:
@@ -218,12 +247,15 @@ def participants_page(event_id: int):
         per_page=current_app.config["EVENTS_PER_PAGE"] * 2,
         error_out=False,
     )
+    now = utcnow()
+    state = event_availability(event, now)
     return render_template(
         "registration/participants.html",
         event=event,
         pagination=pagination,
         settings=get_settings(event.id),
-        state=event_availability(event, utcnow()),
+        state=state,
+        row_actions=allowed_actions(pagination.items, not state.full, now),
         counts=status_counts(event.id),
         statuses=Status.choices(),
         fundings=Funding.choices(),
@@ -247,16 +279,14 @@ def participants_action(event_id: int):
     else:
         done, problems = apply_staff_action(event, action, ids, utcnow())
         db.session.commit()
+        if done:
+            send_and_say(ACTION_DONE[action](done))
+        elif not problems:
+            flash(_("None of the ticked participants is registered for this event."), "error")
+        # Each refusal names its delegate and says why. With nothing changed, emails of offers
+        # that lapsed meanwhile stay in the outbox for the next `flask registration tick`.
         for problem in problems:
             flash(problem, "error")
-        send_and_say(
-            ngettext(
-                "%(action)s: %(num)d participant.",
-                "%(action)s: %(num)d participants.",
-                done,
-                action=ACTION_LABELS[action],
-            )
-        )
     list_args = ParticipantFilters.from_args(request.args).as_args()
     return redirect(url_for(".participants_page", event_id=event.id, **list_args))
 

@@ -1,10 +1,14 @@
 """A delegate finds an event in real Chromium, registers, sees the confirmation; staff approve, and
 the approval email with the event's calendar file reaches the SMTP server."""
 
+from datetime import date, timedelta
+
 import icalendar
 import pytest
 from playwright.sync_api import expect
 
+from eventsapp.accounts.models import utcnow
+from eventsapp.registration.services import RegistrationInput, apply_staff_action, register
 from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.browser
@@ -53,7 +57,7 @@ def test_a_delegate_registers_and_staff_approve(page, make, staff_user, live_mai
     expect(row).to_contain_text("Zimbabwe Electoral Commission")
     expect(row).to_contain_text("Pending approval")
     row.get_by_role("button", name="Approve").click()
-    expect(page.locator(".flash").first).to_have_text("Approve: 1 participant.")
+    expect(page.locator(".flash").first).to_have_text("Approved 1 participant.")
     expect(page.locator("tr", has_text="Thandiwe Moyo")).to_contain_text("Approved")
 
     approval = live_mailbox.to("thandiwe@zec.example")[-1]
@@ -61,3 +65,50 @@ def test_a_delegate_registers_and_staff_approve(page, make, staff_user, live_mai
     (ics,) = list(approval.iter_attachments())
     calendar = icalendar.Calendar.from_ical(ics.get_content())
     assert str(calendar.walk("VEVENT")[0]["SUMMARY"]) == event.title
+
+
+def test_the_participants_list_fits_a_laptop_screen(page, make, staff_user):
+    """Long names, organisations and needs; each row offers only the actions its status takes."""
+    event = make.open_event(capacity=3)
+    arrival = date.today() + timedelta(days=28)
+    people = []
+    for number, action in enumerate(["approve", "decline", None, None, None]):
+        registration = register(
+            event,
+            RegistrationInput(
+                name=f"María Fernanda de los Ángeles Gutiérrez {number}",
+                gender="female",
+                email=f"maria.fernanda.gutierrez.{number}@tribunal-electoral.example.org",
+                country_code="DO",
+                position="Directora de Capacitación y Educación Cívica Electoral",
+                new_organisation="Junta Central Electoral de la República Dominicana",
+                interpretation_languages=["es", "en"],
+                accessibility_needs="Wheelchair access to the plenary room and the hotel",
+                dietary_needs="Vegetarian, no nuts",
+                visa_letter=True,
+                arrival_on=arrival,
+                departure_on=arrival + timedelta(days=6),
+                consent=True,
+            ),
+            utcnow(),
+        )
+        if action:
+            apply_staff_action(event, action, [registration.id], utcnow())
+        people.append(registration)
+    make.db.session.commit()
+    approved, declined, pending, _pending, waitlisted = people
+
+    sign_in(page, "staff@example.org", "staff-password")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"/manage/events/{event.id}/participants")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+
+    def buttons(registration):
+        row = page.locator(f"#registration-{registration.id} .row-actions button")
+        return row.all_inner_texts()
+
+    assert buttons(approved) == ["Decline", "Move to waiting list", "Mark attended"]
+    # The three seats are held (approved, two pending): nobody else can be approved now.
+    assert buttons(pending) == ["Approve", "Decline", "Move to waiting list"]
+    assert buttons(declined) == ["Move to waiting list"]
+    assert buttons(waitlisted) == ["Decline"]

@@ -19,10 +19,9 @@ class LoginLinkForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
 
 
-class PasswordForm(FlaskForm):
-    current_password = PasswordField(
-        _l("Current password"), validators=[Optional(), Length(max=200)]
-    )
+class SetupForm(FlaskForm):
+    """A password chosen (typed twice): by an invited colleague, or as a change."""
+
     password = PasswordField(
         _l("New password"),
         validators=[DataRequired(), Length(min=8, max=200)],
@@ -31,6 +30,12 @@ class PasswordForm(FlaskForm):
     confirm = PasswordField(
         _l("New password, again"),
         validators=[DataRequired(), EqualTo("password", _l("The two passwords differ."))],
+    )
+
+
+class PasswordForm(SetupForm):
+    current_password = PasswordField(
+        _l("Current password"), validators=[Optional(), Length(max=200)]
     )
 
 
@@ -46,15 +51,3 @@ class AccountForm(FlaskForm):
     name = StringField(_l("Name"), validators=[Length(max=200), single_line])
     role = SelectField(_l("Role"), choices=[(r.value, ROLE_LABELS[r]) for r in Role])
     active = BooleanField(_l("Active (can sign in)"))
-
-
-class SetupForm(FlaskForm):
-    password = PasswordField(
-        _l("Password"),
-        validators=[DataRequired(), Length(min=8, max=200)],
-        description=_l("At least 8 characters."),
-    )
-    confirm = PasswordField(
-        _l("Password, again"),
-        validators=[DataRequired(), EqualTo("password", _l("The two passwords differ."))],
-    )

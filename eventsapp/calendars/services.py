@@ -165,6 +165,12 @@ def event_ics(event: Event) -> bytes:
     return feed_text(feed, feed_version(feed))
 
 
+def clear_feed_cache() -> None:
+    """Forget every kept text, so that the next requests build feeds from the database (the
+    benchmark's cold build)."""
+    _cache().clear()
+
+
 def _cache() -> SizedCache:
     extensions = current_app.extensions
     if "calendar_cache" not in extensions:

@@ -108,7 +108,7 @@ def _register_templating(app: Flask) -> None:
         from urllib.parse import urlencode
 
         merged = {k: v for k, v in args.items() if v not in ("", None)}
-        merged.update({k: v for k, v in changes.items()})
+        merged.update(changes)
         return urlencode({k: v for k, v in merged.items() if v not in ("", None)})
 
 

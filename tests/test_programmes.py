@@ -185,3 +185,40 @@ def test_an_organisation_cannot_be_merged_into_itself(staff_client, make):
         follow_redirects=True,
     )
     assert "Choose the organisation to keep." in response.data.decode()
+
+
+def test_removing_a_section_keeps_its_events_and_a_partner_goes(staff_client, db, make):
+    from eventsapp.catalogue.models import Event, ProgrammePartner
+    from eventsapp.catalogue.services import add_partner, add_section
+
+    programme = make.programme("PPIEP")
+    section = add_section(programme, "B", "Institutional development")
+    idea = make.organisation("International IDEA", kind="international_organisation")
+    add_partner(programme, idea.id, "founder")
+    db.session.commit()
+    event = make.event(title="Pilot training", programme_id=programme.id, section_id=section.id)
+    partner_id = db.session.scalar(select(ProgrammePartner.id))
+    url = f"/manage/programmes/{programme.id}"
+    response = staff_client.post(f"{url}/sections/{section.id}/delete", follow_redirects=True)
+    assert "Removed." in response.data.decode()
+    assert "No sections." in response.data.decode()
+    event = db.session.get(Event, event.id)
+    assert (event.programme_id, event.section_id) == (programme.id, None)
+    staff_client.post(f"{url}/partners/{partner_id}/delete")
+    assert db.session.scalar(select(ProgrammePartner)) is None
+    assert staff_client.post(f"{url}/venues/1/delete").status_code == 404
+
+
+def test_deleting_an_organisation_keeps_the_programmes_and_events(staff_client, db, make):
+    from eventsapp.catalogue.models import Event
+
+    ine = make.organisation("Instituto Nacional Electoral", acronym="INE")
+    programme = make.programme("CICIE", owner_id=ine.id)
+    event = make.event(title="Workshop", requesting_authority_id=ine.id, partner_ids=[ine.id])
+    ine_id = ine.id
+    response = staff_client.post(f"/manage/organisations/{ine_id}/delete", follow_redirects=True)
+    assert "Deleted Instituto Nacional Electoral." in response.data.decode()
+    assert db.session.get(Organisation, ine_id) is None
+    assert db.session.get(Programme, programme.id).owner_id is None
+    event = db.session.get(Event, event.id)
+    assert (event.requesting_authority_id, event.partners) == (None, [])

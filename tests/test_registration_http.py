@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from eventsapp.accounts.models import User, utcnow
+from eventsapp.catalogue.models import Event
 from eventsapp.mail.models import OutboxEmail
 from eventsapp.registration.models import Registration, Status
 from eventsapp.registration.services import RegistrationInput, register
@@ -758,3 +759,14 @@ def test_raising_the_capacity_in_the_event_form_offers_seats_to_the_waiting_list
     [offer] = mailbox.to("waiting@example.org")
     assert "A seat is free for you" in offer.get_body(("plain",)).get_content()
     assert mailbox.to("first@example.org") == []
+
+
+def test_an_event_with_registrations_is_cancelled_not_deleted(staff_client, db, make):
+    event = make.open_event()
+    post_registration(staff_client, event)
+    response = staff_client.post(f"/manage/events/{event.id}/delete", follow_redirects=True)
+    assert "1 person registered for this event: set its status to Cancelled instead" in (
+        response.data.decode()
+    )
+    assert db.session.get(Event, event.id) is not None
+    assert len(registrations(db)) == 1

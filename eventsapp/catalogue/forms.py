@@ -1,5 +1,7 @@
 """Forms of the staff area: events and programmes."""
 
+from zoneinfo import ZoneInfo
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -180,8 +182,6 @@ class EventForm(FlaskForm):
         self.participant_countries.data = [c.code for c in event.participant_countries]
         self.partner_ids.data = [o.id for o in event.partners]
         if event.starts_at and event.timezone:
-            from zoneinfo import ZoneInfo
-
             zone = ZoneInfo(event.timezone)
             utc = ZoneInfo("UTC")
             self.start_time.data = event.starts_at.replace(tzinfo=utc).astimezone(zone).time()

@@ -2,7 +2,7 @@
 
 from babel.dates import get_month_names
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
 from ..accounts.models import utcnow
@@ -16,6 +16,7 @@ from ..registration.services import (
     check_capacity,
     event_availability,
     offer_free_seats,
+    registration_count,
     schema_org_event,
 )
 from ..validation import page_number, parse_number, show_beside_field
@@ -163,6 +164,19 @@ def event_form(event_id: int | None = None):
 @manage_bp.route("/events/<int:event_id>/delete", methods=["POST"])
 def event_delete(event_id: int):
     event = db.session.get(Event, event_id) or abort(404)
+    if registered := registration_count(event.id):
+        # Deleting would take the delegates' registrations with it, unannounced.
+        flash(
+            ngettext(
+                "%(num)d person registered for this event: set its status to Cancelled instead, "
+                "so that they and calendar subscribers see the cancellation.",
+                "%(num)d people registered for this event: set its status to Cancelled instead, "
+                "so that they and calendar subscribers see the cancellation.",
+                registered,
+            ),
+            "error",
+        )
+        return redirect(url_for(".event_form", event_id=event.id))
     title = event.title
     delete_event(event)
     db.session.commit()

@@ -182,6 +182,13 @@ def registration_form_state(
     return state
 
 
+def registration_count(event_id: int) -> int:
+    """How many registrations an event has, whatever their status."""
+    return db.session.scalar(
+        select(func.count(Registration.id)).where(Registration.event_id == event_id)
+    )
+
+
 def lock_event(event_id: int) -> None:
     """Serialise the transactions that take or free seats of this event (PostgreSQL row lock)."""
     db.session.execute(select(Event.id).where(Event.id == event_id).with_for_update())

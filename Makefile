@@ -17,15 +17,18 @@ $(VENV)/.installed: $(BIN)/python requirements.txt requirements-dev.txt
 
 install: $(VENV)/.installed  ## the venv and the dependencies only
 
-run: install  ## migrate the SQLite database, load the demo once, create an admin, serve
+run: install  ## migrate the SQLite database, load the demo once, create an admin, serve (and the worker)
 	$(FLASK) db upgrade
 	$(FLASK) demo load --if-empty
 	$(FLASK) users ensure-admin
-	$(FLASK) run --port $(PORT)
+	@# The worker sends the emails and runs the periodic jobs beside the web server; both stop together.
+	$(FLASK) jobs worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(FLASK) run --port $(PORT)
 
-lint: install
+lint: install  ## ruff, and the import contract of pyproject.toml (the architecture's layers)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff format .

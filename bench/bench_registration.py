@@ -39,9 +39,9 @@ def prepare_database() -> int:
     from flask_migrate import upgrade
 
     from eventsapp import create_app
-    from eventsapp.catalogue.dates import read_date_phrase
     from eventsapp.catalogue.models import Event
     from eventsapp.catalogue.services import EventInput, save_event
+    from eventsapp.core.dates import read_date_phrase
     from eventsapp.extensions import db
     from eventsapp.registration.models import RegistrationSettings
 
@@ -69,10 +69,10 @@ def held_seats(event_id: int) -> tuple[int, int]:
     from sqlalchemy import func, select
 
     from eventsapp import create_app
-    from eventsapp.accounts.models import utcnow
+    from eventsapp.core.clock import utcnow
     from eventsapp.extensions import db
     from eventsapp.registration.models import Registration
-    from eventsapp.registration.services import seats_held
+    from eventsapp.registration.seats import seats_held
 
     app = create_app()
     with app.app_context():

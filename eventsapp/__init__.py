@@ -9,8 +9,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from .config import INSTANCE_DIR, load_settings
+from .core.validation import MAX_ID
+from .core.web import commit_or_roll_back
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
-from .validation import MAX_ID
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -41,16 +42,20 @@ def create_app(config: dict | None = None) -> Flask:
     from .accounts import views as accounts_views
     from .agenda.views import bp as agenda_bp
     from .api.views import bp as api_bp
+    from .calendars import hooks as _calendars_hooks  # noqa: F401  (receivers of core.signals)
     from .calendars.views import bp as calendars_bp
+    from .catalogue import hooks as _catalogue_hooks  # noqa: F401
     from .catalogue.views import manage_bp as catalogue_manage_bp
-    from .catalogue.views import public_bp as catalogue_public_bp
     from .people.views import bp as people_bp
+    from .registration import cron as _registration_cron  # noqa: F401  (a periodic job)
+    from .registration import hooks as _registration_hooks  # noqa: F401
     from .registration.views import bp as registration_bp
     from .registration.views import manage_bp as registration_manage_bp
+    from .site.views import bp as site_bp
 
     app.register_blueprint(accounts_views.bp)
     app.register_blueprint(accounts_views.manage_bp)
-    app.register_blueprint(catalogue_public_bp)
+    app.register_blueprint(site_bp)
     app.register_blueprint(catalogue_manage_bp)
     app.register_blueprint(people_bp)
     app.register_blueprint(api_bp)
@@ -59,6 +64,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(registration_manage_bp)
     app.register_blueprint(agenda_bp)
     app.before_request(accounts_views.protect_manage_area)
+    app.after_request(commit_or_roll_back)
     cli.register(app)
     _register_templating(app)
     _register_error_pages(app)
@@ -91,7 +97,7 @@ class IdConverter(IntegerConverter):
 def _register_templating(app: Flask) -> None:
     from flask_babel import format_date, format_datetime
 
-    from .catalogue.dates import format_window
+    from .core.dates import format_window
 
     app.jinja_env.filters["window"] = format_window
     # Dates and times as people write them: "5 October 2027", "22 Nov 2026, 18:37" (UTC).

@@ -91,6 +91,7 @@ def countries_sync():
 
 def register(app: Flask) -> None:
     from .registration.cli import mail, registration
+    from .worker import jobs
 
-    for group in (users, demo, countries, registration, mail):
+    for group in (users, demo, countries, registration, mail, jobs):
         app.cli.add_command(group)

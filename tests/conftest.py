@@ -21,7 +21,6 @@ from sqlalchemy import event as sa_event
 from eventsapp import create_app
 from eventsapp.accounts.models import Role
 from eventsapp.accounts.services import create_user
-from eventsapp.catalogue.dates import read_date_phrase
 from eventsapp.catalogue.models import Event, Programme
 from eventsapp.catalogue.services import (
     EventInput,
@@ -30,6 +29,7 @@ from eventsapp.catalogue.services import (
     save_event,
     save_programme,
 )
+from eventsapp.core.dates import read_date_phrase
 from eventsapp.extensions import db as _db
 from eventsapp.extensions import limiter
 from eventsapp.people.models import Organisation
@@ -269,10 +269,41 @@ def smtp_server():
     controller.stop()
 
 
+class Mailbox:
+    """The inbox of the loopback SMTP server, as a delegate reads it once the worker has run.
+
+    Requests never send email: they queue it, and the worker sends it. Reading ``messages`` or
+    ``to(...)`` first runs one round of the real sender (``mail.sender.send_due``, what
+    ``flask jobs worker`` runs), over SMTP to the server; ``received`` is what arrived so far,
+    without running it.
+    """
+
+    def __init__(self, inbox: Inbox):
+        self.inbox = inbox
+
+    def deliver(self) -> None:
+        from eventsapp.mail.sender import send_due
+
+        send_due()
+
+    @property
+    def received(self) -> list[email.message.EmailMessage]:
+        return self.inbox.messages
+
+    @property
+    def messages(self) -> list[email.message.EmailMessage]:
+        self.deliver()
+        return self.inbox.messages
+
+    def to(self, address: str) -> list[email.message.EmailMessage]:
+        self.deliver()
+        return self.inbox.to(address)
+
+
 @pytest.fixture
 def mailbox(smtp_server, app, monkeypatch):
     """The apps send through the loopback SMTP server; returns its inbox, emptied."""
     smtp_server.handler.messages.clear()
     monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
     monkeypatch.setitem(app.config, "MAIL_PORT", smtp_server.port)
-    return smtp_server.handler
+    return Mailbox(smtp_server.handler)

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from eventsapp.exports import neutralise_formula
+from eventsapp.core.exports import neutralise_formula
 
 
 @pytest.mark.parametrize(

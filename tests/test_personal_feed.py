@@ -48,7 +48,7 @@ def test_a_delegates_feed_is_a_valid_calendar(client, delegate_user, make):
 
 
 def test_a_delegates_feed_holds_the_events_they_registered_for(client, delegate_user, make, db):
-    from eventsapp.accounts.models import utcnow
+    from eventsapp.core.clock import utcnow
     from eventsapp.registration.models import Registration
 
     registered = make.event("Course on voter registration", f"May {date.today().year}")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from eventsapp.accounts.models import utcnow
+from eventsapp.core.clock import utcnow
 from eventsapp.registration.models import RegistrationSettings
 from eventsapp.registration.services import RegistrationInput, register
 

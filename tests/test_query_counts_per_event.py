@@ -5,7 +5,7 @@ from datetime import date, time, timedelta
 
 import pytest
 
-from eventsapp.accounts.models import utcnow
+from eventsapp.core.clock import utcnow
 from eventsapp.registration.services import RegistrationInput, register
 from tests.calendar_helpers import add_session
 from tests.conftest import login

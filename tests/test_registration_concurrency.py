@@ -10,11 +10,12 @@ import pytest
 from sqlalchemy import func, select
 
 from eventsapp import create_app
-from eventsapp.accounts.models import utcnow
 from eventsapp.catalogue.models import Event
+from eventsapp.core.clock import utcnow
 from eventsapp.extensions import db as _db
 from eventsapp.registration.models import Registration, Status
-from eventsapp.registration.services import RegistrationInput, event_availability, register
+from eventsapp.registration.seats import event_availability
+from eventsapp.registration.services import RegistrationInput, register
 
 
 def person(number: int) -> RegistrationInput:

@@ -8,19 +8,17 @@ from datetime import date
 
 import pytest
 
-from eventsapp.accounts.models import utcnow
+from eventsapp.core.clock import utcnow
 from eventsapp.registration.models import RegistrationSettings, Status
-from eventsapp.registration.services import (
-    ACTION_STATUSES,
-    RegistrationInput,
-    StatusError,
+from eventsapp.registration.seats import event_availability
+from eventsapp.registration.services import RegistrationInput, confirmation_token, register
+from eventsapp.registration.statuses import (
+    STAFF_ACTIONS,
     allowed_actions,
     apply_staff_action,
-    approve,
-    confirmation_token,
-    event_availability,
-    register,
+    change_status,
 )
+from eventsapp.registration.waiting_list import StatusError
 from tests.conftest import login
 from tests.test_registration_http import post_registration, registrations
 
@@ -115,7 +113,7 @@ def test_the_actions_offered_are_those_the_services_accept(db, make, status, cap
     now = utcnow()
     seat_free = not event_availability(event, now).full
     offered = allowed_actions([registration], seat_free, now)[registration.id]
-    for action in ACTION_STATUSES:
+    for action in STAFF_ACTIONS:
         done, problems = apply_staff_action(event, action, [registration.id], now)
         db.session.rollback()
         assert (action in offered) == (done == 1), (action, problems)
@@ -160,7 +158,7 @@ def test_a_row_refused_by_the_services_is_refused_through_http_too(staff_client,
         "Delegate 0: only pending, waitlisted or declined registrations can be approved."
     ]
     with pytest.raises(StatusError):
-        approve(registration, utcnow())
+        change_status(registration, "approve", utcnow())
 
 
 @pytest.mark.parametrize("online", [False, True])

@@ -8,7 +8,7 @@ from datetime import date, datetime
 import pytest
 from openpyxl import load_workbook
 
-from eventsapp.exports import neutralise_formula
+from eventsapp.core.exports import neutralise_formula
 
 
 @pytest.fixture

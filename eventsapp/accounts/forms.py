@@ -3,10 +3,10 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
-from ..validation import single_line
-from .models import ROLE_LABELS, Role
+from ..core.validation import single_line
+from .models import Role
 
-STAFF_ROLE_CHOICES = [(r.value, ROLE_LABELS[r]) for r in (Role.ADMIN, Role.COORDINATOR, Role.STAFF)]
+STAFF_ROLE_CHOICES = Role.choices((Role.ADMIN, Role.COORDINATOR, Role.STAFF))
 
 
 class LoginForm(FlaskForm):
@@ -49,5 +49,5 @@ class ColleagueForm(FlaskForm):
 
 class AccountForm(FlaskForm):
     name = StringField(_l("Name"), validators=[Length(max=200), single_line])
-    role = SelectField(_l("Role"), choices=[(r.value, ROLE_LABELS[r]) for r in Role])
+    role = SelectField(_l("Role"), choices=Role.choices())
     active = BooleanField(_l("Active (can sign in)"))

@@ -1,7 +1,6 @@
 """Accounts of staff, coordinators, administrators and delegates."""
 
-import enum
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
@@ -9,35 +8,19 @@ from sqlalchemy import CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..core.clock import utcnow
+from ..core.labels import Labelled, sql_in
 from ..extensions import db
-from ..people.models import sql_in
 
 
-class Role(enum.StrEnum):
-    ADMIN = "admin"
-    COORDINATOR = "coordinator"
-    STAFF = "staff"
-    DELEGATE = "delegate"
-
-    @property
-    def label(self) -> str:
-        return str(ROLE_LABELS[self])
-
-
-ROLE_LABELS = {
-    Role.ADMIN: _l("Administrator"),
-    Role.COORDINATOR: _l("Coordinator"),
-    Role.STAFF: _l("Staff"),
-    Role.DELEGATE: _l("Delegate"),
-}
+class Role(Labelled):
+    ADMIN = "admin", _l("Administrator")
+    COORDINATOR = "coordinator", _l("Coordinator")
+    STAFF = "staff", _l("Staff")
+    DELEGATE = "delegate", _l("Delegate")
 
 
 STAFF_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.STAFF})
-
-
-def utcnow() -> datetime:
-    """Now in UTC, without tzinfo: the database stores UTC."""
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 class User(UserMixin, db.Model):
@@ -58,6 +41,8 @@ class User(UserMixin, db.Model):
     email_confirmed_at: Mapped[datetime | None]
     # Part of the personal calendar feed's signed URL: raising it turns old URLs away.
     feed_token_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The language the account's emails are written in (None: the site's default).
+    locale: Mapped[str | None] = mapped_column(String(20))
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)

@@ -6,13 +6,16 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import case, func, select
 
-from ..errors import InvalidInput
+from ..core.clock import utcnow
+from ..core.errors import InvalidInput
+from ..core.links import site_url
 from ..extensions import db
-from ..mail.services import absolute_url, queue_email
-from .models import STAFF_ROLES, Role, User, utcnow
+from ..mail.services import queue_email
+from .models import STAFF_ROLES, Role, User
 
 
 class AccountError(ValueError):
@@ -24,7 +27,12 @@ def find_user_by_email(email: str) -> User | None:
 
 
 def create_user(
-    email: str, role: str, password: str | None = None, name: str = "", confirmed: bool = True
+    email: str,
+    role: str,
+    password: str | None = None,
+    name: str = "",
+    confirmed: bool = True,
+    locale: str | None = None,
 ) -> User:
     """Add an account (not committed). Refuses a duplicate email or an unknown role.
 
@@ -39,7 +47,11 @@ def create_user(
     if find_user_by_email(email):
         raise AccountError(f"There is already an account for {email}.")
     user = User(
-        email=email, role=role, name=name, email_confirmed_at=utcnow() if confirmed else None
+        email=email,
+        role=role,
+        name=name,
+        email_confirmed_at=utcnow() if confirmed else None,
+        locale=locale,
     )
     if password:
         user.set_password(password)
@@ -111,9 +123,10 @@ def send_login_link(email: str) -> None:
         return
     queue_email(
         user.email,
-        _("Your sign-in link"),
+        _l("Your sign-in link"),
         "login_link",
-        link=absolute_url("accounts.login_with_link", token=login_link_token(user)),
+        locale=user.locale,
+        link=site_url("accounts.login_with_link", token=login_link_token(user)),
     )
 
 
@@ -164,12 +177,13 @@ def send_account_setup(user: User, invited_by: User) -> None:
     """Queue the email that lets a new colleague choose their password."""
     queue_email(
         user.email,
-        _("Your account on %(site)s", site=current_app.config["SITE_NAME"]),
+        _l("Your account on %(site)s", site=current_app.config["SITE_NAME"]),
         "account_setup",
+        locale=user.locale,
         name=user.name,
-        role=Role(user.role).label,
+        role=Role(user.role),
         invited_by=invited_by.name or invited_by.email,
-        link=absolute_url("accounts.setup_account", token=account_setup_token(user)),
+        link=site_url("accounts.setup_account", token=account_setup_token(user)),
     )
 
 

@@ -4,13 +4,12 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..errors import InvalidInput
+from ..core.clock import utcnow
+from ..core.errors import InvalidInput
+from ..core.web import page_number, show_beside_field
 from ..extensions import db, limiter, login_manager
-from ..mail.services import send_queued
-from ..mail.views import send_and_say
-from ..validation import page_number, show_beside_field
 from .forms import AccountForm, ColleagueForm, LoginForm, LoginLinkForm, PasswordForm, SetupForm
-from .models import Role, User, utcnow
+from .models import Role, User
 from .services import (
     accounts_page,
     authenticate,
@@ -81,7 +80,6 @@ def login():
 
 def _sign_in(user: User, remember: bool = False, by_link: bool = False):
     signed_in(user, utcnow(), by_link=by_link)
-    db.session.commit()
     login_user(user, remember=remember)
     flash(_("Welcome, %(name)s.", name=user.name or user.email), "success")
     return redirect(_safe_next(request.args.get("next")) or _home(user))
@@ -99,9 +97,6 @@ def login_link():
     form = LoginLinkForm()
     if form.validate_on_submit():
         send_login_link(form.email.data)
-        db.session.commit()
-        send_queued(utcnow())
-        db.session.commit()
         # The same answer whatever the account, so that nobody can probe addresses or roles.
         flash(
             _(
@@ -139,7 +134,6 @@ def password():
         except InvalidInput as error:
             show_beside_field(form, error)
         else:
-            db.session.commit()
             flash(_("Your password is set: sign in with it next time."), "success")
             return redirect(_home(current_user))
     return render_template("accounts/password.html", form=form)
@@ -168,7 +162,7 @@ def setup_account(token: str):
 def logout():
     logout_user()
     flash(_("You are signed out."), "info")
-    return redirect(url_for("catalogue.index"))
+    return redirect(url_for("site.index"))
 
 
 # ---------------------------------------------------------------- accounts, for administrators
@@ -200,8 +194,9 @@ def invite():
         except InvalidInput as error:
             show_beside_field(form, error)
         else:
-            send_and_say(
-                _("Invited %(email)s: the email lets them choose a password.", email=user.email)
+            flash(
+                _("Invited %(email)s: the email lets them choose a password.", email=user.email),
+                "success",
             )
             return redirect(url_for(".accounts"))
     return render_template("accounts/invite.html", form=form)
@@ -217,7 +212,6 @@ def account(user_id: int):
         except InvalidInput as error:
             show_beside_field(form, error)
         else:
-            db.session.commit()
             flash(_("Saved the account of %(email)s.", email=user.email), "success")
             return redirect(url_for(".accounts"))
     return render_template("accounts/account.html", form=form, user=user)
@@ -230,5 +224,5 @@ def resend_invitation(user_id: int):
     if not user.is_staff or not user.is_active:
         abort(400, description=_("Only active staff accounts get a link to choose a password."))
     send_account_setup(user, current_user)
-    send_and_say(_("Sent %(email)s a link to choose a password.", email=user.email))
+    flash(_("Sent %(email)s a link to choose a password.", email=user.email), "success")
     return redirect(url_for(".account", user_id=user.id))

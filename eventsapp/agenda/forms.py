@@ -6,7 +6,7 @@ from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaF
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..catalogue.models import LANGUAGES
-from ..validation import single_line
+from ..core.validation import single_line
 from .models import AgendaSession, SessionKind
 from .services import SessionInput
 

@@ -7,38 +7,25 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..accounts.models import utcnow
-from ..catalogue.models import LABELS, LANGUAGES, Event, Labelled
+from ..catalogue.models import LANGUAGES, Event
+from ..core.clock import utcnow
+from ..core.labels import Labelled, sql_in
 from ..extensions import db
-from ..people.models import sql_in
 
 
 class SessionKind(Labelled):
-    PRESENTATION = "presentation"
-    PLENARY_DISCUSSION = "plenary_discussion"
-    TEAM_WORK = "team_work"
-    COUNTRY_PRESENTATIONS = "country_presentations"
-    RECOMMENDATIONS_CONCLUSIONS = "recommendations_conclusions"
-    PANEL = "panel"
-    QUESTIONS_ANSWERS = "questions_answers"
-    BREAK = "break"
-    VISIT = "visit"
-
-
-# The catalogue's table of labels serves every choice stored as a slug.
-LABELS.update(
-    {
-        SessionKind.PRESENTATION: _l("Presentation"),
-        SessionKind.PLENARY_DISCUSSION: _l("Plenary discussion"),
-        SessionKind.TEAM_WORK: _l("Team work"),
-        SessionKind.COUNTRY_PRESENTATIONS: _l("Country presentations"),
-        SessionKind.RECOMMENDATIONS_CONCLUSIONS: _l("Recommendations and conclusions"),
-        SessionKind.PANEL: _l("Panel"),
-        SessionKind.QUESTIONS_ANSWERS: _l("Questions and answers"),
-        SessionKind.BREAK: _l("Break"),
-        SessionKind.VISIT: _l("Visit"),
-    }
-)
+    PRESENTATION = "presentation", _l("Presentation")
+    PLENARY_DISCUSSION = "plenary_discussion", _l("Plenary discussion")
+    TEAM_WORK = "team_work", _l("Team work")
+    COUNTRY_PRESENTATIONS = "country_presentations", _l("Country presentations")
+    RECOMMENDATIONS_CONCLUSIONS = (
+        "recommendations_conclusions",
+        _l("Recommendations and conclusions"),
+    )
+    PANEL = "panel", _l("Panel")
+    QUESTIONS_ANSWERS = "questions_answers", _l("Questions and answers")
+    BREAK = "break", _l("Break")
+    VISIT = "visit", _l("Visit")
 
 
 class AgendaSession(db.Model):

@@ -13,12 +13,12 @@ from importlib import resources
 from flask_babel import gettext as _
 from sqlalchemy import Select, select
 
-from ..accounts.models import utcnow
 from ..catalogue.models import Event
 from ..catalogue.services import time_zone, to_utc
-from ..errors import InvalidInput
+from ..core.clock import utcnow
+from ..core.errors import InvalidInput
+from ..core.validation import time_zone_names
 from ..extensions import db
-from ..validation import time_zone_names
 from .models import AgendaSession
 
 

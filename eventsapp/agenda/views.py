@@ -4,9 +4,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 
 from ..catalogue.services import get_event
-from ..errors import InvalidInput
-from ..extensions import db
-from ..validation import show_beside_field
+from ..core.errors import InvalidInput
+from ..core.web import show_beside_field
 from .forms import SessionForm
 from .models import AgendaSession
 from .services import (
@@ -32,7 +31,6 @@ def _saved(form: SessionForm, event, session: AgendaSession) -> bool:
     except InvalidInput as error:
         show_beside_field(form, error)
         return False
-    db.session.commit()
     flash(_("Saved \u201c%(title)s\u201d.", title=session.title), "success")
     return True
 
@@ -83,6 +81,5 @@ def session_delete(event_id: int, session_id: int):
     session = get_session(event_id, session_id) or abort(404)
     title = session.title
     delete_session(session)
-    db.session.commit()
     flash(_("Deleted \u201c%(title)s\u201d.", title=title), "success")
     return redirect(url_for(".sessions", event_id=event_id))

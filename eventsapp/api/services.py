@@ -2,8 +2,8 @@
 
 from flask import url_for
 
-from ..catalogue.dates import DateWindow
 from ..catalogue.models import Event, Programme
+from ..core.dates import DateWindow
 
 
 def event_json(event: Event) -> dict:
@@ -26,7 +26,7 @@ def event_json(event: Event) -> dict:
         **window_json(event),
         "date_text": event.date_text,
         "venue": venue,
-        "url": url_for("catalogue.event_page", event_id=event.id, _external=True),
+        "url": url_for("site.event_page", event_id=event.id, _external=True),
     }
 
 

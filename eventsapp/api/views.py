@@ -8,13 +8,13 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..catalogue.dates import DatePhraseError, format_window, read_date_phrase
 from ..catalogue.models import Programme
 from ..catalogue.services import filtered_events, get_event, parse_event_filters
-from ..errors import InvalidInput
+from ..core.dates import DatePhraseError, format_window, read_date_phrase
+from ..core.errors import InvalidInput
+from ..core.validation import parse_number
 from ..extensions import db
 from ..people.models import Country
-from ..validation import parse_number
 from .services import event_json, programme_json, window_json
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")

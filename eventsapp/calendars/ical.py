@@ -33,7 +33,9 @@ from icalendar import TypesFactory, vCalAddress, vDuration, vUri
 from icalendar.parser import Contentline
 
 from ..agenda.models import AgendaSession, SessionKind
-from ..catalogue.models import Event, EventKind, EventStatus, Labelled
+from ..catalogue.models import Event, EventKind, EventStatus
+from ..core.labels import Labelled
+from ..core.links import route_path, site_url
 
 PRODID = "-//eventsapp//Events and training programmes//EN"
 REFRESH_INTERVAL = timedelta(hours=12)
@@ -74,15 +76,24 @@ class FeedContext:
     locale: str
 
     @classmethod
-    def current(cls) -> "FeedContext":
+    def current(cls, url_root: str | None = None) -> "FeedContext":
+        """The context of the request (links to the host it asked), or of ``url_root``."""
         config = current_app.config
         return cls(
-            url_root=url_for("catalogue.index", _external=True),
+            url_root=url_root or url_for("site.index", _external=True),
             uid_domain=config["CALENDAR_UID_DOMAIN"],
             organiser=config["SITE_NAME"],
             organiser_email=config["MAIL_DEFAULT_SENDER"],
             locale=str(get_locale()),
         )
+
+    @classmethod
+    def of_site(cls) -> "FeedContext":
+        """Links to ``SITE_URL`` whatever the request (calendar files attached to emails)."""
+        return cls.current(site_url("site.index"))
+
+    def link(self, endpoint: str, **values) -> str:
+        return self.url_root.rstrip("/") + route_path(endpoint, **values)
 
     @property
     def organiser_line(self) -> bytes:
@@ -157,7 +168,7 @@ def event_description(event: Event, url: str, status: str) -> str:
 
 def event_text(event: Event, context: FeedContext) -> bytes:
     """The VEVENT of an event (its venue loaded)."""
-    url = url_for("catalogue.event_page", event_id=event.id, _external=True)
+    url = context.link("site.event_page", event_id=event.id)
     status = ical_status(event)
     lines = [
         b"BEGIN:VEVENT\r\n",
@@ -187,7 +198,7 @@ def session_text(session: AgendaSession, context: FeedContext) -> bytes:
     """The VEVENT of an agenda session (its event and the event's venue loaded), related to the
     event's VEVENT."""
     event = session.event
-    url = url_for("catalogue.event_page", event_id=event.id, _external=True, _anchor="agenda")
+    url = context.link("site.event_page", event_id=event.id) + "#agenda"
     status = ical_status(event)
     kind = label(SessionKind(session.kind), context.locale)
     notes = [kind]

@@ -31,13 +31,15 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import contains_eager, joinedload, subqueryload
 
-from ..accounts.models import User, utcnow
+from ..accounts.models import User
 from ..agenda.models import AgendaSession
 from ..agenda.services import shown_sessions
 from ..catalogue.models import Event, EventKind, Programme
-from ..catalogue.services import EVENT_ORDER, EventFilters, filtered_events, narrow_events
+from ..catalogue.services import EVENT_ORDER, EventFilters, narrow_events
+from ..core.clock import utcnow
+from ..core.links import route_path
 from ..extensions import db
 from ..registration.models import Registration, Status
 from .cache import SizedCache
@@ -120,26 +122,27 @@ def registered_event_ids(user: User) -> Select:
 # ---------------------------------------------------------------- serving feeds
 
 
-def feed_version(feed: Feed) -> FeedVersion:
+def feed_version(feed: Feed, context: FeedContext | None = None) -> FeedVersion:
     """The ETag and Last-Modified of a feed, from one aggregate query over its events."""
     count, last_change, id_sum = db.session.execute(
         feed.events.with_only_columns(
             func.count(Event.id), func.max(Event.updated_at), func.coalesce(func.sum(Event.id), 0)
         )
     ).one()
-    fingerprint = (FEED_FORMAT, feed.url, feed.name, FeedContext.current(), count, last_change)
+    context = context or FeedContext.current()
+    fingerprint = (FEED_FORMAT, feed.url, feed.name, context, count, last_change)
     etag = hashlib.sha256(repr((*fingerprint, int(id_sum))).encode()).hexdigest()[:32]
     last_modified = last_change.replace(tzinfo=UTC) if last_change else None
     return FeedVersion(etag, last_modified)
 
 
-def feed_text(feed: Feed, version: FeedVersion) -> bytes:
+def feed_text(feed: Feed, version: FeedVersion, context: FeedContext | None = None) -> bytes:
     """The iCalendar text of a feed, from the caches where they still hold (see above)."""
     cache = _cache()
     text = cache.get(("feed", feed.url), version.etag)
     if text is not None:
         return text
-    context = FeedContext.current()
+    context = context or FeedContext.current()
     rows = db.session.execute(
         feed.events.with_only_columns(Event.id, Event.updated_at, Event.sequence).order_by(
             *EVENT_ORDER
@@ -159,10 +162,13 @@ def feed_text(feed: Feed, version: FeedVersion) -> bytes:
     return text
 
 
-def event_ics(event: Event) -> bytes:
-    """One event with its agenda as an .ics file (its download link, confirmation emails)."""
-    feed = event_feed(url_for("calendars.event_file", event_id=event.id, _external=True), event)
-    return feed_text(feed, feed_version(feed))
+def event_ics(event: Event, context: FeedContext | None = None) -> bytes:
+    """One event with its agenda as an .ics file: its download link, and with a context of the
+    site's own address (``FeedContext.of_site``) for confirmation emails."""
+    context = context or FeedContext.current()
+    url = context.url_root.rstrip("/") + route_path("calendars.event_file", event_id=event.id)
+    feed = event_feed(url, event)
+    return feed_text(feed, feed_version(feed, context), context)
 
 
 def clear_feed_cache() -> None:
@@ -228,13 +234,30 @@ def year_calendar(filters: EventFilters) -> list[tuple[int, list[Event]]]:
     """The events overlapping the filters' year, month by month, in window order.
 
     Each event is listed under the month it starts in (January for one that began the year
-    before). Three queries, whatever the number of events.
+    before). Three queries, whatever the number of events (see ``year_events``).
     """
     first_day = date(filters.year, 1, 1)
     months: dict[int, list[Event]] = defaultdict(list)
-    for event in db.session.scalars(filtered_events(filters)).unique():
+    for event in db.session.scalars(year_events(filters)).unique():
         months[max(event.starts_on, first_day).month].append(event)
     return sorted(months.items())
+
+
+def year_events(filters: EventFilters) -> Select:
+    """The events of the yearly calendar (its page, CSV and XLSX), with what they show loaded.
+
+    Programme, section and venue are joined in; countries and partners are each read by one
+    more query that selects through the same conditions (a subquery) rather than by lists of
+    ids, which ``selectinload`` splits into batches of 500 (more queries as a year fills up).
+    """
+    stmt = select(Event).options(
+        joinedload(Event.programme),
+        joinedload(Event.section),
+        joinedload(Event.venue),
+        subqueryload(Event.countries),
+        subqueryload(Event.partners),
+    )
+    return narrow_events(stmt, filters).order_by(*EVENT_ORDER)
 
 
 def nearest_years_with_events(filters: EventFilters) -> tuple[int | None, int | None]:
@@ -292,7 +315,7 @@ def calendar_table(months: list[tuple[int, list[Event]]]) -> tuple[list[str], li
                     ", ".join(sorted(c.name for c in event.participant_countries)),
                     event.audience or "",
                     ", ".join(sorted(o.short_name for o in event.partners)),
-                    url_for("catalogue.event_page", event_id=event.id, _external=True),
+                    url_for("site.event_page", event_id=event.id, _external=True),
                 ]
             )
     return header, rows

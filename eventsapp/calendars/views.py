@@ -16,11 +16,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.http import is_resource_modified
 
-from ..accounts.models import utcnow
 from ..catalogue.models import REGIONS, Event, EventKind, Programme
 from ..catalogue.services import EventFilters, parse_event_filters, programme_choices
-from ..errors import InvalidInput
-from ..exports import csv_response, xlsx_response
+from ..core.clock import utcnow
+from ..core.errors import InvalidInput
+from ..core.exports import csv_response, xlsx_response
 from ..extensions import db
 from ..people.services import country_choices
 from .services import (
@@ -184,6 +184,5 @@ def subscribe():
 @login_required
 def reset_subscription():
     reset_feed_token(current_user)
-    db.session.commit()
     flash(_("Your personal calendar link was reset: the old link no longer works."), "success")
     return redirect(url_for(".subscribe"))

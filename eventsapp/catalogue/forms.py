@@ -15,9 +15,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from ..core.dates import DatePhraseError, MissingYearError, read_date_phrase
+from ..core.validation import single_line
 from ..people.services import country_choices, organisation_choices
-from ..validation import single_line
-from .dates import DatePhraseError, MissingYearError, read_date_phrase
 from .models import CICIE_BLOCKS, LANGUAGES, REGIONS, EventKind, EventStatus, PartnerRole
 from .services import EventInput, ProgrammeInput, VenueInput, programme_choices, section_choices
 

@@ -1,6 +1,5 @@
 """Programmes, their sections and partners, venues and events."""
 
-import enum
 import re
 from datetime import date, datetime
 
@@ -17,10 +16,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..accounts.models import utcnow
+from ..core.clock import utcnow
+from ..core.dates import PRECISIONS, format_window
+from ..core.labels import Labelled, sql_in
 from ..extensions import db
-from ..people.models import Country, Organisation, sql_in
-from .dates import PRECISIONS, format_window
+from ..people.models import Country, Organisation
 
 _TENTATIVE_WORDS = re.compile(r"\b(exact dates )?(tbc|tbd|tentative|to be (confirmed|decided))\b")
 
@@ -29,84 +29,43 @@ def _letters_and_digits(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", _TENTATIVE_WORDS.sub("", text.lower()))
 
 
-class Labelled(enum.StrEnum):
-    """A choice stored as its slug, shown by its translated label."""
-
-    @property
-    def label(self) -> str:
-        return str(LABELS[self])
-
-    @classmethod
-    def choices(cls) -> list[tuple[str, str]]:
-        return [(m.value, m.label) for m in cls]
-
-
 class EventKind(Labelled):
-    WORKSHOP = "workshop"
-    INTERNSHIP = "internship"
-    SPECIALIZATION_COURSE = "specialization_course"
-    SEMINAR = "seminar"
-    ADVISORY_GROUP_MEETING = "advisory_group_meeting"
-    COMMISSION_MEETING = "commission_meeting"
-    CONSULTATION = "consultation"
-    LAUNCH = "launch"
-    CURRICULUM_MEETING = "curriculum_meeting"
-    PILOT_TRAINING = "pilot_training"
-    EVALUATION = "evaluation"
-    CONFERENCE = "conference"
-    OTHER = "other"
+    WORKSHOP = "workshop", _l("International workshop")
+    INTERNSHIP = "internship", _l("Internship")
+    SPECIALIZATION_COURSE = "specialization_course", _l("Specialization course")
+    SEMINAR = "seminar", _l("Seminar or forum")
+    ADVISORY_GROUP_MEETING = "advisory_group_meeting", _l("Advisory group meeting")
+    COMMISSION_MEETING = "commission_meeting", _l("Commission meeting")
+    CONSULTATION = "consultation", _l("Consultation")
+    LAUNCH = "launch", _l("Launch")
+    CURRICULUM_MEETING = "curriculum_meeting", _l("Curriculum writers' meeting")
+    PILOT_TRAINING = "pilot_training", _l("Pilot training")
+    EVALUATION = "evaluation", _l("Evaluation")
+    CONFERENCE = "conference", _l("Conference")
+    OTHER = "other", _l("Other activity")
 
 
 class EventStatus(Labelled):
-    PROPOSED = "proposed"
-    PLANNED = "planned"
-    CONFIRMED = "confirmed"
-    HELD = "held"
-    POSTPONED = "postponed"
-    CANCELLED = "cancelled"
+    PROPOSED = "proposed", _l("Proposed")
+    PLANNED = "planned", _l("Planned")
+    CONFIRMED = "confirmed", _l("Confirmed")
+    HELD = "held", _l("Held")
+    POSTPONED = "postponed", _l("Postponed")
+    CANCELLED = "cancelled", _l("Cancelled")
 
 
 class PartnerRole(Labelled):
-    FOUNDER = "founder"
-    VISITING_AUTHORITY = "visiting_authority"
-    ASSOCIATE_PARTNER = "associate_partner"
-    CO_ORGANISER = "co_organiser"
+    FOUNDER = "founder", _l("Founder")
+    VISITING_AUTHORITY = "visiting_authority", _l("Visiting authority")
+    ASSOCIATE_PARTNER = "associate_partner", _l("Associate partner")
+    CO_ORGANISER = "co_organiser", _l("Co-organiser")
 
 
 class CountryRole(Labelled):
-    REQUESTING = "requesting"
-    CANDIDATE = "candidate"  # has shown interest (CICIE's calendar: "Candidates")
-    PARTICIPANT = "participant"
+    REQUESTING = "requesting", _l("Requesting")
+    CANDIDATE = "candidate", _l("Candidate")  # has shown interest (CICIE's calendar: "Candidates")
+    PARTICIPANT = "participant", _l("Participant")
 
-
-LABELS = {
-    EventKind.WORKSHOP: _l("International workshop"),
-    EventKind.INTERNSHIP: _l("Internship"),
-    EventKind.SPECIALIZATION_COURSE: _l("Specialization course"),
-    EventKind.SEMINAR: _l("Seminar or forum"),
-    EventKind.ADVISORY_GROUP_MEETING: _l("Advisory group meeting"),
-    EventKind.COMMISSION_MEETING: _l("Commission meeting"),
-    EventKind.CONSULTATION: _l("Consultation"),
-    EventKind.LAUNCH: _l("Launch"),
-    EventKind.CURRICULUM_MEETING: _l("Curriculum writers' meeting"),
-    EventKind.PILOT_TRAINING: _l("Pilot training"),
-    EventKind.EVALUATION: _l("Evaluation"),
-    EventKind.CONFERENCE: _l("Conference"),
-    EventKind.OTHER: _l("Other activity"),
-    EventStatus.PROPOSED: _l("Proposed"),
-    EventStatus.PLANNED: _l("Planned"),
-    EventStatus.CONFIRMED: _l("Confirmed"),
-    EventStatus.HELD: _l("Held"),
-    EventStatus.POSTPONED: _l("Postponed"),
-    EventStatus.CANCELLED: _l("Cancelled"),
-    PartnerRole.FOUNDER: _l("Founder"),
-    PartnerRole.VISITING_AUTHORITY: _l("Visiting authority"),
-    PartnerRole.ASSOCIATE_PARTNER: _l("Associate partner"),
-    PartnerRole.CO_ORGANISER: _l("Co-organiser"),
-    CountryRole.REQUESTING: _l("Requesting"),
-    CountryRole.CANDIDATE: _l("Candidate"),
-    CountryRole.PARTICIPANT: _l("Participant"),
-}
 
 PRECISION_LABELS = {
     "day": _l("exact dates"),

@@ -12,12 +12,13 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, String, and_, cast, exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from ..accounts.models import utcnow
-from ..errors import InvalidInput
+from ..core import signals
+from ..core.clock import utcnow
+from ..core.dates import DateWindow
+from ..core.errors import InvalidInput
+from ..core.validation import MAX_ID, parse_number, time_zone_names
 from ..extensions import db
 from ..people.models import Country, Organisation
-from ..validation import MAX_ID, parse_number, time_zone_names
-from .dates import DateWindow
 from .models import (
     LANGUAGES,
     REGIONS,
@@ -379,9 +380,12 @@ def save_event(event: Event, data: EventInput) -> Event:
 
     An edit of the dates, times, venue or status bumps ``sequence``, which calendar feeds use.
     Saving marks the event updated even when only its countries or partners changed: calendar
-    feeds rebuild what was updated.
+    feeds rebuild what was updated. Capabilities above may refuse the change (registration
+    refuses a capacity below the seats held) and follow it (seats freed go to the waiting list).
     """
+    now = utcnow()
     _check_references(data)
+    signals.event_saving.send(event, capacity=data.capacity, now=now)
     starts_at, ends_at, zone = _times(data)
     before = {name: getattr(event, name) for name in SCHEDULE_FIELDS}
 
@@ -425,13 +429,16 @@ def save_event(event: Event, data: EventInput) -> Event:
     )
     if event.id is not None and any(getattr(event, n) != v for n, v in before.items()):
         event.sequence = (event.sequence or 0) + 1
-    event.updated_at = utcnow()
+    event.updated_at = now
     db.session.add(event)
     db.session.flush()
+    signals.event_saved.send(event, now=now)
     return event
 
 
 def delete_event(event: Event) -> None:
+    """Delete an event, unless a capability above refuses (InvalidInput): people registered."""
+    signals.event_deleting.send(event)
     db.session.delete(event)
 
 

@@ -6,10 +6,9 @@ from datetime import date, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 
 from ..agenda.models import AgendaSession, SessionKind
-from ..catalogue.dates import format_window, read_date_phrase
 from ..catalogue.models import Event, EventKind, EventStatus, Programme
 from ..catalogue.services import (
     EventInput,
@@ -23,6 +22,7 @@ from ..catalogue.services import (
     set_region_override,
     to_utc,
 )
+from ..core.dates import format_window, read_date_phrase
 from ..extensions import db
 from ..people.models import Organisation
 
@@ -141,19 +141,29 @@ SYNTH_PHRASES = (
 )
 
 
+def _continued_rng(seed: int, already: int) -> random.Random:
+    """The random numbers of a run that adds to ``already`` rows: the seed's own for the first
+    run (the same data as ever), others for the next ones, so that they do not repeat it."""
+    return random.Random(seed if not already else f"{seed}+{already}")
+
+
 def synthesise(events: int, year: int, seed: int = 1, sessions_per_event: int = 0) -> Programme:
     """A programme with ``events`` events spread over ``year``, written with assorted phrases,
     each with an agenda of ``sessions_per_event`` sessions.
 
-    Rows are inserted in bulk so that thousands take seconds; for benchmarks.
+    Rows are inserted in bulk so that thousands take seconds; for benchmarks. Run again for the
+    same year, it adds ``events`` more to the same programme, numbered after those there.
     """
-    rng = random.Random(seed)
     name = f"Synthetic programme {year}"
     programme = db.session.scalar(select(Programme).where(Programme.name == name))
     if programme is None:
         programme = Programme(name=name, acronym=f"SYN{year}", first_year=year, last_year=year)
         db.session.add(programme)
         db.session.flush()
+    already = db.session.scalar(
+        select(func.count(Event.id)).where(Event.programme_id == programme.id)
+    )
+    rng = _continued_rng(seed, already)
     venue = find_or_create_venue(VenueInput("MX", "Mexico City", "INE"))
     kinds = [k.value for k in EventKind]
     statuses = [EventStatus.PLANNED, EventStatus.CONFIRMED, EventStatus.PROPOSED, EventStatus.HELD]
@@ -170,7 +180,7 @@ def synthesise(events: int, year: int, seed: int = 1, sessions_per_event: int = 
         rows.append(
             {
                 "programme_id": programme.id,
-                "title": f"Synthetic {rng.choice(kinds).replace('_', ' ')} {number + 1}",
+                "title": f"Synthetic {rng.choice(kinds).replace('_', ' ')} {already + number + 1}",
                 "kind": rng.choice(kinds),
                 "status": rng.choice(statuses),
                 "date_text": phrase,
@@ -185,6 +195,8 @@ def synthesise(events: int, year: int, seed: int = 1, sessions_per_event: int = 
                 "notes": "",
             }
         )
+    if not rows:  # an insert without rows would be one row of defaults
+        return programme
     ids = db.session.scalars(insert(Event).returning(Event.id, sort_by_parameter_order=True), rows)
     if sessions_per_event:
         db.session.execute(
@@ -233,17 +245,25 @@ def synthesise_participants(programme: Programme, count: int, seed: int = 1) -> 
     """``count`` registrations spread over the programme's events, in bulk, for benchmarks.
 
     Each event gets registration settings (approval not required); registrations are approved up
-    to the event's capacity and waitlisted beyond it, from a dozen electoral bodies.
+    to the event's capacity and waitlisted beyond it, from a dozen electoral bodies. Run again,
+    it adds ``count`` more: participants are numbered after the registrations there (their emails
+    stay unique per event) and the seats they hold already count against the capacity.
     """
-    from ..accounts.models import utcnow
-    from ..registration.models import Registration, RegistrationSettings, Status
+    from ..core.clock import utcnow
+    from ..registration.models import SEAT_HOLDING, Registration, RegistrationSettings, Status
 
     events = db.session.execute(
-        select(Event.id, Event.capacity).where(Event.programme_id == programme.id)
+        select(Event.id, Event.capacity)
+        .where(Event.programme_id == programme.id)
+        .order_by(Event.id)
     ).all()
     if not events or not count:
         return 0
-    rng = random.Random(seed)
+    of_programme = Registration.event_id.in_(
+        select(Event.id).where(Event.programme_id == programme.id)
+    )
+    already = db.session.scalar(select(func.count(Registration.id)).where(of_programme))
+    rng = _continued_rng(seed, already)
     bodies = list(
         _organisations(
             [
@@ -270,10 +290,17 @@ def synthesise_participants(programme: Programme, count: int, seed: int = 1) -> 
             [{"event_id": event_id, "approval_required": False} for event_id in missing],
         )
     held = dict.fromkeys((e.id for e in events), 0)
+    held.update(
+        db.session.execute(
+            select(Registration.event_id, func.count(Registration.id))
+            .where(of_programme, Registration.status.in_(SEAT_HOLDING))
+            .group_by(Registration.event_id)
+        ).all()
+    )
     capacity = dict(events)
     now = utcnow()
     rows = []
-    for number in range(count):
+    for number in range(already, already + count):
         event_id = events[number % len(events)].id
         body = rng.choice(bodies)
         full = capacity[event_id] is not None and held[event_id] >= capacity[event_id]

@@ -1,17 +1,16 @@
 """Emails waiting to be sent (or sent, or given up on)."""
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..accounts.models import utcnow
+from ..core.clock import utcnow
+from ..core.labels import Labelled, sql_in
 from ..extensions import db
-from ..people.models import sql_in
 
 
-class EmailStatus(enum.StrEnum):
+class EmailStatus(Labelled):
     PENDING = "pending"
     SENT = "sent"
     FAILED = "failed"

@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..validation import single_line
+from ..core.validation import single_line
 from .models import OrganisationKind
 from .services import OrganisationInput, country_choices, organisation_choices
 

@@ -1,11 +1,10 @@
 """Countries and organisations."""
 
-import enum
-
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.labels import Labelled, sql_in
 from ..extensions import db
 
 
@@ -25,42 +24,18 @@ class Country(db.Model):
         return f"<Country {self.code}>"
 
 
-class OrganisationKind(enum.StrEnum):
-    ELECTORAL_MANAGEMENT_BODY = "electoral_management_body"
-    ELECTORAL_COURT = "electoral_court"
-    GOVERNMENT = "government"
-    PARLIAMENT = "parliament"
-    POLITICAL_PARTY = "political_party"
-    CIVIL_SOCIETY = "civil_society"
-    ACADEMIA = "academia"
-    MEDIA = "media"
-    INTERNATIONAL_ORGANISATION = "international_organisation"
-    UN_AGENCY = "un_agency"
-    DONOR = "donor"
-
-    @property
-    def label(self) -> str:
-        return str(ORGANISATION_KIND_LABELS[self])
-
-
-ORGANISATION_KIND_LABELS = {
-    OrganisationKind.ELECTORAL_MANAGEMENT_BODY: _l("Electoral management body"),
-    OrganisationKind.ELECTORAL_COURT: _l("Electoral court"),
-    OrganisationKind.GOVERNMENT: _l("Government"),
-    OrganisationKind.PARLIAMENT: _l("Parliament"),
-    OrganisationKind.POLITICAL_PARTY: _l("Political party"),
-    OrganisationKind.CIVIL_SOCIETY: _l("Civil society"),
-    OrganisationKind.ACADEMIA: _l("Academia"),
-    OrganisationKind.MEDIA: _l("Media"),
-    OrganisationKind.INTERNATIONAL_ORGANISATION: _l("International organisation"),
-    OrganisationKind.UN_AGENCY: _l("UN agency"),
-    OrganisationKind.DONOR: _l("Donor"),
-}
-
-
-def sql_in(values) -> str:
-    """``'a', 'b'`` for a CHECK constraint listing allowed values."""
-    return ", ".join(f"'{v}'" for v in values)
+class OrganisationKind(Labelled):
+    ELECTORAL_MANAGEMENT_BODY = "electoral_management_body", _l("Electoral management body")
+    ELECTORAL_COURT = "electoral_court", _l("Electoral court")
+    GOVERNMENT = "government", _l("Government")
+    PARLIAMENT = "parliament", _l("Parliament")
+    POLITICAL_PARTY = "political_party", _l("Political party")
+    CIVIL_SOCIETY = "civil_society", _l("Civil society")
+    ACADEMIA = "academia", _l("Academia")
+    MEDIA = "media", _l("Media")
+    INTERNATIONAL_ORGANISATION = "international_organisation", _l("International organisation")
+    UN_AGENCY = "un_agency", _l("UN agency")
+    DONOR = "donor", _l("Donor")
 
 
 class Organisation(db.Model):

@@ -1,15 +1,15 @@
 """Countries and organisations."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask_babel import gettext as _
+from sqlalchemy import UniqueConstraint as Unique
 from sqlalchemy import delete, func, select, tuple_, update
 
-from ..accounts.models import utcnow
-from ..catalogue.models import Event, Programme, ProgrammePartner, event_partners
-from ..errors import InvalidInput
+from ..core import signals
+from ..core.errors import InvalidInput
 from ..extensions import db
-from ..registration.models import Invitation, Registration
 from .countries import country_rows
 from .models import Country, Organisation
 
@@ -79,58 +79,48 @@ def organisations_page(page: int, per_page: int, query: str | None = None):
     return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
 
 
-def merge_organisations(source: Organisation, target: Organisation) -> list[int]:
-    """Move everything of ``source`` (registrations, invitations, programmes it owns or partners,
-    events it requested or co-organises) to ``target``, and delete ``source``: for the same body
-    entered twice ("IEBC" and "IEBC Kenya"). Returns the events whose registrations moved, whose
-    funded places per organisation then need settling again."""
+def _references_to_organisations():
+    """Every column of every table that points at ``organisations.id``, found in the metadata:
+    a new table that points at organisations is merged without editing the merge."""
+    for table in db.metadata.sorted_tables:
+        for key in table.foreign_keys:
+            if key.column.table.name == Organisation.__tablename__:
+                yield table, key.parent
+
+
+def _unique_with(table, column) -> list:
+    """The other columns of the primary key or unique constraints the column is part of (a
+    partnership is unique per programme and role): rows that would collide after the move."""
+    others = []
+    constraints = [table.primary_key, *(c for c in table.constraints if isinstance(c, Unique))]
+    for constraint in constraints:
+        columns = list(constraint.columns)
+        if column in columns and len(columns) > 1:
+            others.append([c for c in columns if c is not column])
+    return others
+
+
+def merge_organisations(source: Organisation, target: Organisation, now: datetime) -> None:
+    """Move everything that points at ``source`` to ``target`` (registrations, invitations,
+    programmes it owns or partners, events it requested or co-organises…), and delete
+    ``source``: for the same body entered twice ("IEBC" and "IEBC Kenya").
+
+    A row that would repeat one the kept organisation has already (the same partnership) is
+    dropped. The capabilities above are told before (``organisations_merging``: events that
+    show the organisation are marked changed) and after (``organisations_merged``: what counts
+    per organisation, such as funded places, is settled again).
+    """
     if source.id == target.id:
         raise InvalidInput("target_id", _("Choose the other organisation to keep."))
-    moved_from = Registration.organisation_id == source.id
-    events = list(db.session.scalars(select(Registration.event_id).where(moved_from).distinct()))
-    partnered = select(event_partners.c.event_id).where(
-        event_partners.c.organisation_id == source.id
-    )
-    db.session.execute(update(Event).where(Event.id.in_(partnered)).values(updated_at=utcnow()))
-    for column in (
-        Registration.organisation_id,
-        Invitation.organisation_id,
-        Programme.owner_id,
-        Event.requesting_authority_id,
-    ):
+    signals.organisations_merging.send(source, now=now)
+    for table, column in _references_to_organisations():
+        for others in _unique_with(table, column):
+            kept = select(*others).where(column == target.id)
+            db.session.execute(delete(table).where(column == source.id, tuple_(*others).in_(kept)))
         db.session.execute(
-            update(column.class_).where(column == source.id).values({column.key: target.id})
+            update(table).where(column == source.id).values({column.name: target.id})
         )
-    # Partnerships the kept organisation has already are dropped, the others move.
-    target_roles = select(ProgrammePartner.programme_id, ProgrammePartner.role).where(
-        ProgrammePartner.organisation_id == target.id
-    )
-    db.session.execute(
-        delete(ProgrammePartner).where(
-            ProgrammePartner.organisation_id == source.id,
-            tuple_(ProgrammePartner.programme_id, ProgrammePartner.role).in_(target_roles),
-        )
-    )
-    db.session.execute(
-        update(ProgrammePartner)
-        .where(ProgrammePartner.organisation_id == source.id)
-        .values(organisation_id=target.id)
-    )
-    target_events = select(event_partners.c.event_id).where(
-        event_partners.c.organisation_id == target.id
-    )
-    db.session.execute(
-        delete(event_partners).where(
-            event_partners.c.organisation_id == source.id,
-            event_partners.c.event_id.in_(target_events),
-        )
-    )
-    db.session.execute(
-        update(event_partners)
-        .where(event_partners.c.organisation_id == source.id)
-        .values(organisation_id=target.id)
-    )
     db.session.expire_all()
     db.session.delete(db.session.get(Organisation, source.id))
     db.session.flush()
-    return events
+    signals.organisations_merged.send(target, now=now)

@@ -3,12 +3,10 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from ..accounts.models import utcnow
-from ..errors import InvalidInput
+from ..core.clock import utcnow
+from ..core.errors import InvalidInput
+from ..core.web import page_number, show_beside_field
 from ..extensions import db
-from ..mail.views import send_and_say
-from ..registration.services import settle_funding_after_merge
-from ..validation import page_number, show_beside_field
 from .forms import MergeForm, OrganisationForm
 from .models import Organisation
 from .services import merge_organisations, organisations_page, save_organisation
@@ -37,7 +35,6 @@ def organisation_form(organisation_id: int | None = None):
         except InvalidInput as error:
             show_beside_field(form, error)
         else:
-            db.session.commit()
             flash(_("Saved %(name)s.", name=organisation.name), "success")
             return redirect(url_for(".organisations"))
     return render_template(
@@ -52,7 +49,6 @@ def organisation_form(organisation_id: int | None = None):
 def delete_organisation(organisation_id: int):
     organisation = db.session.get(Organisation, organisation_id) or abort(404)
     db.session.delete(organisation)
-    db.session.commit()
     flash(_("Deleted %(name)s.", name=organisation.name), "success")
     return redirect(url_for(".organisations"))
 
@@ -67,7 +63,6 @@ def merge_organisation(organisation_id: int):
         return redirect(url_for(".organisation_form", organisation_id=organisation.id))
     target = db.session.get(Organisation, form.target_id.data)
     name = organisation.name
-    events = merge_organisations(organisation, target)
-    settle_funding_after_merge(events, target.id, utcnow())
-    send_and_say(_("Merged %(name)s into %(target)s.", name=name, target=target.name))
+    merge_organisations(organisation, target, utcnow())
+    flash(_("Merged %(name)s into %(target)s.", name=name, target=target.name), "success")
     return redirect(url_for(".organisation_form", organisation_id=target.id))

@@ -1,25 +1,25 @@
-"""``flask registration tick`` and ``flask mail send``: what cron runs, every few minutes."""
+"""``flask registration tick`` and ``flask mail send``: one round of what the worker does, for
+cron or by hand."""
 
 import click
 
-from ..accounts.models import utcnow
+from ..core.clock import utcnow
 from ..extensions import db
-from ..mail.services import send_pending
+from ..mail.sender import send_due
 
 registration = click.Group("registration", help="Registrations: waiting list and reminders.")
 mail = click.Group("mail", help="The email outbox.")
 
 
 def _send_due() -> None:
-    sent, failed = send_pending(utcnow())
-    db.session.commit()
+    sent, failed = send_due()
     click.echo(f"Emails: {sent} sent, {failed} failed.")
 
 
 @registration.command("tick")
 def registration_tick():
     """Pass on expired seat offers, offer free seats, send reminders, then send due emails."""
-    from .services import tick
+    from .cron import tick
 
     done = tick(utcnow())
     db.session.commit()

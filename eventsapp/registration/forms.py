@@ -20,7 +20,8 @@ from ..catalogue.models import LANGUAGES
 from ..people.models import OrganisationKind
 from ..people.services import country_choices, organisation_choices
 from .models import Access, Gender
-from .services import RegistrationInput, SettingsInput, TravelInput
+from .services import RegistrationInput, TravelInput
+from .settings import SettingsInput
 
 
 class TravelFields:

@@ -6,27 +6,21 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..accounts.models import User, utcnow
-from ..catalogue.models import Event, Labelled
+from ..accounts.models import User
+from ..catalogue.models import Event
+from ..core.clock import utcnow
+from ..core.labels import Labelled, sql_in
 from ..extensions import db
-from ..people.models import Country, Organisation, sql_in
+from ..people.models import Country, Organisation
 
 
-class Choice(Labelled):
-    """A choice of this capability, labelled from ``LABELS`` below."""
-
-    @property
-    def label(self) -> str:
-        return str(LABELS[self])
-
-
-class Status(Choice):
-    PENDING = "pending"
-    APPROVED = "approved"
-    WAITLISTED = "waitlisted"
-    DECLINED = "declined"
-    WITHDRAWN = "withdrawn"
-    ATTENDED = "attended"
+class Status(Labelled):
+    PENDING = "pending", _l("Pending approval")
+    APPROVED = "approved", _l("Approved")
+    WAITLISTED = "waitlisted", _l("On the waiting list")
+    DECLINED = "declined", _l("Declined")
+    WITHDRAWN = "withdrawn", _l("Withdrawn")
+    ATTENDED = "attended", _l("Attended")
 
 
 # Statuses that hold a seat. Pending holds one too (an approval hold, as in pretix): a delegate
@@ -35,52 +29,29 @@ class Status(Choice):
 SEAT_HOLDING = (Status.PENDING, Status.APPROVED, Status.ATTENDED)
 
 
-class ParticipantRole(Choice):
-    DELEGATE = "delegate"
-    SPEAKER = "speaker"
-    FACILITATOR = "facilitator"
-    OBSERVER = "observer"
-    STAFF = "staff"
+class ParticipantRole(Labelled):
+    DELEGATE = "delegate", _l("Delegate")
+    SPEAKER = "speaker", _l("Speaker or expert")
+    FACILITATOR = "facilitator", _l("Facilitator")
+    OBSERVER = "observer", _l("Observer")
+    STAFF = "staff", _l("Staff")
 
 
-class Gender(Choice):
-    FEMALE = "female"
-    MALE = "male"
-    OTHER = "other"
-    UNDISCLOSED = "undisclosed"
+class Gender(Labelled):
+    FEMALE = "female", _l("Female")
+    MALE = "male", _l("Male")
+    OTHER = "other", _l("Other")
+    UNDISCLOSED = "undisclosed", _l("Prefer not to say")
 
 
-class Funding(Choice):
-    FUNDED = "funded"
-    SELF_FUNDED = "self_funded"
+class Funding(Labelled):
+    FUNDED = "funded", _l("Funded by the hosts")
+    SELF_FUNDED = "self_funded", _l("Self-funded (at the authority's own cost)")
 
 
-class Access(Choice):
-    OPEN = "open"
-    INVITATION = "invitation"
-
-
-LABELS = {
-    Status.PENDING: _l("Pending approval"),
-    Status.APPROVED: _l("Approved"),
-    Status.WAITLISTED: _l("On the waiting list"),
-    Status.DECLINED: _l("Declined"),
-    Status.WITHDRAWN: _l("Withdrawn"),
-    Status.ATTENDED: _l("Attended"),
-    ParticipantRole.DELEGATE: _l("Delegate"),
-    ParticipantRole.SPEAKER: _l("Speaker or expert"),
-    ParticipantRole.FACILITATOR: _l("Facilitator"),
-    ParticipantRole.OBSERVER: _l("Observer"),
-    ParticipantRole.STAFF: _l("Staff"),
-    Gender.FEMALE: _l("Female"),
-    Gender.MALE: _l("Male"),
-    Gender.OTHER: _l("Other"),
-    Gender.UNDISCLOSED: _l("Prefer not to say"),
-    Funding.FUNDED: _l("Funded by the hosts"),
-    Funding.SELF_FUNDED: _l("Self-funded (at the authority's own cost)"),
-    Access.OPEN: _l("Open to all"),
-    Access.INVITATION: _l("By invitation only"),
-}
+class Access(Labelled):
+    OPEN = "open", _l("Open to all")
+    INVITATION = "invitation", _l("By invitation only")
 
 
 class RegistrationSettings(db.Model):
@@ -158,6 +129,7 @@ class Registration(db.Model):
     waitlisted_at: Mapped[datetime | None]  # the waiting list's order
     offer_expires_at: Mapped[datetime | None]  # a freed seat offered until then
     reminded_at: Mapped[datetime | None]
+    locale: Mapped[str | None] = mapped_column(String(20))  # the language of its emails
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -8,9 +8,9 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
 from ..catalogue.models import LANGUAGES
+from ..core.validation import MAX_ID, parse_number
 from ..extensions import db
 from ..people.models import Country, Organisation
-from ..validation import MAX_ID, parse_number
 from .models import Funding, Registration, Status
 
 

@@ -2,21 +2,23 @@
 participant lists with their exports, and invitations.
 """
 
+from dataclasses import replace
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from ..accounts.models import utcnow
 from ..catalogue.services import get_event
-from ..errors import InvalidInput
-from ..exports import csv_response, xlsx_response
+from ..core.clock import utcnow
+from ..core.errors import InvalidInput
+from ..core.exports import csv_response, xlsx_response
+from ..core.web import page_number, show_beside_field
 from ..extensions import db, limiter
-from ..mail.views import send_and_say
 from ..people.models import Organisation
-from ..validation import page_number, show_beside_field
 from .forms import InvitationForm, RegistrationForm, SettingsForm, TravelForm
+from .invitations import invitations_of, invite, read_invitation
 from .models import Funding, Registration, Status
 from .participants import (
     EXPORT_HEADER,
@@ -27,29 +29,23 @@ from .participants import (
     status_counts,
     whole_numbers,
 )
-from .services import (
-    STAFF_ACTIONS,
+from .seats import (
     RegistrationRefused,
-    StatusError,
-    accept_offer,
-    allowed_actions,
-    apply_staff_action,
-    confirmation_token,
     event_availability,
     get_settings,
-    invitations_of,
-    invite,
+    registration_form_state,
+    waiting_positions,
+)
+from .services import (
+    confirmation_token,
     my_registrations,
-    read_invitation,
     register,
     registration_for_confirmation,
-    registration_for_offer,
-    registration_form_state,
-    save_settings,
     update_travel,
-    waiting_positions,
-    withdraw,
 )
+from .settings import save_settings
+from .statuses import STAFF_ACTIONS, accept_offer, allowed_actions, apply_staff_action, withdraw
+from .waiting_list import StatusError, registration_for_offer
 
 # What staff can do to participants, one by one or to those ticked (services.STAFF_ACTIONS).
 ACTION_LABELS = {
@@ -112,14 +108,14 @@ def register_page(event_id: int):
             form.name.data = current_user.name
     if form.validate_on_submit():
         try:
-            registration = register(event, form.to_input(), now, invitation=invitation)
+            data = replace(form.to_input(), locale=str(get_locale()))
+            registration = register(event, data, now, invitation=invitation)
         except RegistrationRefused as refused:
             return _refused(event, refused.message)
         except InvalidInput as error:
             show_beside_field(form, error)
         else:
-            db.session.commit()
-            send_and_say(_("Your registration is saved."))
+            flash(_("Your registration is saved."), "success")
             return redirect(url_for(".confirmation", token=confirmation_token(registration)))
     return render_template(
         "registration/register.html", event=event, form=form, state=state, settings=state.settings
@@ -149,8 +145,7 @@ def accept_offer_page(token: str):
         return render_template("registration/offer.html", problem=error.message), 410
     if request.method == "GET":
         return render_template("registration/offer.html", registration=registration)
-    db.session.commit()
-    send_and_say(_("You accepted the seat: %(title)s.", title=registration.event.title))
+    flash(_("You accepted the seat: %(title)s.", title=registration.event.title), "success")
     return redirect(url_for(".confirmation", token=confirmation_token(registration)))
 
 
@@ -182,12 +177,12 @@ def withdraw_page(registration_id: int):
         db.session.rollback()
         flash(error.message, "error")
     else:
-        db.session.commit()
-        send_and_say(
+        flash(
             _(
                 "You withdrew from “%(title)s”. Your seat goes to the waiting list.",
                 title=registration.event.title,
-            )
+            ),
+            "success",
         )
     return redirect(url_for(".my_registrations"))
 
@@ -207,7 +202,6 @@ def travel_page(registration_id: int):
         except InvalidInput as error:
             show_beside_field(form, error)
         else:
-            db.session.commit()
             flash(_("Saved your travel details."), "success")
             return redirect(url_for(".my_registrations"))
     return render_template("registration/travel.html", form=form, registration=registration)
@@ -231,8 +225,7 @@ def settings_page(event_id: int):
         except InvalidInput as error:
             show_beside_field(form, error)
         else:
-            db.session.commit()
-            send_and_say(_("Saved the registration settings."))
+            flash(_("Saved the registration settings."), "success")
             return redirect(url_for(".participants_page", event_id=event.id))
     return render_template("registration/settings.html", form=form, event=event, settings=settings)
 
@@ -278,9 +271,8 @@ def participants_action(event_id: int):
         flash(_("Tick the participants first."), "error")
     else:
         done, problems = apply_staff_action(event, action, ids, utcnow())
-        db.session.commit()
         if done:
-            send_and_say(ACTION_DONE[action](done))
+            flash(ACTION_DONE[action](done), "success")
         elif not problems:
             flash(_("None of the ticked participants is registered for this event."), "error")
         # Each refusal names its delegate and says why. With nothing changed, emails of offers
@@ -319,8 +311,9 @@ def invitations_page(event_id: int):
     if form.validate_on_submit():
         organisation = db.session.get(Organisation, form.organisation_id.data) or abort(400)
         sent = invite(event, organisation, form.email_list(), current_user, utcnow())
-        db.session.commit()
-        send_and_say(ngettext("Sent %(num)d invitation.", "Sent %(num)d invitations.", len(sent)))
+        flash(
+            ngettext("Sent %(num)d invitation.", "Sent %(num)d invitations.", len(sent)), "success"
+        )
         return redirect(url_for(".invitations_page", event_id=event.id))
     return render_template(
         "registration/invitations.html",

@@ -7,8 +7,9 @@ import icalendar
 import pytest
 from playwright.sync_api import expect
 
-from eventsapp.accounts.models import utcnow
-from eventsapp.registration.services import RegistrationInput, apply_staff_action, register
+from eventsapp.core.clock import utcnow
+from eventsapp.registration.services import RegistrationInput, register
+from eventsapp.registration.statuses import apply_staff_action
 from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.browser

@@ -1,19 +1,14 @@
-"""Small checks of raw input shared by every capability: numbers, page numbers, one-line text."""
+"""Small checks of raw input shared by every capability: numbers, time zones, one-line text."""
 
 import re
 from functools import cache
 from zoneinfo import available_timezones
 
-from flask import request
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import ValidationError
 
-from .errors import InvalidInput
-from .extensions import db
-
 # The largest id a URL or parameter may name: beyond it SQLite overflows and PostgreSQL refuses.
 MAX_ID = 2**31 - 1
-MAX_PAGE = 100_000
 _NUMBER = re.compile(r"[0-9]{1,10}")
 
 
@@ -21,11 +16,6 @@ def parse_number(raw: str | None) -> int | None:
     """A plain number written with ASCII digits ("²" or "١٢" are not), or None."""
     raw = (raw or "").strip()
     return int(raw) if _NUMBER.fullmatch(raw) else None
-
-
-def page_number() -> int:
-    """The ``page`` query parameter, within 1 and MAX_PAGE (1 when absent or not a number)."""
-    return min(max(parse_number(request.args.get("page")) or 1, 1), MAX_PAGE)
 
 
 @cache
@@ -42,9 +32,3 @@ def single_line(form, field) -> None:
     subjects and calendar files)."""
     if field.data and _CONTROL.search(field.data):
         raise ValidationError(_l("Write this on one line, without line breaks or tabs."))
-
-
-def show_beside_field(form, error: InvalidInput, field_name: str | None = None) -> None:
-    """Undo what the request wrote and put the refusal beside its form field."""
-    db.session.rollback()
-    getattr(form, field_name or error.field).errors.append(error.message)

@@ -1,284 +1,32 @@
-"""Reading the approximate dates written in work programmes.
-
-Work programmes say "early March (tbc)", "18-19 January 2011" or "Fall 2016".
-:func:`read_date_phrase` turns such a phrase into a :class:`DateWindow`: the first and
-the last day it can mean, how precise it is and whether it is tentative. Nothing is
-guessed: a phrase that cannot be read exactly is refused with a :class:`DatePhraseError`
-naming the part that was not understood. :func:`format_window` writes a window back the
-way people write it.
-
-The reader works in four steps:
-
-1. normalise the text (Unicode NFC) and blank out the tentative markers ("(tbc)",
-   "to be confirmed", "por confirmar", a trailing "?", ...);
-2. cut it into tokens: ISO dates, numbers (with an optional ordinal suffix), words,
-   dashes and slashes; spaces and commas only separate tokens;
-3. read the tokens with a small grammar::
-
-       phrase  := [from] point [joiner point]
-       joiner  := "-" | "to" | "until" | "al" | ...   (a range)
-                | "and" | "y"                         (both ends)
-                | "/" | "or" | "o"                    (alternatives: tentative)
-       point   := iso-date
-                | part month [year]                   ("early March", "mediados de marzo")
-                | week month [year]                   ("third week of September 2012")
-                | season [year]                       ("Fall 2016")
-                | month [day] [year]                  ("January 18, 2011", "March 2012")
-                | day [of] [month] [year]             ("18 January 2011", "18", "25th, 2011")
-                | year                                ("2017")
-
-4. complete the two ends (the start takes its missing month and year from the end; a
-   bare day at the end takes the month of the start, a year-less end the year of the
-   start; then the context year) and combine them: from the first day of the start to
-   the last day of the end, as precise as the coarser end. A whole year is only joined
-   to another whole year: "March-2012" and "Winter 2013-2014" are refused, not guessed.
-
-The hyphen is both a range separator and part of "mid-April" and of ISO dates: the
-tokenizer reads ISO dates and "mid-" as single tokens, so every other dash is a
-separator.
-"""
+"""The grammar of date phrases: tokens read into two points, completed and combined."""
 
 from __future__ import annotations
 
 import calendar
-import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from gettext import gettext as _
 
-__all__ = [
-    "PRECISIONS",
-    "DatePhraseError",
-    "DateWindow",
-    "MissingYearError",
-    "format_window",
-    "read_date_phrase",
-]
-
-PRECISIONS = ("day", "week", "part_of_month", "month", "season", "year")  # finest to coarsest
-
-
-@dataclass(frozen=True)
-class DateWindow:
-    """The days an approximate date can mean (both ends included)."""
-
-    starts_on: date
-    ends_on: date  # inclusive
-    precision: str  # one of PRECISIONS
-    tentative: bool
-
-    def __post_init__(self) -> None:
-        if self.precision not in PRECISIONS:
-            raise ValueError(_("Unknown precision %(precision)r.") % {"precision": self.precision})
-        if self.ends_on < self.starts_on:
-            raise ValueError(
-                _("The window ends (%(end)s) before it starts (%(start)s).")
-                % {"end": self.ends_on, "start": self.starts_on}
-            )
-
-
-class DatePhraseError(ValueError):
-    """Raised with a message naming the part of the phrase that was not understood."""
-
-
-class MissingYearError(DatePhraseError):
-    """The phrase has no year and no context year was given: a form can ask for the year."""
-
-
-# --------------------------------------------------------------------------- vocabulary
-
-_MONTH_NAMES = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
+from .window import PRECISIONS, DatePhraseError, DateWindow, MissingYearError, format_window
+from .words import (
+    ALTERNATIVE_WORDS,
+    BOTH_WORDS,
+    EXAMPLE,
+    FROM_WORDS,
+    MONTHS,
+    OF_WORDS,
+    PART_DAYS,
+    PARTS,
+    RANGE_WORDS,
+    SEASONS,
+    WEEK_ARTICLES,
+    WEEK_ORDINALS,
+    WEEK_WORDS,
+    Token,
+    blank_tentative,
+    tokens_of,
 )
-
-
-def _month_words() -> dict[str, int]:
-    """Month names (English and Spanish, accents removed) and abbreviations (with or
-    without a dot) -> month number."""
-    names = (
-        # (full names, abbreviations)
-        (("january", "enero"), ("jan", "ene")),
-        (("february", "febrero"), ("feb",)),
-        (("march", "marzo"), ("mar",)),
-        (("april", "abril"), ("apr", "abr")),
-        (("may", "mayo"), ()),
-        (("june", "junio"), ("jun",)),
-        (("july", "julio"), ("jul",)),
-        (("august", "agosto"), ("aug", "ago")),
-        (("september", "septiembre", "setiembre"), ("sep", "sept")),
-        (("october", "octubre"), ("oct",)),
-        (("november", "noviembre"), ("nov",)),
-        (("december", "diciembre"), ("dec", "dic")),
-    )
-    words: dict[str, int] = {}
-    for number, (full, short) in enumerate(names, start=1):
-        words.update({name: number for name in full})
-        words.update({name: number for name in short})
-        words.update({name + ".": number for name in short})
-    return words
-
-
-_MONTHS = _month_words()
-
-# Northern meteorological seasons: the month each one starts in (three months long).
-_SEASONS = {
-    "spring": 3,
-    "primavera": 3,
-    "summer": 6,
-    "verano": 6,
-    "fall": 9,
-    "autumn": 9,
-    "otono": 9,
-    "winter": 12,
-    "invierno": 12,
-}
-
-# Parts of a month and the days they cover (None: the last day of the month).
-_PART_DAYS = {"early": (1, 10), "mid": (11, 20), "late": (21, None)}
-
-
-def _part_words() -> dict[tuple[str, ...], str]:
-    english = {
-        ("early",): "early",
-        ("beginning", "of"): "early",
-        ("mid",): "mid",
-        ("middle", "of"): "mid",
-        ("end", "of"): "late",
-        ("late",): "late",
-    }
-    spanish = {
-        ("principios", "de"): "early",
-        ("inicios", "de"): "early",
-        ("comienzos", "de"): "early",
-        ("mediados", "de"): "mid",
-        ("finales", "de"): "late",
-        ("fines", "de"): "late",
-    }
-    words = dict(english) | dict(spanish)
-    # "the end of March", "a finales de marzo"
-    words |= {("the", *key): part for key, part in english.items() if key[-1] == "of"}
-    words |= {("a", *key): part for key, part in spanish.items()}
-    return words
-
-
-_PARTS = _part_words()
-
-_WEEK_ORDINALS = {
-    "first": 1,
-    "second": 2,
-    "third": 3,
-    "fourth": 4,
-    "last": -1,
-    "primera": 1,
-    "primer": 1,
-    "segunda": 2,
-    "tercera": 3,
-    "cuarta": 4,
-    "ultima": -1,
-}
-_WEEK_ARTICLES = {"the", "la"}
-_WEEK_WORDS = (("week", "of"), ("semana", "de"))
-
-_FROM_WORDS = {"from", "between", "del", "desde", "de", "entre"}
-_RANGE_WORDS = {"to", "until", "till", "through", "al", "a", "hasta"}
-_BOTH_WORDS = {"and", "y"}
-_ALTERNATIVE_WORDS = {"or", "o"}
-_OF_WORDS = {"of", "de", "del"}
-
-_EXAMPLE = "March 2012"
-
-# ------------------------------------------------------------------ tentative markers
-
-_MARKER = (
-    r"(?:(?:exact\s+)?dates?\s+|(?:las\s+)?fechas?\s+(?:exactas?\s+)?)?"
-    r"(?:tbc|tbd|tentative|to\s+be\s+(?:confirmed|determined)"
-    r"|por\s+(?:confirmar|determinar|definir))"
-)
-_TENTATIVE = re.compile(
-    rf"\(\s*(?:{_MARKER}|\?)\s*\)|(?<!\w){_MARKER}(?!\w)", re.IGNORECASE | re.UNICODE
-)
-_QUESTION = re.compile(r"^\s*¿|\?\s*$")
-
-
-def _blank_tentative(text: str) -> tuple[str, bool]:
-    """Replace the tentative markers by spaces (so offsets into `text` stay valid)."""
-    blanked = _TENTATIVE.sub(lambda m: " " * len(m.group()), text)
-    tentative = blanked != text
-    if blanked.rstrip().endswith("?"):
-        tentative = True
-        blanked = _QUESTION.sub(lambda m: " " * len(m.group()), blanked)
-    return blanked, tentative
-
-
-# --------------------------------------------------------------------------- tokens
-
-_TOKEN = re.compile(
-    r"""
-      (?P<space>[\s,]+)
-    | (?P<iso>[0-9]{4}-[0-9]{1,2}-[0-9]{1,2})(?![0-9])
-    | (?P<number>[0-9]+)(?:(?P<suffix>st|nd|rd|th)(?!\w))?
-    | (?P<mid>mid-)
-    | (?P<word>[^\W\d_]+\.?)
-    | (?P<dash>[-\u2010-\u2015\u2212])
-    | (?P<slash>/)
-    | (?P<other>.)
-    """,
-    re.VERBOSE | re.IGNORECASE,
-)
-
-
-@dataclass(frozen=True)
-class _Token:
-    kind: str  # iso, number, word, dash, slash, other
-    value: str  # lower case, accents removed; the digits of a number
-    start: int  # offsets into the phrase as written
-    end: int
-    ordinal: bool = False  # a number written "18th"
-
-    @property
-    def is_year(self) -> bool:
-        return self.kind == "number" and len(self.value) == 4 and not self.ordinal
-
-    @property
-    def is_day(self) -> bool:
-        return self.kind == "number" and len(self.value) <= 2
-
-
-def _fold(word: str) -> str:
-    """Lower case without accents: "Otoño" -> "otono", "Última" -> "ultima"."""
-    decomposed = unicodedata.normalize("NFD", word.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def _tokenize(text: str) -> list[_Token]:
-    tokens = []
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup if match.lastgroup != "suffix" else "number"
-        if kind == "space":
-            continue
-        if kind == "number":
-            value = match.group("number")
-        elif kind == "mid":
-            kind, value = "word", "mid"
-        else:
-            value = _fold(match.group())
-        tokens.append(
-            _Token(kind, value, match.start(), match.end(), ordinal=bool(match.group("suffix")))
-        )
-    return tokens
-
 
 # --------------------------------------------------------------------------- points
 
@@ -314,18 +62,18 @@ class _Point:
 class _Reader:
     """Recursive-descent reader over the tokens of one phrase."""
 
-    def __init__(self, text: str, tokens: list[_Token]) -> None:
+    def __init__(self, text: str, tokens: list[Token]) -> None:
         self.text = text
         self.tokens = tokens
         self.pos = 0
 
     # -- helpers
 
-    def peek(self, ahead: int = 0) -> _Token | None:
+    def peek(self, ahead: int = 0) -> Token | None:
         index = self.pos + ahead
         return self.tokens[index] if index < len(self.tokens) else None
 
-    def take(self) -> _Token:
+    def take(self) -> Token:
         token = self.tokens[self.pos]
         self.pos += 1
         return token
@@ -349,7 +97,7 @@ class _Reader:
     def error(self, message: str, kind=DatePhraseError, **values) -> DatePhraseError:
         return kind(message % {"text": self.text, **values})
 
-    def unreadable(self, token: _Token) -> DatePhraseError:
+    def unreadable(self, token: Token) -> DatePhraseError:
         return self.error(
             _('Could not read "%(part)s" in "%(text)s".'),
             part=self.text[token.start : token.end],
@@ -359,7 +107,7 @@ class _Reader:
 
     def phrase(self) -> tuple[_Point, str | None, _Point | None]:
         """Return the start, how the end is joined (range/both/alternatives) and the end."""
-        if self.at_word(_FROM_WORDS) and self.peek(1) is not None:
+        if self.at_word(FROM_WORDS) and self.peek(1) is not None:
             self.take()
         start = self.point()
         if self.peek() is None:
@@ -372,11 +120,11 @@ class _Reader:
 
     def joiner(self) -> str:
         token = self.peek()
-        if token.kind == "dash" or self.at_word(_RANGE_WORDS):
+        if token.kind == "dash" or self.at_word(RANGE_WORDS):
             kind = "range"
-        elif self.at_word(_BOTH_WORDS):
+        elif self.at_word(BOTH_WORDS):
             kind = "both"
-        elif token.kind == "slash" or self.at_word(_ALTERNATIVE_WORDS):
+        elif token.kind == "slash" or self.at_word(ALTERNATIVE_WORDS):
             kind = "alternatives"
         else:
             raise self.unreadable(token)
@@ -398,7 +146,7 @@ class _Reader:
             self.take()
             year, month, day = (int(n) for n in token.value.split("-"))
             return _Point(first, first, day=day, month=month, year=year)
-        part = self.take_words(_PARTS)
+        part = self.take_words(PARTS)
         if part is not None:
             month, year = self.month_after(first), self.year()
             return _Point(first, self.pos - 1, part=part, month=month, year=year)
@@ -406,8 +154,8 @@ class _Reader:
         if week is not None:
             month, year = self.month_after(first), self.year()
             return _Point(first, self.pos - 1, week=week, month=month, year=year)
-        if self.at_word(_SEASONS):
-            season, year = _SEASONS[self.take().value], self.year()
+        if self.at_word(SEASONS):
+            season, year = SEASONS[self.take().value], self.year()
             return _Point(first, self.pos - 1, season=season, year=year)
         month = self.month()
         if month is not None:  # "March 2012", "January 18, 2011", "April 18th"
@@ -418,15 +166,15 @@ class _Reader:
             return _Point(first, first, year=int(token.value))
         day = self.day()
         if day is not None:  # "18 January 2011", "18th of January", "22nd", "25th, 2011"
-            if self.at_word(_OF_WORDS) and self.at_word(_MONTHS, 1):
+            if self.at_word(OF_WORDS) and self.at_word(MONTHS, 1):
                 self.take()
             month, year = self.month(), self.year()
             return _Point(first, self.pos - 1, day=day, month=month, year=year)
         raise self.unreadable(token)
 
     def month(self) -> int | None:
-        if self.at_word(_MONTHS):
-            return _MONTHS[self.take().value]
+        if self.at_word(MONTHS):
+            return MONTHS[self.take().value]
         return None
 
     def month_after(self, first: int) -> int:
@@ -449,7 +197,7 @@ class _Reader:
 
     def year(self) -> int | None:
         """An optional year, possibly after "of"/"de" ("abril de 2016")."""
-        if self.at_word(_OF_WORDS) and self.peek(1) is not None and self.peek(1).is_year:
+        if self.at_word(OF_WORDS) and self.peek(1) is not None and self.peek(1).is_year:
             self.take()
         token = self.peek()
         if token is not None and token.is_year:
@@ -460,17 +208,17 @@ class _Reader:
     def week(self) -> int | None:
         """'[the] third week of', '1st week of', 'la primera semana de' -> 3, 1, ..."""
         start = self.pos
-        if self.at_word(_WEEK_ARTICLES):
+        if self.at_word(WEEK_ARTICLES):
             self.take()
         token = self.peek()
         number = None
-        if token is not None and token.kind == "word" and token.value in _WEEK_ORDINALS:
-            number = _WEEK_ORDINALS[token.value]
+        if token is not None and token.kind == "word" and token.value in WEEK_ORDINALS:
+            number = WEEK_ORDINALS[token.value]
         elif token is not None and token.kind == "number" and token.ordinal:
             number = int(token.value)
         if number is not None:
             self.take()
-            for words in _WEEK_WORDS:
+            for words in WEEK_WORDS:
                 if all(self.at_word((word,), i) for i, word in enumerate(words)):
                     self.pos += len(words)
                     if number not in (1, 2, 3, 4, -1):
@@ -509,7 +257,7 @@ class _Reader:
                 raise self.error(
                     _('"%(text)s" has no year: add one, e.g. "%(example)s".'),
                     MissingYearError,
-                    example=_EXAMPLE,
+                    example=EXAMPLE,
                 )
 
     def refuse_year_joined_to_other(self, start: _Point, end: _Point) -> None:
@@ -555,7 +303,7 @@ class _Reader:
                 self.day_of(point, year, month, 7 * point.week - 6),
                 self.day_of(point, year, month, 7 * point.week),
             )
-        first_day, last_day = _PART_DAYS.get(point.part, (1, None))
+        first_day, last_day = PART_DAYS.get(point.part, (1, None))
         return self.day_of(point, year, month, first_day), self.day_of(point, year, month, last_day)
 
     def day_of(self, point: _Point, year: int, month: int, day: int | None) -> date:
@@ -599,14 +347,14 @@ def read_date_phrase(text: str, year: int | None = None) -> DateWindow:
     text = unicodedata.normalize("NFC", text).strip()
     if not text:
         raise DatePhraseError(
-            _('The date is empty: write one, e.g. "%(example)s".') % {"example": _EXAMPLE}
+            _('The date is empty: write one, e.g. "%(example)s".') % {"example": EXAMPLE}
         )
-    blanked, tentative = _blank_tentative(text)
-    tokens = _tokenize(blanked)
+    blanked, tentative = blank_tentative(text)
+    tokens = tokens_of(blanked)
     if not tokens:
         raise DatePhraseError(
             _('"%(text)s" only says the date is to be confirmed: add the date, e.g. "%(example)s".')
-            % {"text": text, "example": _EXAMPLE + " (tbc)"}
+            % {"text": text, "example": EXAMPLE + " (tbc)"}
         )
     reader = _Reader(text, tokens)
     start, joiner, end = reader.phrase()
@@ -624,39 +372,3 @@ def read_date_phrase(text: str, year: int | None = None) -> DateWindow:
             )
     tentative = tentative or joiner == "alternatives"
     return DateWindow(starts_on, ends_on, precision, tentative)
-
-
-def format_window(starts_on: date, ends_on: date) -> str:
-    """The window as people write it, in English.
-
-    "18 January 2011", "18–19 January 2011", "28 November – 9 December 2011",
-    "30 December 2011 – 2 January 2012", "March 2011", "May – June 2012", "2017",
-    "2017 – 2018".
-    """
-    if ends_on < starts_on:
-        raise ValueError(
-            _("The end (%(end)s) is before the start (%(start)s).")
-            % {"end": ends_on.isoformat(), "start": starts_on.isoformat()}
-        )
-    first, last = starts_on, ends_on
-    whole_months = first.day == 1 and last.day == calendar.monthrange(last.year, last.month)[1]
-    if whole_months and first.month == 1 and last.month == 12:
-        if first.year == last.year:
-            return str(first.year)
-        return f"{first.year} – {last.year}"
-    if whole_months:
-        first_month, last_month = _MONTH_NAMES[first.month - 1], _MONTH_NAMES[last.month - 1]
-        if (first.year, first.month) == (last.year, last.month):
-            return f"{last_month} {last.year}"
-        if first.year == last.year:
-            return f"{first_month} – {last_month} {last.year}"
-        return f"{first_month} {first.year} – {last_month} {last.year}"
-    last_text = f"{last.day} {_MONTH_NAMES[last.month - 1]} {last.year}"
-    if first == last:
-        return last_text
-    if (first.year, first.month) == (last.year, last.month):
-        return f"{first.day}–{last_text}"
-    first_text = f"{first.day} {_MONTH_NAMES[first.month - 1]}"
-    if first.year == last.year:
-        return f"{first_text} – {last_text}"
-    return f"{first_text} {first.year} – {last_text}"

@@ -1,0 +1,51 @@
+"""Hooks through which a lower capability reaches a higher one without importing it.
+
+A capability sends a signal about its own rows; the capabilities above it connect receivers in
+their ``hooks.py`` (imported when the app is assembled). Receivers run in the sender's transaction
+and may raise ``InvalidInput`` to refuse the change, which then reaches the form as any refusal.
+"""
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+organisations_merging = _signals.signal(
+    "organisations-merging",
+    doc="Sent with the organisation about to be merged into another (``sender``) and ``now``, "
+    "before its rows move.",
+)
+
+organisations_merged = _signals.signal(
+    "organisations-merged",
+    doc="Sent with the organisation kept (``sender``) after another was merged into it, and "
+    "``now``: rows that counted per organisation are settled again.",
+)
+
+event_saving = _signals.signal(
+    "event-saving",
+    doc="Sent with the event (``sender``) and the ``capacity`` it is about to take, before it is "
+    "saved; a receiver raises InvalidInput to refuse it.",
+)
+
+event_saved = _signals.signal(
+    "event-saved",
+    doc="Sent with the event (``sender``) and ``now`` once it is saved and flushed.",
+)
+
+event_deleting = _signals.signal(
+    "event-deleting",
+    doc="Sent with the event (``sender``) before it is deleted; a receiver raises InvalidInput "
+    "to refuse (people registered for it, for instance).",
+)
+
+event_calendar_file = _signals.signal(
+    "event-calendar-file",
+    doc="Asks for an event's .ics file (``sender``: the event) with links to SITE_URL; the "
+    "receiver returns its bytes.",
+)
+
+
+def ask(signal, sender, **kwargs):
+    """The answer of the one receiver of a signal that asks for something, or None."""
+    answers = [value for _receiver, value in signal.send(sender, **kwargs) if value is not None]
+    return answers[0] if answers else None

@@ -1,0 +1,55 @@
+"""Funded places per organisation (CICIE's quotas): who is funded, who comes at their own cost."""
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from ..catalogue.models import Event
+from ..extensions import db
+from .models import Funding, Registration, Status
+from .notifications import notify
+from .seats import get_settings, holds_seat_now
+
+
+def settle_funding(event: Event, organisation_id: int | None, now: datetime) -> list[Registration]:
+    """Give an organisation's funded places (the event's quota) to its registrations in play:
+    those holding a seat first, oldest first, then those on the waiting list in its order. The
+    others are self-funded; declined and withdrawn ones keep what they had.
+
+    Call it inside the event's lock after every change that brings a registration into play or
+    out of it, or between a seat and the waiting list. Returns those whose funding changed.
+    """
+    if organisation_id is None:
+        return []
+    settings = get_settings(event.id)
+    quota = settings.quota_per_organisation if settings else None
+    in_play = db.session.scalars(
+        select(Registration).where(
+            Registration.event_id == event.id,
+            Registration.organisation_id == organisation_id,
+            Registration.status.not_in([Status.DECLINED, Status.WITHDRAWN]),
+        )
+    ).all()
+
+    def turn(registration: Registration) -> tuple:
+        if holds_seat_now(registration, now):
+            return (0, registration.created_at, registration.id)
+        return (1, registration.waitlisted_at or registration.created_at, registration.id)
+
+    changed = []
+    for place, registration in enumerate(sorted(in_play, key=turn)):
+        funding = Funding.FUNDED if quota is None or place < quota else Funding.SELF_FUNDED
+        if registration.funding != funding:
+            registration.funding = funding
+            changed.append(registration)
+    return changed
+
+
+def settle_and_tell(
+    event: Event, organisation_id: int | None, now: datetime, besides: Registration | None = None
+) -> None:
+    """Settle the organisation's funded places; those whose funding changed are told by email,
+    but for ``besides``, whose own email (of its change of status) says it."""
+    for registration in settle_funding(event, organisation_id, now):
+        if registration is not besides:
+            notify(registration, "funding")

@@ -1,0 +1,78 @@
+"""The waiting list: free seats offered in turn, by signed links valid for the event's hours."""
+
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select
+
+from ..catalogue.models import Event
+from ..core.links import site_url
+from ..extensions import db
+from .funding import settle_and_tell
+from .models import Registration, Status
+from .notifications import notify
+from .seats import get_settings, lock_event, seats_held, why_closed
+
+
+class StatusError(ValueError):
+    """A status change that is not possible, with the reason for staff or the delegate."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def offer_free_seats(event: Event, now: datetime) -> list[Registration]:
+    """Offer each free seat to the next on the waiting list, for ``offer_hours``, while the event
+    takes registrations. Call it whenever seats may have freed (a raised capacity…); it takes the
+    event's lock. Returns the registrations offered a seat."""
+    lock_event(event.id)
+    settings = get_settings(event.id)
+    if why_closed(event, settings, now):
+        return []
+    waiting = (
+        select(Registration)
+        .where(
+            Registration.event_id == event.id,
+            Registration.status == Status.WAITLISTED,
+            Registration.offer_expires_at.is_(None),
+        )
+        .order_by(Registration.waitlisted_at, Registration.id)
+    )
+    if event.capacity is not None:
+        free = event.capacity - seats_held([event.id], now).get(event.id, 0)
+        if free <= 0:
+            return []
+        waiting = waiting.limit(free)
+    offered = db.session.scalars(waiting).all()
+    for registration in offered:
+        registration.offer_expires_at = now + timedelta(hours=settings.offer_hours)
+        notify(registration, "offered", accept_url=offer_url(registration))
+        settle_and_tell(event, registration.organisation_id, now)
+    return list(offered)
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="seat-offer")
+
+
+def offer_url(registration: Registration) -> str:
+    token = _serializer().dumps(
+        {"r": registration.id, "until": registration.offer_expires_at.isoformat()}
+    )
+    return site_url("registration.accept_offer", token=token)
+
+
+def registration_for_offer(token: str) -> Registration:
+    """The registration a seat-offer link is for; a tampered or replaced link is refused."""
+    try:
+        data = _serializer().loads(token)
+    except BadSignature:
+        raise StatusError(_("This link is not valid. Copy it whole from the email.")) from None
+    registration = db.session.get(Registration, data["r"])
+    current = registration and registration.offer_expires_at
+    if not current or current.isoformat() != data["until"]:
+        raise StatusError(_("This offer is no longer open."))
+    return registration

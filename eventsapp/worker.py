@@ -1,0 +1,126 @@
+"""The worker: sends the outbox and runs the periodic jobs each capability registered
+(``core.jobs``). ``flask jobs worker`` runs it beside the web server (``make run`` starts both);
+``--once`` does one round and stops (cron, tests).
+
+Every job runs in a transaction of its own, committed when it ends (rolled back if it fails, and
+tried again at its next turn); each email is committed on its own (``mail.sender``). On PostgreSQL
+the worker sleeps until a committed transaction says emails are waiting (``LISTEN``), or until
+the next job is due; elsewhere it looks every ``interval`` seconds.
+"""
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import datetime
+
+import click
+from flask import current_app
+
+from .core.clock import utcnow
+from .core.jobs import PERIODIC_JOBS, PeriodicJob
+from .extensions import db
+from .mail.sender import send_due
+from .mail.services import OUTBOX_CHANNEL
+
+log = logging.getLogger(__name__)
+
+
+def run_job(job: PeriodicJob, now: datetime) -> dict[str, int]:
+    """One job, in its own transaction."""
+    try:
+        done = job.run(now)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return done
+
+
+def run_round(last_runs: dict[str, datetime] | None = None, clock=utcnow) -> dict[str, dict]:
+    """Run the periodic jobs that are due (all of them without ``last_runs``), then send the
+    emails that are due. Returns what each did."""
+    report = {}
+    for job in PERIODIC_JOBS.values():
+        now = clock()
+        last = (last_runs or {}).get(job.name)
+        if last is not None and now - last < job.every:
+            continue
+        try:
+            report[job.name] = run_job(job, now)
+        except Exception:
+            log.exception("The periodic job %s failed; it runs again at its next turn.", job.name)
+        if last_runs is not None:
+            last_runs[job.name] = now
+    sent, failed = send_due(clock=clock)
+    report["emails"] = {"sent": sent, "failed": failed}
+    return report
+
+
+def _waiter(interval: float) -> Callable[[], None]:
+    """A function that returns when emails may be waiting, or after ``interval`` seconds."""
+    if db.engine.dialect.name != "postgresql":
+        pause = threading.Event()
+        return lambda: pause.wait(interval)
+    import psycopg
+
+    url = db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    connection = psycopg.connect(url, autocommit=True)
+    connection.execute(f"LISTEN {OUTBOX_CHANNEL}")
+
+    def wait() -> None:
+        for _notice in connection.notifies(timeout=interval, stop_after=1):
+            pass
+
+    return wait
+
+
+def run_worker(interval: float) -> None:
+    """Rounds until stopped (Ctrl-C, SIGTERM)."""
+    wait = _waiter(interval)
+    last_runs: dict[str, datetime] = {}
+    click.echo(
+        f"Worker started: emails and periodic jobs ({', '.join(PERIODIC_JOBS) or 'none'}), "
+        f"database {db.engine.url.render_as_string()}.",
+        err=True,
+    )
+    while True:
+        report = run_round(last_runs)
+        if report["emails"]["sent"] or report["emails"]["failed"]:
+            click.echo(
+                f"Emails: {report['emails']['sent']} sent, {report['emails']['failed']} failed.",
+                err=True,
+            )
+        db.session.remove()
+        wait()
+
+
+jobs = click.Group("jobs", help="The worker: emails and periodic jobs.")
+
+
+@jobs.command("worker")
+@click.option("--once", is_flag=True, help="One round (every job, then the emails), then stop.")
+@click.option(
+    "--interval",
+    type=click.FloatRange(0.1, 3600),
+    default=2.0,
+    show_default=True,
+    help="Seconds between rounds when nothing wakes the worker.",
+)
+def worker_command(once: bool, interval: float):
+    """Send the outbox and run the periodic jobs, until stopped."""
+    if once:
+        for name, done in run_round().items():
+            click.echo(f"{name}: " + ", ".join(f"{k} {v}" for k, v in done.items()))
+        return
+    try:
+        run_worker(interval)
+    except KeyboardInterrupt:
+        click.echo("Worker stopped.", err=True)
+
+
+@jobs.command("list")
+def list_jobs():
+    """The periodic jobs registered, and how often they run."""
+    for job in PERIODIC_JOBS.values():
+        click.echo(f"{job.name}: every {job.every}")
+    click.echo(f"(the worker also sends emails; {current_app.config['MAIL_SERVER'] or 'files'})")

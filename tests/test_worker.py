@@ -1,0 +1,112 @@
+"""Emails and periodic jobs run in the worker, after the request's commit, each email once."""
+
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from eventsapp.core.clock import utcnow
+from eventsapp.mail.models import OutboxEmail
+from eventsapp.mail.sender import Postman
+from eventsapp.mail.services import queue_email
+from eventsapp.registration.models import Registration, Status
+from eventsapp.registration.notifications import notify
+from tests.test_registration_http import FORM, post_registration
+
+
+def test_a_registration_answers_before_any_email_and_the_worker_sends_it_once(
+    app, client, db, make, mailbox
+):
+    event = make.open_event()
+    response = post_registration(client, event)
+    assert "Your registration is saved." in response.data.decode()
+    assert mailbox.received == []  # the request spoke to no mail server
+    email = db.session.scalar(select(OutboxEmail))
+    assert (email.to, email.status) == (FORM["email"], "pending")  # committed with the change
+
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["jobs", "worker", "--once"])
+    assert result.exit_code == 0, result.output
+    assert "emails: sent 1" in result.output
+    assert [m["Subject"] for m in mailbox.received] == [f"Registration received: {event.title}"]
+    runner.invoke(args=["jobs", "worker", "--once"])
+    assert len(mailbox.received) == 1  # once
+
+
+def test_a_refused_form_queues_nothing(client, db, make, mailbox):
+    event = make.open_event()
+    response = post_registration(client, event, consent="")
+    assert "consent" in response.data.decode()
+    assert db.session.scalars(select(OutboxEmail)).all() == []
+
+
+def queue(db, count: int) -> list[int]:
+    emails = [
+        queue_email(f"d{n}@example.org", f"Email {n}", "login_link", link="x") for n in range(count)
+    ]
+    db.session.commit()
+    return [e.id for e in emails]
+
+
+def test_a_sender_stopped_between_two_emails_repeats_none_and_loses_none(
+    app, db, mailbox, monkeypatch
+):
+    queue(db, 5)
+    delivered = []
+    real_deliver = Postman.deliver
+
+    def deliver_then_stop(self, message, email_id):
+        if len(delivered) == 2:
+            raise KeyboardInterrupt  # the worker is killed before the third email
+        real_deliver(self, message, email_id)
+        delivered.append(email_id)
+
+    monkeypatch.setattr(Postman, "deliver", deliver_then_stop)
+    with pytest.raises(KeyboardInterrupt):
+        mailbox.deliver()
+    assert [m["Subject"] for m in mailbox.received] == ["Email 0", "Email 1"]
+    db.session.expire_all()
+    statuses = [e.status for e in db.session.scalars(select(OutboxEmail).order_by(OutboxEmail.id))]
+    assert statuses == ["sent", "sent", "pending", "pending", "pending"]
+
+    monkeypatch.setattr(Postman, "deliver", real_deliver)
+    result = app.test_cli_runner().invoke(args=["mail", "send"])
+    assert "3 sent" in result.output
+    subjects = sorted(m["Subject"] for m in mailbox.received)
+    assert subjects == [f"Email {n}" for n in range(5)]  # each once
+
+
+def test_the_worker_runs_the_periodic_jobs(app, db, make, mailbox):
+    """An offer that lapsed passes on when the worker runs, without any request."""
+    event = make.open_event(capacity=1)
+    for n in range(2):
+        post_registration(app.test_client(), event, email=f"d{n}@example.org")
+    registrations = db.session.scalars(select(Registration).order_by(Registration.id)).all()
+    registrations[1].offer_expires_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["jobs", "worker", "--once"])
+    assert "registration: offers expired 1" in result.output
+    db.session.expire_all()
+    assert registrations[1].status == Status.WITHDRAWN
+    subjects = [m["Subject"] for m in mailbox.to("d1@example.org")]
+    assert any(s.startswith("The seat offered to you has passed on") for s in subjects)
+
+
+def test_emails_are_written_in_the_language_of_the_registration(app, client, db, make, mailbox):
+    event = make.open_event()
+    response = client.post(
+        f"/events/{event.id}/register", data=FORM, headers={"Accept-Language": "es"}
+    )
+    assert response.status_code == 302
+    registration = db.session.scalar(select(Registration))
+    assert registration.locale == registration.user.locale == app.config["BABEL_DEFAULT_LOCALE"]
+    # Once Spanish is offered, a delegate who registered in Spanish is written to in Spanish;
+    # its dates already are.
+    registration.locale = "es"
+    registration.status = Status.WAITLISTED
+    registration.offer_expires_at = datetime(2030, 10, 3, 9, 30)
+    notify(registration, "offered", accept_url="https://example.org/offers/x")
+    db.session.commit()
+    offer = mailbox.to(FORM["email"])[-1].get_content()
+    assert "3 oct 2030, 09:30" in offer
+    assert "3 Oct 2030" not in offer

@@ -110,3 +110,20 @@ def test_emails_are_written_in_the_language_of_the_registration(app, client, db,
     offer = mailbox.to(FORM["email"])[-1].get_content()
     assert "3 oct 2030, 09:30" in offer
     assert "3 Oct 2030" not in offer
+
+
+def test_on_postgresql_a_commit_wakes_the_worker(app, db):
+    """The worker sleeps on LISTEN; the NOTIFY of a transaction that queued an email reaches it
+    when that transaction commits, so it need not poll."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("LISTEN/NOTIFY is PostgreSQL's; elsewhere the worker looks every few seconds")
+    import threading
+
+    from eventsapp.worker import _waiter
+
+    wait = _waiter(interval=600)
+    queue(db, 1)
+    waiting = threading.Thread(target=wait, daemon=True)
+    waiting.start()
+    waiting.join(timeout=60)  # a bound, never reached when the notice arrived
+    assert not waiting.is_alive()

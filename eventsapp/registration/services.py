@@ -14,7 +14,7 @@ the transaction.
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from flask import current_app
+from flask import current_app, url_for
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from markupsafe import Markup
@@ -26,7 +26,6 @@ from ..accounts.models import Role, User
 from ..accounts.services import create_user, find_user_by_email
 from ..catalogue.models import Event
 from ..core.errors import InvalidInput
-from ..core.links import route_path
 from ..extensions import db
 from ..people.models import Organisation
 from ..people.services import OrganisationInput, save_organisation
@@ -197,7 +196,7 @@ def already_registered_message() -> Markup:
             "This email address is registered for this event already. "
             '<a href="%(url)s">Sign in</a> to see or update your registration.'
         )
-    ) % {"url": route_path("accounts.login_link")}
+    ) % {"url": url_for("accounts.login_link")}
 
 
 # ---------------------------------------------------------------- delegates

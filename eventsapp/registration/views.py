@@ -47,7 +47,7 @@ from .settings import save_settings
 from .statuses import STAFF_ACTIONS, accept_offer, allowed_actions, apply_staff_action, withdraw
 from .waiting_list import StatusError, registration_for_offer
 
-# What staff can do to participants, one by one or to those ticked (services.STAFF_ACTIONS).
+# What staff can do to participants, one by one or to those ticked (statuses.STAFF_ACTIONS).
 ACTION_LABELS = {
     "approve": _l("Approve"),
     "decline": _l("Decline"),

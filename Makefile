@@ -17,6 +17,8 @@ $(VENV)/.installed: $(BIN)/python requirements.txt requirements-dev.txt
 
 install: $(VENV)/.installed  ## the venv and the dependencies only
 
+# Links in emails lead to the port served, unless SITE_URL says otherwise.
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install  ## migrate the SQLite database, load the demo once, create an admin, serve (and the worker)
 	$(FLASK) db upgrade
 	$(FLASK) demo load --if-empty

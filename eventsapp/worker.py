@@ -84,12 +84,14 @@ def run_worker(interval: float) -> None:
         err=True,
     )
     while True:
-        report = run_round(last_runs)
-        if report["emails"]["sent"] or report["emails"]["failed"]:
-            click.echo(
-                f"Emails: {report['emails']['sent']} sent, {report['emails']['failed']} failed.",
-                err=True,
-            )
+        try:
+            emails = run_round(last_runs)["emails"]
+        except Exception:  # the database restarting, say: the next round tries again
+            log.exception("The worker's round failed; it tries again.")
+            db.session.rollback()
+        else:
+            if emails["sent"] or emails["failed"]:
+                click.echo(f"Emails: {emails['sent']} sent, {emails['failed']} failed.", err=True)
         db.session.remove()
         wait()
 

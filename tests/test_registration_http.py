@@ -92,6 +92,8 @@ def test_a_second_officer_of_the_authority_is_told_they_come_self_funded(client,
 
 def test_approval_email_carries_the_event_calendar_file(staff_client, db, make, mailbox):
     event = make.open_event(capacity=10)
+    event.title = "Taller internacional de organización electoral – Perú"
+    db.session.commit()
     post_registration(staff_client, event)
     (registration,) = registrations(db)
     response = staff_client.post(
@@ -103,6 +105,7 @@ def test_approval_email_carries_the_event_calendar_file(staff_client, db, make, 
     approval = next(m for m in mailbox.to(FORM["email"]) if "confirmed" in m["Subject"])
     ics = attachment(approval)
     assert ics.get_content_type() == "text/calendar"
+    assert ics.get_content_charset() == "utf-8"  # so that "organización" reads as written
     assert ics.get_filename() == f"event-{event.id}.ics"
     calendar = icalendar.Calendar.from_ical(ics.get_content())
     (vevent,) = calendar.walk("VEVENT")

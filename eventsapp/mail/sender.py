@@ -56,6 +56,8 @@ def as_message(email: OutboxEmail) -> EmailMessage:
             maintype=maintype,
             subtype=subtype,
             filename=one_line(email.attachment_filename or "attachment"),
+            # Text attachments (calendar files) are UTF-8: said, so that mail clients read it.
+            params={"charset": "utf-8"} if maintype == "text" else {},
         )
     return message
 

@@ -10,7 +10,7 @@ import pytest
 
 from eventsapp.core.clock import utcnow
 from eventsapp.registration.models import RegistrationSettings, Status
-from eventsapp.registration.seats import event_availability
+from eventsapp.registration.seats import StatusError, event_availability
 from eventsapp.registration.services import RegistrationInput, confirmation_token, register
 from eventsapp.registration.statuses import (
     STAFF_ACTIONS,
@@ -18,7 +18,6 @@ from eventsapp.registration.statuses import (
     apply_staff_action,
     change_status,
 )
-from eventsapp.registration.waiting_list import StatusError
 from tests.conftest import login
 from tests.test_registration_http import post_registration, registrations
 

@@ -16,7 +16,12 @@ from eventsapp.mail.models import OutboxEmail
 from eventsapp.registration.cron import send_reminders, tick
 from eventsapp.registration.invitations import invite, read_invitation
 from eventsapp.registration.models import Funding, Registration, RegistrationSettings, Status
-from eventsapp.registration.seats import RegistrationRefused, event_availability, get_settings
+from eventsapp.registration.seats import (
+    RegistrationRefused,
+    StatusError,
+    event_availability,
+    get_settings,
+)
 from eventsapp.registration.services import RegistrationInput, register
 from eventsapp.registration.settings import SettingsInput, save_settings
 from eventsapp.registration.statuses import (
@@ -25,7 +30,7 @@ from eventsapp.registration.statuses import (
     expire_offers,
     withdraw,
 )
-from eventsapp.registration.waiting_list import StatusError, registration_for_offer
+from eventsapp.registration.waiting_list import registration_for_offer
 
 NOW = utcnow()
 

@@ -31,13 +31,13 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import contains_eager, joinedload, subqueryload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from ..accounts.models import User
 from ..agenda.models import AgendaSession
 from ..agenda.services import shown_sessions
 from ..catalogue.models import Event, EventKind, Programme
-from ..catalogue.services import EVENT_ORDER, EventFilters, narrow_events
+from ..catalogue.services import EVENT_ORDER, EventFilters, filtered_events, narrow_events
 from ..core.clock import utcnow
 from ..core.links import route_path
 from ..extensions import db
@@ -234,30 +234,13 @@ def year_calendar(filters: EventFilters) -> list[tuple[int, list[Event]]]:
     """The events overlapping the filters' year, month by month, in window order.
 
     Each event is listed under the month it starts in (January for one that began the year
-    before). Three queries, whatever the number of events (see ``year_events``).
+    before). Three queries, whatever the number of events (see ``filtered_events``).
     """
     first_day = date(filters.year, 1, 1)
     months: dict[int, list[Event]] = defaultdict(list)
-    for event in db.session.scalars(year_events(filters)).unique():
+    for event in db.session.scalars(filtered_events(filters)).unique():
         months[max(event.starts_on, first_day).month].append(event)
     return sorted(months.items())
-
-
-def year_events(filters: EventFilters) -> Select:
-    """The events of the yearly calendar (its page, CSV and XLSX), with what they show loaded.
-
-    Programme, section and venue are joined in; countries and partners are each read by one
-    more query that selects through the same conditions (a subquery) rather than by lists of
-    ids, which ``selectinload`` splits into batches of 500 (more queries as a year fills up).
-    """
-    stmt = select(Event).options(
-        joinedload(Event.programme),
-        joinedload(Event.section),
-        joinedload(Event.venue),
-        subqueryload(Event.countries),
-        subqueryload(Event.partners),
-    )
-    return narrow_events(stmt, filters).order_by(*EVENT_ORDER)
 
 
 def nearest_years_with_events(filters: EventFilters) -> tuple[int | None, int | None]:

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, String, and_, cast, exists, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload, subqueryload
 
 from ..core import signals
 from ..core.clock import utcnow
@@ -149,15 +149,16 @@ EVENT_ORDER = (Event.starts_on, Event.ends_on, Event.title, Event.id)
 def filtered_events(filters: EventFilters) -> Select:
     """The events matching the filters, in window order, with what list pages show loaded.
 
-    Countries, partners and venues are loaded by a fixed number of queries whatever the number
-    of events (no N+1).
+    Programme, section and venue are joined in; countries and partners are each read by one
+    more query that selects through the same conditions (a subquery) rather than by lists of ids,
+    which ``selectinload`` splits into batches of 500 (more queries as a year fills up).
     """
     stmt = select(Event).options(
         joinedload(Event.programme),
         joinedload(Event.section),
         joinedload(Event.venue),
-        selectinload(Event.countries),
-        selectinload(Event.partners),
+        subqueryload(Event.countries),
+        subqueryload(Event.partners),
     )
     return narrow_events(stmt, filters).order_by(*EVENT_ORDER)
 

@@ -65,7 +65,8 @@ def _wake_the_worker() -> None:
     """Once per transaction on PostgreSQL: a NOTIFY is delivered when the transaction commits,
     and never if it rolls back."""
     session = db.session()
-    if session.info.get("worker_woken") or db.engine.dialect.name != "postgresql":
+    transaction = session.get_transaction()
+    if session.info.get("worker_woken_by") is transaction or db.engine.dialect.name != "postgresql":
         return
     session.execute(text(f"NOTIFY {OUTBOX_CHANNEL}"))
-    session.info["worker_woken"] = True
+    session.info["worker_woken_by"] = transaction

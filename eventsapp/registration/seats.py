@@ -28,6 +28,14 @@ class RegistrationRefused(Exception):
         self.message = message
 
 
+class StatusError(ValueError):
+    """A status change that is not possible, with the reason for staff or the delegate."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
 def holds_seat(now: datetime):
     """Registrations holding a seat: pending, approved, attended, or a running seat offer."""
     return or_(

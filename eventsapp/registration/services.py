@@ -33,8 +33,15 @@ from .funding import settle_and_tell
 from .invitations import check_invitation_email
 from .models import Funding, Invitation, ParticipantRole, Registration, Status
 from .notifications import notify
-from .seats import availability, get_settings, lock_event, refuse_unless_open, seats_held
-from .statuses import FIRST_EMAIL, StatusError, expire_offers
+from .seats import (
+    StatusError,
+    availability,
+    get_settings,
+    lock_event,
+    refuse_unless_open,
+    seats_held,
+)
+from .statuses import FIRST_EMAIL, expire_offers
 from .waiting_list import offer_free_seats
 
 

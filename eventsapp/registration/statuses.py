@@ -25,8 +25,15 @@ from ..extensions import db
 from .funding import settle_and_tell
 from .models import SEAT_HOLDING, Registration, Status
 from .notifications import notify
-from .seats import get_settings, holds_seat_now, lock_event, seat_free, why_closed
-from .waiting_list import StatusError, offer_free_seats
+from .seats import (
+    StatusError,
+    get_settings,
+    holds_seat_now,
+    lock_event,
+    seat_free,
+    why_closed,
+)
+from .waiting_list import offer_free_seats
 
 
 @dataclass(frozen=True)

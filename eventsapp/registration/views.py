@@ -31,6 +31,7 @@ from .participants import (
 )
 from .seats import (
     RegistrationRefused,
+    StatusError,
     event_availability,
     get_settings,
     registration_form_state,
@@ -45,7 +46,7 @@ from .services import (
 )
 from .settings import save_settings
 from .statuses import STAFF_ACTIONS, accept_offer, allowed_actions, apply_staff_action, withdraw
-from .waiting_list import StatusError, registration_for_offer
+from .waiting_list import registration_for_offer
 
 # What staff can do to participants, one by one or to those ticked (statuses.STAFF_ACTIONS).
 ACTION_LABELS = {
@@ -80,7 +81,6 @@ public_post_limit = limiter.limit(lambda: current_app.config["PUBLIC_POST_LIMIT"
 
 
 def _refused(event, message: str):
-    db.session.rollback()
     return render_template("registration/refused.html", event=event, message=message), 403
 
 
@@ -141,7 +141,6 @@ def accept_offer_page(token: str):
         if request.method == "POST":
             accept_offer(registration, utcnow())
     except StatusError as error:
-        db.session.rollback()
         return render_template("registration/offer.html", problem=error.message), 410
     if request.method == "GET":
         return render_template("registration/offer.html", registration=registration)

@@ -13,15 +13,7 @@ from ..extensions import db
 from .funding import settle_and_tell
 from .models import Registration, Status
 from .notifications import notify
-from .seats import get_settings, lock_event, seats_held, why_closed
-
-
-class StatusError(ValueError):
-    """A status change that is not possible, with the reason for staff or the delegate."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+from .seats import StatusError, get_settings, lock_event, seats_held, why_closed
 
 
 def offer_free_seats(event: Event, now: datetime) -> list[Registration]:

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 
-.PHONY: install run test lint format bench clean
+.PHONY: install run serve test lint format bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,17 @@ run: install  ## migrate the SQLite database, load the demo once, create an admi
 	$(FLASK) jobs worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(FLASK) run --port $(PORT)
 
+# Production: gunicorn with gunicorn.conf.py (see its settings), behind a reverse proxy with HTTPS
+# (README, "Serving in production"); `flask --app wsgi check-deploy` says which settings are missing.
+serve: SHELL := /bin/bash
+serve: install  ## migrate, then serve with gunicorn and the worker; either stopping stops both
+	$(FLASK) db upgrade
+	@# `wait -n` returns when the first of the two ends (Ctrl-C, a crash): the other is stopped too.
+	$(BIN)/gunicorn --config gunicorn.conf.py wsgi:app & web=$$!; \
+	  $(FLASK) jobs worker & worker=$$!; \
+	  trap 'kill $$web $$worker 2>/dev/null; wait' EXIT INT TERM; \
+	  wait -n
+
 lint: install  ## ruff, and the import contract of pyproject.toml (the architecture's layers)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -43,7 +54,14 @@ $(CHROMIUM):
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else echo "The browser tests need Debian's chromium: sudo apt-get install chromium"; exit 1; fi
 
-test: install $(CHROMIUM) lint  ## lint, then the whole suite
+# Rate limits shared by several workers are tested against a real Redis.
+REDIS := /usr/bin/redis-server
+$(REDIS):
+	@if [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; \
+	else echo "The rate-limit tests need Redis: sudo apt-get install redis-server"; exit 1; fi
+
+test: install $(CHROMIUM) $(REDIS) lint  ## lint, then the whole suite
 	$(BIN)/python -m pytest
 
 bench: install  ## benchmarks (see bench/README.md)

@@ -4,9 +4,12 @@ Run by ``make bench`` (``scripts/with-postgres`` provides ``DATABASE_URL``). Mig
 opens an event, starts ``gunicorn -w 2 wsgi:app`` and the worker (``flask jobs worker``) with
 emails going to a real but slow SMTP server on loopback (aiosmtpd, in this process: 200 ms per
 message, as a distant mail server), then from CLIENTS concurrent clients, each holding its own
-session and CSRF token as a browser would, times a burst of registrations, and a burst of
-``GET /healthz`` from the same clients. Prints both rates and their ratio, then checks that no
-seat was sold twice and that every registration's email arrived, once.
+session and CSRF token as a browser would, times a burst of registration forms, a burst of
+``GET /healthz``, and (once the worker delivered the emails asking to confirm) a burst of
+confirmations by the links in them. A registration is the form and its confirmation: prints the
+rates and their ratio to ``/healthz``, and the database round trips of each (SQL statements,
+BEGIN and COMMIT, counted in this process through Flask's test client on the same database).
+Then checks that no seat was sold twice and that every email arrived, once.
 """
 
 import asyncio
@@ -74,13 +77,15 @@ def held_seats(event_id: int) -> tuple[int, int]:
     from eventsapp import create_app
     from eventsapp.core.clock import utcnow
     from eventsapp.extensions import db
-    from eventsapp.registration.models import Registration
+    from eventsapp.registration.models import CONFIRMED, Registration
     from eventsapp.registration.seats import seats_held
 
     app = create_app()
     with app.app_context():
         total = db.session.scalar(
-            select(func.count(Registration.id)).where(Registration.event_id == event_id)
+            select(func.count(Registration.id)).where(
+                Registration.event_id == event_id, Registration.status.in_(CONFIRMED)
+            )
         )
         return seats_held([event_id], utcnow()).get(event_id, 0), total
 
@@ -89,15 +94,24 @@ SMTP_DELAY = 0.2  # seconds per message
 
 
 class SlowInbox:
-    """A real SMTP server that takes SMTP_DELAY to accept each message, and counts them."""
+    """A real SMTP server that takes SMTP_DELAY to accept each message, and keeps the links to
+    confirm a registration by recipient."""
 
     def __init__(self):
         self.recipients: list[str] = []
+        self.links: dict[str, str] = {}
 
     async def handle_DATA(self, server, session, envelope):
         await asyncio.sleep(SMTP_DELAY)
+        text = envelope.content.decode("utf-8", "replace")
+        if found := CONFIRMATION_LINK.search(text):
+            for recipient in envelope.rcpt_tos:
+                self.links[recipient] = found.group(1)
         self.recipients.extend(envelope.rcpt_tos)
         return "250 Message accepted"
+
+
+CONFIRMATION_LINK = re.compile(r"https?://[^/\s]+(/registrations/[A-Za-z0-9._-]+)")
 
 
 def app_environment(smtp_port: int) -> dict:
@@ -154,41 +168,100 @@ def start_gunicorn(port: int, smtp_port: int, log: Path) -> subprocess.Popen:
 class Client:
     """One browser: its own connection, session cookie and CSRF token."""
 
-    def __init__(self, port: int, event_id: int, number: int):
+    def __init__(self, port: int, event_id: int, number: int, inbox: "SlowInbox | None" = None):
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         self.event_id = event_id
         self.number = number
+        self.inbox = inbox
         self.connection.request("GET", f"/events/{event_id}/register")
         response = self.connection.getresponse()
         page = response.read().decode()
         self.cookie = response.getheader("Set-Cookie").split(";", 1)[0]
         self.token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
 
-    def register(self, index: int) -> int:
-        body = urlencode(
-            {
-                "csrf_token": self.token,
-                "name": f"Bench delegate {self.number}-{index}",
-                "gender": "undisclosed",
-                "email": f"bench{self.number}-{index}@example.org",
-                "organisation_id": "",
-                "new_organisation": f"Bench electoral body {index % 40}",
-                "new_organisation_kind": "electoral_management_body",
-                "country_code": "MX",
-                "consent": "y",
-            }
-        )
+    def email(self, index: int) -> str:
+        return f"bench{self.number}-{index}@example.org"
+
+    def _post(self, path: str, fields: dict) -> int:
+        body = urlencode({"csrf_token": self.token, **fields})
         headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": self.cookie}
-        self.connection.request("POST", f"/events/{self.event_id}/register", body, headers)
+        self.connection.request("POST", path, body, headers)
         response = self.connection.getresponse()
         response.read()
         return response.status
+
+    def register(self, index: int) -> int:
+        return self._post(f"/events/{self.event_id}/register", form(self.number, index))
+
+    def confirm(self, index: int) -> int:
+        """Follow the link the worker delivered to the address, and confirm."""
+        return self._post(self.inbox.links[self.email(index)], {})
 
     def health(self, _index: int) -> int:
         self.connection.request("GET", "/healthz")
         response = self.connection.getresponse()
         response.read()
         return response.status
+
+
+def form(number: int, index: int) -> dict:
+    """A delegate's registration form; their organisation is one of 40, new or in the list."""
+    return {
+        "name": f"Bench delegate {number}-{index}",
+        "gender": "undisclosed",
+        "email": f"bench{number}-{index}@example.org",
+        "organisation_id": "",
+        "new_organisation": f"Bench electoral body {index % 40}",
+        "new_organisation_kind": "electoral_management_body",
+        "country_code": "MX",
+        "consent": "y",
+    }
+
+
+def round_trips(event_id: int) -> tuple[int, int]:
+    """Database round trips of one more registration's form and of its confirmation, through
+    Flask's test client in this process: SQL statements, and each transaction's BEGIN and
+    COMMIT (psycopg sends BEGIN before the first statement)."""
+    from sqlalchemy import event as sa_event
+    from sqlalchemy import select
+
+    from eventsapp import create_app
+    from eventsapp.extensions import db
+    from eventsapp.mail.models import OutboxEmail
+
+    app = create_app({"SECRET_KEY": "bench-secret", "PUBLIC_POST_LIMIT": "100000 per minute"})
+    client = app.test_client()
+    page = client.get(f"/events/{event_id}/register").data.decode()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    counted = []
+
+    def count(*_args) -> None:
+        counted.append(1)
+
+    def measured(path: str, fields: dict) -> int:
+        counted.clear()
+        with app.app_context():
+            engine = db.engine
+        for name in ("before_cursor_execute", "begin", "commit"):
+            sa_event.listen(engine, name, count)
+        try:
+            response = client.post(path, data={"csrf_token": token, **fields})
+        finally:
+            for name in ("before_cursor_execute", "begin", "commit"):
+                sa_event.remove(engine, name, count)
+        assert response.status_code == 302, response.status_code
+        return len(counted)
+
+    fields = form(999, 0)
+    sent = measured(f"/events/{event_id}/register", fields)
+    with app.app_context():
+        text = db.session.scalar(
+            select(OutboxEmail.text_body)
+            .where(OutboxEmail.to == fields["email"])
+            .order_by(OutboxEmail.id.desc())
+        )
+    confirmed = measured(CONFIRMATION_LINK.search(text).group(1), {})
+    return sent, confirmed
 
 
 def burst(clients: list[Client], action: str, per_client: int, expected: int) -> float:
@@ -232,10 +305,12 @@ def main() -> None:
     worker = start_worker(smtp.port, logs / "worker.log")
     expected = CLIENTS * REGISTRATIONS_PER_CLIENT
     try:
-        clients = [Client(port, event_id, n) for n in range(CLIENTS)]
-        registrations = burst(clients, "register", REGISTRATIONS_PER_CLIENT, 302)
+        clients = [Client(port, event_id, n, inbox) for n in range(CLIENTS)]
+        forms = burst(clients, "register", REGISTRATIONS_PER_CLIENT, 302)
         requests = burst(clients, "health", GETS_PER_CLIENT, 200)
-        drained = wait_for_the_outbox(inbox, expected)
+        wait_for_the_outbox(inbox, expected)  # the links to confirm
+        confirmations = burst(clients, "confirm", REGISTRATIONS_PER_CLIENT, 302)
+        drained = wait_for_the_outbox(inbox, 2 * expected)
     finally:
         server.terminate()
         worker.terminate()
@@ -243,21 +318,24 @@ def main() -> None:
         worker.wait(timeout=30)
         smtp.stop()
     held, total = held_seats(event_id)
+    registrations = 1 / (1 / forms + 1 / confirmations)  # each needs both requests
+    sent, confirmed = round_trips(event_id)
     print(f"clients: {CLIENTS}, gunicorn workers: 2, capacity: {CAPACITY}")
     print(f"SMTP server: {SMTP_DELAY * 1000:.0f} ms per message; emails sent by the worker")
-    print(f"registrations/s: {registrations:.1f}  ({total} registered)")
+    print(f"forms/s: {forms:.1f}; confirmations/s: {confirmations:.1f}")
+    print(f"registrations/s (form and confirmation): {registrations:.1f}  ({total} registered)")
     print(f"GET /healthz requests/s: {requests:.1f}")
     print(f"ratio registrations / trivial requests: {registrations / requests:.3f}")
+    print(f"database round trips: form {sent}, confirmation {confirmed} (a new delegate)")
     print(f"seats held: {held} of {CAPACITY}; waiting list: {total - held}")
     print(
-        f"emails received: {len(inbox.recipients)} for {expected} registrations, "
-        f"{len(set(inbox.recipients))} distinct addresses "
-        f"(the last arrived {drained:.0f} s after the bursts: the worker sends one at a time)"
+        f"emails received: {len(inbox.recipients)} for {expected} registrations (to confirm, then "
+        f"the answer), {len(set(inbox.recipients))} distinct addresses "
+        f"(the last arrived {drained:.0f} s after the confirmations: the worker sends one at a "
+        f"time)"
     )
     if held > CAPACITY or total != expected:
         raise SystemExit("A seat was sold twice, or a registration was lost.")
-    if (
-        sorted(inbox.recipients) != sorted(set(inbox.recipients))
-        or len(inbox.recipients) != expected
-    ):
+    received = sorted(inbox.recipients)
+    if received != sorted(2 * list(set(received))) or len(received) != 2 * expected:
         raise SystemExit("An email was lost or sent twice.")

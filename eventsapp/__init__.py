@@ -3,12 +3,14 @@
 import sqlite3
 
 from flask import Flask, jsonify, render_template, request
+from flask.logging import default_handler
 from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from .config import INSTANCE_DIR, load_settings
+from .core.guards import add_security_headers, refuse_control_characters
 from .core.validation import MAX_ID
 from .core.web import commit_or_roll_back
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -26,6 +28,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_pyfile("config.py", silent=True)
     if config:
         app.config.update(config)
+    # "Keep me signed in" is as secure as the session: never sent over plain HTTP if it is not.
+    app.config.setdefault("REMEMBER_COOKIE_SECURE", app.config["SESSION_COOKIE_SECURE"])
     app.url_map.converters["int"] = IdConverter
     if proxies := app.config["TRUSTED_PROXIES"]:
         # Behind nginx or similar: the client's address (rate limits) and scheme come from them.
@@ -37,8 +41,13 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     babel.init_app(app)
     limiter.init_app(app)
+    # The limiter says so when Redis is unreachable and it counts per process meanwhile: where
+    # the app's own messages go (stderr, gunicorn's error log).
+    if default_handler not in limiter.logger.handlers:
+        limiter.logger.addHandler(default_handler)
 
     from . import cli
+    from .accounts import cron as _accounts_cron  # noqa: F401  (a job of the worker)
     from .accounts import views as accounts_views
     from .agenda.views import bp as agenda_bp
     from .api.views import bp as api_bp
@@ -63,15 +72,35 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(registration_bp)
     app.register_blueprint(registration_manage_bp)
     app.register_blueprint(agenda_bp)
+    app.before_request(refuse_control_characters)
     app.before_request(accounts_views.protect_manage_area)
     app.after_request(commit_or_roll_back)
+    app.after_request(add_security_headers)
     cli.register(app)
     _register_templating(app)
     _register_error_pages(app)
 
     @app.get("/healthz")
     def healthz():
-        """Liveness probe, and the benchmarks' trivial endpoint."""
+        """Readiness probe, and the benchmarks' trivial endpoint: ``ok`` when the database
+        answers one ``SELECT 1`` and the rate limits' storage (Redis, when configured) a ping;
+        otherwise a 503 in plain text naming what cannot be reached."""
+        from sqlalchemy.exc import DBAPIError
+
+        unreachable = []
+        try:  # in autocommit: no BEGIN and COMMIT around it
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                connection.exec_driver_sql("SELECT 1")
+        except DBAPIError as error:
+            app.logger.warning("Health check: the database is unreachable: %s", error.orig)
+            unreachable.append("the database")
+        if not limiter.storage.check():  # always true in memory
+            scheme = app.config["RATELIMIT_STORAGE_URI"].partition(":")[0]
+            app.logger.warning("Health check: the rate limits' storage (%s) is unreachable", scheme)
+            unreachable.append(f"the rate limits' storage ({scheme}, RATELIMIT_STORAGE_URI)")
+        if unreachable:
+            text_plain = {"Content-Type": "text/plain; charset=utf-8"}
+            return "Unreachable: " + "; ".join(unreachable) + ".\n", 503, text_plain
         return "ok"
 
     return app
@@ -163,3 +192,40 @@ def _register_error_pages(app: Flask) -> None:
             "Go back, reload the page and send the form again."
         )
         return render_template("error.html", code=400, message=message), 400
+
+    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+    from werkzeug.exceptions import InternalServerError
+
+    retry_after = "30"  # seconds
+
+    def unreachable(error: BaseException | None) -> bool:
+        """The database is down, restarting or refusing connections (not a wrong query)."""
+        return isinstance(error, OperationalError | InterfaceError) or bool(
+            isinstance(error, DBAPIError) and error.connection_invalidated
+        )
+
+    def database_unavailable(error: DBAPIError):
+        """A 503 the client may retry. Its page is rendered without the context processors and
+        extends no layout: both ask who is signed in, which would ask the database again."""
+        app.logger.error("The database is unreachable (%s): %s", request.path, error.orig)
+        message = _l("The site cannot reach its database. Please try again in a minute.")
+        headers = {"Retry-After": retry_after}
+        if _wants_json():
+            return jsonify(error=str(message)), 503, headers
+        page = app.jinja_env.get_template("unavailable.html").render(message=message)
+        return page, 503, headers
+
+    @app.errorhandler(DBAPIError)
+    def database_error(error):
+        if not unreachable(error):
+            raise error  # a bug, not an outage: the 500 it always was
+        return database_unavailable(error)
+
+    @app.errorhandler(InternalServerError)
+    def server_error(error):
+        """Also reached when the commit after the view loses the database."""
+        if unreachable(error.original_exception):
+            return database_unavailable(error.original_exception)
+        if _wants_json():  # the API promises JSON, also for its own failures
+            return jsonify(error=str(_l("Something went wrong on our side."))), 500
+        return error

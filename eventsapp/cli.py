@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from .accounts.models import Role
 from .accounts.services import AccountError, create_user, ensure_admin
+from .core.dates import FIRST_YEAR, LAST_YEAR
 from .extensions import db
 
 users = click.Group("users", help="Accounts.")
@@ -67,7 +68,7 @@ def demo_load(if_empty):
 @demo.command("synth")
 @click.option("--events", type=click.IntRange(0, 1_000_000), default=1000)
 @click.option("--participants", type=click.IntRange(0, 10_000_000), default=0)
-@click.option("--year", type=click.IntRange(1900, 2200), required=True)
+@click.option("--year", type=click.IntRange(FIRST_YEAR, LAST_YEAR), required=True)
 @click.option("--sessions-per-event", type=click.IntRange(0, 100), default=0)
 def demo_synth(events, participants, year, sessions_per_event):
     """Synthetic events (and participants) at scale, for benchmarks."""
@@ -90,8 +91,10 @@ def countries_sync():
 
 
 def register(app: Flask) -> None:
+    from .ops.backup import backup
+    from .ops.deploy import check_deploy
     from .registration.cli import mail, registration
     from .worker import jobs
 
-    for group in (users, demo, countries, registration, mail, jobs):
+    for group in (users, demo, countries, registration, mail, jobs, backup, check_deploy):
         app.cli.add_command(group)

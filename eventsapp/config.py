@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
@@ -45,11 +46,20 @@ def load_settings() -> dict:
         "SESSION_COOKIE_SECURE": env("SESSION_COOKIE_SECURE", "0") == "1",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_DURATION": timedelta(days=30),
         "WTF_CSRF_TIME_LIMIT": None,
         "BABEL_DEFAULT_LOCALE": env("BABEL_DEFAULT_LOCALE", "en_GB"),  # "22 November 2026"
+        # Shared by every worker with redis://host:6379/0; memory:// counts per process.
         "RATELIMIT_STORAGE_URI": env("RATELIMIT_STORAGE_URI", "memory://"),
+        # Redis unreachable: each process counts on its own meanwhile (and logs it) rather than
+        # refusing every request.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
         "RATELIMIT_HEADERS_ENABLED": True,
         "PUBLIC_POST_LIMIT": env("PUBLIC_POST_LIMIT", "20 per minute"),
+        # Failed sign-ins (or password changes) for one account, from any address, before it is
+        # locked for the rest of the period.
+        "ACCOUNT_FAILURE_LIMIT": env("ACCOUNT_FAILURE_LIMIT", "10 per 15 minutes"),
         "SITE_NAME": env("SITE_NAME", "eventsapp"),
         # Host names the site answers to (comma-separated), e.g. "events.example.org"; unset in
         # development. Requests for other hosts get a 400.

@@ -61,17 +61,47 @@ def _waiter(interval: float) -> Callable[[], None]:
     if db.engine.dialect.name != "postgresql":
         pause = threading.Event()
         return lambda: pause.wait(interval)
-    import psycopg
+    return _Listener(interval)
 
-    url = db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
-    connection = psycopg.connect(url, autocommit=True)
-    connection.execute(f"LISTEN {OUTBOX_CHANNEL}")
 
-    def wait() -> None:
-        for _notice in connection.notifies(timeout=interval, stop_after=1):
-            pass
+class _Listener:
+    """Waits on PostgreSQL's ``LISTEN`` for a committed transaction's notice.
 
-    return wait
+    It listens from the start, and again after the connection was lost (the database
+    restarting): meanwhile the worker waits ``interval`` seconds between rounds, and the round
+    after a reconnection sends whatever was queued while it was deaf.
+    """
+
+    def __init__(self, interval: float):
+        self.interval = interval
+        self.url = db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        self.connection = None
+        self._listen()
+
+    def _listen(self) -> None:
+        import psycopg
+
+        try:
+            self.connection = psycopg.connect(self.url, autocommit=True)
+            self.connection.execute(f"LISTEN {OUTBOX_CHANNEL}")
+        except psycopg.OperationalError as error:
+            log.warning("The worker cannot listen to the database (%s); it looks again.", error)
+            self.connection = None
+
+    def __call__(self) -> None:
+        import psycopg
+
+        if self.connection is None or self.connection.closed:
+            self._listen()
+        if self.connection is None:
+            threading.Event().wait(self.interval)
+            return
+        try:
+            for _notice in self.connection.notifies(timeout=self.interval, stop_after=1):
+                pass
+        except psycopg.OperationalError as error:
+            log.warning("The worker lost the database (%s); it listens again.", error)
+            self.connection = None
 
 
 def run_worker(interval: float) -> None:

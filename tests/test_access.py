@@ -52,7 +52,7 @@ def test_delegates_are_refused_every_manage_url(app, client, delegate_user):
 
 @pytest.mark.parametrize("role", [Role.STAFF, Role.COORDINATOR, Role.ADMIN])
 def test_staff_roles_reach_the_staff_area(client, db, role):
-    user = create_user(f"{role}@example.org", role, "pw-123456")
+    user = create_user(f"{role}@example.org", role, "a long pass phrase")
     db.session.commit()
     login(client, user)
     response = client.get("/manage/events/")

@@ -70,6 +70,7 @@ def test_unpublished_sessions_stay_off_the_public_page(client, course, db):
     ("changes", "field", "message"),
     [
         ({"day": "2016-04-23"}, "day", "Choose a day within the event's dates, 18–22 April 2016."),
+        ({"day": "0001-01-01"}, "day", "Choose a day from 1900 to 2200."),
         ({"end_time": "08:00"}, "end_time", "The session must end after it starts."),
         ({"end_time": "09:00"}, "end_time", "The session must end after it starts."),
         ({"timezone": "Mars/Olympus"}, "timezone", "Unknown time zone 'Mars/Olympus'."),

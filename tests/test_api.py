@@ -30,7 +30,7 @@ def test_events_list_has_the_documented_fields(client, make):
         "tentative": True,
         "date_text": "early March 2011 (tbc)",
         "venue": None,
-        "url": f"http://localhost/events/{event['id']}",
+        "url": f"http://127.0.0.1:5000/events/{event['id']}",  # SITE_URL, not the Host
     }
     one = client.get(f"/api/v1/events/{event['id']}").get_json()
     assert one == event

@@ -64,7 +64,7 @@ def test_fixed_number_of_queries_with_10_and_500_events(
     programme = make.programme("CICIE")
     partner = make.organisation("Partner")
     page = staff_client.get("/calendar/subscribe").data.decode()
-    personal = re.search(r'value="http://localhost(/calendar/personal/[^"]+)"', page).group(1)
+    personal = re.search(r'value="http://127.0.0.1:5000(/calendar/personal/[^"]+)"', page).group(1)
     url = url.format(programme=programme.id, personal=personal)
 
     def queries() -> int:

@@ -219,7 +219,11 @@ def test_month_abbreviations(abbreviation, month, dot):
         ("2012/March", None, '"2012" is a whole year'),
         ("early-mid March", 2012, '"early"'),
         ("2012-13-01", None, '"2012-13-01"'),
-        ("winter 9999", None, '"winter 9999"'),
+        ("winter 9999", None, '"winter 9999" is outside the years 1900 to 2200'),
+        ("late December 9999", None, "outside the years 1900 to 2200"),
+        ("0001-01-01", None, '"0001-01-01" is outside the years 1900 to 2200'),
+        ("December 2200 - January 2201", None, '"January 2201" is outside'),
+        ("1899", None, '"1899" is outside'),
     ],
 )
 def test_refuses_naming_the_part(phrase, year, part):
@@ -320,8 +324,8 @@ SPANISH_MONTHS = [
     "noviembre",
     "diciembre",
 ]
-DATES = st.dates(min_value=date(1000, 1, 1), max_value=date(9998, 12, 31))
-YEARS = st.integers(min_value=1001, max_value=9998)
+DATES = st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 12, 31))
+YEARS = st.integers(min_value=1901, max_value=2200)  # "winter {year - 1}" is read too
 SEPARATORS = st.sampled_from(["-", " - ", "–", " – ", " to ", " until ", " -"])
 
 
@@ -335,7 +339,7 @@ def ordinal(day):
 def day_ranges(draw):
     first = draw(DATES)
     length = draw(st.one_of(st.integers(0, 40), st.integers(0, 800)))
-    return first, min(first + timedelta(days=length), date(9998, 12, 31))
+    return first, min(first + timedelta(days=length), date(2200, 12, 31))
 
 
 def written_styles(first, last, to):

@@ -55,11 +55,27 @@ def test_demo_command_and_admin_command(app, db):
     result = runner.invoke(args=["users", "ensure-admin"])
     assert "password:" not in result.output
     result = runner.invoke(
-        args=["users", "create", "coord@example.org", "--role", "coordinator", "--password", "pw"]
+        args=[
+            "users",
+            "create",
+            "coord@example.org",
+            "--role",
+            "coordinator",
+            "--password",
+            "a fine pass phrase",
+        ]
     )
     assert result.exit_code == 0, result.output
     result = runner.invoke(
-        args=["users", "create", "coord@example.org", "--role", "coordinator", "--password", "pw"]
+        args=[
+            "users",
+            "create",
+            "coord@example.org",
+            "--role",
+            "coordinator",
+            "--password",
+            "a fine pass phrase",
+        ]
     )
     assert result.exit_code != 0 and "already an account" in result.output
 

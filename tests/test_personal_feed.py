@@ -10,11 +10,11 @@ from tests.conftest import login
 
 
 def personal_url(client) -> str:
-    """The personal feed's https address, as the subscription page shows it."""
+    """The personal feed's path, from the address the subscription page shows (on SITE_URL)."""
     page = client.get("/calendar/subscribe").data.decode()
-    url = re.search(r'value="(http://localhost/calendar/personal/[^"]+\.ics)"', page).group(1)
+    url = re.search(r'value="(http://127.0.0.1:5000/calendar/personal/[^"]+\.ics)"', page).group(1)
     assert f'href="{url.replace("http://", "webcal://")}"' in page
-    return url.removeprefix("http://localhost")
+    return url.removeprefix("http://127.0.0.1:5000")
 
 
 def test_staff_follow_the_centres_events_with_their_agendas(staff_client, make, db):
@@ -87,7 +87,7 @@ def test_resetting_the_link_turns_the_old_one_away(staff_client, db):
 
 
 def test_the_link_works_without_signing_in_and_stops_with_the_account(client, db):
-    user = create_user("coordinator@example.org", Role.COORDINATOR, "pw-123456")
+    user = create_user("coordinator@example.org", Role.COORDINATOR, "a long pass phrase for feeds")
     db.session.commit()
     login(client, user)
     url = personal_url(client)

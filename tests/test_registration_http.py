@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from eventsapp.accounts.models import User
 from eventsapp.catalogue.models import Event
 from eventsapp.core.clock import utcnow
+from eventsapp.extensions import db as the_db
 from eventsapp.mail.models import OutboxEmail
 from eventsapp.registration.models import Registration, Status
 from eventsapp.registration.services import RegistrationInput, register
@@ -40,9 +41,36 @@ FORM = {
 }
 
 
-def post_registration(client, event, follow=True, query="", **changes):
+def post_registration(client, event, follow=True, query="", confirm=True, **changes):
+    """Send the registration form; then (``confirm``), as the address's owner does, follow the
+    link it was emailed and confirm. Returns the last response."""
     data = {**FORM, **changes}
-    return client.post(f"/events/{event.id}/register{query}", data=data, follow_redirects=follow)
+    sent_before = the_db.session.scalar(select(func.max(OutboxEmail.id))) or 0
+    response = client.post(
+        f"/events/{event.id}/register{query}", data=data, follow_redirects=follow
+    )
+    link = confirmation_link(data["email"].lower(), after=sent_before)
+    if confirm and link:
+        response = client.post(link, follow_redirects=follow)
+    return response
+
+
+def confirmation_link(address: str, after: int = 0) -> str | None:
+    """The path of the link to confirm a registration, in the newest email queued to the address
+    (after the email ``after``), if it asks for one."""
+    email = the_db.session.scalar(
+        select(OutboxEmail)
+        .where(
+            OutboxEmail.to == address,
+            OutboxEmail.id > after,
+            OutboxEmail.subject.startswith("Confirm your registration"),
+        )
+        .order_by(OutboxEmail.id.desc())
+    )
+    if email is None:
+        return None
+    site = re.escape(current_app.config["SITE_URL"])
+    return re.search(rf"{site}(/registrations/\S+)", email.text_body).group(1)
 
 
 def registrations(db) -> list[Registration]:
@@ -62,24 +90,42 @@ def link_path(message, start: str) -> str:
 # ---------------------------------------------------------------- delegates
 
 
-def test_a_delegate_registers_sees_the_confirmation_and_gets_the_email(client, db, make, mailbox):
+def test_a_delegate_registers_confirms_by_the_emailed_link_and_gets_the_email(
+    client, db, make, mailbox
+):
     event = make.open_event(capacity=10, quota_per_organisation=1)
     page = client.get(f"/events/{event.id}/register").data.decode()
     assert "10 seats left" in page
     assert "Further participants from the same organisation" in page
 
-    response = post_registration(client, event)
+    response = post_registration(client, event, confirm=False)
+    assert "Check your email" in response.data.decode()
+    (registration,) = registrations(db)
+    assert (registration.status, registration.user) == ("unconfirmed", None)
+    assert "10 seats left" in client.get(f"/events/{event.id}/register").data.decode()
+    (message,) = mailbox.to("amina@iebc.example")
+    assert message["Subject"] == f"Confirm your registration: {event.title}"
+    link = link_path(message, "/registrations/")
+    page = client.get(link).data.decode()  # what a mail scanner opening the link does
+    assert "Confirm my registration" in page
+    assert registrations(db)[0].status == "unconfirmed"
+
+    response = client.post(link, follow_redirects=True)
     page = response.data.decode()
     assert response.status_code == 200
-    assert "Your registration is saved." in page
+    assert "Your email address is confirmed." in page
     assert "holds a seat while the staff review it" in page
     (registration,) = registrations(db)
     assert (registration.status, registration.funding) == ("pending", "funded")
+    assert registration.user.email == "amina@iebc.example"
     assert registration.visa_letter and registration.dietary_needs == "Vegetarian"
     assert registration.organisation.name == "Independent Electoral and Boundaries Commission"
-    (message,) = mailbox.to("amina@iebc.example")
-    assert message["Subject"] == f"Registration received: {event.title}"
-    assert "Dear Amina Odhiambo" in message.get_body().get_content()
+    _confirmation, received = mailbox.to("amina@iebc.example")
+    assert received["Subject"] == f"Registration received: {event.title}"
+    assert "Dear Amina Odhiambo" in received.get_body().get_content()
+    assert "9 seats left" in client.get(f"/events/{event.id}/register").data.decode()
+    client.post(link)  # twice: nothing more
+    assert len(mailbox.to("amina@iebc.example")) == 2
 
 
 def test_a_second_officer_of_the_authority_is_told_they_come_self_funded(client, db, make):
@@ -106,6 +152,7 @@ def test_approval_email_carries_the_event_calendar_file(staff_client, db, make, 
     ics = attachment(approval)
     assert ics.get_content_type() == "text/calendar"
     assert ics.get_content_charset() == "utf-8"  # so that "organización" reads as written
+    assert ics.get_param("method") == "PUBLISH"  # an event published, no invitation to answer
     assert ics.get_filename() == f"event-{event.id}.ics"
     calendar = icalendar.Calendar.from_ical(ics.get_content())
     (vevent,) = calendar.walk("VEVENT")
@@ -121,17 +168,33 @@ def test_a_full_event_puts_the_delegate_on_the_waiting_list(client, db, make, ma
     page = post_registration(client, event).data.decode()
     assert "you are on the waiting list" in page
     assert registrations(db)[-1].status == Status.WAITLISTED
-    assert mailbox.to(FORM["email"])[0]["Subject"].startswith("You are on the waiting list")
+    assert mailbox.to(FORM["email"])[-1]["Subject"].startswith("You are on the waiting list")
 
 
-def test_the_same_email_twice_gets_a_message_and_no_second_row(client, db, make):
+def test_registering_an_address_again_answers_as_for_a_new_one_and_tells_the_address(
+    client, db, make, mailbox
+):
+    """The form does not tell a stranger who registered: the address's owner is told."""
     event = make.open_event()
-    post_registration(client, event)
-    response = post_registration(client, event, email="AMINA@iebc.example")
-    page = response.data.decode()
-    assert "registered for this event already" in page
-    assert "Nothing was saved" in page
-    assert len(registrations(db)) == 1
+    first = post_registration(client, event, confirm=False).data.decode()
+    post_registration(client, event)  # sent again and confirmed
+    registration = registrations(db)[0]
+    stored = (registration.id, registration.name, registration.status, registration.updated_at)
+    mailbox.deliver()
+    before = len(mailbox.received)
+
+    response = post_registration(client, event, email="AMINA@iebc.example", name="Someone else")
+    assert response.status_code == 200
+    assert response.data.decode() == first  # the very page a new registration gets
+    (registration,) = registrations(db)
+    assert (registration.id, registration.name, registration.status, registration.updated_at) == (
+        stored
+    )
+    (told,) = mailbox.to(FORM["email"])[before:]
+    assert told["Subject"] == f"You are registered already: {event.title}"
+    text = told.get_content()
+    assert "Dear Amina Odhiambo" in text and "Pending approval" in text
+    assert db.session.scalar(select(func.count(OutboxEmail.id))) == before + 1
 
 
 def test_errors_show_beside_the_fields_and_nothing_is_written(client, db, make):
@@ -214,8 +277,8 @@ def test_a_failing_smtp_server_keeps_the_registration_and_the_email_is_retried(
 ):
     event = make.open_event()
     monkeypatch.setitem(app.config, "MAIL_PORT", free_port())  # nothing listens there
-    page = post_registration(client, event).data.decode()
-    assert "Your registration is saved." in page
+    page = post_registration(client, event, confirm=False).data.decode()
+    assert "Check your email" in page
     assert len(registrations(db)) == 1
     result = app.test_cli_runner().invoke(args=["jobs", "worker", "--once"])
     assert result.exit_code == 0, result.output
@@ -230,7 +293,7 @@ def test_a_failing_smtp_server_keeps_the_registration_and_the_email_is_retried(
     assert "1 sent" in result.output
     db.session.refresh(email)
     assert email.status == "sent"
-    assert mailbox.to(FORM["email"])[0]["Subject"].startswith("Registration received")
+    assert mailbox.to(FORM["email"])[0]["Subject"].startswith("Confirm your registration")
 
 
 def test_without_a_mail_server_emails_are_written_to_files(
@@ -238,18 +301,20 @@ def test_without_a_mail_server_emails_are_written_to_files(
 ):
     monkeypatch.setitem(app.config, "MAIL_FOLDER", str(tmp_path))
     event = make.open_event()
-    post_registration(client, event)
+    post_registration(client, event, confirm=False)
     assert list(tmp_path.glob("*.eml")) == []  # the worker writes it, not the request
     app.test_cli_runner().invoke(args=["mail", "send"])
     (eml,) = tmp_path.glob("*.eml")
-    assert "Subject: Registration received" in eml.read_text()
+    assert "Subject: Confirm your registration" in eml.read_text()
 
 
 def test_public_posts_are_rate_limited(client, db, make, app, monkeypatch):
     monkeypatch.setitem(app.config, "PUBLIC_POST_LIMIT", "3 per minute")
     event = make.open_event(capacity=100)
     codes = [
-        post_registration(client, event, follow=False, email=f"d{n}@example.org").status_code
+        post_registration(
+            client, event, follow=False, confirm=False, email=f"d{n}@example.org"
+        ).status_code
         for n in range(4)
     ]
     assert codes == [302, 302, 302, 429]
@@ -311,22 +376,26 @@ def test_a_delegate_signed_in_by_link_sets_a_password_and_signs_in_with_it(
     page = client.get("/me/password").data.decode()
     assert "Current password" not in page  # there is none yet
     page = client.post(
-        "/me/password", data={"password": "a-password", "confirm": "another"}
+        "/me/password", data={"password": "lantern orchard velvet", "confirm": "another"}
     ).data.decode()
     assert "The two passwords differ." in page
     page = client.post(
         "/me/password",
-        data={"password": "a-password", "confirm": "a-password"},
+        data={"password": "lantern orchard velvet", "confirm": "lantern orchard velvet"},
         follow_redirects=True,
     ).data.decode()
     assert "Your password is set" in page
     client.post("/logout")
-    login = {"email": FORM["email"], "password": "a-password"}
+    login = {"email": FORM["email"], "password": "lantern orchard velvet"}
     assert client.post("/login", data=login).headers["Location"].endswith("/me/registrations")
     # Changing it asks for the current one.
     page = client.post(
         "/me/password",
-        data={"current_password": "wrong", "password": "new-password", "confirm": "new-password"},
+        data={
+            "current_password": "wrong",
+            "password": "copper meadow ribbon",
+            "confirm": "copper meadow ribbon",
+        },
     ).data.decode()
     assert "This is not your current password." in page
 
@@ -394,7 +463,7 @@ def test_delegates_see_only_their_own_registrations(client, db, make, delegate_u
     event = make.open_event()
     post_registration(client, event)
     (registration,) = registrations(db)
-    client.post("/login", data={"email": delegate_user.email, "password": "delegate-password"})
+    client.post("/login", data={"email": delegate_user.email, "password": "blue-river-notebook"})
     assert client.post(f"/me/registrations/{registration.id}/withdraw").status_code == 404
     assert client.get(f"/me/registrations/{registration.id}/travel").status_code == 404
     assert "You have no registrations yet" in client.get("/me/registrations").data.decode()
@@ -573,7 +642,7 @@ def test_travel_dates_show_as_people_write_them(client, staff_user, db, make):
         client, event, arrival_on="2030-05-03", departure_on="2030-05-09"
     ).data.decode()
     assert "3–9 May 2030" in page
-    client.post("/login", data={"email": staff_user.email, "password": "staff-password"})
+    client.post("/login", data={"email": staff_user.email, "password": "kettle-on-the-hob"})
     page = client.get(f"/manage/events/{event.id}/participants").data.decode()
     assert "3–9 May 2030" in page
     assert "2030-05-03" not in page
@@ -586,15 +655,16 @@ def test_links_in_emails_lead_to_the_site_whatever_the_host_header(
     app, client, db, make, mailbox, monkeypatch
 ):
     """Anyone can send a request with ``Host: evil.example``: the emails it causes still link to
-    SITE_URL (registration, approval with its calendar file, sign-in link)."""
+    SITE_URL (confirmation, approval with its calendar file, sign-in link)."""
     monkeypatch.setitem(app.config, "SERVER_NAME", None)  # as in production
     site = current_app.config["SITE_URL"]
     event = make.open_event(approval_required=False)
     evil = {"base_url": "http://evil.example"}
     client.post(f"/events/{event.id}/register", data=FORM, **evil)
+    client.post(confirmation_link(FORM["email"]), **evil)
     client.post("/login/link", data={"email": FORM["email"]}, **evil)
-    approved, sign_in = mailbox.to(FORM["email"])
-    for message in (approved, sign_in):
+    confirm, approved, sign_in = mailbox.to(FORM["email"])
+    for message in (confirm, approved, sign_in):
         links = re.findall(r"https?://\S+", message.get_body().get_content())
         assert links and all(link.startswith(site) for link in links), links
     ics = attachment(approved).get_content()
@@ -703,8 +773,9 @@ def test_a_title_with_a_line_break_neither_breaks_nor_blocks_the_outbox(
     event.title = "Workshop\r\nBcc: someone@evil.example"
     db.session.commit()
     page = post_registration(client, event).data.decode()
-    assert "Your registration is saved." in page
-    (message,) = mailbox.to(FORM["email"])
+    assert "Your email address is confirmed." in page
+    confirm, message = mailbox.to(FORM["email"])
+    assert confirm["Subject"] == "Confirm your registration: Workshop Bcc: someone@evil.example"
     assert message["Subject"] == "Registration received: Workshop Bcc: someone@evil.example"
     assert message["Bcc"] is None and message["X-Envelope-To"] == FORM["email"]
     # A row that cannot be sent at all is marked failed, with the error; the others go.

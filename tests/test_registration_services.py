@@ -99,7 +99,7 @@ def test_the_email_is_kept_lower_case_and_an_account_is_made_or_reused(db, make,
     (registration,) = sign_up(db, event, 1, email="Delegate@Example.org")
     assert registration.email == "delegate@example.org"
     assert registration.user_id == delegate_user.id
-    assert delegate_user.check_password("delegate-password")
+    assert delegate_user.check_password("blue-river-notebook")
     other = register(event, person(2), NOW)
     db.session.commit()
     account = db.session.get(User, other.user_id)

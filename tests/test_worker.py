@@ -11,15 +11,15 @@ from eventsapp.mail.sender import Postman
 from eventsapp.mail.services import queue_email
 from eventsapp.registration.models import Registration, Status
 from eventsapp.registration.notifications import notify
-from tests.test_registration_http import FORM, post_registration
+from tests.test_registration_http import FORM, confirmation_link, post_registration
 
 
 def test_a_registration_answers_before_any_email_and_the_worker_sends_it_once(
     app, client, db, make, mailbox
 ):
     event = make.open_event()
-    response = post_registration(client, event)
-    assert "Your registration is saved." in response.data.decode()
+    response = post_registration(client, event, confirm=False)
+    assert "Check your email" in response.data.decode()
     assert mailbox.received == []  # the request spoke to no mail server
     email = db.session.scalar(select(OutboxEmail))
     assert (email.to, email.status) == (FORM["email"], "pending")  # committed with the change
@@ -28,7 +28,7 @@ def test_a_registration_answers_before_any_email_and_the_worker_sends_it_once(
     result = runner.invoke(args=["jobs", "worker", "--once"])
     assert result.exit_code == 0, result.output
     assert "emails: sent 1" in result.output
-    assert [m["Subject"] for m in mailbox.received] == [f"Registration received: {event.title}"]
+    assert [m["Subject"] for m in mailbox.received] == [f"Confirm your registration: {event.title}"]
     runner.invoke(args=["jobs", "worker", "--once"])
     assert len(mailbox.received) == 1  # once
 
@@ -98,6 +98,7 @@ def test_emails_are_written_in_the_language_of_the_registration(app, client, db,
         f"/events/{event.id}/register", data=FORM, headers={"Accept-Language": "es"}
     )
     assert response.status_code == 302
+    client.post(confirmation_link(FORM["email"]))
     registration = db.session.scalar(select(Registration))
     assert registration.locale == registration.user.locale == app.config["BABEL_DEFAULT_LOCALE"]
     # Once Spanish is offered, a delegate who registered in Spanish is written to in Spanish;
@@ -128,3 +129,30 @@ def test_on_postgresql_a_commit_wakes_the_worker(app, db):
         waiting.start()
         waiting.join(timeout=60)  # a bound, never reached when the notice arrived
         assert not waiting.is_alive()
+
+
+def test_on_postgresql_the_worker_listens_again_after_losing_the_database(app, db):
+    """A restart of PostgreSQL ends the worker's LISTEN connection: the next wait reconnects
+    rather than stopping the worker, and notices reach it again."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("LISTEN/NOTIFY is PostgreSQL's")
+    import threading
+
+    from sqlalchemy import text
+
+    from eventsapp.worker import _waiter
+
+    wait = _waiter(interval=0.01)
+    wait()  # connected and listening
+    listener_pid = wait.connection.info.backend_pid
+    db.session.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": listener_pid})
+    db.session.commit()
+    wait()  # the lost connection is noticed, and forgotten (the worker goes on)
+    wait()  # connected again, and listening
+    assert wait.connection.info.backend_pid != listener_pid
+    wait.interval = 600
+    waiting = threading.Thread(target=wait, daemon=True)
+    waiting.start()
+    queue(db, 1)
+    waiting.join(timeout=60)  # a bound, never reached when the notice arrived
+    assert not waiting.is_alive()

@@ -76,8 +76,8 @@ def test_tentative_events_are_marked_and_cancelled_ones_struck(client, calendar_
 
 def test_the_page_offers_subscriptions_and_downloads_with_its_filters(client, calendar_2016):
     page = client.get("/calendar/2016?kind=conference").data.decode()
-    assert 'href="webcal://localhost/calendar/2016.ics?kind=conference"' in page
-    assert 'href="http://localhost/calendar/2016.ics?kind=conference"' in page
+    assert 'href="webcal://127.0.0.1:5000/calendar/2016.ics?kind=conference"' in page  # SITE_URL
+    assert 'href="http://127.0.0.1:5000/calendar/2016.ics?kind=conference"' in page
     assert 'href="/calendar/2016.csv?kind=conference"' in page
     assert 'href="/calendar/2016.xlsx?kind=conference"' in page
     assert page_event_ids(page) == [calendar_2016["forum"].id]

@@ -5,6 +5,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from ..core.validation import single_line
 from .models import Role
+from .passwords import MIN_LENGTH, strong_password
 
 STAFF_ROLE_CHOICES = Role.choices((Role.ADMIN, Role.COORDINATOR, Role.STAFF))
 
@@ -20,12 +21,19 @@ class LoginLinkForm(FlaskForm):
 
 
 class SetupForm(FlaskForm):
-    """A password chosen (typed twice): by an invited colleague, or as a change."""
+    """A password chosen (typed twice): by an invited colleague, or as a change.
 
+    The view sets ``account_email``, which the password must not contain.
+    """
+
+    account_email = ""
     password = PasswordField(
         _l("New password"),
-        validators=[DataRequired(), Length(min=8, max=200)],
-        description=_l("At least 8 characters."),
+        validators=[DataRequired(), strong_password],
+        description=_l(
+            "At least %(count)d characters; a few words you will remember make a good one.",
+            count=MIN_LENGTH,
+        ),
     )
     confirm = PasswordField(
         _l("New password, again"),

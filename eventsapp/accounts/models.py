@@ -43,6 +43,13 @@ class User(UserMixin, db.Model):
     feed_token_version: Mapped[int] = mapped_column(default=0, server_default="0")
     # The language the account's emails are written in (None: the site's default).
     locale: Mapped[str | None] = mapped_column(String(20))
+    # Part of every session and "keep me signed in" cookie of the account: raising it (sign-out,
+    # a new password, deactivation) turns all of them away.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    def get_id(self) -> str:
+        """What sessions and remember cookies carry: the account and its session version."""
+        return f"{self.id}.{self.session_version}"
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
@@ -64,3 +71,15 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
+
+
+class LoginLinkRequest(db.Model):
+    """Someone asked for a sign-in link for this address: the worker sends it if the address
+    has a delegate's account. The request does the same work whatever the address, so that its
+    answer and its timing tell nothing about who has an account."""
+
+    __tablename__ = "login_link_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -3,23 +3,44 @@
 import hashlib
 import secrets
 from datetime import datetime
+from functools import cache
 
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import case, func, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..core.clock import utcnow
 from ..core.errors import InvalidInput
 from ..core.links import site_url
+from ..core.validation import MAX_ID
 from ..extensions import db
-from ..mail.services import queue_email
-from .models import STAFF_ROLES, Role, User
+from ..mail.services import queue_email, wake_the_worker
+from .models import STAFF_ROLES, LoginLinkRequest, Role, User
+from .passwords import password_problem
 
 
 class AccountError(ValueError):
     pass
+
+
+def user_for_session(session_id: str) -> User | None:
+    """The account a session or remember cookie names ("id.version"), if still current."""
+    user_id, _dot, version = session_id.partition(".")
+    if not (user_id.isdigit() and version.isdigit()) or int(user_id) > MAX_ID:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.is_active or user.session_version != int(version):
+        return None
+    return user
+
+
+def end_sessions(user: User) -> None:
+    """Sign the account out everywhere: every session and remember cookie stops working."""
+    user.session_version = (user.session_version or 0) + 1
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -39,13 +60,13 @@ def create_user(
     Accounts that staff make are ``confirmed``; those made by a registration form are not (and
     have no password), until their owner signs in by an emailed link.
     """
-    email = email.strip().lower()
     if role not in Role.__members__.values():
         raise AccountError(f"Unknown role {role!r}: use one of {', '.join(Role)}.")
-    if "@" not in email:
-        raise AccountError(f"{email!r} is not an email address.")
+    email = checked_email(email)
     if find_user_by_email(email):
         raise AccountError(f"There is already an account for {email}.")
+    if password and (problem := password_problem(password, email)):
+        raise AccountError(problem)
     user = User(
         email=email,
         role=role,
@@ -59,18 +80,45 @@ def create_user(
     return user
 
 
+def checked_email(email: str) -> str:
+    """The address in lower case, if the sign-in form would take it; AccountError if not."""
+    email = email.strip().lower()
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as error:
+        raise AccountError(f"{email!r} is not an email address: {error}") from None
+    return email
+
+
+@cache
+def _unknown_account_hash() -> str:
+    return generate_password_hash(secrets.token_hex(16))
+
+
 def authenticate(email: str, password: str) -> User | None:
+    """The account these credentials open, or None.
+
+    The password is hashed whether or not there is such an account (or it has a password), so
+    that the time the answer takes does not tell which addresses have one.
+    """
     user = find_user_by_email(email)
-    if user and user.is_active and user.check_password(password):
+    if user is None or not user.password_hash:
+        check_password_hash(_unknown_account_hash(), password)
+        return None
+    if user.check_password(password) and user.is_active:
         return user
     return None
 
 
 def change_password(user: User, current: str, new: str) -> None:
-    """Set the account's password; the current one is asked for when there is one."""
+    """Set the account's password (the current one is asked for when there is one), and end
+    the account's other sessions."""
     if user.password_hash and not user.check_password(current):
         raise InvalidInput("current_password", _("This is not your current password."))
+    if problem := password_problem(new, user.email):
+        raise InvalidInput("password", problem)
     user.set_password(new)
+    end_sessions(user)
 
 
 def ensure_admin(email: str = "admin@example.org") -> tuple[User, str] | None:
@@ -116,18 +164,31 @@ def can_sign_in_by_link(user: User) -> bool:
     return user.is_active and not user.is_staff
 
 
-def send_login_link(email: str) -> None:
-    """Queue a one-time sign-in link to the delegate account of this address, if there is one."""
-    user = find_user_by_email(email)
-    if user is None or not can_sign_in_by_link(user):
-        return
-    queue_email(
-        user.email,
-        _l("Your sign-in link"),
-        "login_link",
-        locale=user.locale,
-        link=site_url("accounts.login_with_link", token=login_link_token(user)),
-    )
+def ask_for_login_link(email: str) -> None:
+    """Note that a sign-in link was asked for; the worker sends it (see send_login_links)."""
+    db.session.add(LoginLinkRequest(email=email.strip().lower()))
+    wake_the_worker()
+
+
+def send_login_links(now: datetime) -> dict[str, int]:
+    """Queue a one-time sign-in link to each address asked for that has a delegate's account
+    (once per address, however often it was asked); forget the requests."""
+    requests = db.session.scalars(select(LoginLinkRequest).with_for_update(skip_locked=True)).all()
+    sent = 0
+    for email in sorted({request.email for request in requests}):
+        user = find_user_by_email(email)
+        if user is not None and can_sign_in_by_link(user):
+            queue_email(
+                user.email,
+                _l("Your sign-in link"),
+                "login_link",
+                locale=user.locale,
+                link=site_url("accounts.login_with_link", token=login_link_token(user)),
+            )
+            sent += 1
+    for request in requests:
+        db.session.delete(request)
+    return {"asked": len(requests), "sent": sent}
 
 
 def signed_in(user: User, now: datetime, by_link: bool = False) -> None:
@@ -213,6 +274,8 @@ def update_account(user: User, name: str, role: str, active: bool, acting: User)
         )
         if not others:
             raise InvalidInput("role", _("The site needs at least one active administrator."))
+    if user.active and not active:
+        end_sessions(user)
     user.name = name.strip()
     user.role = role
     user.active = active

@@ -2,6 +2,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..core.clock import utcnow
@@ -12,14 +13,16 @@ from .forms import AccountForm, ColleagueForm, LoginForm, LoginLinkForm, Passwor
 from .models import Role, User
 from .services import (
     accounts_page,
+    ask_for_login_link,
     authenticate,
     change_password,
+    end_sessions,
     invite_colleague,
     send_account_setup,
-    send_login_link,
     signed_in,
     update_account,
     user_for_login_token,
+    user_for_session,
     user_for_setup_token,
 )
 
@@ -30,8 +33,36 @@ login_manager.login_message = None
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id))
+def load_user(session_id: str) -> User | None:
+    return user_for_session(session_id)
+
+
+def _account_key() -> str:
+    """Rate-limit key of the account a sign-in form names (whatever address sends it)."""
+    return "account:" + request.form.get("email", "").strip().lower()[:254]
+
+
+def _signed_in_account_key() -> str:
+    return f"account:{current_user.get_id().partition('.')[0]}"
+
+
+def _failed(response) -> bool:
+    """A form answered again (200) rather than redirected (302): the attempt failed."""
+    return response.status_code == 200
+
+
+# Repeated failures for one account lock it for a while, from every address (a lock-out by
+# someone else ends by itself; a sign-in link still works meanwhile).
+account_lockout = limiter.limit(
+    lambda: current_app.config["ACCOUNT_FAILURE_LIMIT"],
+    key_func=_account_key,
+    methods=["POST"],
+    deduct_when=_failed,
+    error_message=_l(
+        "Too many failed attempts for this account. Wait a few minutes, or sign in with a "
+        "link sent by email."
+    ),
+)
 
 
 def protect_manage_area():
@@ -63,6 +94,7 @@ def _safe_next(target: str | None) -> str | None:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["PUBLIC_POST_LIMIT"], methods=["POST"])
+@account_lockout
 def login():
     form = LoginForm()
     if form.validate_on_submit():
@@ -96,7 +128,7 @@ def login_link():
     """Ask for a one-time sign-in link by email (delegates need no password)."""
     form = LoginLinkForm()
     if form.validate_on_submit():
-        send_login_link(form.email.data)
+        ask_for_login_link(form.email.data)
         # The same answer whatever the account, so that nobody can probe addresses or roles.
         flash(
             _(
@@ -125,18 +157,41 @@ def login_with_link(token: str):
 
 @bp.route("/me/password", methods=["GET", "POST"])
 @login_required
+@limiter.limit(lambda: current_app.config["PUBLIC_POST_LIMIT"], methods=["POST"])
+@limiter.limit(
+    lambda: current_app.config["ACCOUNT_FAILURE_LIMIT"],
+    key_func=_signed_in_account_key,
+    methods=["POST"],
+    deduct_when=_failed,
+)
 def password():
     """Set (or change) the account's password, to sign in without an emailed link."""
     form = PasswordForm()
+    form.account_email = current_user.email
     if form.validate_on_submit():
         try:
             change_password(current_user, form.current_password.data or "", form.password.data)
         except InvalidInput as error:
             show_beside_field(form, error)
         else:
-            flash(_("Your password is set: sign in with it next time."), "success")
+            # This session goes on (with the new version); the account's others have ended.
+            login_user(current_user._get_current_object())
+            flash(
+                _("Your password is set, and you are signed out on every other device."),
+                "success",
+            )
             return redirect(_home(current_user))
     return render_template("accounts/password.html", form=form)
+
+
+@bp.route("/me/sessions/end", methods=["POST"])
+@login_required
+def end_other_sessions():
+    """Sign out on every other device (a lost phone, a shared computer)."""
+    end_sessions(current_user)
+    login_user(current_user._get_current_object())
+    flash(_("You are signed out on every other device."), "success")
+    return redirect(url_for(".password"))
 
 
 @bp.route("/account/setup/<token>", methods=["GET", "POST"])
@@ -151,6 +206,7 @@ def setup_account(token: str):
         )
         return redirect(url_for("accounts.login"))
     form = SetupForm()
+    form.account_email = user.email
     if form.validate_on_submit():
         user.set_password(form.password.data)
         return _sign_in(user)
@@ -160,6 +216,9 @@ def setup_account(token: str):
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    """Sign out: every session and remember cookie of the account ends, on every device (a
+    copied cookie is worth nothing after it)."""
+    end_sessions(current_user)
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("site.index"))
@@ -215,6 +274,17 @@ def account(user_id: int):
             flash(_("Saved the account of %(email)s.", email=user.email), "success")
             return redirect(url_for(".accounts"))
     return render_template("accounts/account.html", form=form, user=user)
+
+
+@manage_bp.route("/<int:user_id>/sessions/end", methods=["POST"])
+def end_account_sessions(user_id: int):
+    """Sign an account out everywhere (a stolen laptop, a colleague who left)."""
+    user = db.session.get(User, user_id) or abort(404)
+    end_sessions(user)
+    if user.id == current_user.id:
+        login_user(user)
+    flash(_("%(email)s is signed out on every device.", email=user.email), "success")
+    return redirect(url_for(".account", user_id=user.id))
 
 
 @manage_bp.route("/<int:user_id>/invite", methods=["POST"])

@@ -6,13 +6,13 @@ from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaF
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..catalogue.models import LANGUAGES
-from ..core.validation import single_line
+from ..core.validation import single_line, within_calendar_years
 from .models import AgendaSession, SessionKind
 from .services import SessionInput
 
 
 class SessionForm(FlaskForm):
-    day = DateField(_l("Day"), validators=[InputRequired()])
+    day = DateField(_l("Day"), validators=[InputRequired(), within_calendar_years])
     start_time = TimeField(_l("Starts"), validators=[InputRequired()])
     end_time = TimeField(_l("Ends"), validators=[InputRequired()])
     timezone = StringField(

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..catalogue.models import LANGUAGES, Event
 from ..core.clock import utcnow
+from ..core.dates import within_calendar_years
 from ..core.labels import Labelled, sql_in
 from ..extensions import db
 
@@ -43,6 +44,7 @@ class AgendaSession(db.Model):
         CheckConstraint(f"kind IN ({sql_in(SessionKind)})", name="kind"),
         CheckConstraint(f"language IS NULL OR language IN ({sql_in(LANGUAGES)})", name="language"),
         CheckConstraint("sequence >= 0", name="sequence_not_negative"),
+        CheckConstraint(within_calendar_years("day"), name="day_in_calendar"),
         Index(None, "event_id", "starts_at"),
     )
 

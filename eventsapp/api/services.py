@@ -1,36 +1,239 @@
-"""JSON shapes of the API, kept in one place so that every endpoint writes events alike."""
+"""The API's events, read column by column, a page at a time; and the JSON shapes of the API.
 
-from flask import url_for
+A list of events is served like the calendar feeds:
 
-from ..catalogue.models import Event, Programme
+1. One aggregate query over the matching events, grouped by programme and section, gives the total
+   and the page's ETag: the count, last change and sum of ids of the events, with the programme
+   names and section codes that their JSON shows (these change without touching the events).
+2. Pages are kept in each process under their URL and that ETag, so a repeated request is that
+   one query and a lookup, and a conditional one gets a 304.
+3. Otherwise one query reads the page's columns (events, programme, section and venue joined),
+   starting after the cursor: never whole entities, so the number of queries stays the same
+   whatever the number of events.
+
+Nothing here commits.
+"""
+
+import base64
+import binascii
+import hashlib
+import json
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import Row, Select, func, select, tuple_
+from sqlalchemy.orm import aliased
+
+from ..catalogue.models import Event, Programme, ProgrammeSection, Venue
+from ..catalogue.services import EVENT_ORDER, EventFilters, narrow_events
 from ..core.dates import DateWindow
+from ..core.errors import InvalidInput
+from ..core.links import site_url
+from ..core.validation import MAX_ID, parse_number
+from ..extensions import db
+from .schemas import DEFAULT_LIMIT, MAX_LIMIT
+
+# Raise it when the JSON of events changes, so that the ETags clients hold stop matching.
+EVENTS_FORMAT = 1
+# Pages kept per process (at most MAX_LIMIT events, about 200 kB, each).
+KEPT_PAGES = 64
+_KEPT_LOCK = threading.Lock()
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # in no title, and refused by PostgreSQL (NUL)
 
 
-def event_json(event: Event) -> dict:
+@dataclass(frozen=True)
+class Paging:
+    limit: int = DEFAULT_LIMIT
+    after: tuple | None = None  # the sort key of the last event of the previous page
+
+
+@dataclass(frozen=True)
+class EventsVersion:
+    total: int
+    etag: str
+
+
+@dataclass(frozen=True)
+class EventsPage:
+    body: bytes
+    next_cursor: str | None
+
+
+def parse_paging(args) -> Paging:
+    """``limit`` and ``cursor`` from query parameters; InvalidInput naming the one that is wrong."""
+    raw = (args.get("limit") or "").strip()
+    limit = parse_number(raw) if raw else DEFAULT_LIMIT
+    if limit is None or not 1 <= limit <= MAX_LIMIT:
+        raise InvalidInput("limit", _("limit must be a number from 1 to %(most)s.", most=MAX_LIMIT))
+    cursor = (args.get("cursor") or "").strip()
+    return Paging(limit, _read_cursor(cursor) if cursor else None)
+
+
+def _write_cursor(row: Row) -> str:
+    key = [row.starts_on.isoformat(), row.ends_on.isoformat(), row.title, row.id]
+    return base64.urlsafe_b64encode(json.dumps(key).encode()).decode().rstrip("=")
+
+
+def _read_cursor(cursor: str) -> tuple:
+    """The sort key a cursor of ours holds; InvalidInput for anything else."""
+    try:
+        starts, ends, title, event_id = json.loads(
+            base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        )
+        key = (date.fromisoformat(starts), date.fromisoformat(ends), title, event_id)
+        if (
+            isinstance(title, str)
+            and not _CONTROL.search(title)
+            and type(event_id) is int
+            and 0 < event_id <= MAX_ID
+        ):
+            return key
+    except (ValueError, TypeError, RecursionError, binascii.Error):
+        pass
+    raise InvalidInput(
+        "cursor", _("This cursor is not one the API gave: start again from the first page.")
+    )
+
+
+# ---------------------------------------------------------------- reading events
+
+
+def events_version(filters: EventFilters, url: str) -> EventsVersion:
+    """The number of events matching the filters and the ETag of the page at ``url``."""
+    programme, section = aliased(Programme), aliased(ProgrammeSection)
+    stmt = (
+        select(
+            func.count(Event.id),
+            func.max(Event.updated_at),
+            func.sum(Event.id),
+            programme.id,
+            programme.acronym,
+            programme.name,
+            section.id,
+            section.code,
+        )
+        .select_from(Event)
+        .outerjoin(programme, programme.id == Event.programme_id)
+        .outerjoin(section, section.id == Event.section_id)
+        .group_by(programme.id, programme.acronym, programme.name, section.id, section.code)
+        .order_by(programme.id, section.id)
+    )
+    groups = [tuple(row) for row in db.session.execute(narrow_events(stmt, filters))]
+    fingerprint = repr((EVENTS_FORMAT, url, groups)).encode()
+    return EventsVersion(
+        sum(group[0] for group in groups), hashlib.sha256(fingerprint).hexdigest()[:32]
+    )
+
+
+def events_page(filters: EventFilters, paging: Paging, url: str, version: EventsVersion):
+    """The JSON of one page of events, from the pages kept in this process when still current."""
+    kept = _kept_pages()
+    with _KEPT_LOCK:
+        page = kept.get(url)
+        if page is not None and page[0] == version.etag:
+            kept.move_to_end(url)
+            return page[1]
+    stmt = narrow_events(_event_columns(), filters)
+    if paging.after:
+        stmt = stmt.where(tuple_(*EVENT_ORDER) > tuple_(*paging.after))
+    rows = db.session.execute(stmt.order_by(*EVENT_ORDER).limit(paging.limit + 1)).all()
+    more = len(rows) > paging.limit
+    rows = rows[: paging.limit]
+    event_url = _event_urls()
+    page = EventsPage(
+        current_app.json.dumps([_event_json(row, event_url) for row in rows]).encode(),
+        _write_cursor(rows[-1]) if more else None,
+    )
+    with _KEPT_LOCK:
+        kept[url] = (version.etag, page)
+        kept.move_to_end(url)
+        while len(kept) > KEPT_PAGES:
+            kept.popitem(last=False)
+    return page
+
+
+def event_json(event_id: int) -> dict | None:
+    """One event in the shape of the lists, or None."""
+    row = db.session.execute(_event_columns().where(Event.id == event_id)).one_or_none()
+    return row and _event_json(row, _event_urls())
+
+
+def _event_columns() -> Select:
+    """The columns of the JSON of events; venue, programme and section aliased so that the
+    filters' own subqueries over those tables stay uncorrelated."""
+    venue, programme, section = aliased(Venue), aliased(Programme), aliased(ProgrammeSection)
+    return (
+        select(
+            Event.id,
+            Event.title,
+            Event.kind,
+            Event.status,
+            Event.programme_id,
+            programme.acronym.label("programme_acronym"),
+            programme.name.label("programme_name"),
+            section.code.label("section"),
+            Event.starts_on,
+            Event.ends_on,
+            Event.precision,
+            Event.tentative,
+            Event.date_text,
+            Event.venue_id,
+            venue.city,
+            venue.country_code,
+            venue.place,
+            Event.venue_tentative,
+        )
+        .select_from(Event)
+        .outerjoin(programme, programme.id == Event.programme_id)
+        .outerjoin(section, section.id == Event.section_id)
+        .outerjoin(venue, venue.id == Event.venue_id)
+    )
+
+
+def _event_urls():
+    """The public page of an event by its id (from SITE_URL, never the request's Host), with the
+    URL built once for a whole page."""
+    head, tail = site_url("site.event_page", event_id=MAX_ID).rsplit(str(MAX_ID), 1)
+    return lambda event_id: f"{head}{event_id}{tail}"
+
+
+def _event_json(row: Row, event_url) -> dict:
     venue = None
-    if event.venue:
+    if row.venue_id is not None:
         venue = {
-            "city": event.venue.city,
-            "country": event.venue.country_code,
-            "place": event.venue.place,
-            "tentative": event.venue_tentative,
+            "city": row.city,
+            "country": row.country_code,
+            "place": row.place,
+            "tentative": row.venue_tentative,
         }
     return {
-        "id": event.id,
-        "title": event.title,
-        "kind": event.kind,
-        "status": event.status,
-        "programme": event.programme.short_name if event.programme else None,
-        "programme_id": event.programme_id,
-        "section": event.section.code if event.section else None,
-        **window_json(event),
-        "date_text": event.date_text,
+        "id": row.id,
+        "title": row.title,
+        "kind": row.kind,
+        "status": row.status,
+        "programme": row.programme_acronym or row.programme_name,
+        "programme_id": row.programme_id,
+        "section": row.section,
+        **window_json(row),
+        "date_text": row.date_text,
         "venue": venue,
-        "url": url_for("site.event_page", event_id=event.id, _external=True),
+        "url": event_url(row.id),
     }
 
 
-def window_json(window: DateWindow | Event) -> dict:
+def _kept_pages() -> OrderedDict:
+    return current_app.extensions.setdefault("api_event_pages", OrderedDict())
+
+
+# ---------------------------------------------------------------- other shapes
+
+
+def window_json(window: DateWindow | Row) -> dict:
     return {
         "starts_on": window.starts_on.isoformat(),
         "ends_on": window.ends_on.isoformat(),

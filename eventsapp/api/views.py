@@ -1,23 +1,48 @@
-"""``/api/v1``: JSON for scripts and the event form's date preview.
+"""``/api/v1``: JSON for scripts and the event form's date preview, described by the OpenAPI
+document at ``/api/v1/openapi.json`` (generated from ``schemas.py`` and these views) and browsable
+at ``/api/v1/docs``.
 
-Bad parameters get a 400 ``{"error": ...}``.
+Bad parameters get a 400 ``{"error": ...}`` (other errors under ``/api/`` are JSON too: see
+``_register_error_pages`` in ``create_app``).
 """
 
-from flask import Blueprint, abort, jsonify, request
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    render_template,
+    request,
+)
 from flask_babel import gettext as _
+from spectree import Response as Answers
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from werkzeug.http import is_resource_modified
 
 from ..catalogue.models import Programme
-from ..catalogue.services import filtered_events, get_event, parse_event_filters
+from ..catalogue.services import parse_event_filters
 from ..core.dates import DatePhraseError, format_window, read_date_phrase
 from ..core.errors import InvalidInput
+from ..core.links import site_url
 from ..core.validation import parse_number
 from ..extensions import db
 from ..people.models import Country
-from .services import event_json, programme_json, window_json
+from . import schemas
+from .schemas import api_spec
+from .services import (
+    event_json,
+    events_page,
+    events_version,
+    parse_paging,
+    programme_json,
+    window_json,
+)
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+# The views document what they read and answer, but read and check it themselves (see schemas).
+documented = {"skip_validation": True}
 
 
 def _error(message: str, status: int = 400):
@@ -30,20 +55,48 @@ def _invalid(error: InvalidInput):
 
 
 @bp.route("/events")
+@api_spec.validate(
+    query=schemas.EventQuery,
+    resp=Answers("HTTP_304", HTTP_200=schemas.Events),
+    tags=["events"],
+    **documented,
+)
 def events():
+    """Events, in date order, a page at a time
+
+    The body is a list. `X-Total-Count` gives the number of events matching the filters, and
+    `Link: <...>; rel="next"` the next page while there is one. Each page has an ETag: send it
+    back in `If-None-Match` to get a 304 while nothing it shows has changed.
+    """
     filters = parse_event_filters(request.args)
-    rows = db.session.scalars(filtered_events(filters)).unique().all()
-    return jsonify([event_json(e) for e in rows])
+    paging = parse_paging(request.args)
+    version = events_version(filters, request.full_path)
+    if not is_resource_modified(request.environ, etag=version.etag):
+        response = Response(status=304)
+    else:
+        page = events_page(filters, paging, request.full_path, version)
+        response = Response(page.body, mimetype="application/json")
+        if page.next_cursor:
+            args = {**request.args.to_dict(), "cursor": page.next_cursor}
+            response.headers["Link"] = f'<{site_url("api.events", **args)}>; rel="next"'
+    response.set_etag(version.etag)
+    response.headers["X-Total-Count"] = str(version.total)
+    response.cache_control.no_cache = True  # clients check with the ETag before each use
+    return response
 
 
 @bp.route("/events/<int:event_id>")
+@api_spec.validate(resp=Answers("HTTP_404", HTTP_200=schemas.Event), tags=["events"], **documented)
 def event(event_id: int):
-    found = get_event(event_id) or abort(404, description=_("There is no event with this id."))
-    return jsonify(event_json(found))
+    """One event"""
+    found = event_json(event_id) or abort(404, description=_("There is no event with this id."))
+    return jsonify(found)
 
 
 @bp.route("/programmes")
+@api_spec.validate(resp=Answers(HTTP_200=schemas.Programmes), tags=["programmes"], **documented)
 def programmes():
+    """Programmes, with their sections and partners"""
     rows = db.session.scalars(
         select(Programme)
         .options(selectinload(Programme.sections), selectinload(Programme.partners))
@@ -53,7 +106,9 @@ def programmes():
 
 
 @bp.route("/countries")
+@api_spec.validate(resp=Answers(HTTP_200=schemas.Countries), tags=["countries"], **documented)
 def countries():
+    """Countries, with their UN M49 regions"""
     rows = db.session.scalars(select(Country).order_by(Country.name))
     return jsonify(
         [
@@ -64,8 +119,14 @@ def countries():
 
 
 @bp.route("/dates/parse")
+@api_spec.validate(
+    query=schemas.DatePhraseQuery,
+    resp=Answers(HTTP_200=schemas.DateReading),
+    tags=["dates"],
+    **documented,
+)
 def parse_date():
-    """Read a date phrase: ``?text=early March (tbc)&year=2011``."""
+    """How a date phrase is read: `?text=early March (tbc)&year=2011`"""
     text = request.args.get("text", "")
     raw_year = request.args.get("year", "").strip()
     year = parse_number(raw_year)
@@ -78,3 +139,17 @@ def parse_date():
     return jsonify(
         {**window_json(window), "label": format_window(window.starts_on, window.ends_on)}
     )
+
+
+# ---------------------------------------------------------------- the document and its page
+
+
+@bp.route("/openapi.json")
+def openapi():
+    return current_app.json.response(api_spec.spec)
+
+
+@bp.route("/docs")
+def docs():
+    """The OpenAPI document, browsable (Swagger UI, served from static/vendor)."""
+    return render_template("api/docs.html")

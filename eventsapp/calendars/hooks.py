@@ -9,4 +9,4 @@ from .services import event_ics
 @event_calendar_file.connect
 def _event_calendar_file(event: Event, **_) -> bytes:
     """The event's .ics file with links to SITE_URL, for the email that confirms a place."""
-    return event_ics(event, FeedContext.of_site())
+    return event_ics(event, FeedContext.current())

@@ -27,10 +27,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import get_locale
 from icalendar import TypesFactory, vCalAddress, vDuration, vUri
-from icalendar.parser import Contentline
+from icalendar.parser import Contentline, foldline
 
 from ..agenda.models import AgendaSession, SessionKind
 from ..catalogue.models import Event, EventKind, EventStatus
@@ -43,14 +43,23 @@ CALENDAR_END = b"END:VCALENDAR\r\n"
 
 
 TYPES = TypesFactory()
+# icalendar folds a line of this many octets or more (RFC 5545: lines longer than 75 octets).
+FOLD_FROM = 75
 
 
 def content_line(name: str, value, **params) -> bytes:
-    """One property as icalendar writes it: typed, escaped, folded, ending in CRLF."""
+    """One property as icalendar writes it: typed, escaped, folded, ending in CRLF.
+
+    Most lines are short: they are encoded as they are, and only the long ones go through
+    icalendar's folding (which gives the same bytes for a short line, more slowly)."""
     prop = value if isinstance(value, TYPES.all_types) else TYPES.for_property(name)(value)
     if params:
         prop.params.update(params)
-    return Contentline.from_parts(name, prop.params, prop).to_ical() + b"\r\n"
+    line = Contentline.from_parts(name, prop.params, prop)
+    encoded = line.encode()
+    if len(encoded) >= FOLD_FROM:
+        encoded = foldline(line).encode()
+    return encoded + b"\r\n"
 
 
 @lru_cache(maxsize=16384)
@@ -76,21 +85,16 @@ class FeedContext:
     locale: str
 
     @classmethod
-    def current(cls, url_root: str | None = None) -> "FeedContext":
-        """The context of the request (links to the host it asked), or of ``url_root``."""
+    def current(cls) -> "FeedContext":
+        """The site's context: links to ``SITE_URL``, never to the host a request names."""
         config = current_app.config
         return cls(
-            url_root=url_root or url_for("site.index", _external=True),
+            url_root=site_url("site.index"),
             uid_domain=config["CALENDAR_UID_DOMAIN"],
             organiser=config["SITE_NAME"],
             organiser_email=config["MAIL_DEFAULT_SENDER"],
             locale=str(get_locale()),
         )
-
-    @classmethod
-    def of_site(cls) -> "FeedContext":
-        """Links to ``SITE_URL`` whatever the request (calendar files attached to emails)."""
-        return cls.current(site_url("site.index"))
 
     def link(self, endpoint: str, **values) -> str:
         return self.url_root.rstrip("/") + route_path(endpoint, **values)

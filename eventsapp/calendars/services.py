@@ -1,55 +1,49 @@
-"""Calendar feeds, the yearly calendar of activities and its exports, personal feed links.
+"""Calendar feeds and personal feed links.
 
 Subscribers poll feeds every few hours while events change rarely, so a feed is served like this:
 
-1. One small aggregate query over the feed's events (how many, their last change, the sum of
-   their ids) gives, with the feed's URL and name and the site, the feed's ETag; the last change
-   is its Last-Modified. A conditional request that matches gets a 304: nothing is built.
-2. The whole text of each feed is kept under its ETag: a repeated request is that one query and
-   a lookup.
-3. Otherwise the feed is put together from the text of each event (and of its agenda), kept per
-   event under the event's ``(updated_at, sequence)``. One query reads the ids and stamps of the
-   feed's events in order; only the events whose stamp is not in the cache are read (one query
-   for the events, one for their agendas) and written again. An edit rebuilds that event only.
+1. One narrow query reads the id, ``updated_at`` and ``sequence`` of the feed's events in order;
+   a digest of them, with the feed's URL and name and the site, is the feed's ETag (it changes
+   whenever an event joins or leaves the feed, or any of them is saved); the last change is its
+   Last-Modified. A conditional request that matches gets a 304: nothing is built.
+2. The whole text of each feed is kept in the process under its ETag: a repeated request is that
+   one query and a lookup.
+3. Otherwise the feed is put together from the text of each event (and of its agenda), kept by
+   ``calendars.store`` under the event's version in the process and in the database, so that
+   what one worker wrote serves the others and survives restarts. Only the events whose text is
+   kept nowhere are read (one query for the events, one for their agendas) and written; an edit
+   rebuilds that event only.
 
-Saving an event, or a session of its agenda, sets the event's ``updated_at``, so the stamps change
-with everything a feed shows. The texts are kept in each process (``SizedCache`` in
-``app.extensions``, at most ``CALENDAR_CACHE_MB``) and checked against the database on every
-request, so that no process serves text older than the database.
+Saving an event, or a session of its agenda, sets the event's ``updated_at``, so the versions
+change with everything a feed shows.
 
 Nothing here commits: the caller owns the transaction.
 """
 
 import hashlib
-from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from babel.dates import get_month_names
-from flask import current_app, url_for
-from flask_babel import get_locale
+from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import Select, func, select
+from sqlalchemy import Row, Select, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from ..accounts.models import User
 from ..agenda.models import AgendaSession
 from ..agenda.services import shown_sessions
 from ..catalogue.models import Event, EventKind, Programme
-from ..catalogue.services import EVENT_ORDER, EventFilters, filtered_events, narrow_events
+from ..catalogue.services import EVENT_ORDER, EventFilters, narrow_events
 from ..core.clock import utcnow
 from ..core.links import route_path
 from ..extensions import db
 from ..registration.models import Registration, Status
-from .cache import SizedCache
 from .ical import CALENDAR_END, FeedContext, calendar_head, event_text, session_text
+from .store import BY_ID_LIMIT, event_texts, fingerprint, forget_everything, process_cache
 
 # Raise it when the text of feeds changes, so that the ETags clients hold stop matching.
-FEED_FORMAT = 1
-# When more events than this are missing from the cache, they are read through the feed's own
-# conditions rather than by a list of ids.
-BY_ID_LIMIT = 500
+FEED_FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -68,8 +62,11 @@ class Feed:
 
 @dataclass(frozen=True)
 class FeedVersion:
+    """A feed's validators, and the version of each of its events in the feed's order."""
+
     etag: str
     last_modified: datetime | None
+    versions: dict[int, str] = field(default_factory=dict, compare=False)
 
 
 def year_feed(url: str, filters: EventFilters) -> Feed:
@@ -122,49 +119,63 @@ def registered_event_ids(user: User) -> Select:
 # ---------------------------------------------------------------- serving feeds
 
 
+def event_stamps(events: Select) -> list[Row]:
+    """The id, start, last change and sequence of each selected event, in the calendars' order:
+    one narrow query."""
+    columns = (Event.id, Event.starts_on, Event.updated_at, Event.sequence)
+    return db.session.execute(events.with_only_columns(*columns).order_by(*EVENT_ORDER)).all()
+
+
+def versions_of(stamps: list[Row]) -> dict[int, str]:
+    """Each event's version (its last change and sequence), by id, in order."""
+    return {row.id: f"{row.updated_at.isoformat()}/{row.sequence}" for row in stamps}
+
+
+def versions_digest(versions: dict[int, str]) -> str:
+    """A digest of every (id, version) pair in order: it changes whenever one does."""
+    digest = hashlib.sha256()
+    for event_id, version in versions.items():
+        digest.update(f"{event_id}={version};".encode())
+    return digest.hexdigest()
+
+
 def feed_version(feed: Feed, context: FeedContext | None = None) -> FeedVersion:
-    """The ETag and Last-Modified of a feed, from one aggregate query over its events."""
-    count, last_change, id_sum = db.session.execute(
-        feed.events.with_only_columns(
-            func.count(Event.id), func.max(Event.updated_at), func.coalesce(func.sum(Event.id), 0)
-        )
-    ).one()
+    """The ETag and Last-Modified of a feed, from one narrow query over its events."""
+    stamps = event_stamps(feed.events)
+    versions = versions_of(stamps)
+    last_change = max((row.updated_at for row in stamps), default=None)
     context = context or FeedContext.current()
-    fingerprint = (FEED_FORMAT, feed.url, feed.name, context, count, last_change)
-    etag = hashlib.sha256(repr((*fingerprint, int(id_sum))).encode()).hexdigest()[:32]
+    etag = fingerprint(FEED_FORMAT, feed.url, feed.name, context, versions_digest(versions))
     last_modified = last_change.replace(tzinfo=UTC) if last_change else None
-    return FeedVersion(etag, last_modified)
+    return FeedVersion(etag, last_modified, versions)
 
 
 def feed_text(feed: Feed, version: FeedVersion, context: FeedContext | None = None) -> bytes:
     """The iCalendar text of a feed, from the caches where they still hold (see above)."""
-    cache = _cache()
+    cache = process_cache()
     text = cache.get(("feed", feed.url), version.etag)
     if text is not None:
         return text
     context = context or FeedContext.current()
-    rows = db.session.execute(
-        feed.events.with_only_columns(Event.id, Event.updated_at, Event.sequence).order_by(
-            *EVENT_ORDER
-        )
-    ).all()
-    stamps = {row.id: (row.updated_at, row.sequence, context) for row in rows}
-    events = _cached_parts("event", stamps, lambda ids: _write_events(feed, ids, context))
-    agendas = {}
-    if feed.with_agenda:
-        agendas = _cached_parts("agenda", stamps, lambda ids: _write_agendas(feed, ids, context))
-    parts = [calendar_head(feed.name, feed.url)]
-    for event_id in stamps:
-        parts += [events.get(event_id, b""), agendas.get(event_id, b"")]
-    parts.append(CALENDAR_END)
-    text = b"".join(parts)
+    parts = ["event", "agenda"] if feed.with_agenda else ["event"]
+
+    def write(part: str, ids: list[int]) -> dict[int, bytes]:
+        writer = _write_events if part == "event" else _write_agendas
+        return writer(feed, ids, context)
+
+    ids = feed.events.with_only_columns(Event.id)
+    texts = event_texts(parts, fingerprint(context), version.versions, ids, write)
+    chunks = [calendar_head(feed.name, feed.url)]
+    for event_id in version.versions:
+        chunks += [texts[part].get(event_id, b"") for part in parts]
+    chunks.append(CALENDAR_END)
+    text = b"".join(chunks)
     cache.put(("feed", feed.url), version.etag, text)
     return text
 
 
 def event_ics(event: Event, context: FeedContext | None = None) -> bytes:
-    """One event with its agenda as an .ics file: its download link, and with a context of the
-    site's own address (``FeedContext.of_site``) for confirmation emails."""
+    """One event with its agenda as an .ics file (its download, and the confirmation email's)."""
     context = context or FeedContext.current()
     url = context.url_root.rstrip("/") + route_path("calendars.event_file", event_id=event.id)
     feed = event_feed(url, event)
@@ -172,35 +183,9 @@ def event_ics(event: Event, context: FeedContext | None = None) -> bytes:
 
 
 def clear_feed_cache() -> None:
-    """Forget every kept text, so that the next requests build feeds from the database (the
-    benchmark's cold build)."""
-    _cache().clear()
-
-
-def _cache() -> SizedCache:
-    extensions = current_app.extensions
-    if "calendar_cache" not in extensions:
-        megabytes = current_app.config["CALENDAR_CACHE_MB"]
-        extensions["calendar_cache"] = SizedCache(megabytes * 2**20)
-    return extensions["calendar_cache"]
-
-
-def _cached_parts(kind: str, stamps: dict, write) -> dict[int, bytes]:
-    """The text of each event (by id) from the cache where its stamp matches, else `write`n."""
-    cache = _cache()
-    parts, missing = {}, []
-    for event_id, stamp in stamps.items():
-        text = cache.get((kind, event_id), stamp)
-        if text is None:
-            missing.append(event_id)
-        else:
-            parts[event_id] = text
-    if missing:
-        written = write(missing)
-        for event_id, text in written.items():
-            cache.put((kind, event_id), stamps[event_id], text)
-        parts.update(written)
-    return parts
+    """Forget every kept text, in the process and in the database, so that the next requests
+    build feeds from the events (the benchmark's cold build)."""
+    forget_everything()
 
 
 def _write_events(feed: Feed, ids: list[int], context: FeedContext) -> dict[int, bytes]:
@@ -225,83 +210,6 @@ def _write_agendas(feed: Feed, ids: list[int], context: FeedContext) -> dict[int
         if session.event_id in texts:
             texts[session.event_id].append(session_text(session, context))
     return {event_id: b"".join(parts) for event_id, parts in texts.items()}
-
-
-# ---------------------------------------------------------------- the yearly calendar
-
-
-def year_calendar(filters: EventFilters) -> list[tuple[int, list[Event]]]:
-    """The events overlapping the filters' year, month by month, in window order.
-
-    Each event is listed under the month it starts in (January for one that began the year
-    before). Three queries, whatever the number of events (see ``filtered_events``).
-    """
-    first_day = date(filters.year, 1, 1)
-    months: dict[int, list[Event]] = defaultdict(list)
-    for event in db.session.scalars(filtered_events(filters)).unique():
-        months[max(event.starts_on, first_day).month].append(event)
-    return sorted(months.items())
-
-
-def nearest_years_with_events(filters: EventFilters) -> tuple[int | None, int | None]:
-    """The last year before and the first year after ``filters.year`` with matching events (for
-    an empty year). Two small queries."""
-    first, last = date(filters.year, 1, 1), date(filters.year, 12, 31)
-    others = replace(filters, year=None, month=None)
-    before = db.session.scalar(
-        narrow_events(select(func.max(Event.ends_on)), others).where(Event.ends_on < first)
-    )
-    after = db.session.scalar(
-        narrow_events(select(func.min(Event.starts_on)), others).where(Event.starts_on > last)
-    )
-    return (before.year if before else None), (after.year if after else None)
-
-
-def calendar_table(months: list[tuple[int, list[Event]]]) -> tuple[list[str], list[list]]:
-    """The yearly calendar as a header and rows, for spreadsheets: dates are dates."""
-    header = [
-        _("Month"),
-        _("Starts"),
-        _("Ends"),
-        _("Dates as written"),
-        _("Tentative"),
-        _("Activity"),
-        _("Kind"),
-        _("Status"),
-        _("Programme"),
-        _("Venue"),
-        _("Requesting countries"),
-        _("Candidate countries"),
-        _("Participating countries"),
-        _("Audience"),
-        _("Partners"),
-        _("Link"),
-    ]
-    rows = []
-    month_names = get_month_names("wide", locale=get_locale())
-    for month, events in months:
-        for event in events:
-            rows.append(
-                [
-                    month_names[month],
-                    event.starts_on,
-                    event.ends_on,
-                    event.date_text,
-                    _("yes") if event.is_tentative else "",
-                    event.title,
-                    event.kind_label,
-                    event.status_label,
-                    event.programme.short_name if event.programme else "",
-                    event.venue_label,
-                    ", ".join(sorted(c.name for c in event.requesting_countries)),
-                    ", ".join(sorted(c.name for c in event.candidate_countries)),
-                    ", ".join(sorted(c.name for c in event.participant_countries)),
-                    event.audience or "",
-                    ", ".join(sorted(o.short_name for o in event.partners)),
-                    url_for("site.event_page", event_id=event.id, _external=True),
-                ]
-            )
-    return header, rows
 
 
 # ---------------------------------------------------------------- personal feed links

@@ -1,6 +1,9 @@
-"""Calendar feeds (.ics), the printable yearly calendar with its CSV and XLSX, subscriptions."""
+"""Calendar feeds (.ics), the printable yearly calendar with its CSV and XLSX, subscriptions.
 
-from babel.dates import get_month_names
+Every absolute address these pages and feeds give is built from ``SITE_URL`` (``site_url``),
+never from the Host header a request names.
+"""
+
 from flask import (
     Blueprint,
     Response,
@@ -11,33 +14,33 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from werkzeug.http import is_resource_modified
 
 from ..catalogue.models import REGIONS, Event, EventKind, Programme
 from ..catalogue.services import EventFilters, parse_event_filters, programme_choices
 from ..core.clock import utcnow
 from ..core.errors import InvalidInput
-from ..core.exports import csv_response, xlsx_response
+from ..core.exports import CSV_TYPE, XLSX_TYPE, download
+from ..core.links import site_url
+from ..core.web import page_number
 from ..extensions import db
 from ..people.services import country_choices
 from .services import (
     Feed,
-    calendar_table,
     event_feed,
     feed_text,
     feed_token,
     feed_version,
-    nearest_years_with_events,
     personal_feed,
     programme_feed,
     reset_feed_token,
     user_for_feed_token,
-    year_calendar,
     year_feed,
 )
+from .year import calendar_csv, calendar_xlsx, nearest_years_with_events, page_events, year_calendar
 
 bp = Blueprint("calendars", __name__)
 
@@ -68,22 +71,34 @@ def _year_filters(year: int) -> EventFilters:
     return parse_event_filters({**_filter_args(), "year": str(year)})
 
 
+def _validated(etag: str, private: bool = False) -> Response | None:
+    """A 304 when the client's copy (by its ETag) is current, else None; see ``_validators``."""
+    if is_resource_modified(request.environ, etag=etag):
+        return None
+    return _validators(Response(b"", 304), etag, private)
+
+
+def _validators(response: Response, etag: str, private: bool = False) -> Response:
+    response.set_etag(etag)
+    response.cache_control.no_cache = True  # clients check with the ETag before each use
+    if private:
+        response.cache_control.private = True
+    else:
+        response.cache_control.public = True
+    return response
+
+
 def _feed_response(feed: Feed, filename: str) -> Response:
     """The feed, or a 304 (built from one query) when the client's copy is current."""
     version = feed_version(feed)
     # Only the ETag decides: a Last-Modified date cannot tell that an event left the feed (moved
     # to another year, deleted, a delegate withdrew), since the newest change may not move.
-    modified = is_resource_modified(request.environ, etag=version.etag)
-    response = Response(feed_text(feed, version) if modified else b"", 200 if modified else 304)
+    response = _validated(version.etag, feed.private) or _validators(
+        Response(feed_text(feed, version)), version.etag, feed.private
+    )
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
-    response.set_etag(version.etag)
     response.last_modified = version.last_modified
-    response.cache_control.no_cache = True  # clients check with the ETag before each use
-    if feed.private:
-        response.cache_control.private = True
-    else:
-        response.cache_control.public = True
     return response
 
 
@@ -97,25 +112,33 @@ def this_year():
 
 @bp.route("/calendar/<int:year>")
 def year_page(year: int):
-    """The calendar of activities of a year, month by month, ready to print."""
+    """The calendar of activities of a year, month by month in pages, ready to print."""
     problem = None
     try:
         filters = _year_filters(year)
     except InvalidInput as error:
         problem, filters = error.message, EventFilters(year=year)
     args = {} if problem else _filter_args()
-    months = get_month_names("wide", locale=get_locale())
-    calendar = year_calendar(filters)
-    return render_template(
+    calendar = year_calendar(filters, shared=not args)
+    page = min(page_number(), calendar.pages)
+    # The page shows who is signed in and the query as asked; its list of events, only these.
+    user = current_user.get_id()
+    etag = calendar.etag(request.full_path, user, problem)
+    if response := _validated(etag, private=True):
+        return response
+    address = url_for(".year_page", year=year, page=page, **args)
+    events_html = ""
+    if calendar.ids:
+        events_html = Markup(page_events(calendar, page, address, calendar.etag(address), **args))
+    html = render_template(
         "calendars/year.html",
         year=year,
-        months=calendar,
-        nearest=nearest_years_with_events(filters) if not calendar else (None, None),
-        month_names=months,
+        events_html=events_html,
+        nearest=nearest_years_with_events(filters) if not calendar.ids else (None, None),
         problem=problem,
         filters=filters,
         filter_args=args,
-        feed_url=url_for(".year_ics", year=year, _external=True, **args),
+        feed_url=site_url("calendars.year_ics", year=year, **args),
         csv_url=url_for(".year_csv", year=year, **args),
         xlsx_url=url_for(".year_xlsx", year=year, **args),
         kinds=EventKind.choices(),
@@ -124,26 +147,33 @@ def year_page(year: int):
         region_options=[(r, r) for r in REGIONS],
         today=utcnow().date(),
     )
+    return _validators(Response(html), etag, private=True)
 
 
 @bp.route("/calendar/<int:year>.ics")
 def year_ics(year: int):
     filters = _year_filters(year)
-    url = url_for(".year_ics", year=year, _external=True, **_filter_args())
+    url = site_url("calendars.year_ics", year=year, **_filter_args())
     return _feed_response(year_feed(url, filters), f"calendar-{year}.ics")
+
+
+def _spreadsheet(year: int, endpoint: str, build, content_type: str, filename: str):
+    args = _filter_args()
+    calendar = year_calendar(_year_filters(year), shared=not args)
+    address = url_for(endpoint, year=year, **args)
+    etag = calendar.etag(address)
+    response = _validated(etag) or download(build(calendar, address, etag), content_type, filename)
+    return _validators(response, etag)
 
 
 @bp.route("/calendar/<int:year>.csv")
 def year_csv(year: int):
-    header, rows = calendar_table(year_calendar(_year_filters(year)))
-    return csv_response(f"calendar-{year}.csv", header, rows)
+    return _spreadsheet(year, ".year_csv", calendar_csv, CSV_TYPE, f"calendar-{year}.csv")
 
 
 @bp.route("/calendar/<int:year>.xlsx")
 def year_xlsx(year: int):
-    header, rows = calendar_table(year_calendar(_year_filters(year)))
-    title = _("Calendar %(year)s", year=year)
-    return xlsx_response(f"calendar-{year}.xlsx", title, header, rows)
+    return _spreadsheet(year, ".year_xlsx", calendar_xlsx, XLSX_TYPE, f"calendar-{year}.xlsx")
 
 
 # ---------------------------------------------------------------- other feeds
@@ -153,14 +183,14 @@ def year_xlsx(year: int):
 def event_file(event_id: int):
     """One event with its published agenda."""
     event = db.session.get(Event, event_id) or abort(404)
-    url = url_for(".event_file", event_id=event.id, _external=True)
+    url = site_url("calendars.event_file", event_id=event.id)
     return _feed_response(event_feed(url, event), f"event-{event.id}.ics")
 
 
 @bp.route("/programmes/<int:programme_id>.ics")
 def programme_ics(programme_id: int):
     programme = db.session.get(Programme, programme_id) or abort(404)
-    url = url_for(".programme_ics", programme_id=programme.id, _external=True)
+    url = site_url("calendars.programme_ics", programme_id=programme.id)
     return _feed_response(programme_feed(url, programme), f"programme-{programme.id}.ics")
 
 
@@ -168,15 +198,15 @@ def programme_ics(programme_id: int):
 def personal_ics(token: str):
     """An account's own events, behind a signed URL that calendar applications can poll."""
     user = user_for_feed_token(token) or abort(404)
-    url = url_for(".personal_ics", token=token, _external=True)
+    url = site_url("calendars.personal_ics", token=token)
     return _feed_response(personal_feed(url, user), "my-events.ics")
 
 
 @bp.route("/calendar/subscribe")
 @login_required
 def subscribe():
-    personal_url = url_for(".personal_ics", token=feed_token(current_user), _external=True)
-    year_url = url_for(".year_ics", year=utcnow().date().year, _external=True)
+    personal_url = site_url("calendars.personal_ics", token=feed_token(current_user))
+    year_url = site_url("calendars.year_ics", year=utcnow().date().year)
     return render_template("calendars/subscribe.html", personal_url=personal_url, year_url=year_url)
 
 

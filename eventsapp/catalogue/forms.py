@@ -15,7 +15,13 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from ..core.dates import DatePhraseError, MissingYearError, read_date_phrase
+from ..core.dates import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    DatePhraseError,
+    MissingYearError,
+    read_date_phrase,
+)
 from ..core.validation import single_line
 from ..people.services import country_choices, organisation_choices
 from .models import CICIE_BLOCKS, LANGUAGES, REGIONS, EventKind, EventStatus, PartnerRole
@@ -51,7 +57,7 @@ class EventForm(FlaskForm):
     )
     year = IntegerField(
         _l("Year, if the dates do not say"),
-        validators=[Optional(), NumberRange(min=1900, max=2200)],
+        validators=[Optional(), NumberRange(min=FIRST_YEAR, max=LAST_YEAR)],
     )
     start_time = TimeField(_l("Start time"), validators=[Optional()])
     end_time = TimeField(_l("End time"), validators=[Optional()])
@@ -193,9 +199,11 @@ class ProgrammeForm(FlaskForm):
     acronym = StringField(_l("Acronym"), validators=[Optional(), Length(max=30), single_line])
     owner_id = SelectField(_l("Owner"), coerce=_id_or_none)
     first_year = IntegerField(
-        _l("First year"), validators=[DataRequired(), NumberRange(1900, 2200)]
+        _l("First year"), validators=[DataRequired(), NumberRange(FIRST_YEAR, LAST_YEAR)]
     )
-    last_year = IntegerField(_l("Last year"), validators=[Optional(), NumberRange(1900, 2200)])
+    last_year = IntegerField(
+        _l("Last year"), validators=[Optional(), NumberRange(FIRST_YEAR, LAST_YEAR)]
+    )
     languages = SelectMultipleField(
         _l("Languages"), choices=list(LANGUAGES.items()), description=SEVERAL
     )

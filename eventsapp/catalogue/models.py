@@ -17,7 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.clock import utcnow
-from ..core.dates import PRECISIONS, format_window
+from ..core.dates import FIRST_YEAR, LAST_YEAR, PRECISIONS, format_window, within_calendar_years
 from ..core.labels import Labelled, sql_in
 from ..extensions import db
 from ..people.models import Country, Organisation
@@ -100,6 +100,11 @@ class Programme(db.Model):
     __table_args__ = (
         CheckConstraint("length(name) > 0", name="name_not_empty"),
         CheckConstraint("last_year IS NULL OR first_year <= last_year", name="years_in_order"),
+        CheckConstraint(
+            f"first_year BETWEEN {FIRST_YEAR} AND {LAST_YEAR} "
+            f"AND (last_year IS NULL OR last_year <= {LAST_YEAR})",
+            name="years_in_calendar",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -248,6 +253,10 @@ class Event(db.Model):
         CheckConstraint(f"kind IN ({sql_in(EventKind)})", name="kind"),
         CheckConstraint(f"status IN ({sql_in(EventStatus)})", name="status"),
         CheckConstraint(f"precision IN ({sql_in(PRECISIONS)})", name="precision"),
+        *(
+            CheckConstraint(within_calendar_years(column), name=f"{column}_in_calendar")
+            for column in ("starts_on", "ends_on", "starts_at", "ends_at")
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload, subqueryload
 
 from ..core import signals
 from ..core.clock import utcnow
-from ..core.dates import DateWindow
+from ..core.dates import FIRST_YEAR, LAST_YEAR, DateWindow
 from ..core.errors import InvalidInput
 from ..core.validation import MAX_ID, parse_number, time_zone_names
 from ..extensions import db
@@ -115,7 +115,7 @@ def find_programme(ref: str) -> Programme | None:
 def parse_event_filters(args) -> EventFilters:
     """Read filters from query parameters; raise InvalidInput naming the parameter that is wrong."""
     filters = EventFilters(
-        year=_int_arg(args, "year", 1900, 2200, _("Year")),
+        year=_int_arg(args, "year", FIRST_YEAR, LAST_YEAR, _("Year")),
         month=_int_arg(args, "month", 1, 12, _("Month")),
         kind=_choice_arg(args, "kind", [k.value for k in EventKind], _("kind")),
         status=_choice_arg(args, "status", [s.value for s in EventStatus], _("status")),

@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from flask import Response
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -43,49 +44,67 @@ def csv_bytes(header: list[str], rows: list[list]) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def _xlsx_cell(value):
-    """Text without the control characters that XLSX cannot hold."""
-    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
-
-
 def xlsx_bytes(title: str, header: list[str], rows: list[list]) -> bytes:
-    """One sheet: a bold header row with filters, frozen below it; dates in date cells."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31]  # the longest sheet name Excel accepts
-    sheet.append([str(h) for h in header])  # headers may be lazy translations
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    """One sheet: a bold header row with filters, frozen below it; dates in date cells.
+
+    Written in openpyxl's write-only mode: each row goes out as it is appended, without a cell
+    object per value (but for the header, dates and text beginning with "=")."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title[:31])  # the longest sheet name Excel accepts
     widths = [len(str(h)) for h in header]
     for row in rows:
-        sheet.append([_xlsx_cell(v) for v in row])
         for index, value in enumerate(row):
             widths[index] = max(widths[index], len(str(value or "")))
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # text, even when it begins with "="
-            elif isinstance(cell.value, date | datetime):
-                cell.number_format = "yyyy-mm-dd"
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = min(width + 2, MAX_COLUMN_WIDTH)
     sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
+    bold = Font(bold=True)
+    sheet.append([_header_cell(sheet, h, bold) for h in header])  # headers may be lazy
+    for row in rows:
+        sheet.append([_xlsx_cell(sheet, v) for v in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
+def _header_cell(sheet, text, font: Font) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, str(text))
+    cell.font = font
+    return cell
+
+
+def _xlsx_cell(sheet, value):
+    """Text as text (even when it begins with "="), without the control characters that XLSX
+    cannot hold; dates as date cells."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if value.startswith("="):
+            cell = WriteOnlyCell(sheet, value)
+            cell.data_type = "s"
+            return cell
+        return value
+    if isinstance(value, date | datetime):
+        cell = WriteOnlyCell(sheet, value)
+        cell.number_format = "yyyy-mm-dd"
+        return cell
+    return value
+
+
+CSV_TYPE = "text/csv; charset=utf-8"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 def csv_response(filename: str, header: list[str], rows: list[list]) -> Response:
-    return _download(csv_bytes(header, rows), "text/csv; charset=utf-8", filename)
+    return download(csv_bytes(header, rows), CSV_TYPE, filename)
 
 
 def xlsx_response(filename: str, title: str, header: list[str], rows: list[list]) -> Response:
-    mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return _download(xlsx_bytes(title, header, rows), mimetype, filename)
+    return download(xlsx_bytes(title, header, rows), XLSX_TYPE, filename)
 
 
-def _download(body: bytes, content_type: str, filename: str) -> Response:
+def download(body: bytes, content_type: str, filename: str) -> Response:
+    """A file to save (``Content-Disposition: attachment``)."""
     return Response(
         body,
         headers={

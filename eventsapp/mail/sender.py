@@ -48,18 +48,31 @@ def as_message(email: OutboxEmail) -> EmailMessage:
     if email.html_body:
         message.add_alternative(email.html_body, subtype="html")
     if email.attachment is not None:
-        maintype, _, subtype = (email.attachment_mimetype or "application/octet-stream").partition(
-            "/"
-        )
+        maintype, subtype, params = content_type(email.attachment_mimetype)
         message.add_attachment(
             email.attachment,
             maintype=maintype,
             subtype=subtype,
             filename=one_line(email.attachment_filename or "attachment"),
-            # Text attachments (calendar files) are UTF-8: said, so that mail clients read it.
-            params={"charset": "utf-8"} if maintype == "text" else {},
+            params=params,
         )
     return message
+
+
+def content_type(mimetype: str | None) -> tuple[str, str, dict[str, str]]:
+    """``"text/calendar; method=PUBLISH"`` as ``("text", "calendar", {"method": "PUBLISH",
+    "charset": "utf-8"})``: text attachments (calendar files) are UTF-8, and say so, so that mail
+    clients read them as written."""
+    kind, *parameters = (mimetype or "application/octet-stream").split(";")
+    maintype, _, subtype = kind.strip().partition("/")
+    params = {}
+    for parameter in parameters:
+        name, _, value = parameter.partition("=")
+        if name.strip() and value.strip():
+            params[name.strip().lower()] = value.strip().strip('"')
+    if maintype == "text":
+        params.setdefault("charset", "utf-8")
+    return maintype, subtype, params
 
 
 class Postman:

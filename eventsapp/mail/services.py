@@ -51,7 +51,7 @@ def queue_email(
     if attachment:
         email.attachment_filename, email.attachment_mimetype, email.attachment = attachment
     db.session.add(email)
-    _wake_the_worker()
+    wake_the_worker()
     return email
 
 
@@ -61,9 +61,9 @@ def in_language(locale: str | None):
     return force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
-def _wake_the_worker() -> None:
+def wake_the_worker() -> None:
     """Once per transaction on PostgreSQL: a NOTIFY is delivered when the transaction commits,
-    and never if it rolls back."""
+    and never if it rolls back (also for work other than email that the worker does at once)."""
     session = db.session()
     transaction = session.get_transaction()
     if session.info.get("worker_woken_by") is transaction or db.engine.dialect.name != "postgresql":

@@ -12,6 +12,7 @@ from ..extensions import db
 from .models import Registration, RegistrationSettings, Status
 from .notifications import notify
 from .seats import lock_event
+from .services import forget_unconfirmed
 from .statuses import expire_offers
 from .waiting_list import offer_free_seats
 
@@ -44,7 +45,8 @@ def send_reminders(now: datetime) -> int:
 @periodic("registration", every=timedelta(minutes=5))
 def tick(now: datetime) -> dict[str, int]:
     """What cron runs: expired offers pass on, free seats are offered (also those of a capacity
-    raised on the event form), reminders go out. Events that ended are left alone."""
+    raised on the event form), reminders go out, registrations never confirmed are forgotten.
+    Events that ended are left alone."""
     event_ids = db.session.scalars(
         select(Registration.event_id)
         .join(Event, Event.id == Registration.event_id)
@@ -58,4 +60,8 @@ def tick(now: datetime) -> dict[str, int]:
         event = db.session.get(Event, event_id)
         expired += expire_offers(event, now)
         offer_free_seats(event, now)
-    return {"offers expired": expired, "reminders": send_reminders(now)}
+    return {
+        "offers expired": expired,
+        "reminders": send_reminders(now),
+        "unconfirmed forgotten": forget_unconfirmed(now),
+    }

@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 
 from ..catalogue.forms import _id_or_none
 from ..catalogue.models import LANGUAGES
+from ..core.validation import within_calendar_years
 from ..people.models import OrganisationKind
 from ..people.services import country_choices, organisation_choices
 from .models import Access, Gender
@@ -27,8 +28,8 @@ from .settings import SettingsInput
 class TravelFields:
     """Travel and needs: on the registration form and on "My registrations"."""
 
-    arrival_on = DateField(_l("Arrival"), validators=[Optional()])
-    departure_on = DateField(_l("Departure"), validators=[Optional()])
+    arrival_on = DateField(_l("Arrival"), validators=[Optional(), within_calendar_years])
+    departure_on = DateField(_l("Departure"), validators=[Optional(), within_calendar_years])
     accessibility_needs = TextAreaField(
         _l("Accessibility needs"),
         validators=[Length(max=2000)],
@@ -57,7 +58,9 @@ class RegistrationForm(TravelFields, FlaskForm):
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     gender = SelectField(_l("Gender"), choices=Gender.choices(), default=Gender.UNDISCLOSED)
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
-    organisation_id = SelectField(_l("Organisation"), coerce=_id_or_none)
+    # The organisation and country are checked by the service, in one query with the rest: the
+    # lists of choices are loaded only to show the form (``fill_choices``).
+    organisation_id = SelectField(_l("Organisation"), coerce=_id_or_none, validate_choice=False)
     new_organisation = StringField(
         _l("Or add your organisation"),
         validators=[Optional(), Length(max=200)],
@@ -69,7 +72,7 @@ class RegistrationForm(TravelFields, FlaskForm):
         default=OrganisationKind.ELECTORAL_MANAGEMENT_BODY,
     )
     position = StringField(_l("Position"), validators=[Optional(), Length(max=200)])
-    country_code = SelectField(_l("Country"), validators=[DataRequired()])
+    country_code = SelectField(_l("Country"), validators=[DataRequired()], validate_choice=False)
     interpretation_languages = SelectMultipleField(
         _l("Languages for interpretation"),
         choices=list(LANGUAGES.items()),
@@ -83,8 +86,8 @@ class RegistrationForm(TravelFields, FlaskForm):
         validators=[DataRequired(_l("Registration needs your consent."))],
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def fill_choices(self) -> None:
+        """The lists of organisations and countries, to show the form."""
         self.organisation_id.choices = [(None, "—")] + organisation_choices()
         self.country_code.choices = [("", "—")] + country_choices()
 
@@ -120,12 +123,12 @@ class SettingsForm(FlaskForm):
     )
     opens_on = DateField(
         _l("Registration opens on"),
-        validators=[Optional()],
+        validators=[Optional(), within_calendar_years],
         description=_l("Empty: open now."),
     )
     closes_on = DateField(
         _l("Registration closes after"),
-        validators=[Optional()],
+        validators=[Optional(), within_calendar_years],
         description=_l("Empty: open until the day before the event starts."),
     )
     access = SelectField(_l("Who can register"), choices=Access.choices())

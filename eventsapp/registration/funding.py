@@ -10,31 +10,44 @@ from .models import Funding, Registration, Status
 from .notifications import notify
 from .seats import get_settings, holds_seat_now
 
+OUT_OF_PLAY = (Status.UNCONFIRMED, Status.DECLINED, Status.WITHDRAWN)
 
-def settle_funding(event: Event, organisation_id: int | None, now: datetime) -> list[Registration]:
+
+def settle_funding(
+    event: Event, organisation_id: int | None, now: datetime, joining: Registration | None = None
+) -> list[Registration]:
     """Give an organisation's funded places (the event's quota) to its registrations in play:
     those holding a seat first, oldest first, then those on the waiting list in its order. The
-    others are self-funded; declined and withdrawn ones keep what they had.
+    others are self-funded; unconfirmed, declined and withdrawn ones keep what they had.
 
     Call it inside the event's lock after every change that brings a registration into play or
-    out of it, or between a seat and the waiting list. Returns those whose funding changed.
+    out of it, or between a seat and the waiting list. Returns those whose funding changed. The
+    statuses are read as the session holds them, without flushing first: ``joining`` (the
+    registration just changed, perhaps not in the session yet) counts too.
     """
     if organisation_id is None:
         return []
     settings = get_settings(event.id)
     quota = settings.quota_per_organisation if settings else None
-    in_play = db.session.scalars(
-        select(Registration).where(
-            Registration.event_id == event.id,
-            Registration.organisation_id == organisation_id,
-            Registration.status.not_in([Status.DECLINED, Status.WITHDRAWN]),
-        )
-    ).all()
+    with db.session.no_autoflush:
+        stored = db.session.scalars(
+            select(Registration).where(
+                Registration.event_id == event.id,
+                Registration.organisation_id == organisation_id,
+                Registration.status.not_in(OUT_OF_PLAY),
+            )
+        ).all()
+    in_play = [
+        r
+        for r in dict.fromkeys([*stored, *([joining] if joining is not None else [])])
+        if r.status not in OUT_OF_PLAY
+    ]
 
     def turn(registration: Registration) -> tuple:
+        last = (registration.id is None, registration.id or 0)  # one not stored yet: last
         if holds_seat_now(registration, now):
-            return (0, registration.created_at, registration.id)
-        return (1, registration.waitlisted_at or registration.created_at, registration.id)
+            return (0, registration.created_at, *last)
+        return (1, registration.waitlisted_at or registration.created_at, *last)
 
     changed = []
     for place, registration in enumerate(sorted(in_play, key=turn)):
@@ -50,6 +63,6 @@ def settle_and_tell(
 ) -> None:
     """Settle the organisation's funded places; those whose funding changed are told by email,
     but for ``besides``, whose own email (of its change of status) says it."""
-    for registration in settle_funding(event, organisation_id, now):
+    for registration in settle_funding(event, organisation_id, now, joining=besides):
         if registration is not besides:
             notify(registration, "funding")

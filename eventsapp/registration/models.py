@@ -9,12 +9,16 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..accounts.models import User
 from ..catalogue.models import Event
 from ..core.clock import utcnow
+from ..core.dates import within_calendar_years
 from ..core.labels import Labelled, sql_in
 from ..extensions import db
 from ..people.models import Country, Organisation
 
 
 class Status(Labelled):
+    # From the public form, until the address's owner follows the link emailed to it: it holds
+    # no seat and no staff list shows it (``services.confirm_registration``).
+    UNCONFIRMED = "unconfirmed", _l("Awaiting confirmation by email")
     PENDING = "pending", _l("Pending approval")
     APPROVED = "approved", _l("Approved")
     WAITLISTED = "waitlisted", _l("On the waiting list")
@@ -27,6 +31,9 @@ class Status(Labelled):
 # waiting for approval is never bumped by later arrivals. A waitlisted delegate holds one while an
 # offer of a seat runs (``offer_expires_at`` in the future).
 SEAT_HOLDING = (Status.PENDING, Status.APPROVED, Status.ATTENDED)
+
+# The statuses of registrations that count: in staff lists, counts, quotas and exports.
+CONFIRMED = tuple(s for s in Status if s != Status.UNCONFIRMED)
 
 
 class ParticipantRole(Labelled):
@@ -68,6 +75,10 @@ class RegistrationSettings(db.Model):
         ),
         CheckConstraint("offer_hours >= 1", name="offer_hours"),
         CheckConstraint("reminder_days >= 0", name="reminder_days"),
+        *(
+            CheckConstraint(within_calendar_years(column), name=f"{column}_in_calendar")
+            for column in ("opens_on", "closes_on")
+        ),
     )
 
     event_id: Mapped[int] = mapped_column(
@@ -100,6 +111,10 @@ class Registration(db.Model):
             name="travel_in_order",
         ),
         CheckConstraint("length(name) > 0", name="name_not_empty"),
+        *(
+            CheckConstraint(within_calendar_years(column), name=f"{column}_in_calendar")
+            for column in ("arrival_on", "departure_on")
+        ),
         Index("ix_registrations_event_id_status", "event_id", "status"),
     )
 

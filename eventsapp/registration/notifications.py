@@ -8,7 +8,12 @@ from ..mail.services import in_language, queue_email
 from .models import Registration
 from .seats import waiting_positions
 
+# The approval's calendar file publishes the event (no invitation to answer), in UTF-8.
+CALENDAR_TYPE = "text/calendar; method=PUBLISH"
+
 SUBJECTS = {
+    "confirm": _l("Confirm your registration: %(title)s"),
+    "already_registered": _l("You are registered already: %(title)s"),
     "received": _l("Registration received: %(title)s"),
     "approved": _l("Your place is confirmed: %(title)s"),
     "declined": _l("Your registration was not accepted: %(title)s"),
@@ -22,16 +27,17 @@ SUBJECTS = {
 
 def notify(registration: Registration, template: str, **context) -> None:
     """Queue the email ``template`` to the registration's delegate, in their language; the
-    approval carries the event's .ics file."""
+    approval carries the event's .ics file. The waiting list's email says the place on it
+    (``position``, read from the database unless given)."""
     event = registration.event
-    if template == "waitlisted":
+    if template == "waitlisted" and "position" not in context:
         context["position"] = waiting_positions([registration])[registration.id]
     with in_language(registration.locale):
         attachment = None
         if template == "approved":
             calendar = ask(event_calendar_file, event)
             if calendar is not None:
-                attachment = (f"event-{event.id}.ics", "text/calendar", calendar)
+                attachment = (f"event-{event.id}.ics", CALENDAR_TYPE, calendar)
         queue_email(
             registration.email,
             SUBJECTS[template] % {"title": event.title},

@@ -11,7 +11,7 @@ from ..catalogue.models import LANGUAGES
 from ..core.validation import MAX_ID, parse_number
 from ..extensions import db
 from ..people.models import Country, Organisation
-from .models import Funding, Registration, Status
+from .models import CONFIRMED, Funding, Registration
 
 
 @dataclass
@@ -28,7 +28,7 @@ class ParticipantFilters:
         funding = args.get("funding")
         organisation = whole_numbers([args.get("organisation", "")])
         return cls(
-            status=status if status in Status.__members__.values() else None,
+            status=status if status in CONFIRMED else None,
             country=(args.get("country") or "").upper() or None,
             organisation_id=organisation[0] if organisation else None,
             funding=funding if funding in Funding.__members__.values() else None,
@@ -53,10 +53,11 @@ def whole_numbers(values: list[str]) -> list[int]:
 
 
 def participants(event_id: int, filters: ParticipantFilters) -> Select:
-    """The event's registrations matching the filters, in registration order."""
+    """The event's registrations matching the filters, in registration order (unconfirmed ones
+    do not count yet)."""
     stmt = (
         select(Registration)
-        .where(Registration.event_id == event_id)
+        .where(Registration.event_id == event_id, Registration.status.in_(CONFIRMED))
         .options(joinedload(Registration.organisation), joinedload(Registration.country))
         .order_by(Registration.created_at, Registration.id)
     )
@@ -74,7 +75,7 @@ def participants(event_id: int, filters: ParticipantFilters) -> Select:
 def status_counts(event_id: int) -> dict[str, int]:
     rows = db.session.execute(
         select(Registration.status, func.count(Registration.id))
-        .where(Registration.event_id == event_id)
+        .where(Registration.event_id == event_id, Registration.status.in_(CONFIRMED))
         .group_by(Registration.status)
     )
     return dict(rows.all())
@@ -85,14 +86,14 @@ def filter_choices(event_id: int) -> dict:
     countries = db.session.execute(
         select(Country.code, Country.name)
         .join(Registration, Registration.country_code == Country.code)
-        .where(Registration.event_id == event_id)
+        .where(Registration.event_id == event_id, Registration.status.in_(CONFIRMED))
         .distinct()
         .order_by(Country.name)
     ).all()
     organisations = db.session.scalars(
         select(Organisation)
         .join(Registration, Registration.organisation_id == Organisation.id)
-        .where(Registration.event_id == event_id)
+        .where(Registration.event_id == event_id, Registration.status.in_(CONFIRMED))
         .distinct()
         .order_by(Organisation.name)
     ).all()

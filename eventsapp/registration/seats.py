@@ -12,12 +12,20 @@ from datetime import date, datetime, timedelta
 from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, joinedload
 
 from ..catalogue.models import Event, EventStatus
 from ..core.errors import InvalidInput
 from ..extensions import db
-from .models import SEAT_HOLDING, Access, Invitation, Registration, RegistrationSettings, Status
+from .models import (
+    CONFIRMED,
+    SEAT_HOLDING,
+    Access,
+    Invitation,
+    Registration,
+    RegistrationSettings,
+    Status,
+)
 
 
 class RegistrationRefused(Exception):
@@ -71,14 +79,70 @@ def lock_event(event_id: int) -> None:
     db.session.execute(select(Event.id).where(Event.id == event_id).with_for_update())
 
 
+def lock_with_settings(event: Event) -> RegistrationSettings | None:
+    """``lock_event``, reading the event again (as the lock found it, with its venue for the
+    emails) and its settings, in one statement."""
+    return db.session.execute(
+        select(Event, RegistrationSettings)
+        .outerjoin(RegistrationSettings, RegistrationSettings.event_id == Event.id)
+        .where(Event.id == event.id)
+        .options(joinedload(Event.venue))
+        .with_for_update(of=Event)
+        .execution_options(populate_existing=True)
+    ).one()[1]
+
+
+@dataclass(frozen=True)
+class Tally:
+    """An event's registrations as one taking a place needs them, counted in one query. Counted
+    under the event's lock, it stays true until the transaction ends."""
+
+    held: int  # seats held (see ``holds_seat``)
+    waiting: int  # on the waiting list, offered a seat or not
+    unoffered: int  # on the waiting list without an offer running
+    lapsed: int  # offers that ran out, not passed on yet
+    last_registered: datetime | None  # the latest ``created_at`` of those that count
+    last_waitlisted: datetime | None  # the latest ``waitlisted_at``
+
+    def free(self, capacity: int | None) -> bool:
+        return capacity is None or self.held < capacity
+
+    def next_place(self, now: datetime) -> tuple[datetime, datetime]:
+        """When a registration taking its place now counts from, and when it joins the waiting
+        list: ``now``, or just after the latest (``now`` was read before the lock, and another
+        request may have taken it meanwhile), so that places go in the order of the lock."""
+
+        def after(latest: datetime | None) -> datetime:
+            return now if latest is None or now > latest else latest + timedelta(microseconds=1)
+
+        return after(self.last_registered), after(self.last_waitlisted)
+
+
+def tally(event_id: int, now: datetime) -> Tally:
+    waitlisted = Registration.status == Status.WAITLISTED
+    counts = db.session.execute(
+        select(
+            func.count().filter(holds_seat(now)),
+            func.count().filter(waitlisted),
+            func.count().filter(waitlisted, Registration.offer_expires_at.is_(None)),
+            func.count().filter(waitlisted, Registration.offer_expires_at <= now),
+            func.max(Registration.created_at).filter(Registration.status.in_(CONFIRMED)),
+            func.max(Registration.waitlisted_at),
+        ).where(Registration.event_id == event_id)
+    ).one()
+    return Tally(*counts)
+
+
 def get_settings(event_id: int) -> RegistrationSettings | None:
     return db.session.get(RegistrationSettings, event_id)
 
 
 def registration_count(event_id: int) -> int:
-    """How many registrations an event has, whatever their status."""
+    """How many registrations an event has, whatever their status (once confirmed)."""
     return db.session.scalar(
-        select(func.count(Registration.id)).where(Registration.event_id == event_id)
+        select(func.count(Registration.id)).where(
+            Registration.event_id == event_id, Registration.status.in_(CONFIRMED)
+        )
     )
 
 
@@ -182,7 +246,19 @@ def availability_for(events: list[Event], now: datetime) -> dict[int, Availabili
 
 
 def event_availability(event: Event, now: datetime) -> Availability:
-    return availability_for([event], now)[event.id]
+    """One event's availability, in one query."""
+    held = (
+        select(func.count(Registration.id))
+        .where(Registration.event_id == event.id, holds_seat(now))
+        .scalar_subquery()
+    )
+    settings, count = db.session.execute(
+        select(RegistrationSettings, held)
+        .select_from(Event)
+        .outerjoin(RegistrationSettings, RegistrationSettings.event_id == Event.id)
+        .where(Event.id == event.id)
+    ).one()
+    return availability(event, settings, count, now.date())
 
 
 def invitation_only_message() -> str:

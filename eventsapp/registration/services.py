@@ -6,43 +6,65 @@ availability, the event's lock), ``statuses`` (the table of status changes), ``w
 ``settings`` (how an event takes registrations), ``cron`` (the periodic job) and ``hooks`` (what
 this capability does when other capabilities change their rows).
 
+A registration counts only once its email address is known to be the registrant's: the form is
+open to anyone, who could otherwise register someone else's address (and show it among the
+participants). Sent from the form, it is kept ``unconfirmed`` (no seat, in no list) and the
+address is emailed a link; following it (``confirm_registration``) gives the registration its
+place, in the order of confirmation. An address proven otherwise (the account signed in, an
+invitation emailed to it) counts at once (``register``). Unconfirmed registrations are forgotten
+after CONFIRMATION_HOURS (``forget_unconfirmed``, in the periodic job).
+
 Time is passed in (``now``, UTC without tzinfo) rather than read here, so that tests can move it;
 "today" is always the UTC day of ``now``. Nothing here commits: the request (or the command) owns
 the transaction.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from markupsafe import Markup
-from sqlalchemy import func, select
+from sqlalchemy import and_, delete, false, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from ..accounts.models import Role, User
 from ..accounts.services import create_user, find_user_by_email
 from ..catalogue.models import Event
 from ..core.errors import InvalidInput
+from ..core.links import site_url
+from ..core.validation import MAX_ID
 from ..extensions import db
-from ..people.models import Organisation
+from ..people.models import Country, Organisation
 from ..people.services import OrganisationInput, save_organisation
 from .funding import settle_and_tell
 from .invitations import check_invitation_email
-from .models import Funding, Invitation, ParticipantRole, Registration, Status
+from .models import (
+    Funding,
+    Invitation,
+    ParticipantRole,
+    Registration,
+    RegistrationSettings,
+    Status,
+)
 from .notifications import notify
 from .seats import (
+    Availability,
     StatusError,
+    Tally,
     availability,
-    get_settings,
-    lock_event,
+    event_availability,
+    lock_with_settings,
     refuse_unless_open,
-    seats_held,
+    tally,
 )
 from .statuses import FIRST_EMAIL, expire_offers
 from .waiting_list import offer_free_seats
+
+# How long the link confirming a registration's address works; then the registration is forgotten.
+CONFIRMATION_HOURS = 48
 
 
 @dataclass
@@ -68,43 +90,268 @@ class RegistrationInput:
     locale: str | None = None  # the language the delegate registered in: their emails' language
 
 
-def _organisation(data: RegistrationInput) -> Organisation | None:
-    """The organisation chosen, or the one named (found by name, else added)."""
+# A registration in these may be sent again from the form (its row filled anew).
+REGISTERING_AGAIN = (Status.WITHDRAWN, Status.UNCONFIRMED)
+
+
+def receive_registration(
+    event: Event,
+    data: RegistrationInput,
+    now: datetime,
+    invitation: Invitation | None = None,
+    account: User | None = None,
+) -> Registration | None:
+    """The registration form, as anyone may send it. With an address proven (``account``, the
+    one signed in, has it, or ``invitation`` is for it) the registration counts at once and is
+    returned (see ``register``).
+
+    Otherwise None, the same whatever became of the address, so that the answer tells nobody
+    who registered: a new registration (or one sent again before it was confirmed, or after a
+    withdrawal) is kept unconfirmed and the address is emailed a link to confirm it; an address
+    registered already is told so by email, and nothing else is written.
+    """
+    email = _check_input(data)
+    if invitation is not None or (account is not None and account.email.lower() == email):
+        return register(event, data, now, invitation)
+    refuse_unless_open(event_availability(event, now), event, invitation=None)
+    organisation, registration = _read_the_form(event, data, email)
+    if registration is not None and registration.status not in REGISTERING_AGAIN:
+        notify(registration, "already_registered")
+        return None
+    if registration is None:
+        registration = Registration(event=event, email=email)
+    _fill(registration, data, organisation, now)
+    registration.status = Status.UNCONFIRMED
+    registration.user = None  # its owner's, once confirmed
+    db.session.add(registration)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Only the same address sent twice at the same moment gets here.
+        raise InvalidInput("email", _("This form was sent twice at once: send it again.")) from None
+    notify(
+        registration,
+        "confirm",
+        confirm_url=site_url("registration.confirmation", token=confirmation_token(registration)),
+        hours=CONFIRMATION_HOURS,
+    )
+    return None
+
+
+def register(
+    event: Event, data: RegistrationInput, now: datetime, invitation: Invitation | None = None
+) -> Registration:
+    """Register someone whose address is known to be theirs (signed in, invited, or a command):
+    a seat if one is left (pending or approved), else the waiting list. Free seats go to the
+    waiting list first, so that nobody overtakes it.
+
+    Someone who withdrew (or whose seat offer lapsed) may register again. Raises
+    RegistrationRefused when the event takes no registration, and InvalidInput for a field (a
+    second registration of the same email among them).
+    """
+    email = _check_input(data)
+    state, counted = _availability_under_lock(event, now, invitation)
+    if state.by_invitation:
+        check_invitation_email(invitation, email)
+    organisation, registration = _read_the_form(event, data, email)
+    if registration is not None and registration.status not in REGISTERING_AGAIN:
+        raise InvalidInput("email", already_registered_message())
+    account = _account(email, data.name.strip(), data.locale)
+    if registration is None:
+        registration = Registration(event=event, email=email)
+    _fill(registration, data, organisation, now)
+    registration.user = account
+    _take_place(registration, state, counted, now)
+    db.session.add(registration)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Only a race past the check above gets here; the database refuses the second row.
+        raise InvalidInput("email", already_registered_message()) from None
+    if invitation is not None:
+        invitation.used_at = now
+    return registration
+
+
+def confirm_registration(token: str, now: datetime) -> Registration | None:
+    """The address's owner followed the emailed link (``confirmation_token``) and confirmed: the
+    registration takes its place as ``register`` gives one, and counts from now on. One
+    confirmed already is left as it is; None for a token that names none.
+
+    Raises StatusError when the link is older than CONFIRMATION_HOURS, and RegistrationRefused
+    when the event takes no registration any more.
+    """
+    registration_id = _registration_id(token)
+    if registration_id is None:
+        return None
+    # One statement reads the registration with its event, settings and owner's account, and
+    # locks the event (as ``seats.lock_event``) and the registration: two clicks confirm once.
+    row = db.session.execute(
+        select(Registration, RegistrationSettings, User)
+        .join(Registration.event)
+        .outerjoin(RegistrationSettings, RegistrationSettings.event_id == Event.id)
+        .outerjoin(User, func.lower(User.email) == Registration.email)
+        .where(Registration.id == registration_id)
+        .options(
+            contains_eager(Registration.event).joinedload(Event.venue),
+            joinedload(Registration.organisation),
+        )
+        .with_for_update(of=(Registration, Event))
+    ).first()
+    if row is None:
+        return None
+    registration, settings, account = row
+    if registration.status != Status.UNCONFIRMED:
+        return registration
+    refuse_expired_link(registration, now)
+    state, counted = _availability_locked(registration.event, settings, now, invitation=None)
+    registration.user = account or _new_account(
+        registration.email, registration.name, registration.locale
+    )
+    _take_place(registration, state, counted, now)
+    return registration
+
+
+def forget_unconfirmed(now: datetime) -> int:
+    """Registrations not confirmed within CONFIRMATION_HOURS are deleted: they never counted, and
+    their owner may register again. Returns how many."""
+    result = db.session.execute(
+        delete(Registration).where(
+            Registration.status == Status.UNCONFIRMED,
+            Registration.consent_at <= now - timedelta(hours=CONFIRMATION_HOURS),
+        )
+    )
+    return result.rowcount
+
+
+def refuse_expired_link(registration: Registration, now: datetime) -> None:
+    """Raises StatusError when the registration awaits confirmation and its link has expired
+    (before the periodic job forgets it)."""
+    if (
+        registration.status == Status.UNCONFIRMED
+        and registration.consent_at + timedelta(hours=CONFIRMATION_HOURS) <= now
+    ):
+        raise StatusError(
+            _(
+                "This link has expired: registrations not confirmed within %(hours)d hours are "
+                "deleted. Register again.",
+                hours=CONFIRMATION_HOURS,
+            )
+        )
+
+
+def event_to_register(event_id: int) -> Event | None:
+    """An event, with what the registration pages and emails show of it."""
+    return db.session.scalar(
+        select(Event).where(Event.id == event_id).options(joinedload(Event.venue))
+    )
+
+
+def _availability_under_lock(
+    event: Event, now: datetime, invitation: Invitation | None
+) -> tuple[Availability, Tally]:
+    """Lock the event and compute its availability, once, for a registration taking its place
+    (raises RegistrationRefused when the event takes none)."""
+    return _availability_locked(event, lock_with_settings(event), now, invitation)
+
+
+def _availability_locked(
+    event: Event,
+    settings: RegistrationSettings | None,
+    now: datetime,
+    invitation: Invitation | None,
+) -> tuple[Availability, Tally]:
+    """``_availability_under_lock`` once the lock is taken. Offers that lapsed pass on and free
+    seats go to the waiting list first, so that nobody overtakes it; there is seldom any."""
+    counted = tally(event.id, now)
+    if counted.lapsed or (counted.unoffered and counted.free(event.capacity)):
+        expire_offers(event, now)
+        offer_free_seats(event, now)
+        db.session.flush()
+        counted = tally(event.id, now)
+    state = availability(event, settings, counted.held, now.date())
+    refuse_unless_open(state, event, invitation)
+    return state, counted
+
+
+def _take_place(registration: Registration, state: Availability, counted: Tally, now: datetime):
+    """A seat if one is left (pending, or approved without approval), else the end of the waiting
+    list; funded places settled; the delegate told. The order of places is the time it counts
+    from (``created_at``): that of the lock (``Tally.next_place``)."""
+    if state.full:
+        status = Status.WAITLISTED
+    else:
+        status = Status.PENDING if state.settings.approval_required else Status.APPROVED
+    registration.status = status
+    registration.created_at, waitlisted_at = counted.next_place(now)
+    registration.waitlisted_at = waitlisted_at if status == Status.WAITLISTED else None
+    organisation = registration.organisation  # its id is not set before the flush
+    settle_and_tell(registration.event, organisation and organisation.id, now, besides=registration)
+    if status == Status.WAITLISTED:
+        notify(registration, FIRST_EMAIL[status], position=counted.waiting + 1)
+    else:
+        notify(registration, FIRST_EMAIL[status])
+
+
+def _read_the_form(
+    event: Event, data: RegistrationInput, email: str
+) -> tuple[Organisation | None, Registration | None]:
+    """In one query: the country and organisation the form names (refused when unknown; an
+    organisation named but not found is added) and the address's registration for the event."""
     name = (data.new_organisation or "").strip()
     if name:
-        found = db.session.scalar(
+        chosen = func.lower(Organisation.name) == name.lower()
+    elif data.organisation_id is not None and 0 < data.organisation_id <= MAX_ID:
+        chosen = Organisation.id == data.organisation_id
+    else:
+        chosen = false()
+    row = db.session.execute(
+        select(Country, Organisation, Registration)
+        .select_from(Country)
+        .outerjoin(Organisation, chosen)
+        .outerjoin(
+            Registration, and_(Registration.event_id == event.id, Registration.email == email)
+        )
+        .where(Country.code == data.country_code)
+        .limit(1)
+    ).first()
+    if row is None:
+        raise InvalidInput("country_code", _("Choose your country from the list."))
+    _country, organisation, registration = row
+    if name and organisation is None:
+        organisation = _new_organisation(name, data)
+    elif organisation is None and data.organisation_id is not None:
+        raise InvalidInput("organisation_id", _("Choose your organisation from the list."))
+    return organisation, registration
+
+
+def _new_organisation(name: str, data: RegistrationInput) -> Organisation:
+    """The organisation named, added; or, when another registration added it meanwhile (forms
+    are sent at the same moment, without a lock), that one."""
+    try:
+        with db.session.begin_nested():
+            return save_organisation(
+                Organisation(),
+                OrganisationInput(
+                    name=name, kind=data.new_organisation_kind, country_code=data.country_code
+                ),
+            )
+    except (IntegrityError, InvalidInput):
+        return db.session.scalar(
             select(Organisation).where(func.lower(Organisation.name) == name.lower())
         )
-        return found or save_organisation(
-            Organisation(),
-            OrganisationInput(
-                name=name, kind=data.new_organisation_kind, country_code=data.country_code
-            ),
-        )
-    if data.organisation_id is None:
-        return None
-    organisation = db.session.get(Organisation, data.organisation_id)
-    if organisation is None:
-        raise InvalidInput("organisation_id", _("Choose your organisation from the list."))
-    return organisation
-
-
-def _account(email: str, name: str) -> User:
-    """The delegate's account, reused by email, or created without a password: its owner signs
-    in by emailed links, and may set a password once signed in. A form anyone can send never
-    sets a password, so that nobody can plant one on another person's address."""
-    return find_user_by_email(email) or create_user(
-        email, Role.DELEGATE, name=name, confirmed=False
-    )
 
 
 def _account(email: str, name: str, locale: str | None) -> User:
-    """The delegate's account, reused by email, or created without a password: its owner signs
-    in by emailed links, and may set a password once signed in. A form anyone can send never
-    sets a password, so that nobody can plant one on another person's address."""
-    return find_user_by_email(email) or create_user(
-        email, Role.DELEGATE, name=name, confirmed=False, locale=locale
-    )
+    """The delegate's account, reused by email, or created (``_new_account``)."""
+    return find_user_by_email(email) or _new_account(email, name, locale)
+
+
+def _new_account(email: str, name: str, locale: str | None) -> User:
+    """An account without a password: its owner signs in by emailed links, and may set a
+    password once signed in. A form anyone can send never sets a password, so that nobody can
+    plant one on another person's address."""
+    return create_user(email, Role.DELEGATE, name=name, confirmed=False, locale=locale)
 
 
 def _check_input(data: RegistrationInput) -> str:
@@ -118,69 +365,19 @@ def _check_input(data: RegistrationInput) -> str:
     return email
 
 
-def register(
-    event: Event, data: RegistrationInput, now: datetime, invitation: Invitation | None = None
-) -> Registration:
-    """Register someone for an event: a seat if one is left (pending or approved), else the
-    waiting list. Free seats go to the waiting list first, so that nobody overtakes it.
-
-    Someone who withdrew (or whose seat offer lapsed) may register again. Raises
-    RegistrationRefused when the event takes no registration, and InvalidInput for a field (a
-    second registration of the same email among them).
-    """
-    email = _check_input(data)
-    lock_event(event.id)
-    expire_offers(event, now)
-    offer_free_seats(event, now)
-    settings = get_settings(event.id)
-    held = seats_held([event.id], now).get(event.id, 0)
-    state = availability(event, settings, held, now.date())
-    refuse_unless_open(state, event, invitation)
-    if state.by_invitation:
-        check_invitation_email(invitation, email)
-    registration = db.session.scalar(
-        select(Registration).where(Registration.event_id == event.id, Registration.email == email)
-    )
-    if registration is not None and registration.status != Status.WITHDRAWN:
-        raise InvalidInput("email", already_registered_message())
-    organisation = _organisation(data)
-    if state.full:
-        status = Status.WAITLISTED
-    else:
-        status = Status.PENDING if settings.approval_required else Status.APPROVED
-    if registration is None:
-        registration = Registration(event=event, email=email)
-    _fill(registration, data, organisation, status, now)  # before it is added: no half row
-    db.session.add(registration)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        # Only a race past the check above gets here; the database refuses the second row.
-        raise InvalidInput("email", already_registered_message()) from None
-    if invitation is not None:
-        invitation.used_at = now
-    settle_and_tell(event, registration.organisation_id, now, besides=registration)
-    notify(registration, FIRST_EMAIL[status])
-    return registration
-
-
 def _fill(
     registration: Registration,
     data: RegistrationInput,
     organisation: Organisation | None,
-    status: str,
     now: datetime,
 ) -> None:
-    """A registration as the form gives it, new (or anew, after a withdrawal)."""
-    # First: it may flush.
-    registration.user = _account(registration.email, data.name.strip(), data.locale)
+    """A registration as the form gives it, new (or anew); its status is set by the caller."""
     registration.name = data.name.strip()
     registration.gender = data.gender
     registration.position = data.position.strip()
     registration.organisation = organisation
     registration.country_code = data.country_code
     registration.role = data.role
-    registration.status = status
     registration.funding = Funding.FUNDED  # until settled
     registration.interpretation_languages = list(dict.fromkeys(data.interpretation_languages))
     registration.accessibility_needs = data.accessibility_needs.strip()
@@ -189,10 +386,10 @@ def _fill(
     registration.arrival_on = data.arrival_on
     registration.departure_on = data.departure_on
     registration.consent_at = now
-    registration.waitlisted_at = now if status == Status.WAITLISTED else None
+    registration.created_at = now
+    registration.waitlisted_at = None
     registration.offer_expires_at = None
     registration.reminded_at = None
-    registration.created_at = now
     registration.locale = data.locale
 
 
@@ -246,12 +443,25 @@ def _serializer(salt: str) -> URLSafeSerializer:
 
 
 def confirmation_token(registration: Registration) -> str:
-    """For the page shown after registering: signed, so that ids cannot be tried in turn."""
+    """For the registration's own page (shown after registering, and where the emailed link to
+    confirm it leads): signed, so that ids cannot be tried in turn."""
     return _serializer("confirmation").dumps(registration.id)
 
 
-def registration_for_confirmation(token: str) -> Registration | None:
+def _registration_id(token: str) -> int | None:
     try:
-        return db.session.get(Registration, _serializer("confirmation").loads(token))
+        return _serializer("confirmation").loads(token)
     except BadSignature:
         return None
+
+
+def registration_for_confirmation(token: str) -> Registration | None:
+    """The registration a token names, with what its page shows."""
+    return db.session.scalar(
+        select(Registration)
+        .where(Registration.id == _registration_id(token))
+        .options(
+            joinedload(Registration.event).joinedload(Event.venue),
+            joinedload(Registration.organisation),
+        )
+    )

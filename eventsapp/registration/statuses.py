@@ -10,7 +10,9 @@ delegate withdrawing or accepting a seat offered; an offer lapsing) goes through
    (the others whose funding changed are told);
 4. offer a seat it freed to the next on the waiting list.
 
-The caller holds the event's lock (``seats.lock_event``).
+The caller holds the event's lock (``seats.lock_event``). A registration's first status (from
+unconfirmed, or new) is given by ``services.register`` and ``services.confirm_registration``;
+unconfirmed registrations take none of these transitions, and staff never see them.
 """
 
 from dataclasses import dataclass
@@ -23,7 +25,7 @@ from sqlalchemy import select
 from ..catalogue.models import Event
 from ..extensions import db
 from .funding import settle_and_tell
-from .models import SEAT_HOLDING, Registration, Status
+from .models import CONFIRMED, SEAT_HOLDING, Registration, Status
 from .notifications import notify
 from .seats import (
     StatusError,
@@ -171,7 +173,11 @@ def apply_staff_action(
     expire_offers(event, now)
     registrations = db.session.scalars(
         select(Registration)
-        .where(Registration.event_id == event.id, Registration.id.in_(registration_ids))
+        .where(
+            Registration.event_id == event.id,
+            Registration.id.in_(registration_ids),
+            Registration.status.in_(CONFIRMED),
+        )
         .order_by(Registration.created_at, Registration.id)
     ).all()
     done, problems = 0, []

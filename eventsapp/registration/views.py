@@ -19,7 +19,7 @@ from ..extensions import db, limiter
 from ..people.models import Organisation
 from .forms import InvitationForm, RegistrationForm, SettingsForm, TravelForm
 from .invitations import invitations_of, invite, read_invitation
-from .models import Funding, Registration, Status
+from .models import CONFIRMED, Funding, Registration, Status
 from .participants import (
     EXPORT_HEADER,
     ParticipantFilters,
@@ -38,9 +38,13 @@ from .seats import (
     waiting_positions,
 )
 from .services import (
+    CONFIRMATION_HOURS,
+    confirm_registration,
     confirmation_token,
+    event_to_register,
     my_registrations,
-    register,
+    receive_registration,
+    refuse_expired_link,
     registration_for_confirmation,
     update_travel,
 )
@@ -80,8 +84,8 @@ manage_bp = Blueprint("registration_manage", __name__, url_prefix="/manage/event
 public_post_limit = limiter.limit(lambda: current_app.config["PUBLIC_POST_LIMIT"], methods=["POST"])
 
 
-def _refused(event, message: str):
-    return render_template("registration/refused.html", event=event, message=message), 403
+def _refused(event, message: str, status: int = 403):
+    return render_template("registration/refused.html", event=event, message=message), status
 
 
 # ---------------------------------------------------------------- delegates
@@ -90,15 +94,31 @@ def _refused(event, message: str):
 @bp.route("/events/<int:event_id>/register", methods=["GET", "POST"], endpoint="register")
 @public_post_limit
 def register_page(event_id: int):
-    event = get_event(event_id) or abort(404)
+    event = event_to_register(event_id) or abort(404)
     now = utcnow()
     token = request.args.get("invitation")
+    form = RegistrationForm()
     try:
         invitation = read_invitation(token, event) if token else None
+        if form.validate_on_submit():
+            try:
+                registration = receive_registration(
+                    event,
+                    replace(form.to_input(), locale=str(get_locale())),
+                    now,
+                    invitation=invitation,
+                    account=current_user if current_user.is_authenticated else None,
+                )
+            except InvalidInput as error:
+                show_beside_field(form, error)
+            else:
+                if registration is None:  # whoever the address belongs to: the same answer
+                    return redirect(url_for(".check_your_email", event_id=event.id))
+                flash(_("Your registration is saved."), "success")
+                return redirect(url_for(".confirmation", token=confirmation_token(registration)))
         state = registration_form_state(event, now, invitation)
     except RegistrationRefused as refused:
         return _refused(event, refused.message)
-    form = RegistrationForm()
     if request.method == "GET":
         if invitation:
             form.email.data = invitation.email
@@ -106,26 +126,35 @@ def register_page(event_id: int):
         elif current_user.is_authenticated:
             form.email.data = current_user.email
             form.name.data = current_user.name
-    if form.validate_on_submit():
-        try:
-            data = replace(form.to_input(), locale=str(get_locale()))
-            registration = register(event, data, now, invitation=invitation)
-        except RegistrationRefused as refused:
-            return _refused(event, refused.message)
-        except InvalidInput as error:
-            show_beside_field(form, error)
-        else:
-            flash(_("Your registration is saved."), "success")
-            return redirect(url_for(".confirmation", token=confirmation_token(registration)))
+    form.fill_choices()
     return render_template(
         "registration/register.html", event=event, form=form, state=state, settings=state.settings
     )
 
 
-@bp.route("/registrations/<token>")
+@bp.route("/events/<int:event_id>/register/sent")
+def check_your_email(event_id: int):
+    """The answer to a registration from the form until its address is confirmed."""
+    event = event_to_register(event_id) or abort(404)
+    return render_template("registration/check_email.html", event=event, hours=CONFIRMATION_HOURS)
+
+
+@bp.route("/registrations/<token>", methods=["GET", "POST"])
+@public_post_limit
 def confirmation(token: str):
-    """What a delegate sees after registering."""
-    registration = registration_for_confirmation(token) or abort(404)
+    """A registration's own page: what a delegate sees after registering, and where the emailed
+    link to confirm it leads (a button confirms it, so that a mail scanner opening the link does
+    not)."""
+    now = utcnow()
+    try:
+        if request.method == "POST":
+            confirm_registration(token, now) or abort(404)
+            flash(_("Your email address is confirmed."), "success")
+            return redirect(url_for(".confirmation", token=token))
+        registration = registration_for_confirmation(token) or abort(404)
+        refuse_expired_link(registration, now)
+    except (StatusError, RegistrationRefused) as error:
+        return _refused(registration_for_confirmation(token).event, error.message, 410)
     return render_template(
         "registration/confirmation.html",
         registration=registration,
@@ -249,7 +278,7 @@ def participants_page(event_id: int):
         state=state,
         row_actions=allowed_actions(pagination.items, not state.full, now),
         counts=status_counts(event.id),
-        statuses=Status.choices(),
+        statuses=[(value, label) for value, label in Status.choices() if value in CONFIRMED],
         fundings=Funding.choices(),
         actions=ACTION_LABELS,
         list_args=filters.as_args(),

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.browser
 
 def test_typing_a_phrase_shows_its_window_and_saving_keeps_both(page, staff_user, make):
     make.programme("PPIEP", first_year=2011, last_year=2013)
-    sign_in(page, "staff@example.org", "staff-password")
+    sign_in(page, "staff@example.org", "kettle-on-the-hob")
     page.get_by_role("link", name="New event").first.click()
 
     page.get_by_label("Title").fill("Launch of the Global Commission")

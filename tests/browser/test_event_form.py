@@ -15,7 +15,7 @@ def test_the_section_list_follows_the_chosen_programme(page, staff_user, make):
     add_section(ppiep, "A", "Global Commission")
     add_section(cicie, "SC", "Specialization courses")
     make.db.session.commit()
-    sign_in(page, "staff@example.org", "staff-password")
+    sign_in(page, "staff@example.org", "kettle-on-the-hob")
     page.goto("/manage/events/new")
     sections = page.locator("#section_id option:not([hidden])")
 
@@ -28,7 +28,7 @@ def test_the_section_list_follows_the_chosen_programme(page, staff_user, make):
 
 
 def test_long_country_lists_narrow_as_one_types(page, staff_user):
-    sign_in(page, "staff@example.org", "staff-password")
+    sign_in(page, "staff@example.org", "kettle-on-the-hob")
     page.goto("/manage/events/new")
     field = page.locator(".field", has=page.locator("#candidate_countries"))
     field.get_by_role("searchbox").fill("leso")

@@ -1,6 +1,8 @@
-"""A delegate finds an event in real Chromium, registers, sees the confirmation; staff approve, and
-the approval email with the event's calendar file reaches the SMTP server."""
+"""A delegate finds an event in real Chromium, registers, confirms by the emailed link, sees the
+confirmation; staff approve, and the approval email with the event's calendar file reaches the SMTP
+server."""
 
+import re
 from datetime import date, timedelta
 
 import icalendar
@@ -46,13 +48,17 @@ def test_a_delegate_registers_and_staff_approve(page, make, staff_user, live_mai
     page.get_by_label("I agree that the training centre processes").check()
     page.get_by_role("button", name="Register").click()
 
+    expect(page.get_by_role("heading")).to_have_text("Check your email")
+    (confirm,) = live_mailbox.to("thandiwe@zec.example")
+    page.goto(re.search(r"/registrations/\S+", confirm.get_content()).group(0))
+    page.get_by_role("button", name="Confirm my registration").click()
     expect(page.get_by_role("heading")).to_have_text("Thank you, Thandiwe Moyo")
-    expect(page.locator(".flash").first).to_contain_text("Your registration is saved.")
+    expect(page.locator(".flash").first).to_contain_text("Your email address is confirmed.")
     expect(page.locator("dl.facts")).to_contain_text("Pending approval")
-    (received,) = live_mailbox.to("thandiwe@zec.example")
+    _confirm, received = live_mailbox.to("thandiwe@zec.example")
     assert received["Subject"] == f"Registration received: {event.title}"
 
-    sign_in(page, "staff@example.org", "staff-password")
+    sign_in(page, "staff@example.org", "kettle-on-the-hob")
     page.goto(f"/manage/events/{event.id}/participants")
     row = page.locator("tr", has_text="Thandiwe Moyo")
     expect(row).to_contain_text("Zimbabwe Electoral Commission")
@@ -99,7 +105,7 @@ def test_the_participants_list_fits_a_laptop_screen(page, make, staff_user):
     make.db.session.commit()
     approved, declined, pending, _pending, waitlisted = people
 
-    sign_in(page, "staff@example.org", "staff-password")
+    sign_in(page, "staff@example.org", "kettle-on-the-hob")
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"/manage/events/{event.id}/participants")
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280

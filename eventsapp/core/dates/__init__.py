@@ -39,13 +39,25 @@ separator.
 """
 
 from .reader import read_date_phrase
-from .window import PRECISIONS, DatePhraseError, DateWindow, MissingYearError, format_window
+from .window import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    PRECISIONS,
+    DatePhraseError,
+    DateWindow,
+    MissingYearError,
+    format_window,
+    within_calendar_years,
+)
 
 __all__ = [
+    "FIRST_YEAR",
+    "LAST_YEAR",
     "PRECISIONS",
     "DatePhraseError",
     "DateWindow",
     "MissingYearError",
     "format_window",
     "read_date_phrase",
+    "within_calendar_years",
 ]

@@ -8,7 +8,15 @@ from dataclasses import dataclass
 from datetime import date
 from gettext import gettext as _
 
-from .window import PRECISIONS, DatePhraseError, DateWindow, MissingYearError, format_window
+from .window import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    PRECISIONS,
+    DatePhraseError,
+    DateWindow,
+    MissingYearError,
+    format_window,
+)
 from .words import (
     ALTERNATIVE_WORDS,
     BOTH_WORDS,
@@ -309,10 +317,12 @@ class _Reader:
     def day_of(self, point: _Point, year: int, month: int, day: int | None) -> date:
         """date(year, month, day), refused naming `point`; day None: the month's last day."""
         part = self.source(point.first, point.last)
-        if not 1 <= year <= 9999:
+        if not FIRST_YEAR <= year <= LAST_YEAR:
             raise self.error(
-                _('"%(part)s" is outside the calendar (years 1 to 9999) in "%(text)s".'),
+                _('"%(part)s" is outside the years %(first)d to %(last)d in "%(text)s".'),
                 part=part,
+                first=FIRST_YEAR,
+                last=LAST_YEAR,
             )
         if not 1 <= month <= 12:
             raise self.error(_('"%(part)s" is not a date: there are 12 months.'), part=part)
@@ -340,9 +350,10 @@ def read_date_phrase(text: str, year: int | None = None) -> DateWindow:
     phrase is empty, cannot be read, has no year, is not a calendar date or ends before
     it starts.
     """
-    if year is not None and not 1 <= year <= 9999:
+    if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
         raise DatePhraseError(
-            _("The year %(year)s is outside the calendar (years 1 to 9999).") % {"year": year}
+            _("The year %(year)s is outside the years %(first)d to %(last)d.")
+            % {"year": year, "first": FIRST_YEAR, "last": LAST_YEAR}
         )
     text = unicodedata.normalize("NFC", text).strip()
     if not text:

@@ -11,6 +11,15 @@ from .words import MONTH_NAMES
 
 PRECISIONS = ("day", "week", "part_of_month", "month", "season", "year")  # finest to coarsest
 
+# The years the product's calendars cover: the reader, the forms, the API and the database refuse
+# dates outside them (a feed cannot end the day after 31 December 9999).
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+
+
+def within_calendar_years(column: str) -> str:
+    """SQL for a check constraint: the date or time `column` lies in FIRST_YEAR–LAST_YEAR."""
+    return f"{column} >= '{FIRST_YEAR}-01-01' AND {column} < '{LAST_YEAR + 1}-01-01'"
+
 
 @dataclass(frozen=True)
 class DateWindow:

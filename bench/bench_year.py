@@ -1,0 +1,203 @@
+"""The yearly calendar at 5,000 events through gunicorn (2 workers): page, CSV, XLSX and feed.
+
+Run by ``make bench`` (``scripts/with-postgres`` provides ``DATABASE_URL``). Migrates the database,
+loads ``demo synth --events 5000``, starts ``gunicorn -w 2 wsgi:app``, then for each address
+times, against the bare read of the year's event rows in one SQL query (in this process):
+
+- cold: the kept calendar text emptied (in the database) and the workers restarted (``HUP``,
+  empty process caches), the worker that answers first warmed on another year;
+- warm: requests in pairs sent at once, so that each of the two workers answers one of them
+  (a sync worker takes one request at a time), the median and the slowest;
+- after one edit: an event of the year saved (a new title and ``updated_at``), then a pair;
+- conditional: a pair with the ETag of the last answer.
+"""
+
+import http.client
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from bench.bench_registration import free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+YEAR = 2031
+EVENTS = 5000
+ADDRESSES = [f"/calendar/{YEAR}", f"/calendar/{YEAR}.csv", f"/calendar/{YEAR}.xlsx"]
+FEED = f"/calendar/{YEAR}.ics"
+AIMS = {"cold": 10, "warm": 2, "feed cold": 30, "feed warm": 2}
+
+
+def prepare_database() -> None:
+    from flask_migrate import upgrade
+
+    from eventsapp import create_app
+
+    app = create_app()
+    with app.app_context():
+        upgrade()
+        result = app.test_cli_runner().invoke(
+            args=["demo", "synth", "--events", str(EVENTS), "--year", str(YEAR)]
+        )
+        print(result.output.strip())
+
+
+def sql(statement: str, *params) -> list:
+    from sqlalchemy import create_engine, text
+
+    from eventsapp.config import database_url
+
+    engine = create_engine(database_url())
+    with engine.begin() as connection:
+        result = connection.execute(text(statement), *params)
+        return result.all() if result.returns_rows else []
+
+
+def bare_read() -> float:
+    """The median time of reading the year's event rows, every column, in one query."""
+    from sqlalchemy import create_engine, text
+
+    from eventsapp.config import database_url
+
+    engine = create_engine(database_url())
+    query = text("SELECT * FROM events WHERE starts_on <= :last AND ends_on >= :first ORDER BY id")
+    period = {"first": f"{YEAR}-01-01", "last": f"{YEAR}-12-31"}
+    times = []
+    with engine.connect() as connection:
+        for _ in range(7):
+            start = time.perf_counter()
+            connection.execute(query, period).all()
+            times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+class Server:
+    def __init__(self):
+        self.port = free_port()
+        log = Path(tempfile.mkdtemp(prefix="bench-year-")) / "gunicorn.log"
+        command = [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{self.port}"]
+        environment = {**os.environ, "SECRET_KEY": "bench-secret", "SITE_URL": "http://bench"}
+        self.process = subprocess.Popen(
+            [*command, "--timeout", "120", "wsgi:app"],
+            cwd=ROOT,
+            env=environment,
+            stdout=log.open("w"),
+            stderr=subprocess.STDOUT,
+        )
+        self.wait_for_workers(set())
+
+    def workers(self) -> set[int]:
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return {int(p) for p in children.read_text().split()}
+
+    def wait_for_workers(self, old: set[int]) -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            now = self.workers()
+            if len(now) == 2 and not now & old:
+                self.pair(f"/calendar/{YEAR - 40}")  # each worker imports and renders once
+                self.pair(f"/calendar/{YEAR - 40}.xlsx")
+                self.pair(f"/calendar/{YEAR - 40}.ics")
+                return
+            time.sleep(0.1)
+        raise SystemExit("gunicorn workers did not start")
+
+    def restart_workers(self) -> None:
+        old = self.workers()
+        self.process.send_signal(signal.SIGHUP)
+        self.wait_for_workers(old)
+
+    def get(self, address: str, headers=None) -> tuple[float, int, dict]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        start = time.perf_counter()
+        connection.request("GET", address, headers=headers or {})
+        response = connection.getresponse()
+        body = response.read()
+        seconds = time.perf_counter() - start
+        assert response.status in (200, 304), (address, response.status)
+        return seconds, len(body), dict(response.getheaders())
+
+    def pair(self, address: str, headers=None) -> list[float]:
+        """Two requests at once: one to each worker."""
+        times = []
+        threads = [
+            threading.Thread(target=lambda: times.append(self.get(address, headers)[0]))
+            for _ in range(2)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return times
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def forget_kept_text() -> None:
+    for table in ("calendar_texts", "calendar_documents"):
+        if sql(f"SELECT to_regclass('{table}') IS NOT NULL")[0][0]:
+            sql(f"DELETE FROM {table}")
+
+
+def edit_one_event() -> None:
+    sql(
+        "UPDATE events SET title = 'Edited ' || clock_timestamp(), updated_at = now() "
+        "WHERE id = (SELECT min(id) FROM events WHERE starts_on >= :first)",
+        {"first": f"{YEAR}-01-01"},
+    )
+
+
+def measure(server: Server, address: str) -> dict[str, list[float]]:
+    figures = {"cold": [], "warm": [], "after one edit": [], "conditional (304)": []}
+    for _ in range(3):
+        forget_kept_text()
+        server.restart_workers()
+        figures["cold"].append(server.get(address)[0])
+    for _ in range(5):
+        figures["warm"] += server.pair(address)
+    for _ in range(3):
+        edit_one_event()
+        figures["after one edit"] += server.pair(address)
+    etag = server.get(address)[2].get("ETag")
+    for _ in range(3):
+        figures["conditional (304)"] += server.pair(
+            address, {"If-None-Match": etag} if etag else {}
+        )
+    return figures
+
+
+def main() -> None:
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        sys.exit("DATABASE_URL is not a PostgreSQL database: run `make bench`.")
+    prepare_database()
+    base = bare_read()
+    server = Server()
+    try:
+        results = {address: measure(server, address) for address in [*ADDRESSES, FEED]}
+        sizes = {address: server.get(address)[1] for address in results}
+    finally:
+        server.stop()
+    print(f"{EVENTS} events in {YEAR}; gunicorn 2 workers; bare read {base * 1000:.1f} ms")
+    print(f"{'':36} {'median ms':>10} {'slowest ms':>11} {'× bare':>7} {'slowest×':>8} {'aim':>5}")
+    for address, figures in results.items():
+        print(f"{address} ({sizes[address]:,} bytes)")
+        feed = address == FEED
+        for label, times in figures.items():
+            median, slowest = statistics.median(times), max(times)
+            aim = {"cold": "feed cold" if feed else "cold", "warm": "feed warm"}.get(label)
+            if label == "after one edit" and feed:
+                aim = "feed warm"
+            if label == "warm" and not feed:
+                aim = "warm"
+            limit = f"≤{AIMS[aim]}" if aim else ""
+            print(
+                f"  {label:34} {median * 1000:10.1f} {slowest * 1000:11.1f}"
+                f" {median / base:7.2f} {slowest / base:8.2f} {limit:>5}"
+            )

@@ -1,0 +1,172 @@
+"""What the API takes and gives, as pydantic models: the OpenAPI document is generated from them
+and from the views they decorate (spectree), served at ``/api/v1/openapi.json``.
+
+The views read their parameters themselves (``parse_event_filters``, ``parse_paging``), so that a
+bad one gets the same 400 ``{"error": ...}`` in the users' words as everywhere else: the models
+here document them, and schemathesis (tests/test_api_schema.py) checks that the answers keep to
+what they say.
+"""
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, RootModel
+from pydantic.json_schema import SkipJsonSchema
+from spectree import SpecTree
+
+from ..catalogue.models import LANGUAGES, REGIONS, EventKind, EventStatus
+from ..core.dates import FIRST_YEAR, LAST_YEAR, PRECISIONS
+
+DEFAULT_LIMIT = MAX_LIMIT = 500
+
+Kind = Literal[tuple(k.value for k in EventKind)]
+Status = Literal[tuple(s.value for s in EventStatus)]
+Precision = Literal[tuple(PRECISIONS)]
+
+
+class Error(BaseModel):
+    """A refused request: what is wrong, and the parameter at fault when there is one."""
+
+    error: str
+    field: str | None = None
+
+
+api_spec = SpecTree(
+    "flask",
+    mode="strict",
+    title="eventsapp API",
+    version="1",
+    description="Events, programmes, countries and date phrases as JSON. Bad parameters get a "
+    '400 `{"error": ...}`.',
+    validation_error_status=400,
+    validation_error_model=Error,
+)
+
+
+# ---------------------------------------------------------------- events
+
+
+class Omittable:
+    """``Omittable[int, Field(ge=1)]``: a parameter that may be left out (but is never null)."""
+
+    def __class_getitem__(cls, args):
+        kind, *constraints = args if isinstance(args, tuple) else (args,)
+        if constraints:
+            kind = Annotated[kind, *constraints]
+        return kind | SkipJsonSchema[None]
+
+
+def _without_null_defaults(schema: dict) -> None:
+    for field in schema.get("properties", {}).values():
+        if "default" in field and field["default"] is None:
+            del field["default"]
+
+
+class Parameters(BaseModel):
+    """Query parameters: those left out have no value, rather than a null one."""
+
+    model_config = ConfigDict(json_schema_extra=_without_null_defaults)
+
+
+class EventQuery(Parameters):
+    year: Omittable[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)] = None
+    month: Omittable[int, Field(ge=1, le=12, description="with a year")] = None
+    kind: Omittable[Kind] = None
+    status: Omittable[Status] = None
+    programme: Omittable[str, Field(description="an id, key or acronym")] = None
+    country: Omittable[
+        str, Field(description="an ISO 3166 code such as MX: held there or involving it")
+    ] = None
+    region: Omittable[Literal[REGIONS]] = None
+    language: Omittable[Literal[tuple(LANGUAGES)]] = None
+    limit: int = Field(
+        DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"events per page (at most {MAX_LIMIT})"
+    )
+    cursor: Omittable[
+        str,
+        Field(description='where the page starts: given in the `Link: <...>; rel="next"` header'),
+    ] = None
+
+
+class Venue(BaseModel):
+    city: str | None
+    country: str = Field(description="ISO 3166 code")
+    place: str | None
+    tentative: bool
+
+
+class Event(BaseModel):
+    id: int
+    title: str
+    kind: Kind
+    status: Status
+    programme: str | None = Field(description="the programme's acronym, or its name")
+    programme_id: int | None
+    section: str | None = Field(description="the code of the programme's section")
+    starts_on: date
+    ends_on: date
+    precision: Precision
+    tentative: bool
+    date_text: str = Field(description="the dates as written")
+    venue: Venue | None
+    url: str = Field(description="the public page of the event")
+
+
+class Events(RootModel[list[Event]]):
+    pass
+
+
+# ---------------------------------------------------------------- programmes and countries
+
+
+class Section(BaseModel):
+    code: str
+    title: str
+
+
+class Partner(BaseModel):
+    organisation: str
+    role: str
+
+
+class Programme(BaseModel):
+    id: int
+    name: str
+    acronym: str | None
+    first_year: int
+    last_year: int | None
+    sections: list[Section]
+    partners: list[Partner]
+
+
+class Programmes(RootModel[list[Programme]]):
+    pass
+
+
+class Country(BaseModel):
+    code: str
+    name: str
+    region: str | None
+    sub_region: str | None
+
+
+class Countries(RootModel[list[Country]]):
+    pass
+
+
+# ---------------------------------------------------------------- date phrases
+
+
+class DatePhraseQuery(Parameters):
+    text: str = Field(description='a date phrase, such as "early March (tbc)"')
+    year: Omittable[
+        int, Field(ge=FIRST_YEAR, le=LAST_YEAR, description="the year, when the phrase has none")
+    ] = None
+
+
+class DateReading(BaseModel):
+    starts_on: date
+    ends_on: date
+    precision: Precision
+    tentative: bool
+    label: str = Field(description="the window as the site writes it")

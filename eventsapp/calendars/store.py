@@ -1,0 +1,135 @@
+"""Calendar text kept for every worker: in the process (``SizedCache``, at most
+``CALENDAR_CACHE_MB``) and behind it in the database (``CalendarText``, ``CalendarDocument``).
+
+Every entry carries the version it was written for (an event's ``updated_at`` and ``sequence``,
+a document's ETag), which the caller reads from the database on each request: a lookup names the
+version it expects and misses on any other, so nothing older than the database is served, by any
+process. What one worker writes, the others read instead of building it again, and it survives a
+restart. Writing is best effort, in a savepoint of the request's transaction: a conflict (another
+worker writing the same rows, an event deleted meanwhile) leaves the text unstored, never fails
+the request. Nothing here commits.
+"""
+
+import hashlib
+from collections.abc import Hashable
+
+from flask import current_app
+from sqlalchemy import Select, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from ..extensions import db
+from .cache import SizedCache
+from .models import CalendarDocument, CalendarText
+
+# Past this many events, stored texts are looked up through the feed's own conditions rather
+# than by a list of ids.
+BY_ID_LIMIT = 500
+
+
+def fingerprint(*values: Hashable) -> str:
+    """A short digest of what a text depends on (for keys and versions)."""
+    return hashlib.sha256(repr(values).encode()).hexdigest()[:32]
+
+
+def process_cache() -> SizedCache:
+    extensions = current_app.extensions
+    if "calendar_cache" not in extensions:
+        megabytes = current_app.config["CALENDAR_CACHE_MB"]
+        extensions["calendar_cache"] = SizedCache(megabytes * 2**20)
+    return extensions["calendar_cache"]
+
+
+def event_texts(
+    parts: list[str], context: str, versions: dict[int, str], events: Select, write
+) -> dict[str, dict[int, bytes]]:
+    """The text of each part (``"event"``, ``"agenda"``) of each event (``versions``: id →
+    version), from the process, else the database, else ``write(part, ids)`` and stored.
+
+    ``events`` selects the events' ids (the feed's conditions), to read many stored texts by."""
+    cache = process_cache()
+    found: dict[str, dict[int, bytes]] = {part: {} for part in parts}
+    missing = set()
+    for part in parts:
+        for event_id, version in versions.items():
+            text = cache.get((part, event_id, context), version)
+            if text is None:
+                missing.add(event_id)
+            else:
+                found[part][event_id] = text
+    if not missing:
+        return found
+    ids = sorted(missing) if len(missing) <= BY_ID_LIMIT else events
+    stored = db.session.execute(
+        select(CalendarText.part, CalendarText.event_id, CalendarText.version, CalendarText.text)
+        .where(CalendarText.context == context, CalendarText.part.in_(parts))
+        .where(CalendarText.event_id.in_(ids))
+    )
+    for part, event_id, version, text in stored:
+        if event_id in missing and versions.get(event_id) == version:
+            found[part][event_id] = text
+            cache.put((part, event_id, context), version, text)
+    rows = []
+    for part in parts:
+        unwritten = [i for i in versions if i in missing and i not in found[part]]
+        if not unwritten:
+            continue
+        for event_id, text in write(part, unwritten).items():
+            found[part][event_id] = text
+            cache.put((part, event_id, context), versions[event_id], text)
+            rows.append(
+                {
+                    "event_id": event_id,
+                    "part": part,
+                    "context": context,
+                    "version": versions[event_id],
+                    "text": text,
+                }
+            )
+    _upsert(CalendarText, sorted(rows, key=lambda r: (r["event_id"], r["part"])))
+    return found
+
+
+def document(key: str, version: str, shared: bool) -> bytes | None:
+    """A whole download kept under ``key`` for ``version``, or None. Only ``shared`` ones are
+    looked up in the database (see ``store_document``)."""
+    body = process_cache().get(("document", key), version)
+    if body is None and shared:
+        body = db.session.scalar(
+            select(CalendarDocument.body).where(
+                CalendarDocument.key == key, CalendarDocument.version == version
+            )
+        )
+        if body is not None:
+            process_cache().put(("document", key), version, body)
+    return body
+
+
+def store_document(key: str, version: str, body: bytes, shared: bool) -> None:
+    """Keep a download in the process, and when ``shared`` in the database too: only the
+    unfiltered calendars are, so that the combinations of filters cannot fill the database."""
+    process_cache().put(("document", key), version, body)
+    if shared:
+        _upsert(CalendarDocument, [{"key": key, "version": version, "body": body}])
+
+
+def forget_everything() -> None:
+    """Empty the process's cache and the database's tables (the benchmark's cold start)."""
+    process_cache().clear()
+    db.session.execute(delete(CalendarText))
+    db.session.execute(delete(CalendarDocument))
+
+
+def _upsert(model, rows: list[dict]) -> None:
+    """Insert the rows, or update those already there (same primary key), in a savepoint."""
+    if not rows:
+        return
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(model)
+    keys = [c.name for c in model.__table__.primary_key.columns]
+    others = {c.name: stmt.excluded[c.name] for c in model.__table__.columns if c.name not in keys}
+    try:
+        with db.session.begin_nested():
+            db.session.execute(stmt.on_conflict_do_update(index_elements=keys, set_=others), rows)
+    except (IntegrityError, OperationalError):
+        current_app.logger.info("Calendar text not stored: written meanwhile elsewhere.")

@@ -1,0 +1,1 @@
+"""Operating the site: backups and the check of a production deployment's settings."""

@@ -1,0 +1,24 @@
+// Small behaviours of every page, kept out of the HTML so that the Content-Security-Policy can
+// refuse inline scripts:
+// - a form with data-confirm asks before it is sent ("Withdraw from this event?");
+// - a checkbox with data-tick-all ticks or unticks the boxes of its form named by its value;
+// - a button with data-print prints the page (the yearly calendar);
+// - a read-only field with data-select-on-focus selects its text (a feed address to copy).
+document.addEventListener("submit", (event) => {
+  const message = event.target.dataset && event.target.dataset.confirm;
+  if (message && !window.confirm(message)) event.preventDefault();
+});
+document.addEventListener("change", (event) => {
+  const box = event.target;
+  if (!box.matches || !box.matches("input[data-tick-all]")) return;
+  for (const other of box.form.querySelectorAll(`input[name="${box.dataset.tickAll}"]`)) {
+    other.checked = box.checked;
+  }
+});
+document.addEventListener("click", (event) => {
+  if (event.target.closest && event.target.closest("[data-print]")) window.print();
+});
+document.addEventListener("focusin", (event) => {
+  const field = event.target;
+  if (field.matches && field.matches("input[data-select-on-focus]")) field.select();
+});

@@ -82,6 +82,7 @@ def main() -> None:
         def run():
             with app.app_context():
                 function()
+                db.session.commit()
 
         return run
 

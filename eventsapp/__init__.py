@@ -98,10 +98,10 @@ def create_app(config: dict | None = None) -> Flask:
             scheme = app.config["RATELIMIT_STORAGE_URI"].partition(":")[0]
             app.logger.warning("Health check: the rate limits' storage (%s) is unreachable", scheme)
             unreachable.append(f"the rate limits' storage ({scheme}, RATELIMIT_STORAGE_URI)")
+        text_plain = {"Content-Type": "text/plain; charset=utf-8"}
         if unreachable:
-            text_plain = {"Content-Type": "text/plain; charset=utf-8"}
             return "Unreachable: " + "; ".join(unreachable) + ".\n", 503, text_plain
-        return "ok"
+        return "ok", 200, text_plain
 
     return app
 
@@ -152,11 +152,17 @@ def _wants_json() -> bool:
 
 
 def _register_error_pages(app: Flask) -> None:
+    from flask_limiter.errors import RateLimitExceeded
+
     def handler(code: int, message: str):
         def handle(error):
+            if getattr(error, "response", None) is not None:  # the raiser made its own answer
+                return error.response
             # A description given where the error was raised says more than the generic one.
             description = getattr(error, "description", None)
             specific = description and description != type(error).description
+            if isinstance(error, RateLimitExceeded):  # its description is "20 per 1 minute"
+                specific = bool(error.limit.error_message)
             if _wants_json():
                 return jsonify(error=description if specific else message), code
             return render_template(

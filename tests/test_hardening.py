@@ -176,3 +176,14 @@ def test_a_server_error_under_the_api_is_json(app, client, db, monkeypatch):
     response = client.get("/api/v1/dates/parse?text=March 2016")
     assert response.status_code == 500
     assert response.get_json() == {"error": "Something went wrong on our side."}
+
+
+def test_private_pages_are_never_kept_by_caches(staff_client, delegate_user, client, db):
+    assert staff_client.get("/manage/events/").headers["Cache-Control"] == "private, no-store"
+    assert staff_client.get("/me/password").headers["Cache-Control"] == "private, no-store"
+    assert "no-store" not in client.get("/").headers.get("Cache-Control", "")
+
+
+def test_the_health_check_answers_in_plain_text(client, db):
+    response = client.get("/healthz")
+    assert (response.text, response.mimetype) == ("ok", "text/plain")

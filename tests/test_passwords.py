@@ -88,7 +88,10 @@ def test_repeated_failures_lock_one_account_from_every_address(
         environ_base={"REMOTE_ADDR": "10.0.0.4"},
     )
     assert response.status_code == 429
-    assert b"Too many failed attempts for this account" in response.data
+    assert (
+        b"Too many failed attempts for this account: it is locked for 15 minutes." in response.data
+    )
+    assert b"Sign in</h1>" in response.data  # on the sign-in form itself
     # Another account is not affected.
     other = client.post(
         "/login",
@@ -146,3 +149,12 @@ def test_a_sign_in_hashes_once_whether_or_not_the_account_exists(
     response = client.post("/login", data={"email": email, "password": "a wrong pass phrase"})
     assert b"Email or password is not right." in response.data
     assert len(hashes) == 1
+
+
+def test_the_address_limit_says_so_in_words(app, client, db, monkeypatch):
+    monkeypatch.setitem(app.config, "PUBLIC_POST_LIMIT", "1 per minute")
+    client.post("/login/link", data={"email": "someone@example.org"})
+    response = client.post("/login/link", data={"email": "someone@example.org"})
+    assert response.status_code == 429
+    assert b"Too many requests from your address" in response.data
+    assert b"1 per 1 minute" not in response.data

@@ -280,3 +280,28 @@ def test_a_delegate_offered_a_seat_sees_the_offer_not_a_place(client, db, make):
     page = client.get(f"/registrations/{confirmation_token(waiting)}").data.decode()
     assert "A seat is offered to you until" in page
     assert "on the waiting list." in page and "You are number" not in page
+
+
+def test_gender_is_chosen_never_assumed(client, db, make):
+    event = make.open_event()
+    page = client.get(f"/events/{event.id}/register").text
+    options = re.search(r'<select[^>]*name="gender"[^>]*>(.*?)</select>', page, re.S).group(1)
+    assert options.startswith('<option value="">Choose…</option>')  # shown first: nothing picked
+    assert "selected" not in options
+    response = post_registration(client, event, gender="")
+    assert response.status_code == 200
+    assert "Choose one (or “Prefer not to say”)." in response.text
+    assert registrations(db) == []
+
+
+def test_a_bulk_action_must_be_chosen(staff_client, db, make):
+    event = make.open_event()
+    [registration] = sign_up(db, event, 1)
+    response = staff_client.post(
+        f"/manage/events/{event.id}/participants",
+        data={"action": "", "ids": [str(registration.id)]},
+        follow_redirects=True,
+    )
+    assert "Choose an action for the ticked participants first." in response.text
+    db.session.refresh(registration)
+    assert registration.status == Status.PENDING

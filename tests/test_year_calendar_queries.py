@@ -113,3 +113,21 @@ def test_every_event_shows_its_countries_and_partners_past_500(client, db, make)
     assert {r[participating] for r in rows} == {"Mexico"}
     assert {r[partners] for r in rows} == {"PTN"}
     assert {r[programme_column] for r in rows} == {"CICIE"}
+
+
+def test_a_month_split_across_pages_says_it_continues(client, db, make):
+    programme = make.programme("CICIE")
+    section = add_section(programme, "A", "Section A")
+    partner = make.organisation("Partner", acronym="PTN")
+    add_events(db, programme, section, partner, 301)  # December runs over into page 2
+    pages = [client.get(f"/calendar/{YEAR}?page={n}").text for n in (1, 2)]
+    headings = [
+        dict(re.findall(r'id="month-(\d+)">\s*<h2>([^<]*(?:<small>[^<]*</small>)?)', text))
+        for text in pages
+    ]
+    assert list(headings[1]) == ["12"]
+    assert "(continued)" in headings[1]["12"]
+    assert "(continued)" not in "".join(headings[0].values())
+    # Printed (the pager's links hidden), page 1 still says the year goes on.
+    assert "The year goes on in page 2." in pages[0]
+    assert "The year goes on" not in pages[1]

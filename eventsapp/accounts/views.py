@@ -1,9 +1,19 @@
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
+from limits import parse
 
 from ..core.clock import utcnow
 from ..core.errors import InvalidInput
@@ -51,18 +61,34 @@ def _failed(response) -> bool:
     return response.status_code == 200
 
 
+def _locked_message() -> str:
+    minutes = max(1, parse(current_app.config["ACCOUNT_FAILURE_LIMIT"]).get_expiry() // 60)
+    return _(
+        "Too many failed attempts for this account: it is locked for %(minutes)d minutes. "
+        "Delegates can sign in meanwhile with a link sent by email.",
+        minutes=minutes,
+    )
+
+
 # Repeated failures for one account lock it for a while, from every address (a lock-out by
-# someone else ends by itself; a sign-in link still works meanwhile).
+# someone else ends by itself; a delegate's sign-in link still works meanwhile).
 account_lockout = limiter.limit(
     lambda: current_app.config["ACCOUNT_FAILURE_LIMIT"],
     key_func=_account_key,
     methods=["POST"],
     deduct_when=_failed,
-    error_message=_l(
-        "Too many failed attempts for this account. Wait a few minutes, or sign in with a "
-        "link sent by email."
-    ),
+    error_message=_locked_message,
+    on_breach=lambda _limit: _locked_out_form(),
 )
+
+
+def _locked_out_form():
+    """A locked account is told so on the sign-in form itself, beside the password."""
+    if request.endpoint != "accounts.login":
+        return None  # the password page: the error page says it
+    form = LoginForm()
+    form.password.errors = [_locked_message()]
+    return make_response(render_template("accounts/login.html", form=form), 429)
 
 
 def protect_manage_area():

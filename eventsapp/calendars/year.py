@@ -114,10 +114,13 @@ def page_events(calendar: YearCalendar, page: int, address: str, etag: str, **li
         first_day = date(calendar.filters.year, 1, 1)
         for row in event_rows(ids):
             grouped.setdefault(max(row.starts_on, first_day).month, []).append(row)
+        index = calendar.index()
         html = render_template(
             "calendars/year_events.html",
             year=calendar.filters.year,
-            index=calendar.index(),
+            index=index,
+            # Months begun on an earlier page: their heading says they continue.
+            continued={month.number for month in index if month.page < page},
             months=sorted(grouped.items()),
             month_names=get_month_names("wide", locale=get_locale()),
             page=page,

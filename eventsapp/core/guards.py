@@ -33,6 +33,7 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 HSTS = "max-age=31536000; includeSubDomains"
+PRIVATE_PATHS = ("/manage", "/me/", "/registrations/", "/calendar/subscribe")
 
 
 def refuse_control_characters():
@@ -63,4 +64,6 @@ def add_security_headers(response):
         response.headers.setdefault(name, value)
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", HSTS)
+    if request.path.startswith(PRIVATE_PATHS):  # staff pages, a delegate's own: never kept
+        response.headers["Cache-Control"] = "private, no-store"
     return response

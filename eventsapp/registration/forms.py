@@ -13,7 +13,15 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from ..catalogue.forms import _id_or_none
 from ..catalogue.models import LANGUAGES
@@ -56,7 +64,12 @@ class TravelForm(TravelFields, FlaskForm):
 
 class RegistrationForm(TravelFields, FlaskForm):
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
-    gender = SelectField(_l("Gender"), choices=Gender.choices(), default=Gender.UNDISCLOSED)
+    # Chosen, never assumed (a default would be counted in the results by gender).
+    gender = SelectField(
+        _l("Gender"),
+        choices=[("", _l("Choose…")), *Gender.choices()],
+        validators=[InputRequired(_l("Choose one (or “Prefer not to say”)."))],
+    )
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
     # The organisation and country are checked by the service, in one query with the rest: the
     # lists of choices are loaded only to show the form (``fill_choices``).

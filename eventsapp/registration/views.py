@@ -293,9 +293,11 @@ def participants_action(event_id: int):
     action, _sep, row = request.form.get("row_action", "").partition(":")
     ids = whole_numbers([row] if row else request.form.getlist("ids"))
     action = action or request.form.get("action", "")
-    if action not in STAFF_ACTIONS:
+    if not action:
+        flash(_("Choose an action for the ticked participants first."), "error")
+    elif action not in STAFF_ACTIONS:
         abort(400)
-    if not ids:
+    elif not ids:
         flash(_("Tick the participants first."), "error")
     else:
         done, problems = apply_staff_action(event, action, ids, utcnow())

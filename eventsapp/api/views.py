@@ -153,3 +153,7 @@ def openapi():
 def docs():
     """The OpenAPI document, browsable (Swagger UI, served from static/vendor)."""
     return render_template("api/docs.html")
+
+
+# Routes of other capabilities' JSON, on this blueprint (imported last: they use ``bp``).
+from . import budget, event_work  # noqa: E402, F401

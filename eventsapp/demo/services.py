@@ -25,6 +25,7 @@ from ..catalogue.services import (
 from ..core.dates import format_window, read_date_phrase
 from ..extensions import db
 from ..people.models import Organisation
+from . import costs, logistics
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -127,6 +128,9 @@ def load_demo() -> dict[str, int]:
             event = Event(source_key=entry["key"])
             save_event(event, _event_input(entry, programme, organisations))
             count += 1
+        db.session.flush()
+        for load_more in (costs.load, logistics.load):  # what the file says beyond its events
+            load_more(data, programme, organisations)
         added[programme.short_name] = count
     return added
 

@@ -61,7 +61,14 @@ $(REDIS):
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; \
 	else echo "The rate-limit tests need Redis: sudo apt-get install redis-server"; exit 1; fi
 
-test: install $(CHROMIUM) $(REDIS) lint  ## lint, then the whole suite
+# The annual report's PDF is printed by WeasyPrint, which needs Debian's Pango (any architecture).
+PANGO := /usr/share/doc/libpangoft2-1.0-0
+$(PANGO):
+	@if [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; \
+	else echo "The PDF reports need Pango: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0"; exit 1; fi
+
+test: install $(CHROMIUM) $(REDIS) $(PANGO) lint  ## lint, then the whole suite
 	$(BIN)/python -m pytest
 
 bench: install  ## benchmarks (see bench/README.md)

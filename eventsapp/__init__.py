@@ -55,12 +55,19 @@ def create_app(config: dict | None = None) -> Flask:
     from .calendars.views import bp as calendars_bp
     from .catalogue import hooks as _catalogue_hooks  # noqa: F401
     from .catalogue.views import manage_bp as catalogue_manage_bp
+    from .costs import hooks as _costs_hooks  # noqa: F401
+    from .costs.views import bp as costs_bp
+    from .logistics import cron as _logistics_cron  # noqa: F401  (the weekly reminder)
+    from .logistics import hooks as _logistics_hooks  # noqa: F401
+    from .logistics.views import bp as logistics_bp
     from .people.views import bp as people_bp
     from .registration import cron as _registration_cron  # noqa: F401  (a periodic job)
     from .registration import hooks as _registration_hooks  # noqa: F401
     from .registration.views import bp as registration_bp
     from .registration.views import manage_bp as registration_manage_bp
+    from .reports import views as reports_views
     from .site.views import bp as site_bp
+    from .staff.views import bp as staff_bp
 
     app.register_blueprint(accounts_views.bp)
     app.register_blueprint(accounts_views.manage_bp)
@@ -72,6 +79,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(registration_bp)
     app.register_blueprint(registration_manage_bp)
     app.register_blueprint(agenda_bp)
+    app.register_blueprint(costs_bp)
+    app.register_blueprint(reports_views.bp)
+    app.register_blueprint(reports_views.api_bp)
+    app.register_blueprint(logistics_bp)
+    app.register_blueprint(staff_bp)
     app.before_request(refuse_control_characters)
     app.before_request(accounts_views.protect_manage_area)
     app.after_request(commit_or_roll_back)

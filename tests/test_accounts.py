@@ -28,7 +28,7 @@ def test_sign_in_and_out(client, staff_user):
         follow_redirects=True,
     )
     assert b"Welcome, Staff Member." in response.data
-    assert b"New event" in response.data  # staff land on the event list
+    assert b"What needs doing" in response.data  # staff land on their home
     response = client.post("/logout", follow_redirects=True)
     assert b"You are signed out." in response.data
     assert client.get("/manage/events/").status_code == 302
@@ -45,7 +45,7 @@ def test_login_only_redirects_to_local_pages(client, staff_user):
         "/login?next=https://evil.example/",
         data={"email": "staff@example.org", "password": "kettle-on-the-hob"},
     )
-    assert response.headers["Location"].endswith("/manage/events/")
+    assert response.headers["Location"].endswith("/manage/")
     response = client.post(
         "/login?next=/manage/programmes/",
         data={"email": "staff@example.org", "password": "kettle-on-the-hob"},
@@ -66,7 +66,7 @@ def test_login_refuses_next_addresses_that_browsers_read_as_another_site(
     if "%09" in target:  # a control character: the whole request is refused
         assert response.status_code == 400
     else:
-        assert response.headers["Location"].endswith("/manage/events/")
+        assert response.headers["Location"].endswith("/manage/")
 
 
 def test_session_cookie_is_httponly_and_samesite(client, staff_user):

@@ -124,7 +124,9 @@ def test_all_day_windows_end_the_day_after_their_last_day(client, year_2016):
 def test_times_are_written_in_utc(client, year_2016):
     forum = vevents(check_feed(client.get("/calendar/2016.ics").data))[uid(year_2016["forum"])]
     assert forum.decoded("DTSTART") == datetime.fromisoformat("2016-10-05T14:00:00+00:00")
-    assert forum.decoded("DTEND") == datetime.fromisoformat("2016-10-07T23:00:00+00:00")
+    # Three days from 09:00 to 18:00 in Mexico City: the first day's hours, daily, three times.
+    assert forum.decoded("DTEND") == datetime.fromisoformat("2016-10-05T23:00:00+00:00")
+    assert forum["RRULE"] == {"FREQ": ["DAILY"], "COUNT": [3]}
     assert "DTSTART:20161005T140000Z" in forum.to_ical().decode()
 
 

@@ -230,7 +230,7 @@ def test_a_withdrawal_passes_the_funded_place_to_the_next_officer(db, make):
     db.session.commit()
     assert [second.funding, third.funding] == [Funding.FUNDED, Funding.SELF_FUNDED]
     (email,) = funding_emails(db, second)
-    assert "Your place is now funded by the hosts" in email
+    assert "A funded place of your authority has become free" in email
     assert funding_emails(db, third) == []
     # A newcomer of the authority comes self-funded.
     (fourth,) = sign_up(db, event, 1, start=4, organisation=kenya)
@@ -253,7 +253,7 @@ def test_reapproving_a_declined_officer_keeps_to_the_quota(db, make):
     (email,) = funding_emails(db, second)
     assert "further participants are self-funded" in email
     approvals = outbox(db, "Your place is confirmed")
-    assert "Funding: Funded by the hosts" in approvals[0].text_body
+    assert "hosts" not in approvals[0].text_body  # the event has no cost rules to say so
     assert "Funding: Self-funded" in approvals[1].text_body
 
 

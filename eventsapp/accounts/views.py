@@ -144,8 +144,9 @@ def _sign_in(user: User, remember: bool = False, by_link: bool = False):
 
 
 def _home(user: User) -> str:
-    """Where an account lands: staff on the event list, delegates on their registrations."""
-    return url_for("catalogue_manage.events" if user.is_staff else "registration.my_registrations")
+    """Where an account lands: staff on their home (what needs doing), delegates on their
+    registrations."""
+    return url_for("staff.home" if user.is_staff else "registration.my_registrations")
 
 
 @bp.route("/login/link", methods=["GET", "POST"])

@@ -5,8 +5,10 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from ..catalogue.forms import _id_or_none  # an id, or None for "—"
 from ..catalogue.models import LANGUAGES
 from ..core.validation import single_line, within_calendar_years
+from ..people.services import country_choices, organisation_choices
 from .models import AgendaSession, SessionKind
 from .services import SessionInput
 
@@ -30,6 +32,10 @@ class SessionForm(FlaskForm):
     room = StringField(_l("Room"), validators=[Optional(), Length(max=200), single_line])
     language = SelectField(_l("Language"), choices=[("", "—"), *LANGUAGES.items()])
     interpretation = BooleanField(_l("Simultaneous interpretation"))
+    shares_room = BooleanField(
+        _l("May share its room"),
+        description=_l("For breaks and plenary sessions held alongside others in one room."),
+    )
     published = BooleanField(
         _l("Published"),
         default=True,
@@ -49,6 +55,7 @@ class SessionForm(FlaskForm):
             language=self.language.data or None,
             interpretation=self.interpretation.data,
             published=self.published.data,
+            shares_room=self.shares_room.data,
         )
 
     def fill_from(self, session: AgendaSession) -> None:
@@ -57,3 +64,31 @@ class SessionForm(FlaskForm):
         self.start_time.data = session.local_start
         self.end_time.data = session.local_end
         self.language.data = session.language or ""
+
+
+class ApplyTemplateForm(FlaskForm):
+    """Draft an empty agenda from a template (choices set by the view: ``template_choices``)."""
+
+    template = SelectField(_l("Template"), validators=[DataRequired()])
+    timezone = StringField(
+        _l("Time zone"), validators=[DataRequired(), Length(max=64), single_line]
+    )
+
+
+class SaveTemplateForm(FlaskForm):
+    name = StringField(
+        _l("Template name"), validators=[DataRequired(), Length(max=200), single_line]
+    )
+
+
+class SpeakerForm(FlaskForm):
+    """A speaker as a person: their organisation and country are chosen from the lists."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200), single_line])
+    role = StringField(_l("Position"), validators=[Optional(), Length(max=300), single_line])
+    organisation_id = SelectField(_l("Organisation"), coerce=_id_or_none)
+    country_code = SelectField(_l("Country"), validators=[Optional()])
+
+    def set_choices(self) -> None:
+        self.organisation_id.choices = [(None, "—"), *organisation_choices()]
+        self.country_code.choices = [("", "—"), *country_choices()]

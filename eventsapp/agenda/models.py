@@ -4,7 +4,16 @@ from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..catalogue.models import LANGUAGES, Event
@@ -12,6 +21,7 @@ from ..core.clock import utcnow
 from ..core.dates import within_calendar_years
 from ..core.labels import Labelled, sql_in
 from ..extensions import db
+from ..people.models import Country, Organisation
 
 
 class SessionKind(Labelled):
@@ -27,6 +37,38 @@ class SessionKind(Labelled):
     QUESTIONS_ANSWERS = "questions_answers", _l("Questions and answers")
     BREAK = "break", _l("Break")
     VISIT = "visit", _l("Visit")
+
+
+def name_key(name: str) -> str:
+    """A person's name as compared: regardless of case and spacing."""
+    return " ".join(name.split()).casefold()
+
+
+class Speaker(db.Model):
+    """A person who speaks in sessions: one record whatever the sessions and events."""
+
+    __tablename__ = "speakers"
+    __table_args__ = (CheckConstraint("length(name) BETWEEN 1 AND 200", name="name_length"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200), unique=True)
+    role: Mapped[str] = mapped_column(String(300), default="")  # position, as first written
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="SET NULL")
+    )
+    country_code: Mapped[str | None] = mapped_column(ForeignKey("countries.code"))
+
+    organisation: Mapped[Organisation | None] = relationship()
+    country: Mapped[Country | None] = relationship()
+
+
+session_speakers = Table(
+    "session_speakers",
+    db.metadata,
+    Column("session_id", ForeignKey("agenda_sessions.id", ondelete="CASCADE"), primary_key=True),
+    Column("speaker_id", ForeignKey("speakers.id", ondelete="CASCADE"), primary_key=True),
+)
 
 
 class AgendaSession(db.Model):
@@ -61,11 +103,14 @@ class AgendaSession(db.Model):
     language: Mapped[str | None] = mapped_column(String(5))
     interpretation: Mapped[bool] = mapped_column(default=False)
     published: Mapped[bool] = mapped_column(default=True)
+    # A break or a plenary session marked so may share its room with sessions at the same time.
+    shares_room: Mapped[bool] = mapped_column(default=False, server_default="0")
     sequence: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     event: Mapped[Event] = relationship()
+    people: Mapped[list[Speaker]] = relationship(secondary=session_speakers)
 
     @property
     def kind_label(self) -> str:
@@ -88,3 +133,48 @@ class AgendaSession(db.Model):
 
     def __repr__(self) -> str:
         return f"<AgendaSession {self.id} {self.day} {self.title[:30]!r}>"
+
+
+class AgendaTemplate(db.Model):
+    """An agenda saved by staff to draft others from (the methodologies' templates are in
+    ``drafting.METHODOLOGIES``)."""
+
+    __tablename__ = "agenda_templates"
+    __table_args__ = (
+        CheckConstraint("length(name) BETWEEN 1 AND 200", name="name_length"),
+        CheckConstraint("days >= 1", name="days_positive"),
+        UniqueConstraint("name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    event_kind: Mapped[str | None] = mapped_column(String(40))
+    days: Mapped[int] = mapped_column(default=1)  # the length of the agenda it was saved from
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    items: Mapped[list["AgendaTemplateItem"]] = relationship(
+        cascade="all, delete-orphan", order_by="AgendaTemplateItem.position"
+    )
+
+
+class AgendaTemplateItem(db.Model):
+    """A session of a template: on its ``day`` (1 for the first), from a local start to end."""
+
+    __tablename__ = "agenda_template_items"
+    __table_args__ = (
+        CheckConstraint("day >= 1", name="day_positive"),
+        CheckConstraint("ends > starts", name="ends_after_start"),
+        CheckConstraint(f"kind IN ({sql_in(SessionKind)})", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    template_id: Mapped[int] = mapped_column(
+        ForeignKey("agenda_templates.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+    day: Mapped[int]
+    starts: Mapped[time]
+    ends: Mapped[time]
+    title: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(40))
+    shares_room: Mapped[bool] = mapped_column(default=False)

@@ -12,6 +12,7 @@ from importlib import resources
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..catalogue.models import Event
 from ..catalogue.services import time_zone, to_utc
@@ -19,7 +20,8 @@ from ..core.clock import utcnow
 from ..core.errors import InvalidInput
 from ..core.validation import time_zone_names
 from ..extensions import db
-from .models import AgendaSession
+from ..people.models import Organisation
+from .models import AgendaSession, Speaker, name_key
 
 
 @dataclass
@@ -37,6 +39,7 @@ class SessionInput:
     language: str | None = None
     interpretation: bool = False
     published: bool = True
+    shares_room: bool = False
 
 
 # Changing any of these tells calendar subscribers that the session moved (iCal SEQUENCE).
@@ -95,6 +98,7 @@ def save_session(event: Event, session: AgendaSession, data: SessionInput) -> Ag
     ends_at = to_utc(data.day, data.end_time, zone)
     if ends_at <= starts_at:
         raise InvalidInput("end_time", _("The session must end after it starts."))
+    refuse_clashes(event, session, data, starts_at, ends_at)
     before = {name: getattr(session, name) for name in SCHEDULE_FIELDS}
 
     session.event_id = event.id
@@ -107,12 +111,102 @@ def save_session(event: Event, session: AgendaSession, data: SessionInput) -> Ag
     session.language = data.language or None
     session.interpretation = data.interpretation
     session.published = data.published
+    session.shares_room = data.shares_room
+    session.people = speakers_named(session.speakers)
     if session.id is not None and any(getattr(session, n) != v for n, v in before.items()):
         session.sequence = (session.sequence or 0) + 1
     touch(event)
     db.session.add(session)
     db.session.flush()
     return session
+
+
+def speaker_lines(speakers: str) -> list[tuple[str, str]]:
+    """The people of a session's speakers, one a line as "Name, position": (name, position)."""
+    lines = []
+    for line in (speakers or "").splitlines():
+        name, _comma, role = line.partition(",")
+        if name.strip():
+            lines.append((" ".join(name.split())[:200], role.strip()[:300]))
+    return lines
+
+
+def speaker_names(speakers: str) -> set[str]:
+    """The names of a session's speakers, as compared."""
+    return {name_key(name) for name, _role in speaker_lines(speakers)}
+
+
+def speakers_named(speakers: str) -> list[Speaker]:
+    """The people of a session's speakers: those known already by their name, the others new
+    (with the position written beside their name)."""
+    lines = {name_key(name): (name, role) for name, role in speaker_lines(speakers)}
+    if not lines:
+        return []
+    known = {
+        s.name_key: s
+        for s in db.session.scalars(select(Speaker).where(Speaker.name_key.in_(list(lines))))
+    }
+    for key, (name, role) in lines.items():
+        if key not in known:
+            known[key] = Speaker(name=name, name_key=key, role=role)
+            db.session.add(known[key])
+    return [known[key] for key in lines]
+
+
+def refuse_clashes(
+    event: Event, session: AgendaSession, data: SessionInput, starts_at, ends_at
+) -> None:
+    """Refuse a session that takes a room another session of the event holds at the same time
+    (unless one of them is marked as sharing its room: breaks, plenary sessions), or a speaker
+    who is in another session, of any event, at the same time. The message names the other."""
+    others = db.session.scalars(
+        select(AgendaSession)
+        .where(
+            AgendaSession.starts_at < ends_at,
+            AgendaSession.ends_at > starts_at,
+            AgendaSession.id != (session.id or 0),
+        )
+        .order_by(AgendaSession.starts_at, AgendaSession.id)
+    ).all()
+    room = " ".join((data.room or "").split()).casefold()
+    speakers = speaker_names(data.speakers)
+    for other in others:
+        other_room = " ".join((other.room or "").split()).casefold()
+        if (
+            room
+            and other.event_id == event.id
+            and other_room == room
+            and not (data.shares_room or other.shares_room)
+        ):
+            raise InvalidInput(
+                "room",
+                _(
+                    "%(room)s is taken at that time by \u201c%(title)s\u201d (%(day)s, "
+                    "%(start)s\u2013%(end)s). Choose another room or time, or mark one of them "
+                    "as sharing its room.",
+                    room=other.room,
+                    **_when(other),
+                ),
+            )
+        if both := sorted(speakers & speaker_names(other.speakers)):
+            raise InvalidInput(
+                "speakers",
+                _(
+                    "%(name)s speaks at that time in \u201c%(title)s\u201d (%(day)s, "
+                    "%(start)s\u2013%(end)s).",
+                    name=both[0].title(),
+                    **_when(other),
+                ),
+            )
+
+
+def _when(session: AgendaSession) -> dict:
+    return {
+        "title": session.title,
+        "day": session.day.isoformat(),
+        "start": session.local_start.strftime("%H:%M"),
+        "end": session.local_end.strftime("%H:%M"),
+    }
 
 
 def delete_session(session: AgendaSession) -> None:
@@ -157,3 +251,38 @@ def _main_zones() -> dict[str, str]:
 def time_zone_choices() -> list[str]:
     """Every IANA time zone name, sorted, for the form's suggestions."""
     return sorted(time_zone_names())
+
+
+def event_speakers(event: Event) -> list[tuple[Speaker, list[AgendaSession]]]:
+    """The people speaking at an event, by name, each with their sessions there."""
+    sessions = db.session.scalars(
+        select(AgendaSession)
+        .where(AgendaSession.event_id == event.id)
+        .options(
+            selectinload(AgendaSession.people).options(
+                joinedload(Speaker.organisation), joinedload(Speaker.country)
+            )
+        )
+        .order_by(AgendaSession.starts_at, AgendaSession.id)
+    ).all()
+    by_speaker: dict[int, tuple[Speaker, list[AgendaSession]]] = {}
+    for session in sessions:
+        for speaker in session.people:
+            by_speaker.setdefault(speaker.id, (speaker, []))[1].append(session)
+    return sorted(by_speaker.values(), key=lambda pair: pair[0].name_key)
+
+
+def save_speaker(
+    speaker: Speaker, name: str, role: str, organisation_id: int | None, country: str | None
+) -> None:
+    """Correct a speaker's name, position, organisation and country; the name stays unique."""
+    key = name_key(name)
+    other = db.session.scalar(select(Speaker.id).where(Speaker.name_key == key))
+    if other is not None and other != speaker.id:
+        raise InvalidInput("name", _("Another speaker is called %(name)s.", name=name.strip()))
+    if organisation_id is not None and db.session.get(Organisation, organisation_id) is None:
+        raise InvalidInput("organisation_id", _("Choose an organisation from the list."))
+    speaker.name, speaker.name_key = " ".join(name.split()), key
+    speaker.role = (role or "").strip()
+    speaker.organisation_id = organisation_id
+    speaker.country_code = country or None

@@ -6,16 +6,20 @@ from flask_babel import gettext as _
 from ..catalogue.services import get_event
 from ..core.errors import InvalidInput
 from ..core.web import show_beside_field
-from .forms import SessionForm
-from .models import AgendaSession
+from ..extensions import db
+from .drafting import apply_template, save_as_template, template_choices
+from .forms import ApplyTemplateForm, SaveTemplateForm, SessionForm, SpeakerForm
+from .models import AgendaSession, Speaker
 from .services import (
     agenda_by_day,
     default_timezone,
     delete_session,
     event_agenda,
+    event_speakers,
     get_session,
     next_session_start,
     save_session,
+    save_speaker,
     time_zone_choices,
 )
 
@@ -46,15 +50,66 @@ def sessions(event_id: int):
         form.timezone.data = default_timezone(event)
     elif _saved(form, event, AgendaSession()):
         return redirect(url_for(".sessions", event_id=event.id))
-    status = 400 if form.errors else 200
-    agenda = agenda_by_day(sessions)
+    return _agenda_page(event, sessions, form=form)
+
+
+def _agenda_page(event, sessions, **forms):
+    """The agenda page; 400 when one of its forms was refused."""
+    forms.setdefault("form", SessionForm(formdata=None))
+    template_form = forms.setdefault("template_form", ApplyTemplateForm(prefix="t", formdata=None))
+    template_form.template.choices = template_choices(event)
+    if not template_form.timezone.data:
+        template_form.timezone.data = default_timezone(event)
+    forms.setdefault("save_form", SaveTemplateForm(prefix="s", formdata=None))
+    status = 400 if any(f.errors for f in forms.values()) else 200
     return render_template(
         "agenda/sessions.html",
         event=event,
-        agenda=agenda,
-        form=form,
+        agenda=agenda_by_day(sessions),
         time_zones=time_zone_choices(),
+        **forms,
     ), status
+
+
+@bp.route("/from-template", methods=["POST"])
+def from_template(event_id: int):
+    """Draft the empty agenda from a template, in the time zone given."""
+    event = get_event(event_id) or abort(404)
+    form = ApplyTemplateForm(prefix="t")
+    form.template.choices = template_choices(event)
+    if form.validate_on_submit():
+        try:
+            drafted = apply_template(event, form.template.data, form.timezone.data.strip())
+        except InvalidInput as error:
+            show_beside_field(form, error, "timezone" if error.field == "timezone" else "template")
+        else:
+            flash(
+                _(
+                    "Drafted %(num)d sessions. Check them, then publish them one by one.",
+                    num=len(drafted),
+                ),
+                "success",
+            )
+            return redirect(url_for(".sessions", event_id=event.id))
+    return _agenda_page(event, event_agenda(event), template_form=form)
+
+
+@bp.route("/save-as-template", methods=["POST"])
+def save_template(event_id: int):
+    event = get_event(event_id) or abort(404)
+    form = SaveTemplateForm(prefix="s")
+    if form.validate_on_submit():
+        try:
+            template = save_as_template(event, event_agenda(event), form.name.data)
+        except InvalidInput as error:
+            show_beside_field(form, error, "name")
+        else:
+            flash(
+                _("Saved the agenda as the template \u201c%(name)s\u201d.", name=template.name),
+                "success",
+            )
+            return redirect(url_for(".sessions", event_id=event.id))
+    return _agenda_page(event, event_agenda(event), save_form=form)
 
 
 @bp.route("/<int:session_id>/edit", methods=["GET", "POST"])
@@ -83,3 +138,47 @@ def session_delete(event_id: int, session_id: int):
     delete_session(session)
     flash(_("Deleted \u201c%(title)s\u201d.", title=title), "success")
     return redirect(url_for(".sessions", event_id=event_id))
+
+
+@bp.route("/booklet")
+def booklet(event_id: int):
+    """The programme booklet, to print: the event, its published agenda by day, its speakers."""
+    event = get_event(event_id) or abort(404)
+    return render_template(
+        "agenda/booklet.html",
+        event=event,
+        agenda=agenda_by_day(event_agenda(event, public=True)),
+        speakers=event_speakers(event),
+    )
+
+
+@bp.route("/speakers/")
+def speakers(event_id: int):
+    event = get_event(event_id) or abort(404)
+    return render_template("agenda/speakers.html", event=event, speakers=event_speakers(event))
+
+
+@bp.route("/speakers/<int:speaker_id>", methods=["GET", "POST"])
+def speaker_form(event_id: int, speaker_id: int):
+    """A speaker as a person: name, position, organisation, country (for every event)."""
+    event = get_event(event_id) or abort(404)
+    speaker = db.session.get(Speaker, speaker_id) or abort(404)
+    form = SpeakerForm(obj=speaker if request.method == "GET" else None)
+    form.set_choices()
+    if form.validate_on_submit():
+        try:
+            save_speaker(
+                speaker,
+                form.name.data,
+                form.role.data,
+                form.organisation_id.data,
+                form.country_code.data,
+            )
+        except InvalidInput as error:
+            show_beside_field(form, error)
+        else:
+            flash(_("Saved %(name)s.", name=speaker.name), "success")
+            return redirect(url_for(".speakers", event_id=event.id))
+    return render_template(
+        "agenda/speaker_form.html", event=event, speaker=speaker, form=form
+    ), 400 if form.errors else 200

@@ -20,16 +20,22 @@ What clients need, and how it is written:
   confirmed and held ones; a planned event, neither confirmed nor tentative, has none.
   Clients that show no status still see it in the summary: "Cancelled: ...", "... (tentative)".
 - Approximate windows ("May/June 2012") are ``TRANSP:TRANSPARENT``: they do not make anyone busy
-  for a month.
+  for a month. A window coarser than a month (a season, a year: "2011") is a one-day marker on
+  its first day whose summary says so ("Title (≈ 2011)"), so that a year's sixty workshops known
+  only by their year do not crowd every day of it; the description, the event page, the year
+  page and the exports keep the full window.
+- An event with times over several days is one occurrence a day (``RRULE:FREQ=DAILY``), 09:00–
+  17:00 each day, rather than one block across the nights.
 """
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import get_locale
-from icalendar import TypesFactory, vCalAddress, vDuration, vUri
+from icalendar import TypesFactory, vCalAddress, vDuration, vRecur, vUri
 from icalendar.parser import Contentline, foldline
 
 from ..agenda.models import AgendaSession, SessionKind
@@ -141,16 +147,43 @@ def _stamps(row: Event | AgendaSession, sequence: int) -> list[bytes]:
     ]
 
 
+# Windows this coarse are written as a one-day marker on their first day.
+MARKER_PRECISIONS = ("season", "year")
+
+
 def _window(event: Event) -> list[bytes]:
     if event.starts_at and event.ends_at:
-        return [
-            content_line("DTSTART", _utc(event.starts_at)),
-            content_line("DTEND", _utc(event.ends_at)),
-        ]
+        return _timed_window(event)
+    last = event.starts_on if event.precision in MARKER_PRECISIONS else event.ends_on
     return [
         shared_line("DTSTART", event.starts_on),
-        shared_line("DTEND", event.ends_on + timedelta(days=1)),  # exclusive: the day after
+        shared_line("DTEND", last + timedelta(days=1)),  # exclusive: the day after
     ]
+
+
+def _timed_window(event: Event) -> list[bytes]:
+    """From start to end; over several days in the event's time zone, the first day's hours
+    repeated daily (09:00–17:00 each day), unless the end's time is not after the start's."""
+    starts, ends = _utc(event.starts_at), _utc(event.ends_at)
+    zone = ZoneInfo(event.timezone or "UTC")
+    local_start, local_end = starts.astimezone(zone), ends.astimezone(zone)
+    days = (local_end.date() - local_start.date()).days + 1
+    if days > 1 and local_end.time() > local_start.time():
+        first_end = datetime.combine(local_start.date(), local_end.time(), tzinfo=zone)
+        return [
+            content_line("DTSTART", starts),
+            content_line("DTEND", first_end.astimezone(UTC)),
+            content_line("RRULE", vRecur(FREQ="DAILY", COUNT=days)),
+        ]
+    return [content_line("DTSTART", starts), content_line("DTEND", ends)]
+
+
+def event_summary(event: Event, status: str | None) -> str:
+    """The summary; a marker of a coarse window says so with the dates as written."""
+    title = event.title
+    if event.precision in MARKER_PRECISIONS:
+        title = f"{title} (\u2248 {event.date_text})"
+    return summary(title, status)
 
 
 def event_description(event: Event, url: str, status: str) -> str:
@@ -178,7 +211,7 @@ def event_text(event: Event, context: FeedContext) -> bytes:
         b"BEGIN:VEVENT\r\n",
         content_line("UID", event_uid(event.id, context)),
         *_stamps(event, event.sequence),
-        content_line("SUMMARY", summary(event.title, status)),
+        content_line("SUMMARY", event_summary(event, status)),
         *_window(event),
         *([shared_line("STATUS", status)] if status else []),
         shared_line("TRANSP", "OPAQUE" if event.precision == "day" else "TRANSPARENT"),

@@ -42,8 +42,9 @@ from ..registration.models import Registration, Status
 from .ical import CALENDAR_END, FeedContext, calendar_head, event_text, session_text
 from .store import BY_ID_LIMIT, event_texts, fingerprint, forget_everything, process_cache
 
-# Raise it when the text of feeds changes, so that the ETags clients hold stop matching.
-FEED_FORMAT = 2
+# Raise it when the text of feeds changes, so that the ETags clients hold, and the text kept in
+# the database by an older release, stop matching.
+FEED_FORMAT = 3
 
 
 @dataclass(frozen=True)
@@ -127,8 +128,9 @@ def event_stamps(events: Select) -> list[Row]:
 
 
 def versions_of(stamps: list[Row]) -> dict[int, str]:
-    """Each event's version (its last change and sequence), by id, in order."""
-    return {row.id: f"{row.updated_at.isoformat()}/{row.sequence}" for row in stamps}
+    """Each event's version (the format its text is written in, its last change and sequence),
+    by id, in order: text stored by an older release is never served by a newer one."""
+    return {row.id: f"{FEED_FORMAT}/{row.updated_at.isoformat()}/{row.sequence}" for row in stamps}
 
 
 def versions_digest(versions: dict[int, str]) -> str:

@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from ..core.clock import utcnow
 from ..core.errors import InvalidInput
 from ..core.validation import parse_number
 from ..core.web import page_number, show_beside_field
@@ -28,14 +29,15 @@ manage_bp = Blueprint("catalogue_manage", __name__, url_prefix="/manage")
 # ---------------------------------------------------------------- staff: events
 
 
-@manage_bp.route("/")
-def home():
-    return redirect(url_for(".events"))
-
-
 @manage_bp.route("/events/")
 def events():
+    """The list opens on upcoming events (those not ended); past ones too with ``past=1``, and
+    whenever a filter is chosen (a filter searches all years)."""
     filters, problem = filters_or_message(request.args)
+    filtered = any(value for name, value in request.args.items() if name not in ("page", "past"))
+    with_past = filtered or request.args.get("past") == "1"
+    if not with_past:
+        filters.upcoming_from = utcnow().date()
     pagination = db.paginate(
         filtered_events(filters),
         page=page_number(),
@@ -47,6 +49,8 @@ def events():
         pagination=pagination,
         problem=problem,
         filters=filters,
+        with_past=with_past,
+        filtered=filtered,
         **filter_options(),
     )
 

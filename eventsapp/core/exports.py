@@ -45,24 +45,32 @@ def csv_bytes(header: list[str], rows: list[list]) -> bytes:
 
 
 def xlsx_bytes(title: str, header: list[str], rows: list[list]) -> bytes:
-    """One sheet: a bold header row with filters, frozen below it; dates in date cells.
+    """One sheet: a bold header row with filters, frozen below it; dates in date cells."""
+    return xlsx_book_bytes([(title, header, rows)])
+
+
+def xlsx_book_bytes(sheets: list[tuple[str, list[str], list[list]]]) -> bytes:
+    """A workbook of one sheet per (title, header, rows), each as ``xlsx_bytes`` writes it.
 
     Written in openpyxl's write-only mode: each row goes out as it is appended, without a cell
     object per value (but for the header, dates and text beginning with "=")."""
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(title[:31])  # the longest sheet name Excel accepts
-    widths = [len(str(h)) for h in header]
-    for row in rows:
-        for index, value in enumerate(row):
-            widths[index] = max(widths[index], len(str(value or "")))
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = min(width + 2, MAX_COLUMN_WIDTH)
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
     bold = Font(bold=True)
-    sheet.append([_header_cell(sheet, h, bold) for h in header])  # headers may be lazy
-    for row in rows:
-        sheet.append([_xlsx_cell(sheet, v) for v in row])
+    for title, header, rows in sheets:
+        sheet = book.create_sheet(title[:31])  # the longest sheet name Excel accepts
+        widths = [len(str(h)) for h in header]
+        for row in rows:
+            for index, value in enumerate(row):
+                widths[index] = max(widths[index], len(str(value or "")))
+        for index, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = min(
+                width + 2, MAX_COLUMN_WIDTH
+            )
+        sheet.freeze_panes = "A2"
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
+        sheet.append([_header_cell(sheet, h, bold) for h in header])  # headers may be lazy
+        for row in rows:
+            sheet.append([_xlsx_cell(sheet, v) for v in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

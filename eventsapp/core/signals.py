@@ -44,6 +44,13 @@ event_calendar_file = _signals.signal(
     "receiver returns its bytes.",
 )
 
+registration_funding = _signals.signal(
+    "registration-funding",
+    doc="Asks what some delegates are told of their funding (``registrations``, a list): the "
+    "receiver (costs) returns ``{registration id: statement}`` from the cost rules, leaving out "
+    "those whose event has none.",
+)
+
 
 def ask(signal, sender, **kwargs):
     """The answer of the one receiver of a signal that asks for something, or None."""

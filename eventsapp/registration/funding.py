@@ -5,8 +5,9 @@ from datetime import datetime
 from sqlalchemy import select
 
 from ..catalogue.models import Event
+from ..core.signals import ask, registration_funding
 from ..extensions import db
-from .models import Funding, Registration, Status
+from .models import SEAT_HOLDING, Funding, Registration, Status
 from .notifications import notify
 from .seats import get_settings, holds_seat_now
 
@@ -64,5 +65,15 @@ def settle_and_tell(
     """Settle the organisation's funded places; those whose funding changed are told by email,
     but for ``besides``, whose own email (of its change of status) says it."""
     for registration in settle_funding(event, organisation_id, now, joining=besides):
-        if registration is not besides:
+        if registration is not besides and registration.status in SEAT_HOLDING:
             notify(registration, "funding")
+
+
+def funding_statements(registrations: list[Registration]) -> dict:
+    """What each delegate holding a seat is told of their funding, from the programme's cost
+    rules (the costs capability answers): ``{registration id: statement}``. Those waitlisted or
+    not confirmed, and those whose event has no cost rules, are told nothing."""
+    told = [r for r in registrations if r.status in SEAT_HOLDING]
+    if not told:
+        return {}
+    return ask(registration_funding, None, registrations=told) or {}

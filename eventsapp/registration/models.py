@@ -52,7 +52,7 @@ class Gender(Labelled):
 
 
 class Funding(Labelled):
-    FUNDED = "funded", _l("Funded by the hosts")
+    FUNDED = "funded", _l("Funded place")
     SELF_FUNDED = "self_funded", _l("Self-funded (at the authority's own cost)")
 
 

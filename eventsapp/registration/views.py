@@ -18,6 +18,7 @@ from ..core.web import page_number, show_beside_field
 from ..extensions import db, limiter
 from ..people.models import Organisation
 from .forms import InvitationForm, RegistrationForm, SettingsForm, TravelForm
+from .funding import funding_statements
 from .invitations import invitations_of, invite, read_invitation
 from .models import CONFIRMED, Funding, Registration, Status
 from .participants import (
@@ -82,6 +83,12 @@ bp = Blueprint("registration", __name__)
 manage_bp = Blueprint("registration_manage", __name__, url_prefix="/manage/events")
 
 public_post_limit = limiter.limit(lambda: current_app.config["PUBLIC_POST_LIMIT"], methods=["POST"])
+
+
+@bp.app_template_global()
+def funding_of(registration: Registration):
+    """One delegate's funding statement, for pages and emails about one registration."""
+    return funding_statements([registration]).get(registration.id)
 
 
 def _refused(event, message: str, status: int = 403):
@@ -185,6 +192,7 @@ def my_registrations_page():
         "registration/mine.html",
         registrations=registrations,
         positions=waiting_positions(registrations),
+        statements=funding_statements(registrations),
     )
 
 
@@ -277,6 +285,7 @@ def participants_page(event_id: int):
         settings=get_settings(event.id),
         state=state,
         row_actions=allowed_actions(pagination.items, not state.full, now),
+        statements=funding_statements(pagination.items),
         counts=status_counts(event.id),
         statuses=[(value, label) for value, label in Status.choices() if value in CONFIRMED],
         fundings=Funding.choices(),

@@ -1,0 +1,120 @@
+"""The results summary over 5,000 events and 100,000 registrations, against one bare COUNT(*).
+
+Run by ``make bench`` (``scripts/with-postgres`` provides ``DATABASE_URL``); ``python -m bench
+bench_reports`` on another database. Migrates the database, loads ``demo synth --events 5000
+--participants 100000`` (events spread over one year, a quarter of them held), then times in this
+process, median of 7 after one warm-up:
+
+- the baseline: ``SELECT COUNT(*)`` over the registrations of the programme's events (and, for
+  comparison, over the whole table, without the join);
+- the summary (``results_summary``: events by year and region, countries, participants by five
+  dimensions, topics; four grouped queries and the arranging of their rows);
+- the JSON answer of ``GET /api/v1/reports/results`` through Flask's test client.
+
+Prints each time, its ratio to the baseline (aim: at most 3 for the summary) and the SQL
+statements the summary ran. ``EVENTS`` and ``PARTICIPANTS`` in the environment change the sizes.
+"""
+
+import os
+import statistics
+import time
+
+YEAR = 2032
+EVENTS = int(os.environ.get("EVENTS", 5000))
+PARTICIPANTS = int(os.environ.get("PARTICIPANTS", 100_000))
+AIM = 3
+RUNS = 7
+
+
+def median_time(work) -> float:
+    work()  # warm-up: plans cached, pages in memory
+    times = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    from flask_migrate import upgrade
+    from sqlalchemy import event as sa_event
+    from sqlalchemy import func, select
+
+    from eventsapp import create_app
+    from eventsapp.accounts.models import Role
+    from eventsapp.accounts.services import create_user
+    from eventsapp.catalogue.models import Event, Programme
+    from eventsapp.extensions import db
+    from eventsapp.registration.models import Registration
+    from eventsapp.reports.services import ResultsQuery, results_summary
+
+    app = create_app({"SERVER_NAME": "localhost"})
+    with app.app_context():
+        upgrade()
+        name = f"Synthetic programme {YEAR}"
+        programme = db.session.scalar(select(Programme).where(Programme.name == name))
+        if programme is None:
+            start = time.perf_counter()
+            result = app.test_cli_runner().invoke(
+                args=[
+                    "demo",
+                    "synth",
+                    "--events",
+                    str(EVENTS),
+                    "--participants",
+                    str(PARTICIPANTS),
+                    "--year",
+                    str(YEAR),
+                ]
+            )
+            print(result.output.strip(), f"({time.perf_counter() - start:.0f} s)")
+            programme = db.session.scalar(select(Programme).where(Programme.name == name))
+        if db.engine.dialect.name == "postgresql":  # statistics, as autovacuum would gather
+            db.session.commit()
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql("ANALYZE")
+        query = ResultsQuery(YEAR, YEAR, programme)
+        of_programme = Registration.event_id.in_(
+            select(Event.id).where(Event.programme_id == programme.id)
+        )
+        count = select(func.count()).select_from(Registration).where(of_programme)
+        rows = db.session.scalar(count)
+
+        baseline = median_time(lambda: db.session.scalar(count))
+        whole_table = median_time(
+            lambda: db.session.scalar(select(func.count()).select_from(Registration))
+        )
+        summary = median_time(lambda: results_summary(query))
+
+        statements = []
+
+        def record(_connection, _cursor, statement, *_args):
+            statements.append(statement)
+
+        sa_event.listen(db.engine, "before_cursor_execute", record)
+        results = results_summary(query)
+        sa_event.remove(db.engine, "before_cursor_execute", record)
+
+        user = create_user(
+            f"bench{time.time_ns()}@example.org", Role.COORDINATOR, "bench pass phrase"
+        )
+        db.session.commit()
+        client = app.test_client()
+        with client.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+        url = f"/api/v1/reports/results?from={YEAR}&to={YEAR}&programme={programme.id}"
+        api = median_time(lambda: client.get(url))
+
+    held = results.totals["total"]
+    print(f"{rows} registrations on {EVENTS} events; {held} held, counted")
+    print(f"participants counted: {results.participants['registered']}")
+    print(f"COUNT(*) of the whole table (for comparison): {whole_table * 1000:.1f} ms")
+    print(f"bare COUNT(*) of the programme's registrations: {baseline * 1000:8.1f} ms")
+    ratio = summary / baseline
+    verdict = "ok" if ratio <= AIM else f"above the aim of {AIM}"
+    print(
+        f"summary ({len(statements)} queries): {summary * 1000:8.1f} ms  ×{ratio:.1f} ({verdict})"
+    )
+    print(f"API answer (JSON):        {api * 1000:8.1f} ms  ×{api / baseline:.1f}")

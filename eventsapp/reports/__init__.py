@@ -1,0 +1,1 @@
+"""Results summaries for annual reports and donors: tables, charts, a map, exports."""

@@ -1,0 +1,478 @@
+"""Results summaries: events held by year and region, countries reached, participants, topics.
+
+Every figure is counted by the database (GROUP BY), in a fixed number of queries whatever the
+number of events and registrations; Python only arranges the few grouped rows into tables.
+
+An event counts once, in the year it starts, under the region of its requesting authority: the
+country of the authority when one is named, else the first of its requesting countries (by ISO
+code), else the event's target region. Regions follow the programme's assignment (CICIE counts
+Georgia in Europe), and the UN M49 region of the country otherwise.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import and_, exists, func, literal, null, select, union_all
+from sqlalchemy.orm import aliased
+
+from ..catalogue.models import (
+    REGIONS,
+    CountryRole,
+    Event,
+    EventCountry,
+    EventKind,
+    EventStatus,
+    Programme,
+    RegionOverride,
+)
+from ..catalogue.services import find_programme
+from ..core.clock import utcnow
+from ..core.errors import InvalidInput
+from ..core.validation import parse_number
+from ..extensions import db
+from ..people.models import Country, Organisation, OrganisationKind
+from ..registration.models import Gender, ParticipantRole, Registration, Status
+
+NOT_ASSIGNED = "Not assigned"  # events with no requesting country nor target region
+# Registrations that count as participants: accepted, or present.
+TOOK_PART = (Status.APPROVED, Status.ATTENDED)
+FIRST_RESULTS_YEAR, LAST_RESULTS_YEAR = 1990, 2100
+TOP_THEMES = 10
+
+
+@dataclass(frozen=True)
+class ResultsQuery:
+    """Which events a summary counts: held events starting in the years, of a programme, kind."""
+
+    first_year: int
+    last_year: int
+    programme: Programme | None = None
+    kind: str | None = None
+
+    @property
+    def period_label(self) -> str:
+        if self.first_year == self.last_year:
+            return str(self.first_year)
+        return f"{self.first_year}–{self.last_year}"
+
+    def as_args(self) -> dict[str, str]:
+        """The query parameters naming this summary (for links and downloads)."""
+        args = {"from": str(self.first_year), "to": str(self.last_year)}
+        if self.programme:
+            args["programme"] = str(self.programme.id)
+        if self.kind:
+            args["kind"] = self.kind
+        return args
+
+
+def _year(args, name: str, label: str) -> int | None:
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        return None
+    year = parse_number(raw)
+    if year is None or not FIRST_RESULTS_YEAR <= year <= LAST_RESULTS_YEAR:
+        raise InvalidInput(
+            name,
+            _(
+                "%(label)s must be a year from %(low)s to %(high)s.",
+                label=label,
+                low=FIRST_RESULTS_YEAR,
+                high=LAST_RESULTS_YEAR,
+            ),
+        )
+    return year
+
+
+def parse_results_query(args, year_only: bool = False) -> ResultsQuery:
+    """The summary the parameters ask for (``from``, ``to``, ``programme``, ``kind``; or
+    ``year`` when ``year_only``), raising InvalidInput naming the parameter that is wrong.
+
+    Without years: the programme's years, or this year."""
+    programme = None
+    if ref := (args.get("programme") or "").strip():
+        programme = find_programme(ref)
+        if programme is None:
+            raise InvalidInput("programme", _("Unknown programme %(ref)r.", ref=ref))
+    kind = (args.get("kind") or "").strip() or None
+    if kind and kind not in {k.value for k in EventKind}:
+        kinds = ", ".join(k.value for k in EventKind)
+        raise InvalidInput(
+            "kind", _("Unknown kind %(kind)r: use one of %(kinds)s.", kind=kind, kinds=kinds)
+        )
+    this_year = utcnow().year
+    if year_only:
+        year = _year(args, "year", _("Year")) or this_year
+        return ResultsQuery(year, year, programme, kind)
+    first = _year(args, "from", _("From"))
+    last = _year(args, "to", _("To"))
+    if programme:
+        first = first or programme.first_year
+        last = last or programme.last_year or programme.first_year
+    first, last = first or last or this_year, last or first or this_year
+    if first > last:
+        raise InvalidInput(
+            "to",
+            _(
+                "The last year (%(last)s) comes before the first (%(first)s).",
+                first=first,
+                last=last,
+            ),
+        )
+    return ResultsQuery(first, last, programme, kind)
+
+
+def _narrowed(stmt, query: ResultsQuery):
+    """``stmt``, a select from events, narrowed to the held events the summary counts."""
+    stmt = stmt.where(
+        Event.status == EventStatus.HELD,
+        Event.starts_on >= date(query.first_year, 1, 1),
+        Event.starts_on <= date(query.last_year, 12, 31),
+    )
+    if query.programme:
+        stmt = stmt.where(Event.programme_id == query.programme.id)
+    if query.kind:
+        stmt = stmt.where(Event.kind == query.kind)
+    return stmt
+
+
+def _counted_events(query: ResultsQuery):
+    """The held events the summary counts, each with its year and region (a subquery)."""
+    authority_country = (
+        select(Organisation.country_code)
+        .where(Organisation.id == Event.requesting_authority_id)
+        .scalar_subquery()
+    )
+    first_requesting = (
+        select(func.min(EventCountry.country_code))
+        .where(EventCountry.event_id == Event.id, EventCountry.role == CountryRole.REQUESTING)
+        .scalar_subquery()
+    )
+    home = func.coalesce(authority_country, first_requesting)
+    country, override = aliased(Country), aliased(RegionOverride)
+    stmt = (
+        select(
+            Event.id.label("id"),
+            func.extract("year", Event.starts_on).label("year"),
+            Event.kind.label("kind"),
+            Event.block.label("block"),
+            Event.theme.label("theme"),
+            func.coalesce(override.region, country.region, Event.target_region).label("region"),
+        )
+        .select_from(Event)
+        .outerjoin(country, country.code == home)
+        .outerjoin(
+            override,
+            and_(override.programme_id == Event.programme_id, override.country_code == home),
+        )
+    )
+    return _narrowed(stmt, query).subquery("counted")
+
+
+def _held_events(query: ResultsQuery):
+    """The same events, with only what the figures about people need (a subquery)."""
+    stmt = select(Event.id, Event.programme_id, Event.participants_count)
+    return _narrowed(stmt, query).subquery("held")
+
+
+@dataclass
+class Results:
+    query: ResultsQuery
+    regions: list[str]
+    rows: list[dict]  # {"year", "counts": {region: n}, "total"}
+    totals: dict  # {"counts": {region: n}, "total"}
+    by_kind: list[dict]
+    countries: list[dict]  # {"code", "numeric", "name", "region", "events"}
+    participants: dict
+    topics: dict = field(default_factory=dict)
+
+    def as_json(self) -> dict:
+        return {
+            "from": self.query.first_year,
+            "to": self.query.last_year,
+            "programme": self.query.programme.id if self.query.programme else None,
+            "kind": self.query.kind,
+            "regions": self.regions,
+            "rows": self.rows,
+            "totals": self.totals,
+            "by_kind": self.by_kind,
+            "countries": [{k: v for k, v in c.items() if k != "numeric"} for c in self.countries],
+            "participants": self.participants,
+            "topics": self.topics,
+        }
+
+
+def results_summary(query: ResultsQuery) -> Results:
+    """The whole summary in three queries: events, people (participants and countries reached)
+    and topics."""
+    counted = _counted_events(query)
+    groups = db.session.execute(
+        select(counted.c.year, counted.c.region, counted.c.kind, func.count()).group_by(
+            counted.c.year, counted.c.region, counted.c.kind
+        )
+    ).all()
+    by_year: dict[int, Counter] = defaultdict(Counter)
+    by_kind: Counter = Counter()
+    for year, region, kind, count in groups:
+        by_year[int(year)][region or NOT_ASSIGNED] += count
+        by_kind[kind] += count
+    regions = list(REGIONS)
+    if any(NOT_ASSIGNED in counts for counts in by_year.values()):
+        regions.append(NOT_ASSIGNED)
+    rows = [
+        {
+            "year": year,
+            "counts": {r: by_year[year][r] for r in regions},
+            "total": sum(by_year[year].values()),
+        }
+        for year in sorted(by_year)
+    ]
+    total_counts = {r: sum(row["counts"][r] for row in rows) for r in regions}
+    countries, participants = _people(_held_events(query))
+    return Results(
+        query=query,
+        regions=regions,
+        rows=rows,
+        totals={"counts": total_counts, "total": sum(total_counts.values())},
+        by_kind=[
+            {"kind": k.value, "label": str(k.label), "count": by_kind[k.value]}
+            for k in EventKind
+            if by_kind[k.value]
+        ],
+        countries=countries,
+        participants=participants,
+        topics=_topics(counted),
+    )
+
+
+def _people_parts(held):
+    """One statement reading the registrations once (the ``took_part`` CTE) for three parts:
+
+    - ``participants``: registrations accepted or present, by country, programme, gender,
+      organisation and role;
+    - ``reached``: the events each country requested, took part in or sent delegates to;
+    - ``reported``: the participants counted on events without registrations.
+
+    Rows are (part, country code, programme id, gender, organisation id, role, number)."""
+    took_part = (
+        select(
+            Registration.event_id,
+            held.c.programme_id,
+            Registration.country_code,
+            Registration.gender,
+            Registration.organisation_id,
+            Registration.role,
+        )
+        .join(held, held.c.id == Registration.event_id)
+        .where(Registration.status.in_(TOOK_PART))
+        .cte("took_part")
+    )
+    participants = select(
+        literal("participants").label("part"),
+        took_part.c.country_code,
+        took_part.c.programme_id,
+        took_part.c.gender,
+        took_part.c.organisation_id,
+        took_part.c.role,
+        func.count().label("number"),
+    ).group_by(
+        took_part.c.country_code,
+        took_part.c.programme_id,
+        took_part.c.gender,
+        took_part.c.organisation_id,
+        took_part.c.role,
+    )
+    reached_by_role = EventCountry.role.in_((CountryRole.REQUESTING, CountryRole.PARTICIPANT))
+    named = (
+        select(EventCountry.event_id, EventCountry.country_code, held.c.programme_id)
+        .join(held, held.c.id == EventCountry.event_id)
+        .where(reached_by_role)
+        .group_by(EventCountry.event_id, EventCountry.country_code, held.c.programme_id)
+    )
+    already_named = exists().where(
+        EventCountry.event_id == took_part.c.event_id,
+        EventCountry.country_code == took_part.c.country_code,
+        reached_by_role,
+    )
+    delegations = (
+        select(took_part.c.event_id, took_part.c.country_code, took_part.c.programme_id)
+        .where(took_part.c.role == ParticipantRole.DELEGATE, ~already_named)
+        .group_by(took_part.c.event_id, took_part.c.country_code, took_part.c.programme_id)
+    )
+    # Each (event, country) once: named by the event, or else sending delegates to it.
+    reached_rows = union_all(named, delegations).subquery("reached_rows")
+    reached = select(
+        literal("reached"),
+        reached_rows.c.country_code,
+        reached_rows.c.programme_id,
+        null(),
+        null(),
+        null(),
+        func.count(),
+    ).group_by(reached_rows.c.country_code, reached_rows.c.programme_id)
+    reported = select(
+        literal("reported"),
+        null(),
+        null(),
+        null(),
+        null(),
+        null(),
+        func.sum(held.c.participants_count),
+    ).where(held.c.participants_count.is_not(None), held.c.id.not_in(select(took_part.c.event_id)))
+    return union_all(participants, reached, reported).subquery("parts")
+
+
+def _people(held) -> tuple[list[dict], dict]:
+    """The countries reached (with the number of events each, by name) and the participants,
+    with the names, regions and organisation kinds joined to the grouped rows."""
+    parts = _people_parts(held)
+    override = aliased(RegionOverride)
+    rows = db.session.execute(
+        select(
+            parts.c.part,
+            parts.c.country_code,
+            Country.numeric,
+            Country.name,
+            func.coalesce(override.region, Country.region),
+            parts.c.gender,
+            Organisation.kind,
+            parts.c.role,
+            parts.c.number,
+        )
+        .select_from(parts)
+        .outerjoin(Country, Country.code == parts.c.country_code)
+        .outerjoin(Organisation, Organisation.id == parts.c.organisation_id)
+        .outerjoin(
+            override,
+            and_(
+                override.programme_id == parts.c.programme_id,
+                override.country_code == parts.c.country_code,
+            ),
+        )
+    ).all()
+    reached_events: Counter = Counter()
+    countries: dict[str, dict] = {}
+    by = {name: Counter() for name in ("country", "region", "gender", "kind", "role")}
+    reported = 0
+    for part, code, numeric, name, region, gender, kind, role, number in rows:
+        if part == "reported":
+            reported = number or 0
+            continue
+        countries[code] = {"code": code, "numeric": numeric, "name": name, "region": region}
+        if part == "reached":
+            reached_events[code] += number
+            continue
+        by["country"][code] += number
+        by["region"][region or NOT_ASSIGNED] += number
+        by["gender"][gender] += number
+        by["kind"][kind or "none"] += number
+        by["role"][role] += number
+    reached = sorted(
+        ({**countries[code], "events": count} for code, count in reached_events.items()),
+        key=lambda country: country["name"],
+    )
+    registered = sum(by["country"].values())
+    participants = {
+        "total": registered + reported,
+        "registered": registered,
+        "reported_without_details": reported,
+        "by_country": [
+            {"code": code, "name": countries[code]["name"], "count": count}
+            for code, count in sorted(
+                by["country"].items(), key=lambda item: (-item[1], countries[item[0]]["name"])
+            )
+        ],
+        "by_region": _labelled(by["region"], [(r, r) for r in (*REGIONS, NOT_ASSIGNED)]),
+        "by_gender": _labelled(by["gender"], [(g.value, str(g.label)) for g in Gender]),
+        "by_organisation_kind": _labelled(
+            by["kind"],
+            [(k.value, str(k.label)) for k in OrganisationKind] + [("none", _("No organisation"))],
+        ),
+        "by_role": _labelled(by["role"], [(r.value, str(r.label)) for r in ParticipantRole]),
+    }
+    return reached, participants
+
+
+def _labelled(counts: Counter, choices: list[tuple[str, str]]) -> list[dict]:
+    """The non-zero counts in the choices' order, each with its label."""
+    return [
+        {"key": key, "label": label, "count": counts[key]} for key, label in choices if counts[key]
+    ]
+
+
+def _topics(counted) -> dict:
+    """CICIE's theme blocks (I–V) and the themes most asked for, from one grouped query."""
+    rows = db.session.execute(
+        select(literal("block"), counted.c.block, func.count())
+        .where(counted.c.block.is_not(None))
+        .group_by(counted.c.block)
+        .union_all(
+            select(literal("theme"), counted.c.theme, func.count())
+            .where(counted.c.theme.is_not(None))
+            .group_by(counted.c.theme)
+        )
+    ).all()
+    blocks = sorted((value, count) for dimension, value, count in rows if dimension == "block")
+    themes = sorted(
+        ((value, count) for dimension, value, count in rows if dimension == "theme"),
+        key=lambda pair: (-pair[1], pair[0]),
+    )
+    return {
+        "blocks": [{"block": block, "count": count} for block, count in blocks],
+        "themes": [{"theme": theme, "count": count} for theme, count in themes[:TOP_THEMES]],
+    }
+
+
+@dataclass
+class EventLine:
+    """One event of an annual report: when, what, for whom, and how many took part."""
+
+    id: int
+    title: str
+    kind: str
+    starts_on: date
+    ends_on: date
+    region: str
+    countries: str
+    participants: int | None
+
+
+def events_reached(query: ResultsQuery) -> list[EventLine]:
+    """The counted events with their requesting countries and participants, in two queries."""
+    counted = _counted_events(query)
+    participants = (
+        select(func.count())
+        .where(Registration.event_id == Event.id, Registration.status.in_(TOOK_PART))
+        .correlate(Event)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        select(Event, counted.c.region, participants)
+        .join(counted, counted.c.id == Event.id)
+        .order_by(Event.starts_on, Event.title, Event.id)
+    ).all()
+    names: dict[int, list[str]] = defaultdict(list)
+    for event_id, name in db.session.execute(
+        select(EventCountry.event_id, Country.name)
+        .join(Country, Country.code == EventCountry.country_code)
+        .where(
+            EventCountry.event_id.in_(select(counted.c.id)),
+            EventCountry.role == CountryRole.REQUESTING,
+        )
+        .order_by(Country.name)
+    ):
+        names[event_id].append(name)
+    return [
+        EventLine(
+            id=event.id,
+            title=event.title,
+            kind=event.kind_label,
+            starts_on=event.starts_on,
+            ends_on=event.ends_on,
+            region=region or NOT_ASSIGNED,
+            countries=", ".join(names[event.id]),
+            participants=registered or event.participants_count,
+        )
+        for event, region, registered in rows
+    ]

@@ -1,0 +1,129 @@
+"""A summary's tables, as (title, header, rows): what the page, the report, the CSV and the
+spreadsheet show, so that they always agree."""
+
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+
+from .services import EventLine, Results
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str
+    title: str
+    header: list[str]
+    rows: list[list]
+    total_row: bool = False  # the last row is a total, shown apart
+
+    def as_sheet(self) -> tuple[str, list[str], list[list]]:
+        return self.title, self.header, self.rows
+
+
+def year_region_table(results: Results) -> Table:
+    """Rows years, columns regions, a total column and a total row (CICIE's results table)."""
+    rows = [
+        [row["year"], *(row["counts"][r] for r in results.regions), row["total"]]
+        for row in results.rows
+    ]
+    totals = results.totals
+    rows.append([_("Total"), *(totals["counts"][r] for r in results.regions), totals["total"]])
+    header = [_("Year"), *results.regions, _("Total")]
+    return Table("by_year", _("Events by year and region"), header, rows, total_row=True)
+
+
+def _counts(key: str, title: str, label: str, entries: list[dict]) -> Table:
+    rows = [[entry["label"], entry["count"]] for entry in entries]
+    rows.append([_("Total"), sum(entry["count"] for entry in entries)])
+    return Table(key, title, [label, _("Participants")], rows, total_row=True)
+
+
+def summary_tables(results: Results) -> list[Table]:
+    """Every table of a summary, the events by year and region first."""
+    participants = results.participants
+    return [
+        year_region_table(results),
+        Table(
+            "by_kind",
+            _("Events by kind"),
+            [_("Kind"), _("Events")],
+            [[entry["label"], entry["count"]] for entry in results.by_kind],
+        ),
+        Table(
+            "countries",
+            _("Countries reached"),
+            [_("Country"), _("ISO code"), _("Region"), _("Events")],
+            [[c["name"], c["code"], c["region"], c["events"]] for c in results.countries],
+        ),
+        Table(
+            "participants_by_country",
+            _("Participants by country"),
+            [_("Country"), _("Participants")],
+            [[c["name"], c["count"]] for c in participants["by_country"]],
+        ),
+        _counts(
+            "participants_by_region",
+            _("Participants by region"),
+            _("Region"),
+            participants["by_region"],
+        ),
+        _counts(
+            "participants_by_gender",
+            _("Participants by gender"),
+            _("Gender"),
+            participants["by_gender"],
+        ),
+        _counts(
+            "participants_by_organisation_kind",
+            _("Participants by kind of organisation"),
+            _("Kind of organisation"),
+            participants["by_organisation_kind"],
+        ),
+        _counts(
+            "participants_by_role",
+            _("Participants by role"),
+            _("Role"),
+            participants["by_role"],
+        ),
+        Table(
+            "blocks",
+            _("Theme blocks (CICIE)"),
+            [_("Block"), _("Events")],
+            [[b["block"], b["count"]] for b in results.topics["blocks"]],
+        ),
+        Table(
+            "themes",
+            _("Themes most asked for"),
+            [_("Theme"), _("Events")],
+            [[t["theme"], t["count"]] for t in results.topics["themes"]],
+        ),
+    ]
+
+
+def events_table(lines: list[EventLine]) -> Table:
+    """The events counted, one a row, with the countries that requested them."""
+    return Table(
+        "events",
+        _("Events held"),
+        [
+            _("Starts"),
+            _("Ends"),
+            _("Event"),
+            _("Kind"),
+            _("Region"),
+            _("Requesting countries"),
+            _("Participants"),
+        ],
+        [
+            [
+                line.starts_on,
+                line.ends_on,
+                line.title,
+                line.kind,
+                line.region,
+                line.countries,
+                line.participants,
+            ]
+            for line in lines
+        ],
+    )

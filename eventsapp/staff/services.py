@@ -1,0 +1,124 @@
+"""What the staff home gathers: what needs doing across events, each part in one or two queries
+whatever the number of events, registrations and tasks."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from ..catalogue.models import Event, EventStatus
+from ..extensions import db
+from ..logistics.models import Task
+from ..logistics.services import open_tasks_due, overdue_count, progress
+from ..registration.models import Registration, Status
+from ..registration.seats import seats_held
+
+UPCOMING_DAYS = 90
+OFFER_WARNING = timedelta(hours=24)
+SHOWN = 20  # rows per part; the counts say how many there are in all
+
+
+@dataclass
+class Upcoming:
+    event: Event
+    seats_held: int
+    tasks_done: int
+    tasks: int
+
+
+@dataclass
+class Home:
+    pending: list[tuple[Event, int]]  # events with registrations pending approval, and how many
+    pending_total: int
+    offers: list[Registration]  # seat offers to waitlisted delegates ending within a day
+    upcoming: list[Upcoming]
+    overdue: list[Task]
+    overdue_total: int
+    changes: list[tuple[datetime, str, object]]  # (when, "event" or "task", the row)
+
+
+def pending_approvals() -> tuple[list[tuple[Event, int]], int]:
+    counted = (
+        select(Registration.event_id, func.count().label("pending"))
+        .where(Registration.status == Status.PENDING)
+        .group_by(Registration.event_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Event, counted.c.pending)
+        .join(counted, counted.c.event_id == Event.id)
+        .options(joinedload(Event.venue))
+        .order_by(Event.starts_on, Event.id)
+        .limit(SHOWN)
+    ).all()
+    total = db.session.scalar(
+        select(func.count()).select_from(Registration).where(Registration.status == Status.PENDING)
+    )
+    return [(event, count) for event, count in rows], total
+
+
+def offers_running_out(now: datetime) -> list[Registration]:
+    return list(
+        db.session.scalars(
+            select(Registration)
+            .where(
+                Registration.status == Status.WAITLISTED,
+                Registration.offer_expires_at > now,
+                Registration.offer_expires_at <= now + OFFER_WARNING,
+            )
+            .options(joinedload(Registration.event))
+            .order_by(Registration.offer_expires_at, Registration.id)
+            .limit(SHOWN)
+        )
+    )
+
+
+def upcoming_events(now: datetime) -> list[Upcoming]:
+    today = now.date()
+    events = list(
+        db.session.scalars(
+            select(Event)
+            .where(
+                Event.ends_on >= today,
+                Event.starts_on <= today + timedelta(days=UPCOMING_DAYS),
+                Event.status != EventStatus.CANCELLED,
+            )
+            .options(joinedload(Event.venue))
+            .order_by(Event.starts_on, Event.id)
+            .limit(SHOWN * 2)
+        )
+    )
+    ids = [e.id for e in events]
+    seats, tasks = seats_held(ids, now), progress(ids)
+    return [Upcoming(e, seats.get(e.id, 0), *tasks.get(e.id, (0, 0))) for e in events]
+
+
+def recent_changes(limit: int = 10) -> list[tuple[datetime, str, object]]:
+    events = db.session.scalars(
+        select(Event).order_by(Event.updated_at.desc(), Event.id.desc()).limit(limit)
+    ).all()
+    tasks = db.session.scalars(
+        select(Task)
+        .options(joinedload(Task.event))
+        .order_by(Task.updated_at.desc(), Task.id.desc())
+        .limit(limit)
+    ).all()
+    changes = [(e.updated_at, "event", e) for e in events] + [
+        (t.updated_at, "task", t) for t in tasks
+    ]
+    return sorted(changes, key=lambda c: c[0], reverse=True)[:limit]
+
+
+def staff_home(now: datetime) -> Home:
+    today = now.date()
+    pending, pending_total = pending_approvals()
+    return Home(
+        pending=pending,
+        pending_total=pending_total,
+        offers=offers_running_out(now),
+        upcoming=upcoming_events(now),
+        overdue=open_tasks_due(today - timedelta(days=1), limit=SHOWN),
+        overdue_total=overdue_count(today),
+        changes=recent_changes(),
+    )

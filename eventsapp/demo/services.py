@@ -25,7 +25,7 @@ from ..catalogue.services import (
 from ..core.dates import format_window, read_date_phrase
 from ..extensions import db
 from ..people.models import Organisation
-from . import costs, logistics
+from . import authority_requests, costs, logistics, plans
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -132,6 +132,9 @@ def load_demo() -> dict[str, int]:
         for load_more in (costs.load, logistics.load):  # what the file says beyond its events
             load_more(data, programme, organisations)
         added[programme.short_name] = count
+    for load_more in (plans.load, authority_requests.load):  # after every programme's events
+        for name, count in load_more().items():
+            added[name] = added.get(name, 0) + count
     return added
 
 

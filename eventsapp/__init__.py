@@ -51,6 +51,9 @@ def create_app(config: dict | None = None) -> Flask:
     from .accounts import views as accounts_views
     from .agenda.views import bp as agenda_bp
     from .api.views import bp as api_bp
+    from .attendance.views import bp as attendance_bp
+    from .authority_requests import cron as _requests_cron  # noqa: F401  (final reports)
+    from .authority_requests import views as authority_requests_views
     from .calendars import hooks as _calendars_hooks  # noqa: F401  (receivers of core.signals)
     from .calendars.views import bp as calendars_bp
     from .catalogue import hooks as _catalogue_hooks  # noqa: F401
@@ -61,6 +64,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .logistics import hooks as _logistics_hooks  # noqa: F401
     from .logistics.views import bp as logistics_bp
     from .people.views import bp as people_bp
+    from .plans.views import bp as plans_bp
     from .registration import cron as _registration_cron  # noqa: F401  (a periodic job)
     from .registration import hooks as _registration_hooks  # noqa: F401
     from .registration.views import bp as registration_bp
@@ -83,7 +87,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(reports_views.bp)
     app.register_blueprint(reports_views.api_bp)
     app.register_blueprint(logistics_bp)
+    app.register_blueprint(plans_bp)
     app.register_blueprint(staff_bp)
+    app.register_blueprint(attendance_bp)
+    app.register_blueprint(authority_requests_views.bp)
+    app.register_blueprint(authority_requests_views.manage_bp)
     app.before_request(refuse_control_characters)
     app.before_request(accounts_views.protect_manage_area)
     app.after_request(commit_or_roll_back)

@@ -93,8 +93,9 @@ def countries_sync():
 def register(app: Flask) -> None:
     from .ops.backup import backup
     from .ops.deploy import check_deploy
+    from .plans.cli import plan
     from .registration.cli import mail, registration
     from .worker import jobs
 
-    for group in (users, demo, countries, registration, mail, jobs, backup, check_deploy):
+    for group in (users, demo, countries, registration, mail, jobs, backup, check_deploy, plan):
         app.cli.add_command(group)

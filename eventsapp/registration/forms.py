@@ -8,6 +8,7 @@ from wtforms import (
     DateField,
     EmailField,
     IntegerField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -29,6 +30,7 @@ from ..core.validation import within_calendar_years
 from ..people.models import OrganisationKind
 from ..people.services import country_choices, organisation_choices
 from .models import Access, Gender
+from .questions import QuestionInput, QuestionKind, RegistrationQuestion
 from .services import RegistrationInput, TravelInput
 from .settings import SettingsInput
 
@@ -206,3 +208,64 @@ class InvitationForm(FlaskForm):
 
     def email_list(self) -> list[str]:
         return [line.strip() for line in (self.emails.data or "").splitlines() if line.strip()]
+
+
+class QuestionForm(FlaskForm):
+    label = StringField(_l("Question"), validators=[DataRequired(), Length(max=300)])
+    kind = SelectField(_l("Answer"), choices=QuestionKind.choices())
+    choices = TextAreaField(
+        _l("Choices"),
+        validators=[Length(max=5000)],
+        description=_l("For a question with one choice: the choices, one a line."),
+    )
+    required = BooleanField(_l("An answer is required"))
+
+    def to_input(self) -> QuestionInput:
+        return QuestionInput(
+            label=self.label.data,
+            kind=self.kind.data,
+            required=self.required.data,
+            choices=self.choices.data or "",
+        )
+
+
+# ---------------------------------------------------------------- the event's own questions
+
+
+def question_field(question: RegistrationQuestion):
+    """The form field asking ``question``."""
+    needed = [InputRequired(_l("Please answer this question."))] if question.required else []
+    optional = needed or [Optional()]
+    label = question.label
+    if question.kind == QuestionKind.LONG_TEXT:
+        return TextAreaField(label, validators=[*needed, Length(max=5000)])
+    if question.kind == QuestionKind.ONE_CHOICE:
+        return RadioField(label, choices=[(c, c) for c in question.choices], validators=optional)
+    if question.kind == QuestionKind.YES_NO:
+        return RadioField(
+            label, choices=[("yes", _l("Yes")), ("no", _l("No"))], validators=optional
+        )
+    if question.kind == QuestionKind.NUMBER:
+        return IntegerField(label, validators=[*optional, NumberRange(-(10**9), 10**9)])
+    if question.kind == QuestionKind.DATE:
+        return DateField(label, validators=optional)
+    return StringField(label, validators=[*(needed or [Optional()]), Length(max=500)])
+
+
+def with_questions(form_class, questions: list[RegistrationQuestion]):
+    """``form_class`` with a field for each question (named ``question_<id>``)."""
+    if not questions:
+        return form_class
+    fields = {q.field_name: question_field(q) for q in questions}
+    return type(form_class.__name__, (form_class,), fields)
+
+
+def answers_of(form, questions: list[RegistrationQuestion]) -> dict[str, str]:
+    """The answers in a validated form, as text: ``{question id: answer}``, empty ones left out."""
+    answers = {}
+    for question in questions:
+        value = getattr(form, question.field_name).data
+        if value is None or value == "":
+            continue
+        answers[str(question.id)] = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    return answers

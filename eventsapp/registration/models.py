@@ -145,6 +145,8 @@ class Registration(db.Model):
     offer_expires_at: Mapped[datetime | None]  # a freed seat offered until then
     reminded_at: Mapped[datetime | None]
     locale: Mapped[str | None] = mapped_column(String(20))  # the language of its emails
+    # Answers to the event's own questions (``questions.py``): {question id: text}.
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -22,6 +22,10 @@ SUBJECTS = {
     "offer_lapsed": _l("The seat offered to you has passed on: %(title)s"),
     "funding": _l("Funding of your place: %(title)s"),
     "reminder": _l("Reminder: %(title)s"),
+    "withdrawn": _l("You withdrew: %(title)s"),
+    "event_cancelled": _l("Cancelled: %(title)s"),
+    "event_postponed": _l("Postponed: %(title)s"),
+    "event_moved": _l("New dates: %(title)s"),
 }
 
 

@@ -88,6 +88,7 @@ class RegistrationInput:
     consent: bool = False
     role: str = ParticipantRole.DELEGATE
     locale: str | None = None  # the language the delegate registered in: their emails' language
+    answers: dict[str, str] = field(default_factory=dict)  # to the event's questions
 
 
 # A registration in these may be sent again from the form (its row filled anew).
@@ -391,6 +392,7 @@ def _fill(
     registration.offer_expires_at = None
     registration.reminded_at = None
     registration.locale = data.locale
+    registration.answers = dict(data.answers)
 
 
 def already_registered_message() -> Markup:

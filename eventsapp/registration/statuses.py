@@ -77,6 +77,7 @@ TRANSITIONS = {
         Status.WITHDRAWN,
         (Status.PENDING, Status.APPROVED, Status.WAITLISTED),
         _l("This registration cannot be withdrawn any more."),
+        "withdrawn",
     ),
     "accept_offer": Transition(
         None,

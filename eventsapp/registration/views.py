@@ -17,7 +17,15 @@ from ..core.exports import csv_response, xlsx_response
 from ..core.web import page_number, show_beside_field
 from ..extensions import db, limiter
 from ..people.models import Organisation
-from .forms import InvitationForm, RegistrationForm, SettingsForm, TravelForm
+from .forms import (
+    InvitationForm,
+    QuestionForm,
+    RegistrationForm,
+    SettingsForm,
+    TravelForm,
+    answers_of,
+    with_questions,
+)
 from .funding import funding_statements
 from .invitations import invitations_of, invite, read_invitation
 from .models import CONFIRMED, Funding, Registration, Status
@@ -29,6 +37,12 @@ from .participants import (
     participants,
     status_counts,
     whole_numbers,
+)
+from .questions import (
+    add_question,
+    answer_text,
+    delete_question,
+    questions_of,
 )
 from .seats import (
     RegistrationRefused,
@@ -104,14 +118,19 @@ def register_page(event_id: int):
     event = event_to_register(event_id) or abort(404)
     now = utcnow()
     token = request.args.get("invitation")
-    form = RegistrationForm()
+    questions = questions_of(event.id)
+    form = with_questions(RegistrationForm, questions)()
     try:
         invitation = read_invitation(token, event) if token else None
         if form.validate_on_submit():
             try:
                 registration = receive_registration(
                     event,
-                    replace(form.to_input(), locale=str(get_locale())),
+                    replace(
+                        form.to_input(),
+                        locale=str(get_locale()),
+                        answers=answers_of(form, questions),
+                    ),
                     now,
                     invitation=invitation,
                     account=current_user if current_user.is_authenticated else None,
@@ -135,7 +154,12 @@ def register_page(event_id: int):
             form.name.data = current_user.name
     form.fill_choices()
     return render_template(
-        "registration/register.html", event=event, form=form, state=state, settings=state.settings
+        "registration/register.html",
+        event=event,
+        form=form,
+        state=state,
+        settings=state.settings,
+        questions=questions,
     )
 
 
@@ -185,8 +209,17 @@ def accept_offer_page(token: str):
 
 
 @bp.route("/me/registrations", endpoint="my_registrations")
-@login_required
 def my_registrations_page():
+    if not current_user.is_authenticated:
+        # Delegates have no password: where the emailed link leads, say how to get in.
+        flash(
+            _(
+                "To see your registrations, enter the address you registered with: we email "
+                "you a link that signs you in."
+            ),
+            "info",
+        )
+        return redirect(url_for("accounts.login_link"))
     registrations = my_registrations(current_user)
     return render_template(
         "registration/mine.html",
@@ -291,6 +324,8 @@ def participants_page(event_id: int):
         fundings=Funding.choices(),
         actions=ACTION_LABELS,
         list_args=filters.as_args(),
+        questions=questions_of(event.id),
+        answer_text=answer_text,
         **filter_choices(event.id),
     )
 
@@ -322,23 +357,54 @@ def participants_action(event_id: int):
     return redirect(url_for(".participants_page", event_id=event.id, **list_args))
 
 
-def _export_rows(event):
+def _export(event) -> tuple[list, list]:
+    """The header and rows of the exports: the fixed columns, then one per question."""
     filters = ParticipantFilters.from_args(request.args)
-    return export_rows(db.session.scalars(participants(event.id, filters)))
+    questions = questions_of(event.id)
+    registrations = db.session.scalars(participants(event.id, filters)).all()
+    rows = [
+        row + [answer_text(r, q) for q in questions]
+        for r, row in zip(registrations, export_rows(registrations), strict=True)
+    ]
+    return [*EXPORT_HEADER, *(q.label for q in questions)], rows
 
 
 @manage_bp.route("/<int:event_id>/participants.csv")
 def participants_csv(event_id: int):
     event = get_event(event_id) or abort(404)
-    return csv_response(f"participants-{event.id}.csv", EXPORT_HEADER, _export_rows(event))
+    return csv_response(f"participants-{event.id}.csv", *_export(event))
 
 
 @manage_bp.route("/<int:event_id>/participants.xlsx")
 def participants_xlsx(event_id: int):
     event = get_event(event_id) or abort(404)
-    return xlsx_response(
-        f"participants-{event.id}.xlsx", _("Participants"), EXPORT_HEADER, _export_rows(event)
+    return xlsx_response(f"participants-{event.id}.xlsx", _("Participants"), *_export(event))
+
+
+@manage_bp.route("/<int:event_id>/questions/", methods=["GET", "POST"])
+def questions_page(event_id: int):
+    """The event's own questions on its registration form."""
+    event = get_event(event_id) or abort(404)
+    form = QuestionForm()
+    if form.validate_on_submit():
+        try:
+            add_question(event, form.to_input())
+        except InvalidInput as error:
+            show_beside_field(form, error)
+        else:
+            flash(_("Added the question to the registration form."), "success")
+            return redirect(url_for(".questions_page", event_id=event.id))
+    return render_template(
+        "registration/questions.html", event=event, form=form, questions=questions_of(event.id)
     )
+
+
+@manage_bp.route("/<int:event_id>/questions/<int:question_id>/delete", methods=["POST"])
+def delete_question_page(event_id: int, question_id: int):
+    event = get_event(event_id) or abort(404)
+    delete_question(event, question_id) or abort(404)
+    flash(_("Removed the question; answers given to it are no longer shown."), "success")
+    return redirect(url_for(".questions_page", event_id=event.id))
 
 
 @manage_bp.route("/<int:event_id>/invitations", methods=["GET", "POST"])

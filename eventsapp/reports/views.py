@@ -10,6 +10,7 @@ from flask import Blueprint, abort, current_app, jsonify, render_template, reque
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..authority_requests.services import demand
 from ..catalogue.models import REGIONS, EventKind
 from ..catalogue.services import programme_choices
 from ..core.clock import utcnow
@@ -76,6 +77,7 @@ def _summary_context(query: ResultsQuery) -> dict:
         "tables": summary_tables(results),
         "charts": summary_charts(results),
         "world": _map(results),
+        "demand": demand(query.first_year, query.last_year),
     }
 
 

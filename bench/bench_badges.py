@@ -1,0 +1,91 @@
+"""The badge sheet of 500 participants as a PDF: reading them, their QR codes, the whole sheet.
+
+Runs on the database in ``DATABASE_URL`` (``make bench`` starts a throwaway PostgreSQL): migrates
+it, adds an event with 500 approved participants, then times each step against the bare read of
+the same rows, and prints the time per badge.
+"""
+
+import os
+import statistics
+import sys
+import time
+
+from flask import render_template
+from flask_migrate import upgrade
+
+from eventsapp import create_app
+from eventsapp.attendance.services import badges, participants_with_a_place
+from eventsapp.catalogue.models import Event
+from eventsapp.config import database_url
+from eventsapp.core.clock import utcnow
+from eventsapp.core.dates import read_date_phrase
+from eventsapp.core.pdf import STATIC, html_to_pdf
+from eventsapp.extensions import db
+from eventsapp.registration.models import Registration
+
+PARTICIPANTS = 500
+
+
+def timed(action, rounds: int = 3) -> float:
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+        db.session.rollback()
+    return statistics.median(times)
+
+
+def main() -> None:
+    if not os.environ.get("DATABASE_URL"):
+        sys.exit("DATABASE_URL is not set: run `make bench` (or scripts/with-postgres ...).")
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": database_url(), "SERVER_NAME": "localhost", "TESTING": True}
+    )
+    with app.app_context():
+        upgrade()
+        window = read_date_phrase("18-19 January 2031")
+        event = Event(
+            title="Badge benchmark course",
+            kind="specialization_course",
+            status="confirmed",
+            date_text="18-19 January 2031",
+            starts_on=window.starts_on,
+            ends_on=window.ends_on,
+            precision=window.precision,
+        )
+        db.session.add(event)
+        db.session.flush()
+        db.session.add_all(
+            Registration(
+                event_id=event.id,
+                name=f"Participant {n}",
+                gender="female",
+                email=f"badge-bench-{event.id}-{n}@example.org",
+                country_code="MX",
+                status="approved",
+                consent_at=utcnow(),
+            )
+            for n in range(PARTICIPANTS)
+        )
+        db.session.commit()
+
+        def sheet():
+            with app.test_request_context():
+                html = render_template(
+                    "attendance/badges_print.html", event=event, badges=badges(event)
+                )
+                html_to_pdf(html, STATIC / "css" / "attendance-print.css")
+
+        figures = {
+            "bare read of the participants": timed(lambda: participants_with_a_place(event.id)),
+            "badges with their QR codes": timed(lambda: badges(event)),
+            "the whole PDF sheet": timed(sheet, rounds=1),
+        }
+    base = figures["bare read of the participants"]
+    print(f"{PARTICIPANTS} badges")
+    print(f"{'':32} {'ms':>9} {'× bare read':>12}")
+    for label, seconds in figures.items():
+        print(f"{label:32} {seconds * 1000:9.1f} {seconds / base:12.2f}")
+    per_badge = figures["the whole PDF sheet"] / PARTICIPANTS * 1000
+    print(f"time per badge: {per_badge:.1f} ms")

@@ -1,0 +1,1 @@
+"""After approval: messages to participants, badges, check-in, certificates, evaluations."""

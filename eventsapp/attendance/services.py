@@ -1,0 +1,385 @@
+"""After approval: messages to participants, badges, check-in per day, certificates and
+evaluations. Nothing here commits; emails go through the outbox."""
+
+import secrets
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import segno
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
+
+from ..catalogue.models import Event
+from ..core.errors import InvalidInput
+from ..core.links import site_url
+from ..extensions import db
+from ..mail.services import in_language, queue_email
+from ..registration.models import Registration, Status
+from .models import Certificate, CheckIn, EvaluationResponse, Message, MessageRecipient
+
+# Participants who have a place: they get messages, badges, check-in and certificates. A declined
+# or withdrawn participant gets none of them.
+WITH_A_PLACE = (Status.APPROVED, Status.ATTENDED)
+
+PLACEHOLDERS = ("{name}", "{event}", "{dates}")
+
+# The evaluation's questions, each scored 1 (poor) to 5 (excellent).
+SCALES = {
+    "overall": _l("Overall, the event was useful for my work"),
+    "content": _l("The content and the speakers"),
+    "organisation": _l("The organisation: venue, travel, materials"),
+}
+
+
+def participants_with_a_place(event_id: int, ids: list[int] | None = None) -> list[Registration]:
+    """The approved (or attended) participants, by name; only ``ids`` among them if given."""
+    stmt = (
+        select(Registration)
+        .where(Registration.event_id == event_id, Registration.status.in_(WITH_A_PLACE))
+        .options(joinedload(Registration.organisation), joinedload(Registration.country))
+        .order_by(Registration.name, Registration.id)
+    )
+    if ids is not None:
+        stmt = stmt.where(Registration.id.in_(ids))
+    return list(db.session.scalars(stmt))
+
+
+# ---------------------------------------------------------------- messages
+
+
+def fill_placeholders(text: str, registration: Registration, event: Event) -> str:
+    """``{name}``, ``{event}`` and ``{dates}`` replaced; any other brace is left as written."""
+    values = {"{name}": registration.name, "{event}": event.title, "{dates}": event.window_label}
+    for placeholder, value in values.items():
+        text = text.replace(placeholder, value)
+    return text
+
+
+def send_message(
+    event: Event, subject: str, body: str, recipients: list[Registration], sender, now: datetime
+) -> Message:
+    """One email to each recipient, in their language, through the outbox; the message and its
+    recipients are kept as the log."""
+    if not recipients:
+        raise InvalidInput("recipients", _("Tick at least one participant, or write to all."))
+    message = Message(event_id=event.id, subject=subject.strip(), body=body, sent_at=now)
+    message.sent_by_id = sender.id if sender is not None else None
+    db.session.add(message)
+    for registration in recipients:
+        with in_language(registration.locale):
+            queue_email(
+                registration.email,
+                fill_placeholders(message.subject, registration, event),
+                "participant_message",
+                locale=registration.locale,
+                body=fill_placeholders(body, registration, event),
+            )
+        message.recipients.append(
+            MessageRecipient(
+                registration_id=registration.id, name=registration.name, email=registration.email
+            )
+        )
+    return message
+
+
+def messages_of(event_id: int) -> list[Message]:
+    return list(
+        db.session.scalars(
+            select(Message)
+            .where(Message.event_id == event_id)
+            .options(joinedload(Message.recipients))
+            .order_by(Message.sent_at.desc(), Message.id.desc())
+        ).unique()
+    )
+
+
+# ---------------------------------------------------------------- badges and check-in
+
+
+def _signer(purpose: str) -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key, salt=f"attendance-{purpose}")
+
+
+def badge_token(registration: Registration) -> str:
+    """What a badge's QR code holds: the registration, signed (nobody can make one up)."""
+    return _signer("badge").dumps([registration.event_id, registration.id])
+
+
+def registration_of_badge(event: Event, token: str) -> Registration | None:
+    try:
+        event_id, registration_id = _signer("badge").loads(token.strip())
+    except (BadSignature, ValueError, TypeError):
+        return None
+    if event_id != event.id:
+        return None
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.status not in WITH_A_PLACE:
+        return None
+    return registration
+
+
+@dataclass
+class Badge:
+    registration: Registration
+    qr_image: str  # a PNG data: URI (WeasyPrint draws PNGs faster than SVGs)
+
+
+def badges(event: Event) -> list[Badge]:
+    """A badge for each participant with a place, by name (one query)."""
+    return [
+        Badge(r, segno.make(badge_token(r), error="m").png_data_uri(scale=6, border=0))
+        for r in participants_with_a_place(event.id)
+    ]
+
+
+def event_days(event: Event) -> list[date]:
+    return [
+        event.starts_on + timedelta(days=n)
+        for n in range((event.ends_on - event.starts_on).days + 1)
+    ]
+
+
+def check_in(registration: Registration, day: date, now: datetime) -> bool:
+    """Mark the participant present on ``day``; False when they were already (nothing changes)."""
+    if registration.status not in WITH_A_PLACE:
+        raise InvalidInput(
+            "token", _("%(name)s has no place at this event.", name=registration.name)
+        )
+    if day not in event_days(registration.event):
+        raise InvalidInput("day", _("This day is not one of the event's."))
+    exists = db.session.scalar(
+        select(CheckIn.id).where(CheckIn.registration_id == registration.id, CheckIn.day == day)
+    )
+    if exists:
+        return False
+    db.session.add(CheckIn(registration_id=registration.id, day=day, checked_in_at=now))
+    db.session.flush()
+    return True
+
+
+def find_participants(event_id: int, words: str, limit: int = 20) -> list[Registration]:
+    """Participants with a place whose name or organisation holds ``words``."""
+    pattern = f"%{words.strip().lower()}%"
+    return list(
+        db.session.scalars(
+            select(Registration)
+            .where(
+                Registration.event_id == event_id,
+                Registration.status.in_(WITH_A_PLACE),
+                or_(
+                    func.lower(Registration.name).like(pattern),
+                    func.lower(Registration.email).like(pattern),
+                ),
+            )
+            .options(joinedload(Registration.organisation))
+            .order_by(Registration.name)
+            .limit(limit)
+        )
+    )
+
+
+def checked_in_on(event_id: int, day: date) -> set[int]:
+    return set(
+        db.session.scalars(
+            select(CheckIn.registration_id)
+            .join(Registration, Registration.id == CheckIn.registration_id)
+            .where(Registration.event_id == event_id, CheckIn.day == day)
+        )
+    )
+
+
+def days_attended(event_id: int) -> dict[int, int]:
+    """``{registration id: days checked in}`` for the event."""
+    rows = db.session.execute(
+        select(CheckIn.registration_id, func.count(CheckIn.id))
+        .join(Registration, Registration.id == CheckIn.registration_id)
+        .where(Registration.event_id == event_id)
+        .group_by(CheckIn.registration_id)
+    )
+    return dict(rows.all())
+
+
+def counts_per_day(event_id: int) -> Counter:
+    rows = db.session.execute(
+        select(CheckIn.day, func.count(CheckIn.id))
+        .join(Registration, Registration.id == CheckIn.registration_id)
+        .where(Registration.event_id == event_id)
+        .group_by(CheckIn.day)
+    )
+    return Counter(dict(rows.all()))
+
+
+# ---------------------------------------------------------------- certificates
+
+
+def certificates_of(event_id: int) -> dict[int, Certificate]:
+    """``{registration id: certificate}`` for the event."""
+    rows = db.session.scalars(
+        select(Certificate)
+        .join(Registration, Registration.id == Certificate.registration_id)
+        .where(Registration.event_id == event_id)
+    )
+    return {c.registration_id: c for c in rows}
+
+
+def issue_certificates(event: Event, minimum_days: int, now: datetime) -> int:
+    """A certificate (emailed) for each participant with a place who attended at least
+    ``minimum_days``; those who have one keep it. Returns how many were issued."""
+    if not 1 <= minimum_days <= len(event_days(event)):
+        raise InvalidInput(
+            "minimum_days",
+            _("Between 1 and %(num)d days, the event's length.", num=len(event_days(event))),
+        )
+    attended = days_attended(event.id)
+    issued = certificates_of(event.id)
+    count = 0
+    for registration in participants_with_a_place(event.id):
+        days = attended.get(registration.id, 0)
+        if days < minimum_days or registration.id in issued:
+            continue
+        certificate = Certificate(
+            registration=registration,
+            code=secrets.token_urlsafe(12),
+            days_attended=days,
+            issued_at=now,
+        )
+        db.session.add(certificate)
+        registration.status = Status.ATTENDED
+        _send(
+            registration,
+            "certificate",
+            _l("Your certificate of participation: %(title)s"),
+            certificate_url=site_url("attendance.certificate_page", code=certificate.code),
+        )
+        count += 1
+    return count
+
+
+def certificate_by_code(code: str) -> Certificate | None:
+    return db.session.scalar(
+        select(Certificate)
+        .where(Certificate.code == code)
+        .options(joinedload(Certificate.registration).joinedload(Registration.event))
+    )
+
+
+def certificate_codes(registration_ids: list[int]) -> dict[int, str]:
+    """The valid certificates' codes of some registrations (for "My registrations")."""
+    rows = db.session.execute(
+        select(Certificate.registration_id, Certificate.code).where(
+            Certificate.registration_id.in_(registration_ids), Certificate.revoked_at.is_(None)
+        )
+    )
+    return dict(rows.all())
+
+
+def revoke_certificate(certificate: Certificate, now: datetime) -> None:
+    certificate.revoked_at = certificate.revoked_at or now
+
+
+# ---------------------------------------------------------------- evaluations
+
+
+def evaluation_token(registration: Registration) -> str:
+    return _signer("evaluation").dumps(registration.id)
+
+
+def registration_of_evaluation(token: str) -> Registration | None:
+    try:
+        registration_id = _signer("evaluation").loads(token)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    registration = (
+        db.session.get(Registration, registration_id) if isinstance(registration_id, int) else None
+    )
+    if registration is None or registration.status not in WITH_A_PLACE:
+        return None
+    return registration
+
+
+def open_evaluation(event: Event) -> int:
+    """Email the evaluation form to those who attended at least one day; returns how many."""
+    attended = days_attended(event.id)
+    people = [r for r in participants_with_a_place(event.id) if r.id in attended]
+    for registration in people:
+        _send(
+            registration,
+            "evaluation",
+            _l("How was it? Evaluate %(title)s"),
+            evaluation_url=site_url(
+                "attendance.evaluation_page", token=evaluation_token(registration)
+            ),
+        )
+    return len(people)
+
+
+def has_evaluated(registration: Registration) -> bool:
+    return (
+        db.session.scalar(
+            select(EvaluationResponse.id).where(
+                EvaluationResponse.registration_id == registration.id
+            )
+        )
+        is not None
+    )
+
+
+def submit_evaluation(
+    registration: Registration, scores: dict[str, int], comment: str, now: datetime
+) -> EvaluationResponse:
+    if has_evaluated(registration):
+        raise InvalidInput("comment", _("You evaluated this event already: thank you."))
+    if set(scores) != set(SCALES) or not all(1 <= s <= 5 for s in scores.values()):
+        raise InvalidInput("comment", _("Give each question a score from 1 to 5."))
+    response = EvaluationResponse(
+        event_id=registration.event_id,
+        registration_id=registration.id,
+        scores=scores,
+        comment=comment.strip(),
+        submitted_at=now,
+    )
+    db.session.add(response)
+    return response
+
+
+@dataclass
+class ScaleResult:
+    label: str
+    counts: list[int]  # of scores 1 to 5
+    mean: float | None
+
+
+def evaluation_results(event_id: int) -> tuple[list[ScaleResult], list[str], int]:
+    """Per question the counts of each score and the mean; the comments; the number of answers
+    (one query)."""
+    responses = db.session.execute(
+        select(EvaluationResponse.scores, EvaluationResponse.comment)
+        .where(EvaluationResponse.event_id == event_id)
+        .order_by(EvaluationResponse.id)
+    ).all()
+    results = []
+    for key, label in SCALES.items():
+        scores = [r.scores[key] for r in responses if key in r.scores]
+        counts = [scores.count(n) for n in range(1, 6)]
+        mean = round(sum(scores) / len(scores), 2) if scores else None
+        results.append(ScaleResult(str(label), counts, mean))
+    return results, [r.comment for r in responses if r.comment], len(responses)
+
+
+def _send(registration: Registration, template: str, subject, **context) -> None:
+    event = registration.event
+    with in_language(registration.locale):
+        queue_email(
+            registration.email,
+            subject % {"title": event.title},
+            template,
+            locale=registration.locale,
+            registration=registration,
+            event=event,
+            **context,
+        )

@@ -1,0 +1,511 @@
+"""Receiving requests, triage by staff, the event a request becomes, and the final report.
+
+Every change is written in the request's timeline with who made it and when, and the authority's
+contact is told by email in its language (``queue_email``: sent by the worker after the commit).
+"""
+
+import re
+import zipfile
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from io import BytesIO
+from pathlib import Path
+from uuid import uuid4
+
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..accounts.models import User
+from ..agenda.drafting import METHODOLOGIES, apply_template
+from ..agenda.models import AgendaTemplate
+from ..agenda.services import default_timezone
+from ..catalogue.models import LANGUAGES, Event, EventStatus
+from ..catalogue.services import EventInput, save_event
+from ..core.dates import DatePhraseError, DateWindow, read_date_phrase
+from ..core.errors import InvalidInput
+from ..core.links import site_url
+from ..extensions import db
+from ..mail.services import in_language, queue_email
+from ..people.models import Country, Organisation, OrganisationKind
+from .models import EVENT_KIND, AuthorityRequest, RequestChange, RequestKind, RequestStatus
+from .topics import INTERNSHIP_CRITERIA, SCENARIOS, TOPICS, topic_block
+
+S = RequestStatus
+# What staff may turn a request into, from each status.
+NEXT_STATUSES = {
+    S.NEW: (S.UNDER_DISCUSSION, S.ACCEPTED, S.DECLINED, S.WITHDRAWN),
+    S.UNDER_DISCUSSION: (S.ACCEPTED, S.DECLINED, S.WITHDRAWN),
+    S.ACCEPTED: (S.SCHEDULED, S.DECLINED, S.WITHDRAWN),
+    S.SCHEDULED: (S.WITHDRAWN,),
+    S.DECLINED: (S.UNDER_DISCUSSION,),
+    S.WITHDRAWN: (S.UNDER_DISCUSSION,),
+}
+REPORT_TYPES = {
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+@dataclass
+class RequestInput:
+    """What the authority entered on the public form, already read from it."""
+
+    authority_name: str
+    country_code: str
+    kind: str
+    date_text: str
+    contact_name: str
+    contact_email: str
+    topics: list[str] = field(default_factory=list)
+    other_topics: str = ""
+    scenario: str | None = None
+    criteria: list[str] = field(default_factory=list)
+    context: str = ""
+    officials: int | None = None
+    officials_profile: str = ""
+    languages: list[str] = field(default_factory=list)
+    interpretation: bool = False
+    locale: str | None = None
+
+
+_HALF = re.compile(r"^(first|second) half of (\d{4})$", re.IGNORECASE)
+_BEFORE = re.compile(
+    r"^before (the )?(?P<rest>.+?)"
+    r"( (general |presidential |parliamentary |local )?(elections?|reform|referendum))?$",
+    re.IGNORECASE,
+)
+
+
+def read_window(date_text: str, today: date) -> DateWindow:
+    """The preferred dates, read as the event form reads them, plus what authorities write:
+    "second half of 2027" (July–December), "before the May 2028 elections" (from today to the
+    day before May 2028, tentative). Refused with the reader's message."""
+    text = " ".join(date_text.split())
+    try:
+        if half := _HALF.match(text):
+            year = int(half.group(2))
+            months = "January-June" if half.group(1).lower() == "first" else "July-December"
+            return read_date_phrase(f"{months} {year}")
+        if before := _BEFORE.match(text):
+            until = read_date_phrase(before.group("rest"))
+            if until.starts_on <= today + timedelta(days=1):
+                raise InvalidInput(
+                    "date_text", _("That date is past: write the dates you would like.")
+                )
+            return DateWindow(
+                today + timedelta(days=1),
+                until.starts_on - timedelta(days=1),
+                until.precision,
+                True,
+            )
+        return read_date_phrase(text)
+    except DatePhraseError as error:
+        raise InvalidInput("date_text", str(error)) from None
+
+
+def _check(data: RequestInput) -> None:
+    if data.kind not in set(RequestKind):
+        raise InvalidInput("kind", _("Choose one of the kinds offered."))
+    if db.session.get(Country, data.country_code) is None:
+        raise InvalidInput("country_code", _("Choose a country from the list."))
+    if not data.topics and not data.other_topics.strip():
+        raise InvalidInput("topics", _("Tick at least one topic, or describe the topics."))
+    for name, values, allowed in (
+        ("topics", data.topics, TOPICS),
+        ("criteria", data.criteria, INTERNSHIP_CRITERIA),
+        ("languages", data.languages, LANGUAGES),
+    ):
+        if any(v not in allowed for v in values):
+            raise InvalidInput(name, _("Choose among the options offered."))
+    if data.scenario and data.scenario not in SCENARIOS:
+        raise InvalidInput("scenario", _("Choose one of the scenarios offered."))
+
+
+def receive_request(data: RequestInput, now: datetime, account: User | None = None):
+    """Store a request from the public form. A signed-in account's request counts at once; a
+    stranger's waits until its contact follows the emailed link. No account is ever made."""
+    _check(data)
+    window = read_window(data.date_text, now.date())
+    req = AuthorityRequest(
+        authority_name=data.authority_name.strip(),
+        country_code=data.country_code,
+        kind=data.kind,
+        topics=list(dict.fromkeys(data.topics)),
+        other_topics=data.other_topics.strip(),
+        scenario=data.scenario or None,
+        criteria=sorted(set(data.criteria)) if data.kind == RequestKind.INTERNSHIP else [],
+        context=data.context.strip(),
+        date_text=data.date_text.strip(),
+        starts_on=window.starts_on,
+        ends_on=window.ends_on,
+        precision=window.precision,
+        tentative=window.tentative,
+        officials=data.officials,
+        officials_profile=data.officials_profile.strip(),
+        languages=list(dict.fromkeys(data.languages)),
+        interpretation=data.interpretation,
+        contact_name=data.contact_name.strip(),
+        contact_email=(account.email if account else data.contact_email).strip().lower(),
+        contact_locale=data.locale,
+        account_id=account.id if account else None,
+        created_at=now,
+        updated_at=now,
+    )
+    db.session.add(req)
+    db.session.flush()
+    if account:
+        confirm_request(req, now)
+    else:
+        _email(req, now, _l("Confirm your request"), "request_confirm")
+    return req
+
+
+def confirm_request(req: AuthorityRequest, now: datetime) -> None:
+    """The contact's address is confirmed: staff see the request from now on (once)."""
+    if req.confirmed_at:
+        return
+    req.confirmed_at = now
+    _log(req, now, None, "status", S.NEW, _("Request received"))
+    _email(req, now, _l("We received your request"), "request_received")
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="authority-request")
+
+
+def request_token(req: AuthorityRequest) -> str:
+    """For the request's own page, where the authority follows it: signed, ids cannot be tried."""
+    return _serializer().dumps(req.id)
+
+
+def request_for_token(token: str) -> AuthorityRequest | None:
+    try:
+        request_id = _serializer().loads(token)
+    except BadSignature:
+        return None
+    if not isinstance(request_id, int):
+        return None
+    return db.session.scalar(
+        select(AuthorityRequest)
+        .where(AuthorityRequest.id == request_id)
+        .options(joinedload(AuthorityRequest.event), selectinload(AuthorityRequest.changes))
+    )
+
+
+def _log(req, now, by: User | None, what: str, status=None, text: str = "") -> None:
+    req.changes.append(
+        RequestChange(
+            at=now,
+            by_id=by.id if by else None,
+            by_name=(by.name or by.email) if by else req.contact_name,
+            what=what,
+            status=status,
+            text=text,
+        )
+    )
+    req.updated_at = now
+
+
+def _email(req, now, subject, template: str, by: User | None = None, **context) -> None:
+    queue_email(
+        req.contact_email,
+        subject,
+        template,
+        locale=req.contact_locale,
+        req=req,
+        link=site_url("authority_requests.follow", token=request_token(req)),
+        **context,
+    )
+    _log(req, now, by, "email", text=f"{subject} → {req.contact_email}")
+
+
+def staff_requests(status: str | None = None) -> list[AuthorityRequest]:
+    """The confirmed requests, newest first (one query: countries joined, events joined)."""
+    stmt = (
+        select(AuthorityRequest)
+        .where(AuthorityRequest.confirmed_at.is_not(None))
+        .options(joinedload(AuthorityRequest.event))
+        .order_by(AuthorityRequest.created_at.desc(), AuthorityRequest.id.desc())
+    )
+    if status:
+        stmt = stmt.where(AuthorityRequest.status == status)
+    return list(db.session.scalars(stmt))
+
+
+def status_counts() -> dict[str, int]:
+    rows = db.session.execute(
+        select(AuthorityRequest.status, func.count())
+        .where(AuthorityRequest.confirmed_at.is_not(None))
+        .group_by(AuthorityRequest.status)
+    )
+    return dict(rows.all())
+
+
+def get_request(request_id: int) -> AuthorityRequest | None:
+    return db.session.scalar(
+        select(AuthorityRequest)
+        .where(AuthorityRequest.id == request_id, AuthorityRequest.confirmed_at.is_not(None))
+        .options(
+            joinedload(AuthorityRequest.event),
+            selectinload(AuthorityRequest.changes).joinedload(RequestChange.by),
+        )
+    )
+
+
+def add_note(req: AuthorityRequest, by: User, text: str, now: datetime) -> None:
+    if not text.strip():
+        raise InvalidInput("note", _("Write the note first."))
+    _log(req, now, by, "note", text=text.strip())
+
+
+def change_status(
+    req: AuthorityRequest, status: str, by: User | None, now: datetime, reason: str = ""
+) -> None:
+    """Staff (or, withdrawing, the authority: ``by`` None) move the request on; the authority is
+    told. Accepting drafts the proposed event; scheduling needs it."""
+    if by is None:  # the authority itself, while the request is still open
+        open_request = req.confirmed_at and req.status in (S.NEW, S.UNDER_DISCUSSION, S.ACCEPTED)
+        allowed = (S.WITHDRAWN,) if open_request else ()
+    else:
+        allowed = NEXT_STATUSES[S(req.status)]
+    if status not in allowed:
+        raise InvalidInput(
+            "status",
+            _("A request that is %(status)s cannot become that.", status=req.status_label.lower()),
+        )
+    if status == S.DECLINED and not reason.strip():
+        raise InvalidInput("reason", _("Say why: the reason is sent to the authority."))
+    if status == S.SCHEDULED and req.event_id is None:
+        raise InvalidInput("status", _("Accept the request first: it drafts the event."))
+    req.status = status
+    req.decline_reason = reason.strip() if status == S.DECLINED else ""
+    if status == S.ACCEPTED and req.event_id is None:
+        req.event = draft_event(req)
+    _log(req, now, by, "status", status, req.decline_reason)
+    with in_language(req.contact_locale):
+        subject = _("Your request: %(status)s", status=req.status_label)
+    _email(req, now, subject, "request_status", by)
+
+
+def _authority(req: AuthorityRequest) -> Organisation:
+    """The requesting authority among the organisations, added when it is not there yet."""
+    if req.organisation_id:
+        return req.organisation
+    found = db.session.scalar(
+        select(Organisation).where(func.lower(Organisation.name) == req.authority_name.lower())
+    )
+    if found is None:
+        found = Organisation(
+            name=req.authority_name,
+            kind=OrganisationKind.ELECTORAL_MANAGEMENT_BODY,
+            country_code=req.country_code,
+        )
+        db.session.add(found)
+        db.session.flush()
+    req.organisation = found
+    return found
+
+
+def draft_event(req: AuthorityRequest) -> Event:
+    """A proposed event of the request's kind, for its authority and country, on its topics,
+    window and languages, with the agenda of its kind's template when there is one."""
+    themes = [t for t in req.topics if topic_block(t)]
+    labels = req.topic_labels or [req.other_topics[:100]]
+    authority = _authority(req)
+    kind = EVENT_KIND[RequestKind(req.kind)]
+    title = f"{RequestKind(req.kind).label}: {', '.join(labels[:3])} ({authority.short_name})"
+    event = save_event(
+        Event(),
+        EventInput(
+            title=title[:300],
+            kind=kind,
+            status=EventStatus.PROPOSED,
+            window=DateWindow(req.starts_on, req.ends_on, req.precision, True),
+            date_text=req.date_text,
+            languages=req.languages,
+            interpretation=req.interpretation,
+            purpose=req.topic_labels
+            + [line for line in req.other_topics.splitlines() if line.strip()],
+            theme=", ".join(str(TOPICS[t]) for t in themes)[:300] or None,
+            block=topic_block(themes[0]) if themes else None,
+            requesting_authority_id=authority.id,
+            requesting_countries=[req.country_code],
+            notes=_("Drafted from request %(id)d.", id=req.id),
+        ),
+    )
+    template = (
+        "kind"
+        if kind in METHODOLOGIES
+        else db.session.scalar(
+            select(AgendaTemplate.id)
+            .where(AgendaTemplate.event_kind == kind)
+            .order_by(AgendaTemplate.id)
+        )
+    )
+    if template is not None:
+        apply_template(event, str(template), default_timezone(event) or "UTC")
+    return event
+
+
+def requests_of_events(event_ids: list[int]) -> dict[int, AuthorityRequest]:
+    """The request each event came from, for pages about events."""
+    if not event_ids:
+        return {}
+    rows = db.session.scalars(
+        select(AuthorityRequest).where(AuthorityRequest.event_id.in_(event_ids))
+    )
+    return {r.event_id: r for r in rows}
+
+
+# ---------------------------------------------------------------- the final report
+
+
+def report_due(req: AuthorityRequest, today) -> bool:
+    """An internship's report is asked for once its event is over and until it arrives."""
+    return (
+        req.kind == RequestKind.INTERNSHIP
+        and req.event is not None
+        and req.event.ends_on < today
+        and req.status == S.SCHEDULED
+    )
+
+
+def uploads_folder() -> Path:
+    """Outside the web root: ``REQUEST_UPLOADS_FOLDER``, or instance/uploads/requests."""
+    configured = current_app.config.get("REQUEST_UPLOADS_FOLDER")
+    return (
+        Path(configured) if configured else Path(current_app.instance_path) / "uploads" / "requests"
+    )
+
+
+def _report_suffix(filename: str, content: bytes) -> str:
+    suffix = Path(filename).suffix.lower()
+    limit = current_app.config.get("REQUEST_UPLOAD_MB", 10)
+    if len(content) > limit * 1024 * 1024:
+        raise InvalidInput("file", _("The file is larger than %(mb)d MB.", mb=limit))
+    if suffix == ".pdf" and content.startswith(b"%PDF-"):
+        return suffix
+    if suffix == ".docx" and content.startswith(b"PK"):
+        try:
+            with zipfile.ZipFile(BytesIO(content)) as archive:
+                if "word/document.xml" in archive.namelist():
+                    return suffix
+        except zipfile.BadZipFile:
+            pass
+    raise InvalidInput("file", _("Send the report as a PDF or a Word (.docx) document."))
+
+
+def receive_report_file(
+    req: AuthorityRequest, filename: str, content: bytes, now: datetime
+) -> None:
+    suffix = _report_suffix(filename, content)
+    folder = uploads_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    stored = f"{uuid4().hex}{suffix}"
+    (folder / stored).write_bytes(content)
+    req.report_filename = Path(filename).name[-200:]
+    req.report_stored_as = stored
+    _report_received(req, now)
+
+
+def receive_report_form(
+    req: AuthorityRequest, experience: str, adaptations: str, recommendations: str, now: datetime
+) -> None:
+    if not experience.strip():
+        raise InvalidInput("experience", _("Tell us about your experience of the internship."))
+    req.report_experience = experience.strip()
+    req.report_adaptations = adaptations.strip()
+    req.report_recommendations = recommendations.strip()
+    _report_received(req, now)
+
+
+def _report_received(req: AuthorityRequest, now: datetime) -> None:
+    req.report_received_at = now
+    _log(req, now, None, "report", text=_("Final report received"))
+
+
+def report_file(req: AuthorityRequest) -> tuple[Path, str] | None:
+    """The stored report and its type, for staff to download."""
+    if not req.report_stored_as:
+        return None
+    suffix = Path(req.report_stored_as).suffix
+    return uploads_folder() / req.report_stored_as, REPORT_TYPES[suffix]
+
+
+def remind_final_reports(now: datetime) -> int:
+    """Email the authorities whose internship ended ``FINAL_REPORT_DAYS`` ago (14 by default) and
+    whose report has not arrived, again every as many days until it does."""
+    days = timedelta(days=current_app.config.get("FINAL_REPORT_DAYS", 14))
+    due = db.session.scalars(
+        select(AuthorityRequest)
+        .join(AuthorityRequest.event)
+        .where(
+            AuthorityRequest.kind == RequestKind.INTERNSHIP,
+            AuthorityRequest.status == S.SCHEDULED,
+            AuthorityRequest.report_received_at.is_(None),
+            Event.ends_on <= (now - days).date(),
+            (AuthorityRequest.report_reminded_at.is_(None))
+            | (AuthorityRequest.report_reminded_at <= now - days),
+        )
+        .options(selectinload(AuthorityRequest.changes))
+    ).all()
+    for req in due:
+        req.report_reminded_at = now
+        _email(req, now, _l("Your internship's final report"), "request_report_reminder")
+    return len(due)
+
+
+# ---------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class Demand:
+    """The requests for some years (by the year their preferred dates start), counted."""
+
+    total: int
+    became_events: int
+    reports: int
+    by_country: list[tuple[str, int]]
+    by_region: list[tuple[str, int]]
+    by_kind: list[tuple[str, int]]
+    by_topic: list[tuple[str, int]]
+
+
+def demand(first_year: int, last_year: int) -> Demand:
+    """What authorities asked for in the years, for the results summary (one query)."""
+    rows = db.session.execute(
+        select(
+            AuthorityRequest.kind,
+            AuthorityRequest.topics,
+            AuthorityRequest.event_id,
+            AuthorityRequest.report_received_at,
+            Country.name,
+            Country.region,
+        )
+        .join(AuthorityRequest.country)
+        .where(
+            AuthorityRequest.confirmed_at.is_not(None),
+            AuthorityRequest.starts_on >= date(first_year, 1, 1),
+            AuthorityRequest.starts_on <= date(last_year, 12, 31),
+        )
+    ).all()
+    countries, regions, kinds, topics = Counter(), Counter(), Counter(), Counter()
+    for kind, chosen, _event, _report, country, region in rows:
+        countries[country] += 1
+        regions[region or "—"] += 1
+        kinds[RequestKind(kind).label] += 1
+        topics.update(str(TOPICS[t]) for t in chosen if t in TOPICS)
+    return Demand(
+        total=len(rows),
+        became_events=sum(1 for r in rows if r.event_id),
+        reports=sum(1 for r in rows if r.report_received_at),
+        by_country=countries.most_common(),
+        by_region=regions.most_common(),
+        by_kind=kinds.most_common(),
+        by_topic=topics.most_common(10),
+    )

@@ -1,0 +1,102 @@
+"""A programme's plans: headings (pillar, goal, objective, section), items with indicators and
+windows, and the progress reported on each item per period ("2016-Q1", "2016")."""
+
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..core.clock import utcnow
+from ..core.labels import Labelled, sql_in
+from ..extensions import db
+
+
+class ItemStatus(Labelled):
+    NOT_STARTED = "not_started", _l("Not started")
+    ON_TRACK = "on_track", _l("On track")
+    DELAYED = "delayed", _l("Delayed")
+    DONE = "done", _l("Done")
+    DROPPED = "dropped", _l("Dropped")
+
+
+class Plan(db.Model):
+    """One imported document of a programme; re-importing the same title updates it."""
+
+    __tablename__ = "plans"
+    __table_args__ = (UniqueConstraint("programme_id", "title"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(300))
+    shape: Mapped[str] = mapped_column(String(10))
+    year: Mapped[int | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    headings: Mapped[list["PlanHeading"]] = relationship(
+        cascade="all, delete-orphan", order_by="PlanHeading.position"
+    )
+    items: Mapped[list["PlanItem"]] = relationship(
+        cascade="all, delete-orphan", order_by="PlanItem.position"
+    )
+
+
+class PlanHeading(db.Model):
+    __tablename__ = "plan_headings"
+    __table_args__ = (UniqueConstraint("plan_id", "kind", "ref"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    ref: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(Text)
+    parent_ref: Mapped[str | None] = mapped_column(String(20))
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class PlanItem(db.Model):
+    """An action item or activity; ``key`` is its reference made unique within the plan."""
+
+    __tablename__ = "plan_items"
+    __table_args__ = (
+        UniqueConstraint("plan_id", "key"),
+        CheckConstraint(f"status IN ({sql_in(ItemStatus)})", name="status"),
+        CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="window_order"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(40))
+    ref: Mapped[str] = mapped_column(String(20))
+    heading_ref: Mapped[str | None] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(Text)
+    responsible: Mapped[str] = mapped_column(Text, default="")
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="SET NULL")
+    )
+    date_text: Mapped[str] = mapped_column(String(200), default="")
+    starts_on: Mapped[date | None] = mapped_column()
+    ends_on: Mapped[date | None] = mapped_column()
+    precision: Mapped[str | None] = mapped_column(String(20))
+    months: Mapped[list | None] = mapped_column(JSON)
+    indicators: Mapped[list] = mapped_column(JSON, default=list)  # {"text", "target", "unit"}
+    result: Mapped[str] = mapped_column(Text, default="")
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(20), default=ItemStatus.NOT_STARTED)
+    position: Mapped[int] = mapped_column(default=0)
+
+    progress: Mapped[list["ItemProgress"]] = relationship(cascade="all, delete-orphan")
+
+
+class ItemProgress(db.Model):
+    """What was reported on an item for a period: "2016-Q1" (a quarter) or "2016" (a year)."""
+
+    __tablename__ = "item_progress"
+    __table_args__ = (UniqueConstraint("item_id", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("plan_items.id", ondelete="CASCADE"))
+    period: Mapped[str] = mapped_column(String(7))
+    actuals: Mapped[list] = mapped_column(JSON, default=list)  # one number or None per indicator
+    comment: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

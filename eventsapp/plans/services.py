@@ -1,0 +1,74 @@
+"""A programme's plans, progress per period and the progress report."""
+
+import re
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..core.errors import InvalidInput
+from ..extensions import db
+from .models import ItemProgress, ItemStatus, Plan, PlanItem
+
+_PERIOD = re.compile(r"^(\d{4})(-Q[1-4])?$")
+LATE_FIRST = {ItemStatus.DELAYED: 0, ItemStatus.NOT_STARTED: 1, ItemStatus.ON_TRACK: 2}
+
+
+def check_period(period: str) -> str:
+    period = (period or "").strip().upper()
+    match = _PERIOD.match(period)
+    if not match or not 1900 <= int(match.group(1)) <= 2200:
+        raise InvalidInput("period", _("Write a quarter as 2016-Q1 or a year as 2016."))
+    return period
+
+
+def programme_plans(programme_id: int) -> list[Plan]:
+    return list(db.session.scalars(select(Plan).where(Plan.programme_id == programme_id)))
+
+
+def record_progress(
+    item: PlanItem, period: str, status: str, actuals: list[float | None], comment: str
+) -> ItemProgress:
+    """Set an item's status and what was achieved on its indicators in ``period``."""
+    period = check_period(period)
+    if status not in set(ItemStatus):
+        raise InvalidInput("status", _("Choose a status."))
+    row = db.session.scalar(
+        select(ItemProgress).where(ItemProgress.item_id == item.id, ItemProgress.period == period)
+    )
+    if row is None:
+        row = ItemProgress(item_id=item.id, period=period)
+        db.session.add(row)
+    item.status = status
+    row.actuals = list(actuals)[: len(item.indicators)]
+    row.comment = (comment or "").strip()
+    db.session.flush()
+    return row
+
+
+@dataclass
+class ReportRow:
+    item: PlanItem
+    progress: ItemProgress | None
+
+
+def progress_report(plan: Plan, period: str) -> list[ReportRow]:
+    """Every item with its status and what was reported for ``period``, late items first;
+    two queries whatever the size of the plan."""
+    period = check_period(period)
+    items = list(
+        db.session.scalars(
+            select(PlanItem).where(PlanItem.plan_id == plan.id).order_by(PlanItem.position)
+        )
+    )
+    reported = {
+        row.item_id: row
+        for row in db.session.scalars(
+            select(ItemProgress)
+            .join(PlanItem)
+            .where(PlanItem.plan_id == plan.id, ItemProgress.period == period)
+        )
+    }
+    rows = [ReportRow(item, reported.get(item.id)) for item in items]
+    rows.sort(key=lambda row: LATE_FIRST.get(row.item.status, 3))
+    return rows

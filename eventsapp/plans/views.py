@@ -1,0 +1,184 @@
+"""Staff pages: import a document (preview, then confirm), a plan, progress and its report."""
+
+import base64
+import binascii
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from ..catalogue.models import Programme
+from ..catalogue.services import programme_choices
+from ..core.errors import InvalidInput
+from ..core.exports import xlsx_response
+from ..extensions import db
+from .forms import ImportForm, ProgressForm
+from .importing import MAX_BYTES, apply_plan, read_document
+from .models import ItemStatus, Plan, PlanItem
+from .readers import UnreadableDocument
+from .services import check_period, programme_plans, progress_report, record_progress
+
+MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+
+bp = Blueprint("plans", __name__, url_prefix="/manage")
+
+
+def _document(form: ImportForm) -> tuple[bytes, str]:
+    """The uploaded file, the pasted text, or the document kept from the preview."""
+    if form.token.data:
+        try:
+            data = base64.b64decode(form.token.data, validate=True)
+        except (binascii.Error, ValueError):
+            raise UnreadableDocument(_("The previewed document was lost: start again.")) from None
+        return data, request.form.get("filename", "pasted.txt")[:200]
+    upload = form.document.data
+    if upload and getattr(upload, "filename", ""):
+        return upload.read(MAX_BYTES + 1), upload.filename
+    return (form.text.data or "").encode("utf-8"), "pasted.txt"
+
+
+@bp.route("/import", methods=["GET", "POST"])
+def import_plan():
+    form = ImportForm()
+    form.programme_id.choices = [(p.id, p.name) for p in programme_choices()]
+    if not form.programme_id.choices:
+        flash(_("Create a programme first: plans are imported into a programme."), "info")
+    read = data = filename = None
+    if request.method == "POST" and form.validate_on_submit():
+        programme = db.session.get(Programme, form.programme_id.data) or abort(400)
+        try:
+            data, filename = _document(form)
+            read = read_document(data, filename, form.shape.data, form.year.data)
+        except UnreadableDocument as error:
+            form.document.errors = [str(error)]
+            read = None
+        if read is not None and request.form.get("confirm"):
+            counts = apply_plan(read, programme)
+            db.session.commit()
+            flash(
+                _(
+                    "Imported %(events)d events, %(items)d items and %(tasks)d tasks "
+                    "(%(new)d new).",
+                    events=counts.events,
+                    items=counts.items,
+                    tasks=counts.tasks,
+                    new=counts.created,
+                ),
+                "success",
+            )
+            return redirect(url_for(".programme_plans_page", programme_id=programme.id))
+    token = base64.b64encode(data).decode() if read is not None else ""
+    status = 400 if request.method == "POST" and read is None else 200
+    return render_template(
+        "plans/import.html", form=form, read=read, token=token, filename=filename
+    ), status
+
+
+@bp.route("/programmes/<int:programme_id>/plans")
+def programme_plans_page(programme_id: int):
+    programme = db.session.get(Programme, programme_id) or abort(404)
+    return render_template(
+        "plans/plans.html", programme=programme, plans=programme_plans(programme.id)
+    )
+
+
+def _plan(plan_id: int) -> Plan:
+    return db.session.get(Plan, plan_id) or abort(404)
+
+
+@bp.route("/plans/<int:plan_id>")
+def plan_page(plan_id: int):
+    """The plan: its headings with their items, windows, months and responsible units."""
+    plan = _plan(plan_id)
+    by_heading: dict[str | None, list[PlanItem]] = {}
+    for item in plan.items:
+        by_heading.setdefault(item.heading_ref, []).append(item)
+    return render_template(
+        "plans/plan.html",
+        plan=plan,
+        by_heading=by_heading,
+        form=ProgressForm(),
+        programme=db.session.get(Programme, plan.programme_id),
+        months=MONTHS,
+    )
+
+
+@bp.route("/plans/<int:plan_id>/items/<int:item_id>/progress", methods=["POST"])
+def item_progress(plan_id: int, item_id: int):
+    item = db.session.get(PlanItem, item_id)
+    if item is None or item.plan_id != plan_id:
+        abort(404)
+    form = ProgressForm()
+    if not form.validate_on_submit():
+        flash(_("Check the progress form."), "error")
+        return redirect(url_for(".plan_page", plan_id=plan_id)), 303
+    try:
+        actuals = (
+            [_number(part) for part in (form.actuals.data or "").split(";")]
+            if (form.actuals.data or "").strip()
+            else []
+        )
+        record_progress(item, form.period.data, form.status.data, actuals, form.comment.data)
+    except InvalidInput as error:
+        flash(error.message, "error")
+        return redirect(url_for(".plan_page", plan_id=plan_id)), 303
+    db.session.commit()
+    flash(_("Progress of %(ref)s saved.", ref=item.ref), "success")
+    return redirect(url_for(".plan_report", plan_id=plan_id, period=check_period(form.period.data)))
+
+
+def _number(text: str) -> float | None:
+    text = text.strip().replace(",", "")
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise InvalidInput("actuals", _("Write the actuals as numbers separated by ;.")) from None
+    if not -1e12 < value < 1e12:
+        raise InvalidInput("actuals", _("Write the actuals as numbers separated by ;."))
+    return value
+
+
+@bp.route("/plans/<int:plan_id>/report")
+def plan_report(plan_id: int):
+    """The progress report of a quarter or year, late items first; printable."""
+    plan = _plan(plan_id)
+    try:
+        period = check_period(request.args.get("period") or str(plan.year or ""))
+    except InvalidInput as error:
+        return render_template("plans/report.html", plan=plan, rows=None, error=error.message), 400
+    rows = progress_report(plan, period)
+    if request.args.get("format") == "xlsx":
+        return xlsx_response(f"progress-{plan.id}-{period}.xlsx", period, *_report_table(rows))
+    return render_template(
+        "plans/report.html",
+        plan=plan,
+        rows=rows,
+        period=period,
+        error=None,
+        statuses=ItemStatus,
+    )
+
+
+def _report_table(rows) -> tuple[list[str], list[list]]:
+    header = [_("Ref"), _("Item"), _("Responsible"), _("Status"), _("Indicator"), _("Target")]
+    header += [_("Actual"), _("Comment")]
+    table = []
+    for row in rows:
+        actuals = row.progress.actuals if row.progress else []
+        comment = row.progress.comment if row.progress else ""
+        for n, indicator in enumerate(row.item.indicators or [{"text": "", "target": None}]):
+            actual = actuals[n] if n < len(actuals) else None
+            table.append(
+                [
+                    row.item.ref,
+                    row.item.title,
+                    row.item.responsible,
+                    ItemStatus(row.item.status).label,
+                    indicator["text"],
+                    indicator.get("target"),
+                    actual,
+                    comment,
+                ]
+            )
+    return header, table

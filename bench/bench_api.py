@@ -21,7 +21,7 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from bench.bench_calendar import timed
+from bench import median_time
 from bench.bench_registration import ROOT, free_port, start_gunicorn
 
 YEAR = 2030
@@ -100,18 +100,18 @@ def main() -> None:
         whole = read_year(port)
         assert whole["events"] >= EVENTS, f"read {whole['events']} events of the year"
         figures = {
-            "bare read of the year's rows": timed(bare_read),
-            "cold (after an edit)": timed(lambda: read_year(port), 3, edit_one_event),
+            "bare read of the year's rows": median_time(bare_read),
+            "cold (after an edit)": median_time(lambda: read_year(port), 3, edit_one_event),
         }
         for _ in range(4):  # so that each worker has likely served, and kept, every page
             read_year(port)
-        figures["warm (repeated)"] = timed(lambda: read_year(port))
+        figures["warm (repeated)"] = median_time(lambda: read_year(port))
         etags = read_year(port)["etags"]
-        figures["conditional (If-None-Match)"] = timed(lambda: read_year(port, etags))
+        figures["conditional (If-None-Match)"] = median_time(lambda: read_year(port, etags))
         page = {
-            "bare read of one page's rows": timed(lambda: bare_read(LIMIT)),
-            "first page, cold": timed(lambda: get(port, FIRST_PAGE), 3, edit_one_event),
-            "first page, warm": timed(lambda: get(port, FIRST_PAGE)),
+            "bare read of one page's rows": median_time(lambda: bare_read(LIMIT)),
+            "first page, cold": median_time(lambda: get(port, FIRST_PAGE), 3, edit_one_event),
+            "first page, warm": median_time(lambda: get(port, FIRST_PAGE)),
         }
     finally:
         server.terminate()

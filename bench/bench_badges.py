@@ -6,13 +6,12 @@ the same rows, and prints the time per badge.
 """
 
 import os
-import statistics
 import sys
-import time
 
 from flask import render_template
 from flask_migrate import upgrade
 
+from bench import median_time
 from eventsapp import create_app
 from eventsapp.attendance.services import badges, participants_with_a_place
 from eventsapp.catalogue.models import Event
@@ -24,16 +23,6 @@ from eventsapp.extensions import db
 from eventsapp.registration.models import Registration
 
 PARTICIPANTS = 500
-
-
-def timed(action, rounds: int = 3) -> float:
-    times = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-        db.session.rollback()
-    return statistics.median(times)
 
 
 def main() -> None:
@@ -78,9 +67,13 @@ def main() -> None:
                 html_to_pdf(html, STATIC / "css" / "attendance-print.css")
 
         figures = {
-            "bare read of the participants": timed(lambda: participants_with_a_place(event.id)),
-            "badges with their QR codes": timed(lambda: badges(event)),
-            "the whole PDF sheet": timed(sheet, rounds=1),
+            "bare read of the participants": median_time(
+                lambda: participants_with_a_place(event.id), 3, after=db.session.rollback
+            ),
+            "badges with their QR codes": median_time(
+                lambda: badges(event), 3, after=db.session.rollback
+            ),
+            "the whole PDF sheet": median_time(sheet, rounds=1, after=db.session.rollback),
         }
     base = figures["bare read of the participants"]
     print(f"{PARTICIPANTS} badges")

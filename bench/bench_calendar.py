@@ -6,7 +6,6 @@ Flask test client against the bare read of the same rows in one SQL query.
 """
 
 import os
-import statistics
 import sys
 import time
 from datetime import date
@@ -14,6 +13,7 @@ from datetime import date
 from flask_migrate import upgrade
 from sqlalchemy import select
 
+from bench import median_time
 from eventsapp import create_app
 from eventsapp.calendars.services import clear_feed_cache
 from eventsapp.catalogue.models import Event
@@ -27,18 +27,6 @@ SESSIONS_PER_EVENT = 4
 ROUNDS = 5
 URL = f"/calendar/{YEAR}.ics"
 PERIOD = (date(YEAR, 1, 1), date(YEAR, 12, 31))
-
-
-def timed(action, rounds: int = ROUNDS, before=None) -> float:
-    """The median time of `action` over `rounds` runs (after `before`, untimed), in seconds."""
-    times = []
-    for _ in range(rounds):
-        if before:
-            before()
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def bare_read() -> None:
@@ -87,13 +75,13 @@ def main() -> None:
         return run
 
     with app.app_context():
-        figures = {"bare read of the rows (1 query)": timed(bare_read)}
-    figures["cold build (empty cache)"] = timed(get, 3, before=in_app(clear_feed_cache))
+        figures = {"bare read of the rows (1 query)": median_time(bare_read)}
+    figures["cold build (empty cache)"] = median_time(get, 3, before=in_app(clear_feed_cache))
     get()
-    figures["repeated request"] = timed(get)
-    figures["after one event was edited"] = timed(get, before=in_app(edit_one_event))
+    figures["repeated request"] = median_time(get)
+    figures["after one event was edited"] = median_time(get, before=in_app(edit_one_event))
     etag = get().headers["ETag"]
-    figures["conditional request (304)"] = timed(lambda: get({"If-None-Match": etag}))
+    figures["conditional request (304)"] = median_time(lambda: get({"If-None-Match": etag}))
     size = len(get().data)
 
     base = figures["bare read of the rows (1 query)"]

@@ -15,9 +15,10 @@ Prints both times, their ratio and the SQL statements the totals ran. ``EVENTS``
 """
 
 import os
-import statistics
 import time
 from datetime import date
+
+from bench import median_time
 
 YEAR = 2032
 EVENTS = int(os.environ.get("EVENTS", 5000))
@@ -31,16 +32,6 @@ RULES = (
     ("interpretation", "founder", "per_event_day", "28000.00", "MXN"),
     ("air_ticket", "visiting_authority", "per_delegate", "900.00", "USD"),
 )
-
-
-def median_time(work) -> float:
-    work()
-    times = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def _with_rules(programme) -> None:
@@ -80,7 +71,8 @@ def main() -> None:
 
     from eventsapp import create_app
     from eventsapp.catalogue.models import Event, Programme
-    from eventsapp.costs.services import _days_between, yearly_totals
+    from eventsapp.costs.services import _days_between
+    from eventsapp.costs.totals import yearly_totals
     from eventsapp.extensions import db
     from eventsapp.registration.models import SEAT_HOLDING, Registration
 
@@ -109,8 +101,8 @@ def main() -> None:
             ),
         )
         rows = db.session.execute(bare).one()[0]
-        baseline = median_time(lambda: db.session.execute(bare).one())
-        totals_time = median_time(lambda: yearly_totals(programme, YEAR))
+        baseline = median_time(lambda: db.session.execute(bare).one(), RUNS, warm_up=True)
+        totals_time = median_time(lambda: yearly_totals(programme, YEAR), RUNS, warm_up=True)
 
         statements = []
         sa_event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))

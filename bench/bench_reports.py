@@ -16,24 +16,15 @@ statements the summary ran. ``EVENTS`` and ``PARTICIPANTS`` in the environment c
 """
 
 import os
-import statistics
 import time
+
+from bench import median_time
 
 YEAR = 2032
 EVENTS = int(os.environ.get("EVENTS", 5000))
 PARTICIPANTS = int(os.environ.get("PARTICIPANTS", 100_000))
 AIM = 3
 RUNS = 7
-
-
-def median_time(work) -> float:
-    work()  # warm-up: plans cached, pages in memory
-    times = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:
@@ -81,11 +72,13 @@ def main() -> None:
         count = select(func.count()).select_from(Registration).where(of_programme)
         rows = db.session.scalar(count)
 
-        baseline = median_time(lambda: db.session.scalar(count))
+        baseline = median_time(lambda: db.session.scalar(count), RUNS, warm_up=True)
         whole_table = median_time(
-            lambda: db.session.scalar(select(func.count()).select_from(Registration))
+            lambda: db.session.scalar(select(func.count()).select_from(Registration)),
+            RUNS,
+            warm_up=True,
         )
-        summary = median_time(lambda: results_summary(query))
+        summary = median_time(lambda: results_summary(query), RUNS, warm_up=True)
 
         statements = []
 
@@ -105,7 +98,7 @@ def main() -> None:
             session["_user_id"] = user.get_id()
             session["_fresh"] = True
         url = f"/api/v1/reports/results?from={YEAR}&to={YEAR}&programme={programme.id}"
-        api = median_time(lambda: client.get(url))
+        api = median_time(lambda: client.get(url), RUNS, warm_up=True)
 
     held = results.totals["total"]
     print(f"{rows} registrations on {EVENTS} events; {held} held, counted")

@@ -159,6 +159,10 @@ def test_an_internship_from_the_public_form_to_its_final_report(
     assert "Informe final.pdf" in detail and "Final report received" in detail
     download = client.get(f"/manage/requests/{req.id}/report")
     assert download.data == pdf and download.mimetype == "application/pdf"
+    # With the event: staff see whose request it was, and its final report.
+    page = client.get(f"/events/{event.id}").data.decode()
+    assert "Requested by" in page and "final report received" in page
+    assert f"/manage/requests/{req.id}/report" in page and "Informe final.pdf" in page
     results = client.get("/reports/results?from=2025&to=2025").data.decode()
     assert "1 request" in results and "1 became an event" in results
     assert "1 final report received" in results and "Voting from abroad" in results

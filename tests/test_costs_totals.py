@@ -7,8 +7,9 @@ from decimal import Decimal
 from sqlalchemy import insert, select
 
 from eventsapp.catalogue.models import Event, Programme
-from eventsapp.costs.services import event_budget, yearly_totals
+from eventsapp.costs.services import event_budget
 from eventsapp.costs.settings import set_override
+from eventsapp.costs.totals import yearly_totals
 from eventsapp.registration.models import Registration, Status
 from tests.test_costs import Costs
 

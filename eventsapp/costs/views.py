@@ -24,7 +24,7 @@ from .forms import (
     RuleForm,
 )
 from .models import AirFare, CostOverride, CostRule, ExchangeRate, UnitEstimate
-from .services import budget_lines, event_budget, yearly_totals
+from .services import budget_lines, event_budget
 from .settings import (
     reporting_currency,
     save_rule,
@@ -35,6 +35,7 @@ from .settings import (
     set_reporting_currency,
     set_unit_estimate,
 )
+from .totals import yearly_totals
 
 bp = Blueprint("costs", __name__, url_prefix="/manage")
 

@@ -1,8 +1,10 @@
 """The public calendar of upcoming events and the event page."""
 
 from flask import Blueprint, abort, current_app, render_template, request
+from flask_login import current_user
 
 from ..agenda.services import agenda_by_day, event_agenda
+from ..authority_requests.services import requests_of_events
 from ..catalogue.listing import filter_options, filters_or_message
 from ..catalogue.services import get_event, recently_held, upcoming_events, with_next_year_of_month
 from ..core.clock import utcnow
@@ -41,10 +43,15 @@ def event_page(event_id: int):
     event = get_event(event_id) or abort(404)
     state = event_availability(event, utcnow())
     agenda = agenda_by_day(event_agenda(event, public=True))
+    # Staff see the authority's request the event came from, and its final report.
+    request_of_event = None
+    if current_user.is_authenticated and current_user.is_staff:
+        request_of_event = requests_of_events([event.id]).get(event.id)
     return render_template(
         "site/event.html",
         event=event,
         agenda=agenda,
+        request_of_event=request_of_event,
         registration=state,
         json_ld=schema_org_event(event, state),
         today=utcnow().date(),

@@ -16,7 +16,7 @@ from ..core import signals
 from ..core.clock import utcnow
 from ..core.dates import FIRST_YEAR, LAST_YEAR, DateWindow
 from ..core.errors import InvalidInput
-from ..core.validation import MAX_ID, parse_number, time_zone_names
+from ..core.validation import MAX_ID, number_argument, parse_number, time_zone_names
 from ..extensions import db
 from ..people.models import Country, Organisation
 from .models import (
@@ -60,24 +60,6 @@ class EventFilters:
         return date(self.year, self.month, 1), date(self.year, self.month, last)
 
 
-def _int_arg(args, name: str, low: int, high: int, label: str) -> int | None:
-    raw = (args.get(name) or "").strip()
-    if not raw:
-        return None
-    number = parse_number(raw)
-    if number is None or not low <= number <= high:
-        raise InvalidInput(
-            name,
-            _(
-                "%(label)s must be a number from %(low)s to %(high)s.",
-                label=label,
-                low=low,
-                high=high,
-            ),
-        )
-    return number
-
-
 def _choice_arg(args, name: str, allowed, label: str) -> str | None:
     raw = (args.get(name) or "").strip()
     if not raw:
@@ -115,8 +97,8 @@ def find_programme(ref: str) -> Programme | None:
 def parse_event_filters(args) -> EventFilters:
     """Read filters from query parameters; raise InvalidInput naming the parameter that is wrong."""
     filters = EventFilters(
-        year=_int_arg(args, "year", FIRST_YEAR, LAST_YEAR, _("Year")),
-        month=_int_arg(args, "month", 1, 12, _("Month")),
+        year=number_argument(args, "year", FIRST_YEAR, LAST_YEAR, _("Year")),
+        month=number_argument(args, "month", 1, 12, _("Month")),
         kind=_choice_arg(args, "kind", [k.value for k in EventKind], _("kind")),
         status=_choice_arg(args, "status", [s.value for s in EventStatus], _("status")),
         region=_choice_arg(args, "region", REGIONS, _("region")),

@@ -4,10 +4,12 @@ import re
 from functools import cache
 from zoneinfo import available_timezones
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import ValidationError
 
 from .dates import FIRST_YEAR, LAST_YEAR
+from .errors import InvalidInput
 
 # The largest id a URL or parameter may name: beyond it SQLite overflows and PostgreSQL refuses.
 MAX_ID = 2**31 - 1
@@ -42,3 +44,23 @@ def within_calendar_years(form, field) -> None:
         raise ValidationError(
             _l("Choose a day from %(first)d to %(last)d.", first=FIRST_YEAR, last=LAST_YEAR)
         )
+
+
+def number_argument(args, name: str, low: int, high: int, label: str) -> int | None:
+    """The query parameter ``name`` as a whole number from ``low`` to ``high``; None when
+    absent; InvalidInput naming it (as ``label``) otherwise."""
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        return None
+    number = parse_number(raw)
+    if number is None or not low <= number <= high:
+        raise InvalidInput(
+            name,
+            _(
+                "%(label)s must be a number from %(low)s to %(high)s.",
+                label=label,
+                low=low,
+                high=high,
+            ),
+        )
+    return number

@@ -30,7 +30,7 @@ from ..catalogue.models import (
 from ..catalogue.services import find_programme
 from ..core.clock import utcnow
 from ..core.errors import InvalidInput
-from ..core.validation import parse_number
+from ..core.validation import number_argument
 from ..extensions import db
 from ..people.models import Country, Organisation, OrganisationKind
 from ..registration.models import Gender, ParticipantRole, Registration, Status
@@ -68,21 +68,7 @@ class ResultsQuery:
 
 
 def _year(args, name: str, label: str) -> int | None:
-    raw = (args.get(name) or "").strip()
-    if not raw:
-        return None
-    year = parse_number(raw)
-    if year is None or not FIRST_RESULTS_YEAR <= year <= LAST_RESULTS_YEAR:
-        raise InvalidInput(
-            name,
-            _(
-                "%(label)s must be a year from %(low)s to %(high)s.",
-                label=label,
-                low=FIRST_RESULTS_YEAR,
-                high=LAST_RESULTS_YEAR,
-            ),
-        )
-    return year
+    return number_argument(args, name, FIRST_RESULTS_YEAR, LAST_RESULTS_YEAR, label)
 
 
 def parse_results_query(args, year_only: bool = False) -> ResultsQuery:

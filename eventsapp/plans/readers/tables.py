@@ -4,6 +4,7 @@ Georgia CEC action plans). Both read rows of cells, from TSV text or a spreadshe
 
 import re
 
+from ...core.dates.words import MONTH_NAMES
 from . import ReadHeading, ReadItem, ReadPlan, clean, item_event_kind, read_window
 
 _ROMAN_PART = re.compile(r"^([IVX]{1,6})\.\s+(.+)$")
@@ -191,17 +192,4 @@ def read_grid(rows: list[list[str]], year: int | None = None) -> ReadPlan:
 
 
 def _month_name(month: int) -> str:
-    return (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    )[month - 1]
+    return MONTH_NAMES[month - 1]

@@ -46,11 +46,11 @@ def _programme(name: str, acronym: str, first: int, last: int) -> Programme:
 
 
 def load() -> dict[str, int]:
-    """What was added, by programme (short name → count of new items, events and tasks)."""
+    """The events added, by programme (short name → count), as for the other programmes."""
     added: dict[str, int] = {}
     for filename, programme_data, title, shape in PLANS:
         programme = _programme(*programme_data)
         path = DATA_DIR / filename
         counts = apply_plan(read_document(path.read_bytes(), path.name, shape), programme, title)
-        added[programme.short_name] = added.get(programme.short_name, 0) + counts.created
+        added[programme.short_name] = added.get(programme.short_name, 0) + counts.new_events
     return added

@@ -123,6 +123,7 @@ class ImportCounts:
     items: int = 0
     tasks: int = 0
     created: int = 0  # of the above, how many are new
+    new_events: int = 0  # of those, the events
 
 
 def _source_key(programme: Programme, *parts: str) -> str:
@@ -147,6 +148,7 @@ def _save_event(programme, key, title, kind, window: DateWindow, date_text, coun
     event = db.session.scalar(select(Event).where(Event.source_key == key))
     if event is None:
         event, counts.created = Event(source_key=key), counts.created + 1
+        counts.new_events += 1
         status = EventStatus.PLANNED
     else:
         status = event.status

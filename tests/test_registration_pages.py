@@ -305,3 +305,12 @@ def test_a_bulk_action_must_be_chosen(staff_client, db, make):
     assert "Choose an action for the ticked participants first." in response.text
     db.session.refresh(registration)
     assert registration.status == Status.PENDING
+
+
+def test_the_form_claims_no_costs_the_programme_rules_do_not_say(client, db, make):
+    """Who pays what comes from the programme's cost rules (shown on the confirmation), never
+    from a sentence written into the form."""
+    event = make.open_event(quota_per_organisation=1)
+    page = client.get(f"/events/{event.id}/register").text
+    assert "1 participant per organisation has a funded place" in page
+    assert "lodging" not in page and "air ticket is paid by your authority" not in page

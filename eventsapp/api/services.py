@@ -18,7 +18,6 @@ import base64
 import binascii
 import hashlib
 import json
-import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -34,7 +33,7 @@ from ..catalogue.services import EVENT_ORDER, EventFilters, narrow_events
 from ..core.dates import DateWindow
 from ..core.errors import InvalidInput
 from ..core.links import site_url
-from ..core.validation import MAX_ID, parse_number
+from ..core.validation import CONTROL_CHARACTERS, MAX_ID, parse_number
 from ..extensions import db
 from .schemas import DEFAULT_LIMIT, MAX_LIMIT
 
@@ -43,7 +42,6 @@ EVENTS_FORMAT = 1
 # Pages kept per process (at most MAX_LIMIT events, about 200 kB, each).
 KEPT_PAGES = 64
 _KEPT_LOCK = threading.Lock()
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # in no title, and refused by PostgreSQL (NUL)
 
 
 @dataclass(frozen=True)
@@ -88,7 +86,7 @@ def _read_cursor(cursor: str) -> tuple:
         key = (date.fromisoformat(starts), date.fromisoformat(ends), title, event_id)
         if (
             isinstance(title, str)
-            and not _CONTROL.search(title)
+            and not CONTROL_CHARACTERS.search(title)  # as no title holds; NUL breaks PostgreSQL
             and type(event_id) is int
             and 0 < event_id <= MAX_ID
         ):

@@ -28,13 +28,14 @@ def time_zone_names() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Control characters: in no one-line text (titles end up in email subjects and calendar files).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def single_line(form, field) -> None:
     """WTForms validator: no line breaks or other control characters (titles end up in email
     subjects and calendar files)."""
-    if field.data and _CONTROL.search(field.data):
+    if field.data and CONTROL_CHARACTERS.search(field.data):
         raise ValidationError(_l("Write this on one line, without line breaks or tabs."))
 
 

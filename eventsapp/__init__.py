@@ -63,6 +63,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .logistics import cron as _logistics_cron  # noqa: F401  (the weekly reminder)
     from .logistics import hooks as _logistics_hooks  # noqa: F401
     from .logistics.views import bp as logistics_bp
+    from .messages.views import bp as messages_bp
     from .people.views import bp as people_bp
     from .plans.views import bp as plans_bp
     from .registration import cron as _registration_cron  # noqa: F401  (a periodic job)
@@ -90,6 +91,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(plans_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(attendance_bp)
+    app.register_blueprint(messages_bp)
     app.register_blueprint(authority_requests_views.bp)
     app.register_blueprint(authority_requests_views.manage_bp)
     app.before_request(refuse_control_characters)

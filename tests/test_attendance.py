@@ -9,13 +9,14 @@ from flask import current_app
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from eventsapp.attendance.models import CheckIn, EvaluationResponse, Message
+from eventsapp.attendance.models import CheckIn, EvaluationResponse
 from eventsapp.attendance.services import badge_token
 from eventsapp.catalogue.models import Event
 from eventsapp.catalogue.services import EventInput, save_event
 from eventsapp.core.clock import utcnow
 from eventsapp.core.dates import read_date_phrase
 from eventsapp.mail.models import OutboxEmail
+from eventsapp.messages.models import Message
 from eventsapp.registration.models import Registration
 from tests.conftest import login
 from tests.test_registration_http import post_registration

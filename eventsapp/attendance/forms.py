@@ -1,20 +1,11 @@
-"""Forms: a message to participants, and the evaluation an attendee fills in."""
+"""The evaluation an attendee fills in."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms import RadioField, TextAreaField
+from wtforms.validators import InputRequired, Length
 
 from .services import SCALES
-
-
-class MessageForm(FlaskForm):
-    subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=200)])
-    body = TextAreaField(
-        _l("Message"),
-        validators=[DataRequired(), Length(max=20000)],
-        description=_l("{name}, {event} and {dates} are replaced for each participant."),
-    )
 
 
 def evaluation_form_class():

@@ -20,13 +20,8 @@ from ..core.links import site_url
 from ..extensions import db
 from ..mail.services import in_language, queue_email
 from ..registration.models import Registration, Status
-from .models import Certificate, CheckIn, EvaluationResponse, Message, MessageRecipient
-
-# Participants who have a place: they get messages, badges, check-in and certificates. A declined
-# or withdrawn participant gets none of them.
-WITH_A_PLACE = (Status.APPROVED, Status.ATTENDED)
-
-PLACEHOLDERS = ("{name}", "{event}", "{dates}")
+from ..registration.participants import WITH_A_PLACE, participants_with_a_place
+from .models import Certificate, CheckIn, EvaluationResponse
 
 # The evaluation's questions, each scored 1 (poor) to 5 (excellent).
 SCALES = {
@@ -34,68 +29,6 @@ SCALES = {
     "content": _l("The content and the speakers"),
     "organisation": _l("The organisation: venue, travel, materials"),
 }
-
-
-def participants_with_a_place(event_id: int, ids: list[int] | None = None) -> list[Registration]:
-    """The approved (or attended) participants, by name; only ``ids`` among them if given."""
-    stmt = (
-        select(Registration)
-        .where(Registration.event_id == event_id, Registration.status.in_(WITH_A_PLACE))
-        .options(joinedload(Registration.organisation), joinedload(Registration.country))
-        .order_by(Registration.name, Registration.id)
-    )
-    if ids is not None:
-        stmt = stmt.where(Registration.id.in_(ids))
-    return list(db.session.scalars(stmt))
-
-
-# ---------------------------------------------------------------- messages
-
-
-def fill_placeholders(text: str, registration: Registration, event: Event) -> str:
-    """``{name}``, ``{event}`` and ``{dates}`` replaced; any other brace is left as written."""
-    values = {"{name}": registration.name, "{event}": event.title, "{dates}": event.window_label}
-    for placeholder, value in values.items():
-        text = text.replace(placeholder, value)
-    return text
-
-
-def send_message(
-    event: Event, subject: str, body: str, recipients: list[Registration], sender, now: datetime
-) -> Message:
-    """One email to each recipient, in their language, through the outbox; the message and its
-    recipients are kept as the log."""
-    if not recipients:
-        raise InvalidInput("recipients", _("Tick at least one participant, or write to all."))
-    message = Message(event_id=event.id, subject=subject.strip(), body=body, sent_at=now)
-    message.sent_by_id = sender.id if sender is not None else None
-    db.session.add(message)
-    for registration in recipients:
-        with in_language(registration.locale):
-            queue_email(
-                registration.email,
-                fill_placeholders(message.subject, registration, event),
-                "participant_message",
-                locale=registration.locale,
-                body=fill_placeholders(body, registration, event),
-            )
-        message.recipients.append(
-            MessageRecipient(
-                registration_id=registration.id, name=registration.name, email=registration.email
-            )
-        )
-    return message
-
-
-def messages_of(event_id: int) -> list[Message]:
-    return list(
-        db.session.scalars(
-            select(Message)
-            .where(Message.event_id == event_id)
-            .options(joinedload(Message.recipients))
-            .order_by(Message.sent_at.desc(), Message.id.desc())
-        ).unique()
-    )
 
 
 # ---------------------------------------------------------------- badges and check-in

@@ -6,7 +6,6 @@ from datetime import date
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user
 
 from ..catalogue.services import get_event
 from ..core.clock import utcnow
@@ -15,11 +14,11 @@ from ..core.exports import download
 from ..core.links import site_url
 from ..core.pdf import STATIC, PdfUnavailable, html_to_pdf
 from ..core.validation import parse_number
-from ..core.web import show_beside_field
 from ..extensions import db
 from ..mail.services import in_language
 from ..registration.models import Registration
-from .forms import EvaluationForm, MessageForm
+from ..registration.participants import participants_with_a_place
+from .forms import EvaluationForm
 from .models import Certificate
 from .services import (
     SCALES,
@@ -33,17 +32,13 @@ from .services import (
     days_attended,
     evaluation_results,
     event_days,
-    fill_placeholders,
     find_participants,
     has_evaluated,
     issue_certificates,
-    messages_of,
     open_evaluation,
-    participants_with_a_place,
     registration_of_badge,
     registration_of_evaluation,
     revoke_certificate,
-    send_message,
     submit_evaluation,
 )
 
@@ -64,62 +59,6 @@ def _pdf(html: str, name: str):
         current_app.logger.error("A PDF cannot be made: %s", error)
         message = _("This server cannot make PDFs yet (it needs Pango: libpango-1.0-0).")
         return render_template("error.html", code=503, message=message), 503
-
-
-def _ids() -> list[int]:
-    return [n for n in map(parse_number, request.form.getlist("ids")) if n is not None]
-
-
-# ---------------------------------------------------------------- messages
-
-
-@bp.route("/manage/events/<int:event_id>/messages/", methods=["GET", "POST"])
-def messages_page(event_id: int):
-    event = get_event(event_id) or abort(404)
-    people = participants_with_a_place(event.id)
-    form = MessageForm()
-    preview = None
-    if form.validate_on_submit():
-        ticked = set(_ids())
-        to_all = request.form.get("to") != "ticked"
-        recipients = [r for r in people if to_all or r.id in ticked]
-        if "preview" in request.form:
-            if recipients:
-                first = recipients[0]
-                preview = (
-                    first,
-                    fill_placeholders(form.subject.data, first, event),
-                    fill_placeholders(form.body.data, first, event),
-                    len(recipients),
-                )
-            else:
-                form.subject.errors.append(_("Tick at least one participant, or write to all."))
-        else:
-            try:
-                send_message(
-                    event, form.subject.data, form.body.data, recipients, current_user, utcnow()
-                )
-            except InvalidInput as error:
-                show_beside_field(form, error, "subject")
-            else:
-                flash(
-                    ngettext(
-                        "Sent the message to %(num)d participant.",
-                        "Sent the message to %(num)d participants.",
-                        len(recipients),
-                    ),
-                    "success",
-                )
-                return redirect(url_for(".messages_page", event_id=event.id))
-    return render_template(
-        "attendance/messages.html",
-        event=event,
-        form=form,
-        people=people,
-        ticked=set(_ids()),
-        preview=preview,
-        messages=messages_of(event.id),
-    )
 
 
 # ---------------------------------------------------------------- badges and check-in

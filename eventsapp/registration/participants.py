@@ -11,7 +11,7 @@ from ..catalogue.models import LANGUAGES
 from ..core.validation import MAX_ID, parse_number
 from ..extensions import db
 from ..people.models import Country, Organisation
-from .models import CONFIRMED, Funding, Registration
+from .models import CONFIRMED, Funding, Registration, Status
 
 
 @dataclass
@@ -147,3 +147,21 @@ def export_rows(registrations) -> list[list]:
         ]
         for r in registrations
     ]
+
+
+# Participants who have a place: they get messages, badges, check-in and certificates. A declined
+# or withdrawn participant gets none of them.
+WITH_A_PLACE = (Status.APPROVED, Status.ATTENDED)
+
+
+def participants_with_a_place(event_id: int, ids: list[int] | None = None) -> list[Registration]:
+    """The approved (or attended) participants, by name; only ``ids`` among them if given."""
+    stmt = (
+        select(Registration)
+        .where(Registration.event_id == event_id, Registration.status.in_(WITH_A_PLACE))
+        .options(joinedload(Registration.organisation), joinedload(Registration.country))
+        .order_by(Registration.name, Registration.id)
+    )
+    if ids is not None:
+        stmt = stmt.where(Registration.id.in_(ids))
+    return list(db.session.scalars(stmt))

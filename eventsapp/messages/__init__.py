@@ -1,0 +1,1 @@
+"""Messages staff write to participants: composed, previewed, sent through the outbox, logged."""

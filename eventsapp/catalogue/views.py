@@ -200,3 +200,6 @@ def programme_delete(programme_id: int):
         "success",
     )
     return redirect(url_for(".programmes"))
+
+
+from . import translation_views  # noqa: E402, F401  (routes of event content in other languages)

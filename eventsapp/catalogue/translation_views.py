@@ -1,0 +1,1 @@
+"""Staff write an event's title, purpose and description in other languages (stub)."""

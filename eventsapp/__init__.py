@@ -51,6 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .accounts import views as accounts_views
     from .agenda.views import bp as agenda_bp
     from .api.views import bp as api_bp
+    from .attendance import cron as _attendance_cron  # noqa: F401  (evaluations open after events)
     from .attendance.views import bp as attendance_bp
     from .authority_requests import cron as _requests_cron  # noqa: F401  (final reports)
     from .authority_requests import views as authority_requests_views
@@ -63,6 +64,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .logistics import cron as _logistics_cron  # noqa: F401  (the weekly reminder)
     from .logistics import hooks as _logistics_hooks  # noqa: F401
     from .logistics.views import bp as logistics_bp
+    from .messages import cron as _messages_cron  # noqa: F401  (sends messages in batches)
     from .messages.views import bp as messages_bp
     from .people.views import bp as people_bp
     from .plans.views import bp as plans_bp

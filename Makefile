@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 
-.PHONY: install run serve test lint format bench clean
+.PHONY: install run serve test lint format bench clean translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +15,22 @@ $(VENV)/.installed: $(BIN)/python requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
-install: $(VENV)/.installed  ## the venv and the dependencies only
+# The translations (eventsapp/translations/<language>/LC_MESSAGES/messages.po), compiled again
+# whenever a .po file changes. (The application also compiles a missing or older .mo as it starts.)
+TRANSLATIONS := eventsapp/translations
+CATALOGUES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
+
+$(TRANSLATIONS)/%/LC_MESSAGES/messages.mo: $(TRANSLATIONS)/%/LC_MESSAGES/messages.po $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+install: $(VENV)/.installed $(CATALOGUES:.po=.mo)  ## the venv, the dependencies and the compiled translations
+
+# After changing strings in the code: the template of the messages, and every catalogue brought up
+# to date with it (new messages empty, changed ones fuzzy) for the translators.
+translations: $(VENV)/.installed  ## extract the messages to translate and update the catalogues
+	$(BIN)/pybabel --quiet extract -F babel.cfg -k _l -k lazy_gettext --sort-by-file \
+	  --project eventsapp -o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel --quiet update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
 
 # Links in emails lead to the port served, unless SITE_URL says otherwise.
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)

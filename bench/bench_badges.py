@@ -13,7 +13,7 @@ from flask_migrate import upgrade
 
 from bench import median_time
 from eventsapp import create_app
-from eventsapp.attendance.services import badges, participants_with_a_place
+from eventsapp.attendance.services import badges
 from eventsapp.catalogue.models import Event
 from eventsapp.config import database_url
 from eventsapp.core.clock import utcnow
@@ -21,6 +21,7 @@ from eventsapp.core.dates import read_date_phrase
 from eventsapp.core.pdf import STATIC, html_to_pdf
 from eventsapp.extensions import db
 from eventsapp.registration.models import Registration
+from eventsapp.registration.participants import participants_with_a_place
 
 PARTICIPANTS = 500
 

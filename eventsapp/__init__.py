@@ -2,7 +2,7 @@
 
 import sqlite3
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, has_request_context, jsonify, render_template, request
 from flask.logging import default_handler
 from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Engine
@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from .config import INSTANCE_DIR, load_settings
+from .core import i18n
 from .core.guards import add_security_headers, refuse_control_characters
 from .core.validation import MAX_ID
 from .core.web import commit_or_roll_back
@@ -39,7 +40,7 @@ def create_app(config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(INSTANCE_DIR.parent / "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
-    babel.init_app(app)
+    babel.init_app(app, locale_selector=_visitor_locale)
     limiter.init_app(app)
     # The limiter says so when Redis is unreachable and it counts per process meanwhile: where
     # the app's own messages go (stderr, gunicorn's error log).
@@ -139,6 +140,15 @@ def _sqlite_foreign_keys(dbapi_connection, _record):
         cursor.close()
 
 
+def _visitor_locale() -> str:
+    """Flask-Babel's locale selector: the switcher's cookie, else Accept-Language (see
+    core/i18n.py); outside requests (the worker, commands) the site's language."""
+    if not has_request_context():
+        return i18n.visitor_locale(None, ())
+    chosen = request.cookies.get(i18n.LANGUAGE_COOKIE)
+    return i18n.visitor_locale(chosen, request.accept_languages.values())
+
+
 class IdConverter(IntegerConverter):
     """``<int:...>`` in URLs, bounded to what the database can hold (a larger number is a 404)."""
 
@@ -148,16 +158,12 @@ class IdConverter(IntegerConverter):
 
 
 def _register_templating(app: Flask) -> None:
-    from flask_babel import format_date, format_datetime
-
     from .core.dates import format_window
 
     app.jinja_env.filters["window"] = format_window
-    # Dates and times as people write them: "5 October 2027", "22 Nov 2026, 18:37" (UTC).
-    app.jinja_env.filters["day"] = lambda value: format_date(value, "d MMMM y") if value else "—"
-    app.jinja_env.filters["moment"] = lambda value: (
-        format_datetime(value, "d MMM y, HH:mm") if value else "—"
-    )
+    # Dates and times as people write them in the visitor's language: "5 October 2027",
+    # "5 de octubre de 2027", "22 Nov 2026, 18:37" (UTC); money, country and language names too.
+    i18n.register(app)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
 
 
 def database_url(url: str | None = None) -> str:
@@ -48,7 +49,12 @@ def load_settings() -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_DURATION": timedelta(days=30),
         "WTF_CSRF_TIME_LIMIT": None,
-        "BABEL_DEFAULT_LOCALE": env("BABEL_DEFAULT_LOCALE", "en_GB"),  # "22 November 2026"
+        # English is written as BABEL_DEFAULT_LOCALE: "22 November 2026".
+        "BABEL_DEFAULT_LOCALE": env("BABEL_DEFAULT_LOCALE", "en_GB"),
+        # The languages of the site, the first the default (see core/i18n.py); each but English
+        # has a catalogue in BABEL_TRANSLATION_DIRECTORIES.
+        "LANGUAGES": ("en", "es", "fr"),
+        "BABEL_TRANSLATION_DIRECTORIES": str(TRANSLATIONS_DIR),
         # Shared by every worker with redis://host:6379/0; memory:// counts per process.
         "RATELIMIT_STORAGE_URI": env("RATELIMIT_STORAGE_URI", "memory://"),
         # Redis unreachable: each process counts on its own meanwhile (and logs it) rather than
@@ -74,6 +80,12 @@ def load_settings() -> dict:
         "CALENDAR_CACHE_MB": int(env("CALENDAR_CACHE_MB", "64")),
         "MAIL_SERVER": env("MAIL_SERVER", ""),
         "MAIL_PORT": int(env("MAIL_PORT", "25")),
+        # Files sent with registration questions (a CV, a letter): each up to this size.
+        "QUESTION_UPLOAD_MAX_BYTES": int(env("QUESTION_UPLOAD_MAX_BYTES", str(5 * 1024 * 1024))),
+        # The largest request read at all (413 beyond it); several files of a form fit under it.
+        "MAX_CONTENT_LENGTH": int(env("MAX_CONTENT_LENGTH", str(32 * 1024 * 1024))),
+        # Messages to participants reach the outbox at most this many a minute.
+        "MESSAGES_PER_MINUTE": int(env("MESSAGES_PER_MINUTE", "60")),
         "MAIL_USERNAME": env("MAIL_USERNAME", ""),
         "MAIL_PASSWORD": env("MAIL_PASSWORD", ""),
         "MAIL_USE_TLS": env("MAIL_USE_TLS", "0") == "1",

@@ -1,22 +1,33 @@
 """After approval, through HTTP: messages to participants, badges, check-in, certificates and
 evaluations."""
 
+import base64
 import io
 import re
+from datetime import date, timedelta
 
 import pytest
 from flask import current_app
+from openpyxl import load_workbook
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
-from eventsapp.attendance.models import CheckIn, EvaluationResponse
+from eventsapp.attendance.models import (
+    AttendanceSettings,
+    CheckIn,
+    EvaluationQuestion,
+    EvaluationReceipt,
+    EvaluationResponse,
+)
 from eventsapp.attendance.services import badge_token
 from eventsapp.catalogue.models import Event
 from eventsapp.catalogue.services import EventInput, save_event
 from eventsapp.core.clock import utcnow
 from eventsapp.core.dates import read_date_phrase
+from eventsapp.core.jobs import PERIODIC_JOBS
 from eventsapp.mail.models import OutboxEmail
 from eventsapp.registration.models import Registration
+from eventsapp.worker import run_job
 from tests.conftest import login
 from tests.test_registration_http import post_registration
 
@@ -94,11 +105,13 @@ def test_certificates_for_those_who_attended_enough_verifiable_and_revocable(
     for day in ("2016-01-18", "2016-01-19"):
         staff_client.post(url, data={"token": badge_token(a), "day": day})
     staff_client.post(url, data={"token": badge_token(b), "day": "2016-01-18"})
-    too_many = staff_client.post(
-        f"/manage/events/{course.id}/certificates", data={"minimum_days": "9"}
-    )
-    assert too_many.status_code == 302
-    staff_client.post(f"/manage/events/{course.id}/certificates", data={"minimum_days": "2"})
+    attendance = f"/manage/events/{course.id}/attendance"
+    too_many = staff_client.post(attendance, data={"minimum_days": "9"})
+    assert too_many.status_code == 400 and "Between 1 and 2 days" in too_many.text
+    assert staff_client.post(attendance, data={"minimum_days": "1"}).status_code == 302
+    assert re.search(r'name="minimum_days"[^>]* value="1"', staff_client.get(attendance).text)
+    staff_client.post(attendance, data={"minimum_days": "2"})
+    staff_client.post(f"/manage/events/{course.id}/certificates")
     (email,) = emails_to(db, a.email)
     assert emails_to(db, b.email) == [] and emails_to(db, declined.email) == []
     site = re.escape(current_app.config["SITE_URL"])
@@ -134,18 +147,26 @@ def test_an_evaluation_is_filled_in_once_and_counted(staff_client, app, db, cour
         for p in (a, b)
     ]
     scores = [
-        {"overall": "5", "content": "4", "organisation": "3"},
-        {"overall": "3", "content": "4", "organisation": "1"},
+        {"q_overall": "5", "q_content": "4", "q_organisation": "3"},
+        {"q_overall": "3", "q_content": "4", "q_organisation": "1"},
     ]
-    bad = client.post(links[0], data={"overall": "9", "content": "4", "organisation": "3"})
-    assert bad.status_code == 200 and db.session.query(EvaluationResponse).count() == 0
+    bad = client.post(links[0], data={"q_overall": "9", "q_content": "4", "q_organisation": "3"})
+    assert bad.status_code == 400 and "Choose a score from 1 to 5." in bad.text
+    assert db.session.query(EvaluationResponse).count() == 0
     for link, given in zip(links, scores, strict=True):
         assert client.post(link, data={**given, "comment": "Useful"}).status_code == 302
     client.post(links[0], data=scores[0])
     assert db.session.query(EvaluationResponse).count() == 2
     assert client.get("/evaluations/forged").status_code == 404
-    results = staff_client.get(f"/manage/events/{course.id}/attendance").text
+    results = staff_client.get(f"/manage/events/{course.id}/evaluation").text
     assert "2 answers" in results and "4.00" in results and "2.00" in results
+    # Anonymous unless staff said otherwise: the answers keep no registration, the receipts do.
+    assert {r.registration_id for r in db.session.scalars(select(EvaluationResponse))} == {None}
+    assert {r.registration_id for r in db.session.scalars(select(EvaluationReceipt))} == {
+        a.id,
+        b.id,
+    }
+    assert "— Officer" not in results
 
 
 def test_the_badge_sheet_runs_a_fixed_number_of_queries(staff_client, db, course, count_queries):
@@ -192,3 +213,252 @@ def _event_input(event, **changes):
         capacity=event.capacity,
         languages=event.languages,
     )
+
+
+# ---------------------------------------------------------------- check-in from the phone's page
+
+
+def test_the_check_in_script_gets_json_with_the_counter(staff_client, db, course):
+    a, b, declined, _ = participants(db, course)
+    url = f"/manage/events/{course.id}/check-in"
+    as_json = {"Accept": "application/json"}
+    first = staff_client.post(
+        url, data={"token": badge_token(a), "day": "2016-01-18"}, headers=as_json
+    )
+    assert first.get_json() == {
+        "outcome": "in",
+        "message": "Officer A is checked in.",
+        "present": 1,
+        "expected": 2,
+        "counter": "1 of 2 in",
+    }
+    again = staff_client.post(
+        url, data={"token": badge_token(a), "day": "2016-01-18"}, headers=as_json
+    )
+    assert again.get_json()["outcome"] == "already"
+    refused = staff_client.post(
+        url, data={"token": badge_token(declined), "day": "2016-01-18"}, headers=as_json
+    )
+    assert refused.get_json()["outcome"] == "refused"
+    assert refused.get_json()["counter"] == "1 of 2 in"
+
+    people = staff_client.get(f"{url}/people", query_string={"q": "OFFICER", "day": "2016-01-18"})
+    assert people.get_json()["people"] == [
+        {"id": a.id, "name": "Officer A", "organisation": "", "in": True},
+        {"id": b.id, "name": "Officer B", "organisation": "", "in": False},
+    ]
+    other_day = staff_client.get(f"{url}/people", query_string={"q": "a", "day": "2016-01-19"})
+    assert other_day.get_json()["counter"] == "0 of 2 in"
+    assert staff_client.get(f"{url}/people").get_json()["people"] == []
+
+
+def test_the_check_in_page_loads_the_camera_reader_from_this_site(staff_client, db, course):
+    page = staff_client.get(f"/manage/events/{course.id}/check-in").text
+    assert '<script src="/static/vendor/jsqr/jsQR.js" defer>' in page
+    assert '<script src="/static/js/check-in.js" defer>' in page
+    assert "<script>" not in page
+    assert staff_client.get("/static/vendor/jsqr/jsQR.js").status_code == 200
+
+
+# ---------------------------------------------------------------- certificates
+
+
+def test_a_certificate_of_someone_who_withdrew_is_refused(staff_client, app, db, course):
+    a, *_ = participants(db, course)
+    for day in ("2016-01-18", "2016-01-19"):
+        staff_client.post(
+            f"/manage/events/{course.id}/check-in", data={"token": badge_token(a), "day": day}
+        )
+    staff_client.post(f"/manage/events/{course.id}/certificates")
+    (email,) = emails_to(db, a.email)
+    path = re.search(r"(/certificates/[\w-]+)", email.text_body).group(1)
+    client = app.test_client()
+    assert client.get(path + ".pdf").status_code == 200
+    a.status = "withdrawn"
+    db.session.commit()
+    assert "its holder no longer has a place" in client.get(path).text
+    gone = client.get(path + ".pdf")
+    assert gone.status_code == 410 and "not valid" in gone.text
+
+
+def test_my_registrations_offer_the_certificate(staff_client, app, db, course, delegate_user):
+    (registration,) = participants(db, course, ["approved"])
+    registration.user_id, registration.email = delegate_user.id, delegate_user.email
+    db.session.commit()
+    for day in ("2016-01-18", "2016-01-19"):
+        staff_client.post(
+            f"/manage/events/{course.id}/check-in",
+            data={"token": badge_token(registration), "day": day},
+        )
+    staff_client.post(f"/manage/events/{course.id}/certificates")
+    delegate = app.test_client()
+    login(delegate, delegate_user)
+    mine = delegate.get("/me/registrations").text
+    assert "Certificate of participation (PDF)" in mine
+    link = re.search(r'href="(/certificates/[\w-]+\.pdf)"', mine).group(1)
+    assert "Officer A" in pdf_text(delegate.get(link))
+
+
+# ---------------------------------------------------------------- evaluations
+
+
+def evaluation_links(db, people) -> list[str]:
+    site = re.escape(current_app.config["SITE_URL"])
+    return [
+        re.search(rf"{site}(/evaluations/\S+)", emails_to(db, p.email)[-1].text_body).group(1)
+        for p in people
+    ]
+
+
+def attend(staff_client, event, people, day="2016-01-18"):
+    for person in people:
+        staff_client.post(
+            f"/manage/events/{event.id}/check-in", data={"token": badge_token(person), "day": day}
+        )
+
+
+def add_questions(staff_client, event):
+    url = f"/manage/events/{event.id}/evaluation"
+    for question in (
+        {"label": "How useful was the course?", "kind": "scale", "required": "y"},
+        {"label": "Best session", "kind": "short_text"},
+        {"label": "What should change?", "kind": "long_text"},
+        {
+            "label": "Format",
+            "kind": "one_choice",
+            "choices": "Too short\nRight\nToo long",
+            "required": "y",
+        },
+        {"label": "Would you recommend it?", "kind": "yes_no", "required": "y"},
+    ):
+        assert staff_client.post(url, data=question).status_code == 302
+
+
+def test_staff_write_the_questions_and_see_counts_means_charts_and_texts(
+    staff_client, app, db, course
+):
+    url = f"/manage/events/{course.id}/evaluation"
+    empty = staff_client.get(url).text
+    assert "the evaluation asks the three default scales" in empty
+    one = staff_client.post(url, data={"label": "Format", "kind": "one_choice", "choices": "Only"})
+    assert one.status_code == 400 and "Write between 2 and 20 choices" in one.text
+    assert staff_client.post(url, data={"label": "", "kind": "scale"}).status_code == 400
+    add_questions(staff_client, course)
+    staff_client.post(f"{url}/settings", data={})  # not anonymous: names beside the answers
+    a, b, *_ = participants(db, course)
+    attend(staff_client, course, [a, b])
+    staff_client.post(f"{url}/open")
+    form = app.test_client().get(evaluation_links(db, [a])[0]).text
+    assert "How useful was the course?" in form and "Too long" in form
+    assert "The organisers see your answers with your name." in form
+
+    questions = re.findall(r'name="(q_\d+)"', form)
+    scale, short, long, choice, yes_no = dict.fromkeys(questions)
+    answers = [
+        {scale: "5", short: "Voter lists", long: "More practice", choice: "Right", yes_no: "yes"},
+        {scale: "2", choice: "Too long", yes_no: "no", "comment": "=HYPERLINK(1)"},
+    ]
+    missing = app.test_client().post(evaluation_links(db, [a])[0], data={scale: "4"})
+    assert missing.status_code == 400 and "Answer this question." in missing.text
+    not_a_choice = app.test_client().post(
+        evaluation_links(db, [a])[0], data={**answers[0], choice: "Maybe"}
+    )
+    assert not_a_choice.status_code == 400 and "Choose one of the answers." in not_a_choice.text
+    for link, given in zip(evaluation_links(db, [a, b]), answers, strict=True):
+        assert app.test_client().post(link, data=given).status_code == 302
+
+    results = staff_client.get(url).text
+    assert "2 answers" in results and "3.50" in results  # the scale's mean
+    assert "Voter lists" in results and "More practice" in results and "Officer A" in results
+    assert results.count('src="data:image/svg+xml;base64,') == 3  # scale, choice, yes/no
+    svg = base64.b64decode(re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', results).group(1))
+    assert b"<script" not in svg
+    assert "can no longer change" in results
+    locked = staff_client.post(url, data={"label": "Late question", "kind": "scale"})
+    assert locked.status_code == 400 and "have answered already" in locked.text
+
+    csv_text = staff_client.get(f"{url}.csv").data.decode("utf-8-sig")
+    assert "Participant,How useful was the course?" in csv_text
+    assert "Officer A,5,Voter lists,More practice,Right,Yes," in csv_text
+    assert "'=HYPERLINK(1)" in csv_text
+    book = load_workbook(io.BytesIO(staff_client.get(f"{url}.xlsx").data))
+    rows = list(book.active.iter_rows(values_only=True))
+    assert len(rows) == 3 and rows[2][2] == 2 and rows[2][5] == "Too long"
+
+
+def test_an_attendee_answers_once_and_the_receipt_keeps_the_secret(staff_client, app, db, course):
+    a, *_ = participants(db, course)
+    attend(staff_client, course, [a])
+    staff_client.post(f"/manage/events/{course.id}/evaluation/open")
+    (link,) = evaluation_links(db, [a])
+    assert "anonymous" in emails_to(db, a.email)[-1].text_body
+    given = {"q_overall": "4", "q_content": "4", "q_organisation": "4"}
+    assert app.test_client().post(link, data=given).status_code == 302
+    assert "Your evaluation is saved" in app.test_client().get(link).text
+    app.test_client().post(link, data=given)
+    (response,) = db.session.scalars(select(EvaluationResponse))
+    assert response.registration_id is None and response.satisfaction == 4
+    # Opening it again emails only those who have not answered.
+    again = staff_client.post(f"/manage/events/{course.id}/evaluation/open", follow_redirects=True)
+    assert "Every attendee has answered already." in again.text
+    assert len(emails_to(db, a.email)) == 1
+    # Anonymity cannot change once answered.
+    staff_client.post(f"/manage/events/{course.id}/evaluation/settings", data={})
+    assert db.session.get(AttendanceSettings, course.id).evaluation_anonymous is True
+
+
+def test_the_worker_opens_the_evaluation_once_the_event_has_ended(staff_client, db, make, today):
+    ended = make.event(title="Ended yesterday", date_text=(today - timedelta(days=2)).isoformat())
+    running = make.event(title="Running", date_text=today.isoformat())
+    long_ago = make.event(title="Long ago", date_text="18-19 January 2016")
+    people = {}
+    for event in (ended, running, long_ago):
+        (person,) = participants(db, event, ["approved"])
+        person.email = f"{event.id}@example.org"
+        db.session.commit()
+        attend(staff_client, event, [person], day=event.starts_on.isoformat())
+        people[event.title] = person
+    job = PERIODIC_JOBS["evaluations"]
+    assert run_job(job, utcnow()) == {"evaluations emailed": 1}
+    assert [e.subject for e in emails_to(db, f"{ended.id}@example.org")] == [
+        "How was it? Evaluate Ended yesterday"
+    ]
+    assert emails_to(db, f"{running.id}@example.org") == []
+    assert emails_to(db, f"{long_ago.id}@example.org") == []
+    assert db.session.get(AttendanceSettings, ended.id).evaluation_opened_at is not None
+    assert run_job(job, utcnow()) == {"evaluations emailed": 0}
+    assert "First sent on" in staff_client.get(f"/manage/events/{ended.id}/evaluation").text
+
+
+def test_the_evaluation_results_run_a_fixed_number_of_queries(
+    staff_client, db, course, count_queries
+):
+    add_questions(staff_client, course)
+    questions = [q.id for q in db.session.scalars(select(EvaluationQuestion))]
+    counts = []
+    for total in (10, 500):
+        existing = db.session.query(EvaluationResponse).count()
+        db.session.execute(
+            insert(EvaluationResponse),
+            [
+                {
+                    "event_id": course.id,
+                    "answers": {
+                        str(questions[0]): n % 5 + 1,
+                        str(questions[1]): f"Session {n}",
+                        str(questions[3]): "Right",
+                        str(questions[4]): n % 2 == 0,
+                    },
+                    "satisfaction": n % 5 + 1,
+                    "comment": f"Comment {n}",
+                    "submitted_on": date(2016, 1, 20),
+                }
+                for n in range(existing, total)
+            ],
+        )
+        db.session.commit()
+        with count_queries() as queries:
+            page = staff_client.get(f"/manage/events/{course.id}/evaluation").text
+        assert f"{total} answers" in page and f"Comment {total - 1}" in page
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 
 from eventsapp.accounts.models import Role
 from eventsapp.accounts.services import create_user
+from eventsapp.attendance.models import EvaluationResponse
 from eventsapp.catalogue.services import set_region_override
 from eventsapp.core.clock import utcnow
 from eventsapp.demo.services import load_demo
@@ -192,6 +193,58 @@ def test_topics_count_blocks_and_themes(staff_client, make):
         "blocks": [{"block": "II", "count": 2}, {"block": "V", "count": 1}],
         "themes": [{"theme": "Voter registration", "count": 2}, {"theme": "ICT", "count": 1}],
     }
+
+
+def evaluated(db, event, *scores):
+    """Evaluation answers of an event with these overall scores (None: the scale skipped)."""
+    db.session.add_all(
+        EvaluationResponse(
+            event_id=event.id,
+            answers={"overall": score} if score else {},
+            satisfaction=score,
+            comment="",
+            submitted_on=event.ends_on,
+        )
+        for score in scores
+    )
+    db.session.commit()
+
+
+def test_satisfaction_by_event_and_year(staff_client, make, db):
+    programme = make.programme(first_year=2016)
+    seminar = make.event(title="Seminar", status="held", programme_id=programme.id)
+    course = make.event(
+        title="Course", status="held", programme_id=programme.id, date_text="3-5 March 2016"
+    )
+    later = make.event(
+        title="Forum", status="held", programme_id=programme.id, date_text="9 May 2017"
+    )
+    planned = make.event(title="Not held", programme_id=programme.id)
+    evaluated(db, seminar, 5, 4, None)
+    evaluated(db, course, 2)
+    evaluated(db, later, 3, 4)
+    evaluated(db, planned, 1)
+    args = f"programme={programme.id}&from=2016&to=2017"
+    satisfaction = staff_client.get(f"/api/v1/reports/results?{args}").get_json()["satisfaction"]
+    assert satisfaction["by_year"] == [
+        {"year": 2016, "mean": 3.67, "answers": 3},  # each answer weighs the same
+        {"year": 2017, "mean": 3.5, "answers": 2},
+    ]
+    assert [(e["title"], e["mean"], e["answers"]) for e in satisfaction["by_event"]] == [
+        ("Seminar", 4.5, 2),
+        ("Course", 2.0, 1),
+        ("Forum", 3.5, 2),
+    ]
+    assert satisfaction["overall"] == {"mean": 3.6, "answers": 5}
+
+    page = staff_client.get(f"/reports/results?{args}").get_data(as_text=True)
+    assert "<caption>Satisfaction by year</caption>" in page
+    assert "3.60 of 5 on average · 5 answers" in page
+    book = load_workbook(io.BytesIO(staff_client.get(f"/reports/results.xlsx?{args}").data))
+    assert list(book["Satisfaction by year"].values)[-1] == ("All years", 3.6, 5)
+    assert "Satisfaction by event" in book.sheetnames
+    empty = staff_client.get("/reports/results?from=2030&to=2031").get_data(as_text=True)
+    assert "No evaluation answered for these events yet" in empty
 
 
 def test_an_empty_period_says_what_to_do(staff_client):

@@ -1,9 +1,13 @@
 """The summary, its spreadsheet and the annual report run the same number of SQL queries at 100
-registrations as at 10,000 (inserted in bulk), and count them all."""
+registrations (10 evaluation answers) as at 10,000 (1,000 answers), inserted in bulk, and count
+them all."""
+
+from datetime import date
 
 import pytest
 from sqlalchemy import insert
 
+from eventsapp.attendance.models import EvaluationResponse
 from eventsapp.core.clock import utcnow
 from eventsapp.registration.models import Registration
 
@@ -41,6 +45,19 @@ def fill(db, make, registrations: int):
                 "interpretation_languages": [],
             }
             for number in range(registrations)
+        ],
+    )
+    db.session.execute(  # an evaluation answer for one registration in ten
+        insert(EvaluationResponse),
+        [
+            {
+                "event_id": events[number % len(events)].id,
+                "answers": {"overall": number % 5 + 1},
+                "satisfaction": number % 5 + 1,
+                "comment": "",
+                "submitted_on": date(2016, 1, 20),
+            }
+            for number in range(registrations // 10)
         ],
     )
     db.session.commit()
@@ -81,6 +98,7 @@ def test_the_same_queries_at_100_and_10000_registrations(
     assert answer["participants"]["registered"] == 10_000
     assert answer["totals"]["total"] == 10
     assert sum(g["count"] for g in answer["participants"]["by_gender"]) == 10_000
-    # The summary itself: four queries (events, countries, participants, topics) after the
-    # programme named by the parameters and the signed-in user.
-    assert at_10000[ADDRESSES[0]] <= 8
+    assert answer["satisfaction"]["overall"]["answers"] == 1_000
+    # The summary itself: five queries (events, countries, participants, topics, satisfaction)
+    # after the programme named by the parameters and the signed-in user.
+    assert at_10000[ADDRESSES[0]] <= 9

@@ -203,6 +203,11 @@ def signed_in(user: User, now: datetime, by_link: bool = False) -> None:
         user.password_hash = None
 
 
+def choose_language(user: User, locale: str) -> None:
+    """The account's language: its pages after it signs in elsewhere, and its emails."""
+    user.locale = locale
+
+
 # ---------------------------------------------------------------- staff accounts (administrators)
 
 # An administrator invites a colleague by email: the link lets them choose their password once.

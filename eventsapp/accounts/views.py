@@ -17,6 +17,7 @@ from limits import parse
 
 from ..core.clock import utcnow
 from ..core.errors import InvalidInput
+from ..core.i18n import language_of, locale_of, remember_language
 from ..core.web import page_number, show_beside_field
 from ..extensions import db, limiter, login_manager
 from .forms import AccountForm, ColleagueForm, LoginForm, LoginLinkForm, PasswordForm, SetupForm
@@ -26,6 +27,7 @@ from .services import (
     ask_for_login_link,
     authenticate,
     change_password,
+    choose_language,
     end_sessions,
     invite_colleague,
     send_account_setup,
@@ -140,7 +142,10 @@ def _sign_in(user: User, remember: bool = False, by_link: bool = False):
     signed_in(user, utcnow(), by_link=by_link)
     login_user(user, remember=remember)
     flash(_("Welcome, %(name)s.", name=user.name or user.email), "success")
-    return redirect(_safe_next(request.args.get("next")) or _home(user))
+    response = redirect(_safe_next(request.args.get("next")) or _home(user))
+    if language := language_of(user.locale):  # the account's language, on this device too
+        remember_language(response, language)
+    return response
 
 
 def _home(user: User) -> str:
@@ -238,6 +243,21 @@ def setup_account(token: str):
         user.set_password(form.password.data)
         return _sign_in(user)
     return render_template("accounts/setup.html", form=form, user=user)
+
+
+@bp.route("/language", methods=["POST"])
+@limiter.limit(lambda: current_app.config["PUBLIC_POST_LIMIT"], methods=["POST"])
+def language():
+    """The language switcher: remembered by this browser (a cookie) and, for a signed-in
+    person, by their account (its emails are written in it too); back to the page it was on."""
+    chosen = language_of(request.form.get("language"))
+    if chosen is None:
+        abort(400, description=_("Choose one of the languages offered."))
+    if current_user.is_authenticated:
+        choose_language(current_user, locale_of(chosen))
+    response = redirect(_safe_next(request.form.get("next")) or url_for("site.index"))
+    remember_language(response, chosen)
+    return response
 
 
 @bp.route("/logout", methods=["POST"])

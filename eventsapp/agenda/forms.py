@@ -2,19 +2,20 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField, TimeField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..catalogue.forms import _id_or_none  # an id, or None for "—"
 from ..catalogue.models import LANGUAGES
-from ..core.validation import single_line, within_calendar_years
+from ..core.forms import DayField
+from ..core.validation import single_line
 from ..people.services import country_choices, organisation_choices
 from .models import AgendaSession, SessionKind
 from .services import SessionInput
 
 
 class SessionForm(FlaskForm):
-    day = DateField(_l("Day"), validators=[InputRequired(), within_calendar_years])
+    day = DayField(_l("Day"), validators=[InputRequired()])
     start_time = TimeField(_l("Starts"), validators=[InputRequired()])
     end_time = TimeField(_l("Ends"), validators=[InputRequired()])
     timezone = StringField(

@@ -1,5 +1,5 @@
-"""After approval: messages to participants, badges, check-in per day, certificates and
-evaluations. Nothing here commits; emails go through the outbox."""
+"""After approval: badges, check-in per day, certificates, and the attendance settings of an event.
+Nothing here commits; emails go through the outbox (evaluations are in ``evaluations``)."""
 
 import secrets
 from collections import Counter
@@ -21,31 +21,56 @@ from ..extensions import db
 from ..mail.services import in_language, queue_email
 from ..registration.models import Registration, Status
 from ..registration.participants import WITH_A_PLACE, participants_with_a_place
-from .models import Certificate, CheckIn, EvaluationResponse
+from .models import AttendanceSettings, Certificate, CheckIn
 
-# The evaluation's questions, each scored 1 (poor) to 5 (excellent).
-SCALES = {
-    "overall": _l("Overall, the event was useful for my work"),
-    "content": _l("The content and the speakers"),
-    "organisation": _l("The organisation: venue, travel, materials"),
-}
+# ---------------------------------------------------------------- settings
+
+
+def attendance_settings(event_id: int) -> AttendanceSettings:
+    """The event's attendance settings; the defaults (not saved) when staff set none."""
+    return db.session.get(AttendanceSettings, event_id) or AttendanceSettings(
+        event_id=event_id, evaluation_anonymous=True
+    )
+
+
+def saved_settings(event_id: int) -> AttendanceSettings:
+    """The event's settings row, added when missing, for a change to be saved."""
+    settings = attendance_settings(event_id)
+    if settings not in db.session:
+        db.session.add(settings)
+    return settings
+
+
+def certificate_minimum(event: Event) -> int:
+    """The days a participant must attend for a certificate: as set, else every day."""
+    return attendance_settings(event.id).certificate_minimum_days or len(event_days(event))
+
+
+def set_certificate_minimum(event: Event, minimum_days: int | None) -> None:
+    if minimum_days is None or not 1 <= minimum_days <= len(event_days(event)):
+        raise InvalidInput(
+            "minimum_days",
+            _("Between 1 and %(num)d days, the event's length.", num=len(event_days(event))),
+        )
+    saved_settings(event.id).certificate_minimum_days = minimum_days
 
 
 # ---------------------------------------------------------------- badges and check-in
 
 
-def _signer(purpose: str) -> URLSafeSerializer:
+def signer(purpose: str) -> URLSafeSerializer:
+    """Signs the tokens of badges and evaluation links (nobody can make one up)."""
     return URLSafeSerializer(current_app.secret_key, salt=f"attendance-{purpose}")
 
 
 def badge_token(registration: Registration) -> str:
     """What a badge's QR code holds: the registration, signed (nobody can make one up)."""
-    return _signer("badge").dumps([registration.event_id, registration.id])
+    return signer("badge").dumps([registration.event_id, registration.id])
 
 
 def registration_of_badge(event: Event, token: str) -> Registration | None:
     try:
-        event_id, registration_id = _signer("badge").loads(token.strip())
+        event_id, registration_id = signer("badge").loads(token.strip())
     except (BadSignature, ValueError, TypeError):
         return None
     if event_id != event.id:
@@ -116,6 +141,15 @@ def find_participants(event_id: int, words: str, limit: int = 20) -> list[Regist
     )
 
 
+def places_count(event_id: int) -> int:
+    """How many participants have a place (the check-in counter's "of M")."""
+    return db.session.scalar(
+        select(func.count(Registration.id)).where(
+            Registration.event_id == event_id, Registration.status.in_(WITH_A_PLACE)
+        )
+    )
+
+
 def checked_in_on(event_id: int, day: date) -> set[int]:
     return set(
         db.session.scalars(
@@ -160,14 +194,10 @@ def certificates_of(event_id: int) -> dict[int, Certificate]:
     return {c.registration_id: c for c in rows}
 
 
-def issue_certificates(event: Event, minimum_days: int, now: datetime) -> int:
-    """A certificate (emailed) for each participant with a place who attended at least
-    ``minimum_days``; those who have one keep it. Returns how many were issued."""
-    if not 1 <= minimum_days <= len(event_days(event)):
-        raise InvalidInput(
-            "minimum_days",
-            _("Between 1 and %(num)d days, the event's length.", num=len(event_days(event))),
-        )
+def issue_certificates(event: Event, now: datetime) -> int:
+    """A certificate (emailed) for each participant with a place who attended at least the
+    event's minimum of days; those who have one keep it. Returns how many were issued."""
+    minimum_days = certificate_minimum(event)
     attended = days_attended(event.id)
     issued = certificates_of(event.id)
     count = 0
@@ -183,7 +213,7 @@ def issue_certificates(event: Event, minimum_days: int, now: datetime) -> int:
         )
         db.session.add(certificate)
         registration.status = Status.ATTENDED
-        _send(
+        email_participant(
             registration,
             "certificate",
             _l("Your certificate of participation: %(title)s"),
@@ -202,10 +232,15 @@ def certificate_by_code(code: str) -> Certificate | None:
 
 
 def certificate_codes(registration_ids: list[int]) -> dict[int, str]:
-    """The valid certificates' codes of some registrations (for "My registrations")."""
+    """The valid certificates' codes of some registrations (for "My registrations"): not
+    revoked, of participants who still have a place."""
     rows = db.session.execute(
-        select(Certificate.registration_id, Certificate.code).where(
-            Certificate.registration_id.in_(registration_ids), Certificate.revoked_at.is_(None)
+        select(Certificate.registration_id, Certificate.code)
+        .join(Registration, Registration.id == Certificate.registration_id)
+        .where(
+            Certificate.registration_id.in_(registration_ids),
+            Certificate.revoked_at.is_(None),
+            Registration.status.in_(WITH_A_PLACE),
         )
     )
     return dict(rows.all())
@@ -215,96 +250,7 @@ def revoke_certificate(certificate: Certificate, now: datetime) -> None:
     certificate.revoked_at = certificate.revoked_at or now
 
 
-# ---------------------------------------------------------------- evaluations
-
-
-def evaluation_token(registration: Registration) -> str:
-    return _signer("evaluation").dumps(registration.id)
-
-
-def registration_of_evaluation(token: str) -> Registration | None:
-    try:
-        registration_id = _signer("evaluation").loads(token)
-    except (BadSignature, ValueError, TypeError):
-        return None
-    registration = (
-        db.session.get(Registration, registration_id) if isinstance(registration_id, int) else None
-    )
-    if registration is None or registration.status not in WITH_A_PLACE:
-        return None
-    return registration
-
-
-def open_evaluation(event: Event) -> int:
-    """Email the evaluation form to those who attended at least one day; returns how many."""
-    attended = days_attended(event.id)
-    people = [r for r in participants_with_a_place(event.id) if r.id in attended]
-    for registration in people:
-        _send(
-            registration,
-            "evaluation",
-            _l("How was it? Evaluate %(title)s"),
-            evaluation_url=site_url(
-                "attendance.evaluation_page", token=evaluation_token(registration)
-            ),
-        )
-    return len(people)
-
-
-def has_evaluated(registration: Registration) -> bool:
-    return (
-        db.session.scalar(
-            select(EvaluationResponse.id).where(
-                EvaluationResponse.registration_id == registration.id
-            )
-        )
-        is not None
-    )
-
-
-def submit_evaluation(
-    registration: Registration, scores: dict[str, int], comment: str, now: datetime
-) -> EvaluationResponse:
-    if has_evaluated(registration):
-        raise InvalidInput("comment", _("You evaluated this event already: thank you."))
-    if set(scores) != set(SCALES) or not all(1 <= s <= 5 for s in scores.values()):
-        raise InvalidInput("comment", _("Give each question a score from 1 to 5."))
-    response = EvaluationResponse(
-        event_id=registration.event_id,
-        registration_id=registration.id,
-        scores=scores,
-        comment=comment.strip(),
-        submitted_at=now,
-    )
-    db.session.add(response)
-    return response
-
-
-@dataclass
-class ScaleResult:
-    label: str
-    counts: list[int]  # of scores 1 to 5
-    mean: float | None
-
-
-def evaluation_results(event_id: int) -> tuple[list[ScaleResult], list[str], int]:
-    """Per question the counts of each score and the mean; the comments; the number of answers
-    (one query)."""
-    responses = db.session.execute(
-        select(EvaluationResponse.scores, EvaluationResponse.comment)
-        .where(EvaluationResponse.event_id == event_id)
-        .order_by(EvaluationResponse.id)
-    ).all()
-    results = []
-    for key, label in SCALES.items():
-        scores = [r.scores[key] for r in responses if key in r.scores]
-        counts = [scores.count(n) for n in range(1, 6)]
-        mean = round(sum(scores) / len(scores), 2) if scores else None
-        results.append(ScaleResult(str(label), counts, mean))
-    return results, [r.comment for r in responses if r.comment], len(responses)
-
-
-def _send(registration: Registration, template: str, subject, **context) -> None:
+def email_participant(registration: Registration, template: str, subject, **context) -> None:
     event = registration.event
     with in_language(registration.locale):
         queue_email(

@@ -1,45 +1,73 @@
-"""Pages after approval: messages, badges, check-in, certificates and evaluations (staff), the
-public verification of certificates, and the attendee's evaluation form."""
+"""Pages after approval: badges, check-in, attendance and certificates, the evaluation's
+questions and results (staff); the public verification of certificates, and the attendee's
+evaluation form."""
 
 from datetime import date
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from sqlalchemy.exc import IntegrityError
 
 from ..catalogue.services import get_event
 from ..core.clock import utcnow
 from ..core.errors import InvalidInput
-from ..core.exports import download
+from ..core.exports import csv_response, download, xlsx_response
 from ..core.links import site_url
 from ..core.pdf import STATIC, PdfUnavailable, html_to_pdf
 from ..core.validation import parse_number
+from ..core.web import show_beside_field
 from ..extensions import db
 from ..mail.services import in_language
 from ..registration.models import Registration
 from ..registration.participants import participants_with_a_place
-from .forms import EvaluationForm
-from .models import Certificate
+from .charts import answers_chart
+from .evaluations import (
+    QuestionInput,
+    add_question,
+    answers_count,
+    evaluation_export,
+    evaluation_questions,
+    evaluation_results,
+    has_evaluated,
+    open_evaluation,
+    overall_key,
+    questions_of,
+    registration_of_evaluation,
+    remove_question,
+    set_anonymous,
+    submit_evaluation,
+)
+from .forms import AttendanceSettingsForm, EvaluationSettingsForm, QuestionForm, evaluation_form
+from .models import Certificate, EvaluationQuestion
 from .services import (
-    SCALES,
+    attendance_settings,
     badges,
     certificate_by_code,
     certificate_codes,
+    certificate_minimum,
     certificates_of,
     check_in,
     checked_in_on,
     counts_per_day,
     days_attended,
-    evaluation_results,
     event_days,
     find_participants,
-    has_evaluated,
     issue_certificates,
-    open_evaluation,
+    places_count,
     registration_of_badge,
-    registration_of_evaluation,
     revoke_certificate,
-    submit_evaluation,
+    set_certificate_minimum,
 )
 
 bp = Blueprint("attendance", __name__)
@@ -61,12 +89,16 @@ def _pdf(html: str, name: str):
         return render_template("error.html", code=503, message=message), 503
 
 
+def _event(event_id: int):
+    return get_event(event_id) or abort(404)
+
+
 # ---------------------------------------------------------------- badges and check-in
 
 
 @bp.route("/manage/events/<int:event_id>/badges.pdf")
 def badges_pdf(event_id: int):
-    event = get_event(event_id) or abort(404)
+    event = _event(event_id)
     html = render_template("attendance/badges_print.html", event=event, badges=badges(event))
     return _pdf(html, f"badges-{event.id}.pdf")
 
@@ -81,35 +113,54 @@ def _day(event, raw: str | None) -> date:
     return asked if asked in days else days[0]
 
 
+def _wants_json() -> bool:
+    """The check-in page's script asks for JSON; a form without script gets a page."""
+    return request.accept_mimetypes.best == "application/json"
+
+
+def _check_in_outcome(event, day: date) -> tuple[str, str]:
+    """Check in the participant the form names (by badge token or id): (outcome, message),
+    outcome being "in", "already" or "refused"."""
+    token = request.form.get("token", "")
+    number = parse_number(request.form.get("registration_id"))
+    registration = None
+    if token:
+        registration = registration_of_badge(event, token)
+    elif number is not None:
+        registration = db.session.get(Registration, number)
+        if registration is not None and registration.event_id != event.id:
+            registration = None
+    if registration is None:
+        return "refused", _("This badge is not one of this event's participants.")
+    try:
+        new = check_in(registration, day, utcnow())
+    except InvalidInput as error:
+        db.session.rollback()
+        return "refused", error.message
+    if new:
+        return "in", _("%(name)s is checked in.", name=registration.name)
+    return "already", _("%(name)s was checked in already today.", name=registration.name)
+
+
+def _counter(event, day: date) -> dict:
+    present = len(checked_in_on(event.id, day))
+    expected = places_count(event.id)
+    return {
+        "present": present,
+        "expected": expected,
+        "counter": _("%(present)d of %(expected)d in", present=present, expected=expected),
+    }
+
+
 @bp.route("/manage/events/<int:event_id>/check-in", methods=["GET", "POST"])
 def check_in_page(event_id: int):
-    event = get_event(event_id) or abort(404)
+    event = _event(event_id)
     day = _day(event, request.values.get("day"))
     if request.method == "POST":
-        token = request.form.get("token", "")
-        number = parse_number(request.form.get("registration_id"))
-        registration = None
-        if token:
-            registration = registration_of_badge(event, token)
-        elif number is not None:
-            registration = db.session.get(Registration, number)
-            if registration is not None and registration.event_id != event.id:
-                registration = None
-        if registration is None:
-            flash(_("This badge is not one of this event's participants."), "error")
-        else:
-            try:
-                new = check_in(registration, day, utcnow())
-            except InvalidInput as error:
-                db.session.rollback()
-                flash(error.message, "error")
-            else:
-                message = (
-                    _("%(name)s is checked in.", name=registration.name)
-                    if new
-                    else _("%(name)s was checked in already today.", name=registration.name)
-                )
-                flash(message, "success")
+        outcome, message = _check_in_outcome(event, day)
+        if _wants_json():
+            return jsonify(outcome=outcome, message=message, **_counter(event, day))
+        flash(message, "error" if outcome == "refused" else "success")
         return redirect(url_for(".check_in_page", event_id=event.id, day=day.isoformat()))
     words = request.args.get("q", "")[:100]
     return render_template(
@@ -120,49 +171,77 @@ def check_in_page(event_id: int):
         words=words,
         found=find_participants(event.id, words) if words.strip() else [],
         present=checked_in_on(event.id, day),
-        expected=len(participants_with_a_place(event.id)),
+        counter=_counter(event, day)["counter"],
+    )
+
+
+@bp.get("/manage/events/<int:event_id>/check-in/people")
+def check_in_people(event_id: int):
+    """``?q=words&day=YYYY-MM-DD``: who matches, as JSON, for the search as one types."""
+    event = _event(event_id)
+    day = _day(event, request.args.get("day"))
+    words = request.args.get("q", "")[:100]
+    found = find_participants(event.id, words) if words.strip() else []
+    present = checked_in_on(event.id, day)
+    return jsonify(
+        people=[
+            {
+                "id": r.id,
+                "name": r.name,
+                "organisation": r.organisation.display_name if r.organisation else "",
+                "in": r.id in present,
+            }
+            for r in found
+        ],
+        **_counter(event, day),
     )
 
 
 # ---------------------------------------------------------------- attendance, certificates
 
 
-@bp.route("/manage/events/<int:event_id>/attendance")
+@bp.route("/manage/events/<int:event_id>/attendance", methods=["GET", "POST"])
 def attendance_page(event_id: int):
-    event = get_event(event_id) or abort(404)
-    results, comments, answers = evaluation_results(event.id)
-    return render_template(
+    event = _event(event_id)
+    form = AttendanceSettingsForm()
+    if form.validate_on_submit():
+        try:
+            set_certificate_minimum(event, form.minimum_days.data)
+        except InvalidInput as error:
+            show_beside_field(form, error)
+        else:
+            flash(_("Saved: certificates need the days set."), "success")
+            return redirect(url_for(".attendance_page", event_id=event.id))
+    elif request.method == "GET":
+        form.minimum_days.data = certificate_minimum(event)
+    page = render_template(
         "attendance/attendance.html",
         event=event,
+        form=form,
         days=event_days(event),
+        minimum=certificate_minimum(event),
         per_day=counts_per_day(event.id),
         people=participants_with_a_place(event.id),
         attended=days_attended(event.id),
         certificates=certificates_of(event.id),
-        results=results,
-        comments=comments,
-        answers=answers,
     )
+    return page, 400 if form.errors else 200
 
 
 @bp.route("/manage/events/<int:event_id>/certificates", methods=["POST"])
 def issue_certificates_page(event_id: int):
-    event = get_event(event_id) or abort(404)
-    minimum = parse_number(request.form.get("minimum_days")) or 0
-    try:
-        issued = issue_certificates(event, minimum, utcnow())
-    except InvalidInput as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        flash(
-            ngettext(
-                "Issued %(num)d certificate, sent by email.",
-                "Issued %(num)d certificates, sent by email.",
-                issued,
-            ),
-            "success" if issued else "warning",
+    event = _event(event_id)
+    issued = issue_certificates(event, utcnow())
+    flash(
+        ngettext(
+            "Issued %(num)d certificate, sent by email.",
+            "Issued %(num)d certificates, sent by email.",
+            issued,
         )
+        if issued
+        else _("Nobody else attended enough days for a certificate."),
+        "success" if issued else "warning",
+    )
     return redirect(url_for(".attendance_page", event_id=event.id))
 
 
@@ -170,7 +249,7 @@ def issue_certificates_page(event_id: int):
     "/manage/events/<int:event_id>/certificates/<int:certificate_id>/revoke", methods=["POST"]
 )
 def revoke_certificate_page(event_id: int, certificate_id: int):
-    event = get_event(event_id) or abort(404)
+    event = _event(event_id)
     certificate = db.session.get(Certificate, certificate_id)
     if certificate is None or certificate.registration.event_id != event.id:
         abort(404)
@@ -179,21 +258,108 @@ def revoke_certificate_page(event_id: int, certificate_id: int):
     return redirect(url_for(".attendance_page", event_id=event.id))
 
 
+# ---------------------------------------------------------------- the evaluation (staff)
+
+
+def _evaluation_context(event, question_form) -> dict:
+    settings = attendance_settings(event.id)
+    results = evaluation_results(event.id)
+    settings_form = EvaluationSettingsForm(formdata=None, anonymous=settings.evaluation_anonymous)
+    return {
+        "event": event,
+        "settings": settings,
+        "settings_form": settings_form,
+        "question_form": question_form,
+        "questions": questions_of(event.id),
+        "overall": overall_key(evaluation_questions(event.id)),
+        "results": results,
+        "charts": {r.question.key: answers_chart(r) for r in results.questions},
+    }
+
+
+@bp.route("/manage/events/<int:event_id>/evaluation", methods=["GET", "POST"])
+def evaluation_admin(event_id: int):
+    """The evaluation's questions (added here), its anonymity, opening it, and its results."""
+    event = _event(event_id)
+    form = QuestionForm()
+    if form.validate_on_submit():
+        data = QuestionInput(
+            form.label.data, form.kind.data, form.required.data, form.choices.data or ""
+        )
+        try:
+            add_question(event, data)
+        except InvalidInput as error:
+            show_beside_field(form, error)
+        else:
+            flash(_("Added the question."), "success")
+            return redirect(url_for(".evaluation_admin", event_id=event.id))
+    page = render_template("attendance/evaluation_admin.html", **_evaluation_context(event, form))
+    return page, 400 if form.errors else 200
+
+
+@bp.post("/manage/events/<int:event_id>/evaluation/questions/<int:question_id>/delete")
+def delete_question(event_id: int, question_id: int):
+    event = _event(event_id)
+    question = db.session.get(EvaluationQuestion, question_id)
+    if question is None or question.event_id != event.id:
+        abort(404)
+    try:
+        remove_question(question)
+    except InvalidInput as error:
+        flash(error.message, "error")
+    else:
+        flash(_("Removed the question."), "success")
+    return redirect(url_for(".evaluation_admin", event_id=event.id))
+
+
+@bp.post("/manage/events/<int:event_id>/evaluation/settings")
+def evaluation_settings(event_id: int):
+    event = _event(event_id)
+    form = EvaluationSettingsForm()
+    if form.validate_on_submit():
+        try:
+            set_anonymous(event, form.anonymous.data)
+        except InvalidInput as error:
+            flash(error.message, "error")
+        else:
+            flash(
+                _("The evaluation is anonymous.")
+                if form.anonymous.data
+                else _("The evaluation keeps who answered what."),
+                "success",
+            )
+    return redirect(url_for(".evaluation_admin", event_id=event.id))
+
+
 @bp.route("/manage/events/<int:event_id>/evaluation/open", methods=["POST"])
 def open_evaluation_page(event_id: int):
-    event = get_event(event_id) or abort(404)
-    sent = open_evaluation(event)
-    flash(
-        ngettext(
-            "Sent the evaluation to %(num)d attendee.",
-            "Sent the evaluation to %(num)d attendees.",
+    event = _event(event_id)
+    sent = open_evaluation(event, utcnow())
+    if sent:
+        message = ngettext(
+            "Sent the evaluation to %(num)d attendee who has not answered yet.",
+            "Sent the evaluation to %(num)d attendees who have not answered yet.",
             sent,
         )
-        if sent
-        else _("Nobody has checked in yet: the evaluation goes to those who attended."),
-        "success" if sent else "warning",
-    )
-    return redirect(url_for(".attendance_page", event_id=event.id))
+    elif answers_count(event.id):
+        message = _("Every attendee has answered already.")
+    else:
+        message = _("Nobody has checked in yet: the evaluation goes to those who attended.")
+    flash(message, "success" if sent else "warning")
+    return redirect(url_for(".evaluation_admin", event_id=event.id))
+
+
+@bp.get("/manage/events/<int:event_id>/evaluation.csv")
+def evaluation_csv(event_id: int):
+    event = _event(event_id)
+    return csv_response(f"evaluation-{event.id}.csv", *evaluation_export(event.id))
+
+
+@bp.get("/manage/events/<int:event_id>/evaluation.xlsx")
+def evaluation_xlsx(event_id: int):
+    event = _event(event_id)
+    header, rows = evaluation_export(event.id)
+    return xlsx_response(f"evaluation-{event.id}.xlsx", _("Evaluation"), header, rows)
 
 
 # ---------------------------------------------------------------- public
@@ -207,9 +373,11 @@ def certificate_page(code: str):
 
 @bp.route("/certificates/<code>.pdf")
 def certificate_pdf(code: str):
+    """The PDF of a valid certificate; a revoked one, or one whose holder was declined or
+    withdrew, is gone (410)."""
     certificate = certificate_by_code(code[:40]) or abort(404)
     if not certificate.valid:
-        abort(410)
+        abort(410, description=_("This certificate is not valid: there is no PDF of it."))
     with in_language(certificate.registration.locale):  # in the participant's language
         html = render_template(
             "attendance/certificate_print.html",
@@ -224,12 +392,27 @@ def evaluation_page(token: str):
     registration = registration_of_evaluation(token) or abort(404)
     if has_evaluated(registration):
         return render_template("attendance/evaluation.html", registration=registration, done=True)
-    form = EvaluationForm()
+    questions = evaluation_questions(registration.event_id)
+    form = evaluation_form(questions)
     if form.validate_on_submit():
-        scores = {key: int(getattr(form, key).data) for key in SCALES}
-        submit_evaluation(registration, scores, form.comment.data or "", utcnow())
-        flash(_("Thank you: your evaluation is saved."), "success")
-        return redirect(url_for(".evaluation_page", token=token))
-    return render_template(
-        "attendance/evaluation.html", registration=registration, form=form, scales=list(SCALES)
+        try:
+            submit_evaluation(registration, form.data, form.comment.data or "", utcnow().date())
+            db.session.flush()
+        except InvalidInput as error:
+            show_beside_field(form, error)
+        except IntegrityError:  # the same attendee answering twice at once
+            db.session.rollback()
+            return render_template(
+                "attendance/evaluation.html", registration=registration, done=True
+            )
+        else:
+            flash(_("Thank you: your evaluation is saved."), "success")
+            return redirect(url_for(".evaluation_page", token=token))
+    page = render_template(
+        "attendance/evaluation.html",
+        registration=registration,
+        form=form,
+        questions=questions,
+        anonymous=attendance_settings(registration.event_id).evaluation_anonymous,
     )
+    return page, 400 if form.errors else 200

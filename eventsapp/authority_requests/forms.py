@@ -8,23 +8,17 @@ from wtforms import (
     EmailField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..catalogue.models import LANGUAGES
+from ..core.forms import CheckboxesField
 from ..people.services import country_choices
 from .models import RequestKind, RequestStatus
 from .services import RequestInput
 from .topics import INTERNSHIP_CRITERIA, SCENARIOS, TOPICS
-
-
-class CheckboxesField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class RequestForm(FlaskForm):

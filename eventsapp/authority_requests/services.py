@@ -4,8 +4,6 @@ Every change is written in the request's timeline with who made it and when, and
 contact is told by email in its language (``queue_email``: sent by the worker after the commit).
 """
 
-import re
-import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -28,7 +26,9 @@ from ..catalogue.models import LANGUAGES, Event, EventStatus
 from ..catalogue.services import EventInput, save_event
 from ..core.dates import DatePhraseError, DateWindow, read_date_phrase
 from ..core.errors import InvalidInput
+from ..core.i18n import country_name
 from ..core.links import site_url
+from ..core.uploads import file_kind
 from ..extensions import db
 from ..mail.services import in_language, queue_email
 from ..people.models import Country, Organisation, OrganisationKind
@@ -73,37 +73,12 @@ class RequestInput:
     locale: str | None = None
 
 
-_HALF = re.compile(r"^(first|second) half of (\d{4})$", re.IGNORECASE)
-_BEFORE = re.compile(
-    r"^before (the )?(?P<rest>.+?)"
-    r"( (general |presidential |parliamentary |local )?(elections?|reform|referendum))?$",
-    re.IGNORECASE,
-)
-
-
 def read_window(date_text: str, today: date) -> DateWindow:
-    """The preferred dates, read as the event form reads them, plus what authorities write:
-    "second half of 2027" (July–December), "before the May 2028 elections" (from today to the
-    day before May 2028, tentative). Refused with the reader's message."""
-    text = " ".join(date_text.split())
+    """The preferred dates, read as the event form reads them (with what authorities write:
+    "second half of 2027", "before the May 2028 elections", in English, Spanish or French).
+    Refused with the reader's message."""
     try:
-        if half := _HALF.match(text):
-            year = int(half.group(2))
-            months = "January-June" if half.group(1).lower() == "first" else "July-December"
-            return read_date_phrase(f"{months} {year}")
-        if before := _BEFORE.match(text):
-            until = read_date_phrase(before.group("rest"))
-            if until.starts_on <= today + timedelta(days=1):
-                raise InvalidInput(
-                    "date_text", _("That date is past: write the dates you would like.")
-                )
-            return DateWindow(
-                today + timedelta(days=1),
-                until.starts_on - timedelta(days=1),
-                until.precision,
-                True,
-            )
-        return read_date_phrase(text)
+        return read_date_phrase(date_text, today=today)
     except DatePhraseError as error:
         raise InvalidInput("date_text", str(error)) from None
 
@@ -388,15 +363,8 @@ def _report_suffix(filename: str, content: bytes) -> str:
     limit = current_app.config.get("REQUEST_UPLOAD_MB", 10)
     if len(content) > limit * 1024 * 1024:
         raise InvalidInput("file", _("The file is larger than %(mb)d MB.", mb=limit))
-    if suffix == ".pdf" and content.startswith(b"%PDF-"):
+    if (suffix, file_kind(BytesIO(content))) in ((".pdf", "pdf"), (".docx", "docx")):
         return suffix
-    if suffix == ".docx" and content.startswith(b"PK"):
-        try:
-            with zipfile.ZipFile(BytesIO(content)) as archive:
-                if "word/document.xml" in archive.namelist():
-                    return suffix
-        except zipfile.BadZipFile:
-            pass
     raise InvalidInput("file", _("Send the report as a PDF or a Word (.docx) document."))
 
 
@@ -484,6 +452,7 @@ def demand(first_year: int, last_year: int) -> Demand:
             AuthorityRequest.topics,
             AuthorityRequest.event_id,
             AuthorityRequest.report_received_at,
+            Country.code,
             Country.name,
             Country.region,
         )
@@ -495,8 +464,8 @@ def demand(first_year: int, last_year: int) -> Demand:
         )
     ).all()
     countries, regions, kinds, topics = Counter(), Counter(), Counter(), Counter()
-    for kind, chosen, _event, _report, country, region in rows:
-        countries[country] += 1
+    for kind, chosen, _event, _report, code, name, region in rows:
+        countries[country_name(code, name)] += 1
         regions[region or "—"] += 1
         kinds[RequestKind(kind).label] += 1
         topics.update(str(TOPICS[t]) for t in chosen if t in TOPICS)

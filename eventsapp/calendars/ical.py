@@ -35,6 +35,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from icalendar import TypesFactory, vCalAddress, vDuration, vRecur, vUri
 from icalendar.parser import Contentline, foldline
 
@@ -78,6 +79,25 @@ def shared_line(name: str, value, params: tuple = ()) -> bytes:
 def label(choice: Labelled, locale: str) -> str:
     """The label of a choice in `locale`, the current one: looked up once (gettext is slow)."""
     return choice.label
+
+
+@lru_cache(maxsize=16)
+def words(locale: str) -> dict[str, str]:
+    """The texts of summaries and descriptions in `locale`, the current one, their placeholders
+    left to fill: looked up once per language."""
+    return {
+        "cancelled": _("Cancelled: %(title)s"),
+        "tentative": _("%(title)s (tentative)"),
+        "dates": _("Dates: %(dates)s"),
+        "status": _("Status: %(status)s"),
+        "venue_tbc": _("Venue to be confirmed."),
+        "purpose": _("Purpose:"),
+        "audience": _("Audience: %(audience)s"),
+        "speakers": _("Speakers: %(speakers)s"),
+        "language": _("Language: %(language)s"),
+        "interpreted": _("Language: %(language)s, with simultaneous interpretation"),
+        "part_of": _("Part of: %(title)s"),
+    }
 
 
 @dataclass(frozen=True)
@@ -125,11 +145,11 @@ def ical_status(event: Event) -> str | None:
     return None  # planned: not confirmed yet, nor tentative
 
 
-def summary(title: str, status: str) -> str:
+def summary(title: str, status: str, locale: str) -> str:
     if status == "CANCELLED":
-        return f"Cancelled: {title}"
+        return words(locale)["cancelled"] % {"title": title}
     if status == "TENTATIVE":
-        return f"{title} (tentative)"
+        return words(locale)["tentative"] % {"title": title}
     return title
 
 
@@ -178,27 +198,28 @@ def _timed_window(event: Event) -> list[bytes]:
     return [content_line("DTSTART", starts), content_line("DTEND", ends)]
 
 
-def event_summary(event: Event, status: str | None) -> str:
+def event_summary(event: Event, status: str | None, locale: str) -> str:
     """The summary; a marker of a coarse window says so with the dates as written."""
     title = event.title
     if event.precision in MARKER_PRECISIONS:
         title = f"{title} (\u2248 {event.date_text})"
-    return summary(title, status)
+    return summary(title, status, locale)
 
 
-def event_description(event: Event, url: str, status: str) -> str:
+def event_description(event: Event, url: str, status: str, locale: str) -> str:
     """Purpose, audience and the dates as written, for the calendar entry's notes."""
+    text = words(locale)
     dates = event.date_text
     if event.window_label not in event.date_text:
         dates += f" ({event.window_label})"
-    lines = [f"Dates: {dates}", f"Status: {status}"]
+    lines = [text["dates"] % {"dates": dates}, text["status"] % {"status": status}]
     if event.venue_tentative:
-        lines.append("Venue to be confirmed.")
+        lines.append(text["venue_tbc"])
     if event.purpose:
-        lines.append("Purpose:")
+        lines.append(text["purpose"])
         lines += [f"- {point}" for point in event.purpose]
     if event.audience:
-        lines.append(f"Audience: {event.audience}")
+        lines.append(text["audience"] % {"audience": event.audience})
     lines.append(url)
     return "\n".join(lines)
 
@@ -211,13 +232,15 @@ def event_text(event: Event, context: FeedContext) -> bytes:
         b"BEGIN:VEVENT\r\n",
         content_line("UID", event_uid(event.id, context)),
         *_stamps(event, event.sequence),
-        content_line("SUMMARY", event_summary(event, status)),
+        content_line("SUMMARY", event_summary(event, status, context.locale)),
         *_window(event),
         *([shared_line("STATUS", status)] if status else []),
         shared_line("TRANSP", "OPAQUE" if event.precision == "day" else "TRANSPARENT"),
         content_line(
             "DESCRIPTION",
-            event_description(event, url, label(EventStatus(event.status), context.locale)),
+            event_description(
+                event, url, label(EventStatus(event.status), context.locale), context.locale
+            ),
         ),
     ]
     if event.venue:
@@ -238,20 +261,21 @@ def session_text(session: AgendaSession, context: FeedContext) -> bytes:
     url = context.link("site.event_page", event_id=event.id) + "#agenda"
     status = ical_status(event)
     kind = label(SessionKind(session.kind), context.locale)
+    text = words(context.locale)
     notes = [kind]
     if session.speakers:
-        notes.append("Speakers: " + "; ".join(session.speakers.splitlines()))
+        notes.append(text["speakers"] % {"speakers": "; ".join(session.speakers.splitlines())})
     if session.language:
-        interpretation = ", with simultaneous interpretation" if session.interpretation else ""
-        notes.append(f"Language: {session.language_label}{interpretation}")
-    notes += [f"Part of: {event.title}", url]
+        language = text["interpreted" if session.interpretation else "language"]
+        notes.append(language % {"language": session.language_label})
+    notes += [text["part_of"] % {"title": event.title}, url]
     place = ", ".join(p for p in (session.room, event.venue.label if event.venue else None) if p)
     lines = [
         b"BEGIN:VEVENT\r\n",
         content_line("UID", f"session-{session.id}@{context.uid_domain}"),
         # A session moves with its event too: cancelling or rescheduling the event bumps its own.
         *_stamps(session, event.sequence + session.sequence),
-        content_line("SUMMARY", summary(session.title, status)),
+        content_line("SUMMARY", summary(session.title, status, context.locale)),
         content_line("DTSTART", _utc(session.starts_at)),
         content_line("DTEND", _utc(session.ends_at)),
         *([shared_line("STATUS", status)] if status else []),

@@ -24,6 +24,7 @@ from sqlalchemy import func, select
 from ..catalogue.models import Event, Programme, ProgrammeSection
 from ..catalogue.rows import EventRow, event_rows
 from ..catalogue.services import EventFilters, narrow_events
+from ..catalogue.translations import attach_translations
 from ..core.clock import utcnow
 from ..core.exports import csv_bytes, xlsx_bytes
 from ..core.links import site_url
@@ -112,7 +113,9 @@ def page_events(calendar: YearCalendar, page: int, address: str, etag: str, **li
         ids = calendar.ids[(page - 1) * YEAR_PAGE_SIZE : page * YEAR_PAGE_SIZE]
         grouped: dict[int, list[EventRow]] = {}
         first_day = date(calendar.filters.year, 1, 1)
-        for row in event_rows(ids):
+        rows = event_rows(ids)
+        attach_translations(rows)  # titles in the visitor's language, in one query
+        for row in rows:
             grouped.setdefault(max(row.starts_on, first_day).month, []).append(row)
         index = calendar.index()
         html = render_template(

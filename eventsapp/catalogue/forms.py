@@ -24,13 +24,17 @@ from ..core.dates import (
 )
 from ..core.validation import single_line
 from ..people.services import country_choices, organisation_choices
-from .models import CICIE_BLOCKS, LANGUAGES, REGIONS, EventKind, EventStatus, PartnerRole
+from .models import (
+    CICIE_BLOCKS,
+    LANGUAGES,
+    REGION_CHOICES,
+    EventKind,
+    EventStatus,
+    PartnerRole,
+)
 from .services import EventInput, ProgrammeInput, VenueInput, programme_choices, section_choices
 
 NONE = ("", "—")
-# A type-to-filter box and a "chosen" line above and below long lists (static/js).
-FILTERABLE = {"data-filterable": _l("Type to narrow the list"), "data-chosen": _l("Chosen:")}
-SEVERAL = _l("Ctrl-click (⌘-click on a Mac) to choose several.")
 
 
 def _id_or_none(value):
@@ -74,32 +78,24 @@ class EventForm(FlaskForm):
     participants_count = IntegerField(
         _l("Participants (reported)"), validators=[Optional(), NumberRange(min=0, max=100000)]
     )
-    languages = SelectMultipleField(
-        _l("Languages"), choices=list(LANGUAGES.items()), description=SEVERAL
-    )
+    languages = SelectMultipleField(_l("Languages"), choices=list(LANGUAGES.items()))
     interpretation = BooleanField(_l("Simultaneous interpretation"))
     purpose = TextAreaField(
         _l("Purpose"), validators=[Length(max=10000)], description=_l("One point per line.")
     )
+    description = TextAreaField(_l("Description"), validators=[Length(max=10000)])
     theme = StringField(_l("Theme"), validators=[Optional(), Length(max=300), single_line])
     block = SelectField(_l("CICIE block"), choices=[NONE, *[(b, b) for b in CICIE_BLOCKS]])
     audience = StringField(_l("Audience"), validators=[Optional(), Length(max=300), single_line])
     requesting_authority_id = SelectField(_l("Requesting authority"), coerce=_id_or_none)
-    target_region = SelectField(_l("Target region"), choices=[NONE, *[(r, r) for r in REGIONS]])
-    requesting_countries = SelectMultipleField(
-        _l("Requesting countries"), description=SEVERAL, render_kw=FILTERABLE
-    )
+    target_region = SelectField(_l("Target region"), choices=[NONE, *REGION_CHOICES])
+    # Several choices are shown as checkboxes, with a filter when the list is long (macros.html).
+    requesting_countries = SelectMultipleField(_l("Requesting countries"))
     candidate_countries = SelectMultipleField(
-        _l("Candidate countries"),
-        description=_l("Countries that have shown interest. Ctrl-click to choose several."),
-        render_kw=FILTERABLE,
+        _l("Candidate countries"), description=_l("Countries that have shown interest.")
     )
-    participant_countries = SelectMultipleField(
-        _l("Participating countries"), description=SEVERAL, render_kw=FILTERABLE
-    )
-    partner_ids = SelectMultipleField(
-        _l("Co-organisers"), coerce=int, description=SEVERAL, render_kw=FILTERABLE
-    )
+    participant_countries = SelectMultipleField(_l("Participating countries"))
+    partner_ids = SelectMultipleField(_l("Co-organisers"), coerce=int)
     notes = TextAreaField(
         _l("Staff notes"),
         validators=[Length(max=10000)],
@@ -162,6 +158,7 @@ class EventForm(FlaskForm):
             languages=self.languages.data or [],
             interpretation=self.interpretation.data,
             purpose=_lines(self.purpose.data),
+            description=(self.description.data or "").strip(),
             theme=self.theme.data,
             block=self.block.data,
             audience=self.audience.data,
@@ -179,6 +176,7 @@ class EventForm(FlaskForm):
         self.process(obj=event)
         self.year.data = event.starts_on.year
         self.purpose.data = "\n".join(event.purpose or [])
+        self.description.data = event.description
         if event.venue:
             self.venue_country.data = event.venue.country_code
             self.venue_city.data = event.venue.city
@@ -204,9 +202,7 @@ class ProgrammeForm(FlaskForm):
     last_year = IntegerField(
         _l("Last year"), validators=[Optional(), NumberRange(FIRST_YEAR, LAST_YEAR)]
     )
-    languages = SelectMultipleField(
-        _l("Languages"), choices=list(LANGUAGES.items()), description=SEVERAL
-    )
+    languages = SelectMultipleField(_l("Languages"), choices=list(LANGUAGES.items()))
     description = TextAreaField(_l("Description"), validators=[Length(max=10000)])
 
     def __init__(self, *args, **kwargs):
@@ -242,7 +238,7 @@ class PartnerForm(FlaskForm):
 
 class RegionOverrideForm(FlaskForm):
     country_code = SelectField(_l("Country"))
-    region = SelectField(_l("Counted in"), choices=[(r, r) for r in REGIONS])
+    region = SelectField(_l("Counted in"), choices=REGION_CHOICES)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -17,16 +17,22 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.clock import utcnow
-from ..core.dates import FIRST_YEAR, LAST_YEAR, PRECISIONS, format_window, within_calendar_years
+from ..core.dates import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    PRECISIONS,
+    blank_tentative,
+    format_window,
+    within_calendar_years,
+)
 from ..core.labels import Labelled, sql_in
 from ..extensions import db
 from ..people.models import Country, Organisation
 
-_TENTATIVE_WORDS = re.compile(r"\b(exact dates )?(tbc|tbd|tentative|to be (confirmed|decided))\b")
-
 
 def _letters_and_digits(text: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", _TENTATIVE_WORDS.sub("", text.lower()))
+    """The letters and digits of a date phrase, but for its tentative markers."""
+    return re.sub(r"[^a-z0-9]", "", blank_tentative(text)[0].lower())
 
 
 class EventKind(Labelled):
@@ -91,6 +97,14 @@ LANGUAGES = {
 }
 
 REGIONS = ("Africa", "Americas", "Asia", "Europe", "Oceania")
+# The regions' names in the visitor's language; the data keeps the English ones.
+REGION_CHOICES = [
+    ("Africa", _l("Africa")),
+    ("Americas", _l("Americas")),
+    ("Asia", _l("Asia")),
+    ("Europe", _l("Europe")),
+    ("Oceania", _l("Oceania")),
+]
 
 CICIE_BLOCKS = ("I", "II", "III", "IV", "V")
 
@@ -295,6 +309,8 @@ class Event(db.Model):
     languages: Mapped[list] = mapped_column(JSON, default=list)
     interpretation: Mapped[bool] = mapped_column(default=False)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # What the event is about, for the public page (in the site's language, like the title).
+    description: Mapped[str] = mapped_column(Text, default="", server_default="")
     sequence: Mapped[int] = mapped_column(default=0)  # bumped when dates, venue or status change
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -305,6 +321,11 @@ class Event(db.Model):
     requesting_authority: Mapped[Organisation | None] = relationship()
     countries: Mapped[list[EventCountry]] = relationship(cascade="all, delete-orphan")
     partners: Mapped[list[Organisation]] = relationship(secondary=event_partners)
+    # Title, purpose and description in other languages (catalogue/translations.py). Lists load
+    # them with selectinload(Event.translations): one query for the page.
+    translations: Mapped[list["EventTranslation"]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="EventTranslation.locale"
+    )
 
     @property
     def kind_label(self) -> str:
@@ -359,3 +380,30 @@ class Event(db.Model):
 
     def __repr__(self) -> str:
         return f"<Event {self.id} {self.title[:30]!r}>"
+
+
+# The languages event content may be written in (the site's languages).
+CONTENT_LANGUAGES = ("en", "es", "fr")
+
+
+class EventTranslation(db.Model):
+    """An event's title, purpose and description written by staff in another language; a field
+    left empty shows the original's."""
+
+    __tablename__ = "event_translations"
+    __table_args__ = (
+        UniqueConstraint("event_id", "locale"),
+        CheckConstraint(f"locale IN ({sql_in(CONTENT_LANGUAGES)})", name="locale"),
+        CheckConstraint("length(title) <= 300", name="title_length"),
+        CheckConstraint("length(description) <= 10000", name="description_length"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    locale: Mapped[str] = mapped_column(String(5))
+    title: Mapped[str] = mapped_column(String(300), default="")
+    purpose: Mapped[list] = mapped_column(JSON, default=list)  # the purpose bullets
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    def __repr__(self) -> str:
+        return f"<EventTranslation {self.event_id} {self.locale}>"

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import Select, String, and_, cast, exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload, subqueryload
@@ -33,6 +34,7 @@ from .models import (
     RegionOverride,
     Venue,
 )
+from .translations import original_language
 
 # ---------------------------------------------------------------- filtering and listing
 
@@ -142,6 +144,8 @@ def filtered_events(filters: EventFilters) -> Select:
         subqueryload(Event.countries),
         subqueryload(Event.partners),
     )
+    if get_locale().language != original_language():  # titles in the visitor's language
+        stmt = stmt.options(subqueryload(Event.translations))
     return narrow_events(stmt, filters).order_by(*EVENT_ORDER)
 
 
@@ -207,7 +211,11 @@ def recently_held(today: date, limit: int = 5) -> list[Event]:
     """The last events that ended, for a public calendar with nothing upcoming."""
     stmt = (
         select(Event)
-        .options(joinedload(Event.programme), joinedload(Event.venue))
+        .options(
+            joinedload(Event.programme),
+            joinedload(Event.venue),
+            selectinload(Event.translations),
+        )
         .where(Event.ends_on < today, Event.status == EventStatus.HELD)
         .order_by(Event.ends_on.desc(), Event.id.desc())
         .limit(limit)
@@ -261,6 +269,7 @@ class EventInput:
     languages: list[str] = field(default_factory=list)
     interpretation: bool = False
     purpose: list[str] = field(default_factory=list)
+    description: str = ""
     theme: str | None = None
     block: str | None = None
     audience: str | None = None
@@ -390,6 +399,7 @@ def save_event(event: Event, data: EventInput) -> Event:
     event.languages = list(dict.fromkeys(data.languages))
     event.interpretation = data.interpretation
     event.purpose = [line.strip() for line in data.purpose if line.strip()]
+    event.description = data.description.strip()
     event.theme = data.theme or None
     event.block = data.block or None
     event.audience = data.audience or None

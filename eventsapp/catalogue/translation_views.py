@@ -1,1 +1,106 @@
-"""Staff write an event's title, purpose and description in other languages (stub)."""
+"""Staff write an event's title, purpose and description in other languages; pages show them
+(the ``localized`` template filter)."""
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField, TextAreaField
+from wtforms.validators import Length
+
+from ..core.errors import InvalidInput
+from ..core.validation import single_line
+from ..core.web import show_beside_field
+from ..extensions import db
+from .forms import _lines
+from .models import LANGUAGES, Event
+from .translations import (
+    DESCRIPTION_MAX,
+    TITLE_MAX,
+    TranslationInput,
+    date_reading,
+    localized,
+    original_language,
+    save_translation,
+    translation_languages,
+    translations_of,
+)
+from .views import manage_bp
+
+manage_bp.app_template_filter("localized")(localized)
+manage_bp.app_template_filter("date_reading")(date_reading)
+manage_bp.app_template_global("original_language")(original_language)
+
+
+class TranslationForm(FlaskForm):
+    """One language's content; each language's form has its code as prefix ("es-title")."""
+
+    title = StringField(_l("Title"), validators=[Length(max=TITLE_MAX), single_line])
+    purpose = TextAreaField(
+        _l("Purpose"), validators=[Length(max=10000)], description=_l("One point per line.")
+    )
+    description = TextAreaField(_l("Description"), validators=[Length(max=DESCRIPTION_MAX)])
+
+    def fill_from(self, translation) -> None:
+        self.title.data = translation.title
+        self.purpose.data = "\n".join(translation.purpose)
+        self.description.data = translation.description
+
+    def to_input(self) -> TranslationInput:
+        return TranslationInput(
+            title=self.title.data or "",
+            purpose=_lines(self.purpose.data),
+            description=self.description.data or "",
+        )
+
+
+def _forms(event: Event, posted: str | None = None) -> dict[str, TranslationForm]:
+    """A form per translation language: the `posted` one reads the request, the others show
+    what is saved."""
+    saved, forms = translations_of(event), {}
+    for language in translation_languages():
+        if language == posted:
+            forms[language] = TranslationForm(prefix=language)
+            continue
+        forms[language] = form = TranslationForm(prefix=language, formdata=None)
+        if language in saved:
+            form.fill_from(saved[language])
+    return forms
+
+
+@manage_bp.route("/events/<int:event_id>/translations")
+def event_translations(event_id: int):
+    event = db.session.get(Event, event_id) or abort(404)
+    return _page(event, _forms(event))
+
+
+@manage_bp.route("/events/<int:event_id>/translations/<language>", methods=["POST"])
+def save_event_translation(event_id: int, language: str):
+    event = db.session.get(Event, event_id) or abort(404)
+    if language not in translation_languages():
+        abort(404)
+    forms = _forms(event, posted=language)
+    form = forms[language]
+    if form.validate_on_submit():
+        try:
+            translation = save_translation(event, language, form.to_input())
+        except InvalidInput as error:
+            show_beside_field(form, error)
+        else:
+            name = LANGUAGES[language]
+            if translation is None:
+                flash(_("Removed the %(language)s version.", language=name), "success")
+            else:
+                flash(_("Saved the %(language)s version.", language=name), "success")
+            return redirect(url_for(".event_translations", event_id=event.id))
+    return _page(event, forms), 400
+
+
+def _page(event: Event, forms: dict[str, TranslationForm]) -> str:
+    return render_template(
+        "catalogue/event_translations.html",
+        event=event,
+        forms=forms,
+        languages=LANGUAGES,
+        original=original_language(),
+    )

@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import ValidationError
 
-from .dates import FIRST_YEAR, LAST_YEAR
 from .errors import InvalidInput
 
 # The largest id a URL or parameter may name: beyond it SQLite overflows and PostgreSQL refuses.
@@ -37,14 +36,6 @@ def single_line(form, field) -> None:
     subjects and calendar files)."""
     if field.data and CONTROL_CHARACTERS.search(field.data):
         raise ValidationError(_l("Write this on one line, without line breaks or tabs."))
-
-
-def within_calendar_years(form, field) -> None:
-    """WTForms validator of a date field: a day the calendars cover (FIRST_YEAR–LAST_YEAR)."""
-    if field.data and not FIRST_YEAR <= field.data.year <= LAST_YEAR:
-        raise ValidationError(
-            _l("Choose a day from %(first)d to %(last)d.", first=FIRST_YEAR, last=LAST_YEAR)
-        )
 
 
 def number_argument(args, name: str, low: int, high: int, label: str) -> int | None:

@@ -24,6 +24,7 @@ from sqlalchemy.orm import selectinload
 
 from ..catalogue.models import Event, PartnerRole, Programme, ProgrammePartner, RegionOverride
 from ..catalogue.models import event_partners as event_partners_table
+from ..core.i18n import country_name
 from ..extensions import db
 from ..people.models import Country, Organisation
 from ..registration.models import SEAT_HOLDING, Funding, ParticipantRole, Registration
@@ -301,7 +302,9 @@ class _Context:
         for code, name in db.session.execute(
             select(Country.code, Country.name).where(Country.code.in_(country_codes))
         ):
-            self.names[f"country:{code}"] = _("Electoral authority of %(country)s", country=name)
+            self.names[f"country:{code}"] = _(
+                "Electoral authority of %(country)s", country=country_name(code, name)
+            )
 
 
 def _days_between(first, last):

@@ -3,6 +3,7 @@ partner, and their CSV and XLSX."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -39,8 +40,15 @@ from .totals import yearly_totals
 
 bp = Blueprint("costs", __name__, url_prefix="/manage")
 
-BUDGET_HEADER = ["Payer", "Role", "Self-funded", "Cost", "Estimate", "Actual"]
-TOTALS_HEADER = ["Partner", "Role", "Estimate", "Actual"]
+BUDGET_HEADER = (
+    _l("Payer"),
+    _l("Role"),
+    _l("Self-funded"),
+    _l("Cost"),
+    _l("Estimate"),
+    _l("Actual"),
+)
+TOTALS_HEADER = (_l("Partner"), _l("Role"), _l("Estimate"), _l("Actual"))
 
 
 # ---------------------------------------------------------------- an event's budget
@@ -113,7 +121,8 @@ def budget_override_delete(event_id: int, category: str):
     return redirect(url_for(".budget", event_id=event_id))
 
 
-def _download(fmt: str, name: str, title: str, header: list[str], rows: list[list]):
+def _download(fmt: str, name: str, title: str, header, rows: list[list]):
+    header = [str(label) for label in header]  # in the visitor's language
     if fmt == "csv":
         return csv_response(f"{name}.csv", header, rows)
     return xlsx_response(f"{name}.xlsx", title, header, rows)
@@ -122,7 +131,7 @@ def _download(fmt: str, name: str, title: str, header: list[str], rows: list[lis
 def _budget_download(event_id: int, fmt: str):
     event = get_event(event_id) or abort(404)
     rows = budget_lines(event_budget(event))
-    return _download(fmt, f"budget-event-{event.id}", "Budget", BUDGET_HEADER, rows)
+    return _download(fmt, f"budget-event-{event.id}", _("Budget"), BUDGET_HEADER, rows)
 
 
 @bp.route("/events/<int:event_id>/budget.csv")
@@ -265,7 +274,7 @@ def _totals_download(programme_id: int, year: int, fmt: str):
     programme, rows, _problems = _totals(programme_id, year)
     lines = [[t.party, t.role_label, t.estimate, t.actual] for t in rows]
     name = f"costs-{programme.id}-{year}"
-    return _download(fmt, name, f"Costs {year}", TOTALS_HEADER, lines)
+    return _download(fmt, name, _("Costs %(year)d", year=year), TOTALS_HEADER, lines)
 
 
 @bp.route("/programmes/<int:programme_id>/costs/<int:year>.csv")

@@ -2,11 +2,12 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..catalogue.forms import _id_or_none  # an id, or None for "—"
-from ..core.validation import single_line, within_calendar_years
+from ..core.forms import DayField
+from ..core.validation import single_line
 from .models import Anchor, Task, TaskStatus
 from .services import TaskInput
 
@@ -30,7 +31,7 @@ class TaskForm(FlaskForm):
         ],
         default=BEFORE,
     )
-    due_on = DateField(_l("Date"), validators=[Optional(), within_calendar_years])
+    due_on = DayField(_l("Date"), validators=[Optional()])
     days = IntegerField(_l("Days"), validators=[Optional(), NumberRange(min=0, max=3660)])
     anchor = SelectField(_l("From the event's"), choices=Anchor.choices())
     status = SelectField(_l("Status"), choices=TaskStatus.choices())

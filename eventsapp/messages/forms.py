@@ -5,11 +5,21 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from ..core.validation import single_line
+
+EVENT_HINT = _l(
+    "{name}, {event}, {dates}, {event_link} (the event's page), {calendar_link} (its calendar "
+    "file) and {registrations_link} (the participant's registrations) are replaced for each "
+    "participant."
+)
+PROGRAMME_HINT = _l(
+    "{name} and {registrations_link} (the participant's registrations) are replaced for each "
+    "participant. Each person gets the message once, whatever the number of their events."
+)
+
 
 class MessageForm(FlaskForm):
-    subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=200)])
+    subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=200), single_line])
     body = TextAreaField(
-        _l("Message"),
-        validators=[DataRequired(), Length(max=20000)],
-        description=_l("{name}, {event} and {dates} are replaced for each participant."),
+        _l("Message"), validators=[DataRequired(), Length(max=20000)], description=EVENT_HINT
     )

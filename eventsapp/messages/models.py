@@ -1,21 +1,45 @@
-"""A message staff sent to participants, and its recipients (the log of who got what)."""
+"""A message staff sent to participants, and its recipients (the log of who got what).
+
+A message is written to the participants of one event, or to every participant of a programme's
+year. Sending it only records its recipients, waiting; the worker's job (``cron.py``) then hands
+them to the outbox a few at a time, at the rate the mail server accepts.
+"""
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.clock import utcnow
+from ..core.labels import Labelled, sql_in
 from ..extensions import db
+from ..mail.models import OutboxEmail
+from ..registration.models import Registration
 
 
 class Message(db.Model):
-    """A message staff sent to some participants of an event (its recipients: the log)."""
+    """A message staff sent to some participants of an event, or of a programme's year."""
 
     __tablename__ = "participant_messages"
+    __table_args__ = (
+        CheckConstraint(
+            "(event_id IS NOT NULL AND programme_id IS NULL AND year IS NULL)"
+            " OR (event_id IS NULL AND programme_id IS NOT NULL AND year IS NOT NULL)",
+            name="one_event_or_a_programme_year",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    programme_id: Mapped[int | None] = mapped_column(
+        ForeignKey("programmes.id", ondelete="CASCADE"), index=True
+    )
+    year: Mapped[int | None]
+    # Who it went to, as staff chose them ("Approved · Mexico"), for the log.
+    audience: Mapped[str] = mapped_column(String(500), default="")
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -26,9 +50,25 @@ class Message(db.Model):
     )
 
 
+class RecipientState(Labelled):
+    QUEUED = "queued", _l("Waiting to be sent")
+    HANDED = "handed", _l("Handed to the outbox")
+    SKIPPED = "skipped", _l("Not sent: the registration was deleted")
+
+
 class MessageRecipient(db.Model):
+    """One recipient of a message: queued, then handed to the outbox with its email (one
+    transaction), or skipped."""
+
     __tablename__ = "participant_message_recipients"
-    __table_args__ = (UniqueConstraint("message_id", "registration_id"),)
+    __table_args__ = (
+        UniqueConstraint("message_id", "registration_id"),
+        CheckConstraint(f"state IN ({sql_in(RecipientState)})", name="state"),
+        CheckConstraint(
+            "(state = 'handed') = (handed_at IS NOT NULL)", name="handed_at_when_handed"
+        ),
+        Index("ix_participant_message_recipients_state_id", "state", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     message_id: Mapped[int] = mapped_column(
@@ -39,5 +79,12 @@ class MessageRecipient(db.Model):
     )
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str] = mapped_column(String(254))
+    state: Mapped[str] = mapped_column(String(10), default=RecipientState.QUEUED)
+    handed_at: Mapped[datetime | None] = mapped_column(index=True)
+    outbox_email_id: Mapped[int | None] = mapped_column(
+        ForeignKey("outbox_emails.id", ondelete="SET NULL")
+    )
 
     message: Mapped[Message] = relationship(back_populates="recipients")
+    registration: Mapped[Registration | None] = relationship()
+    outbox_email: Mapped[OutboxEmail | None] = relationship()

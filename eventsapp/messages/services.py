@@ -1,63 +1,221 @@
-"""Messages to participants: placeholders filled per recipient, one email each through the outbox,
-and the log. Nothing here commits."""
+"""Messages to participants: placeholders filled per recipient, the recipients recorded when staff
+send, handed to the outbox by the worker at the rate the mail server accepts, and the log.
+Nothing here commits.
 
-from datetime import datetime
+Handing a recipient over writes its outbox email and marks it handed in the same transaction
+(the worker's job's): a worker stopped at any point either did both or neither, so that the next
+round resumes with the recipients still waiting and nobody gets the message twice. The outbox
+then sends each email once (``mail.sender``).
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
 
-from ..catalogue.models import Event
 from ..core.errors import InvalidInput
+from ..core.links import site_url
 from ..extensions import db
+from ..mail.models import EmailStatus, OutboxEmail
 from ..mail.services import in_language, queue_email
 from ..registration.models import Registration
-from .models import Message, MessageRecipient
+from .models import Message, MessageRecipient, RecipientState
 
-PLACEHOLDERS = ("{name}", "{event}", "{dates}")
+# What each placeholder becomes for a recipient (a registration).
+PLACEHOLDERS = {
+    "name": lambda r: r.name,
+    "event": lambda r: r.event.title,
+    "dates": lambda r: r.event.window_label,
+    "registrations_link": lambda r: site_url("registration.my_registrations"),
+    "event_link": lambda r: site_url("site.event_page", event_id=r.event_id),
+    "calendar_link": lambda r: site_url("calendars.event_file", event_id=r.event_id),
+}
+# A message to a programme's year goes once to each person, whatever their events: it names none.
+PROGRAMME_PLACEHOLDERS = ("name", "registrations_link")
+_BRACES = re.compile(r"\{([^{}\n]{1,60})\}")
+_OUTBOX_SUBJECT_LENGTH = 300
 
 
-def fill_placeholders(text: str, registration: Registration, event: Event) -> str:
-    """``{name}``, ``{event}`` and ``{dates}`` replaced; any other brace is left as written."""
-    values = {"{name}": registration.name, "{event}": event.title, "{dates}": event.window_label}
-    for placeholder, value in values.items():
-        text = text.replace(placeholder, value)
-    return text
-
-
-def send_message(
-    event: Event, subject: str, body: str, recipients: list[Registration], sender, now: datetime
-) -> Message:
-    """One email to each recipient, in their language, through the outbox; the message and its
-    recipients are kept as the log."""
-    if not recipients:
-        raise InvalidInput("recipients", _("Tick at least one participant, or write to all."))
-    message = Message(event_id=event.id, subject=subject.strip(), body=body, sent_at=now)
-    message.sent_by_id = sender.id if sender is not None else None
-    db.session.add(message)
-    for registration in recipients:
-        with in_language(registration.locale):
-            queue_email(
-                registration.email,
-                fill_placeholders(message.subject, registration, event),
-                "participant_message",
-                locale=registration.locale,
-                body=fill_placeholders(body, registration, event),
-            )
-        message.recipients.append(
-            MessageRecipient(
-                registration_id=registration.id, name=registration.name, email=registration.email
-            )
+def check_placeholders(field: str, text: str, allowed=tuple(PLACEHOLDERS)) -> None:
+    """Refuse a text with a placeholder we do not know ("{nmae}"), naming it."""
+    unknown = [f"{{{word}}}" for word in _BRACES.findall(text) if word not in allowed]
+    if unknown:
+        raise InvalidInput(
+            field,
+            _(
+                "Unknown placeholder: %(unknown)s. You can use %(known)s.",
+                unknown=", ".join(dict.fromkeys(unknown)),
+                known=", ".join(f"{{{word}}}" for word in allowed),
+            ),
         )
+
+
+def fill_placeholders(text: str, registration: Registration) -> str:
+    """Each known placeholder replaced by the recipient's value, in one pass (a name written
+    like a placeholder stays as written); anything else in braces is left alone."""
+
+    def value(match: re.Match) -> str:
+        fill = PLACEHOLDERS.get(match.group(1))
+        return fill(registration) if fill else match.group(0)
+
+    return _BRACES.sub(value, text)
+
+
+def check_message(message: Message) -> None:
+    """Refuse a placeholder we do not know, or one a message to a programme's year cannot fill."""
+    allowed = tuple(PLACEHOLDERS) if message.event_id else PROGRAMME_PLACEHOLDERS
+    check_placeholders("subject", message.subject, allowed)
+    check_placeholders("body", message.body, allowed)
+
+
+@dataclass
+class Preview:
+    first: Registration  # as this recipient reads it
+    subject: str
+    body: str
+    count: int  # recipients
+
+
+def preview_message(message: Message, recipients: list[Registration]) -> Preview:
+    check_message(message)
+    if not recipients:
+        raise InvalidInput("subject", _("Nobody is chosen: tick participants, or write to all."))
+    first = recipients[0]
+    return Preview(
+        first,
+        fill_placeholders(message.subject, first),
+        fill_placeholders(message.body, first),
+        len(recipients),
+    )
+
+
+def send_message(message: Message, recipients: list[Registration], now: datetime) -> Message:
+    """Record the message and its recipients, waiting for the worker (``hand_over_due``).
+
+    ``message`` has its event or programme year, audience, subject and body set.
+    """
+    preview_message(message, recipients)
+    message.subject = message.subject.strip()
+    message.sent_at = now
+    message.recipients = [
+        MessageRecipient(registration_id=r.id, name=r.name, email=r.email) for r in recipients
+    ]
+    db.session.add(message)
     return message
 
 
-def messages_of(event_id: int) -> list[Message]:
-    return list(
-        db.session.scalars(
-            select(Message)
-            .where(Message.event_id == event_id)
-            .options(joinedload(Message.recipients))
-            .order_by(Message.sent_at.desc(), Message.id.desc())
-        ).unique()
+def hand_over_due(now: datetime, per_minute: int) -> dict[str, int]:
+    """Hand waiting recipients to the outbox, oldest first, so that at most ``per_minute`` are
+    handed over in any minute. Returns how many were handed over and skipped."""
+    handed_lately = db.session.scalar(
+        select(func.count(MessageRecipient.id)).where(
+            MessageRecipient.handed_at > now - timedelta(minutes=1)
+        )
+    )
+    room = per_minute - handed_lately
+    if room <= 0:
+        return {"handed": 0, "skipped": 0}
+    # Locked until the job's transaction ends: two workers never take the same recipient.
+    ids = db.session.scalars(
+        select(MessageRecipient.id)
+        .where(MessageRecipient.state == RecipientState.QUEUED)
+        .order_by(MessageRecipient.id)
+        .limit(room)
+        .with_for_update(skip_locked=True)
+    ).all()
+    waiting = db.session.scalars(
+        select(MessageRecipient)
+        .where(MessageRecipient.id.in_(ids))
+        .options(
+            selectinload(MessageRecipient.message),
+            selectinload(MessageRecipient.registration).selectinload(Registration.event),
+        )
+        .order_by(MessageRecipient.id)
+    ).all()
+    done = {"handed": 0, "skipped": 0}
+    for recipient in waiting:
+        registration = recipient.registration
+        if registration is None:
+            recipient.state = RecipientState.SKIPPED
+            done["skipped"] += 1
+            continue
+        message = recipient.message
+        with in_language(registration.locale):
+            recipient.outbox_email = queue_email(
+                recipient.email,
+                fill_placeholders(message.subject, registration)[:_OUTBOX_SUBJECT_LENGTH],
+                "participant_message",
+                locale=registration.locale,
+                body=fill_placeholders(message.body, registration),
+                my_registrations_url=site_url("registration.my_registrations"),
+            )
+        recipient.state = RecipientState.HANDED
+        recipient.handed_at = now
+        done["handed"] += 1
+    return done
+
+
+@dataclass
+class Progress:
+    total: int = 0
+    sent: int = 0  # accepted by the mail server
+    failed: int = 0
+    skipped: int = 0
+
+    @property
+    def finished(self) -> bool:
+        return self.sent + self.failed + self.skipped >= self.total
+
+
+def progress_of(message_ids: list[int]) -> dict[int, Progress]:
+    """Per message: how many recipients it has, how many were handed to the outbox, sent by it
+    or failed there, in one query."""
+    if not message_ids:
+        return {}
+    state, status = MessageRecipient.state, OutboxEmail.status
+
+    def count(condition):
+        return func.sum(case((condition, 1), else_=0))
+
+    rows = db.session.execute(
+        select(
+            MessageRecipient.message_id,
+            func.count(MessageRecipient.id),
+            # An email the outbox no longer holds (recorded before 0015) was sent.
+            count(
+                and_(
+                    state == RecipientState.HANDED,
+                    or_(status.is_(None), status == EmailStatus.SENT),
+                )
+            ),
+            count(status == EmailStatus.FAILED),
+            count(state == RecipientState.SKIPPED),
+        )
+        .outerjoin(OutboxEmail, OutboxEmail.id == MessageRecipient.outbox_email_id)
+        .where(MessageRecipient.message_id.in_(message_ids))
+        .group_by(MessageRecipient.message_id)
+    )
+    return {row[0]: Progress(*row[1:]) for row in rows}
+
+
+def messages_of(event_id: int | None = None, programme_id: int | None = None) -> list[Message]:
+    """The messages of an event, or of a programme (all its years), newest first."""
+    stmt = select(Message).order_by(Message.sent_at.desc(), Message.id.desc())
+    if programme_id is not None:
+        stmt = stmt.where(Message.programme_id == programme_id)
+    else:
+        stmt = stmt.where(Message.event_id == event_id)
+    return list(db.session.scalars(stmt))
+
+
+def recipients_of(message_id: int):
+    """The recipients of a message with their outbox emails (a statement, to paginate)."""
+    return (
+        select(MessageRecipient)
+        .where(MessageRecipient.message_id == message_id)
+        .options(joinedload(MessageRecipient.outbox_email))
+        .order_by(MessageRecipient.name, MessageRecipient.id)
     )

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.i18n import country_name
 from ..core.labels import Labelled, sql_in
 from ..extensions import db
 
@@ -19,6 +20,12 @@ class Country(db.Model):
     name: Mapped[str] = mapped_column(String(100))
     region: Mapped[str | None] = mapped_column(String(20))
     sub_region: Mapped[str | None] = mapped_column(String(50))
+
+    @property
+    def local_name(self) -> str:
+        """The name in the visitor's language ("Côte d'Ivoire", "Costa de Marfil"); ``name``
+        stays the English one, which searches, sorts and imports use."""
+        return country_name(self.code, self.name)
 
     def __repr__(self) -> str:
         return f"<Country {self.code}>"

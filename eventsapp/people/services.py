@@ -9,14 +9,17 @@ from sqlalchemy import delete, func, select, tuple_, update
 
 from ..core import signals
 from ..core.errors import InvalidInput
+from ..core.i18n import country_name, sort_key
 from ..extensions import db
 from .countries import country_rows
 from .models import Country, Organisation
 
 
 def country_choices() -> list[tuple[str, str]]:
-    rows = db.session.execute(select(Country.code, Country.name).order_by(Country.name))
-    return [(code, name) for code, name in rows]
+    """Every country's code and name in the visitor's language, in the order of those names."""
+    rows = db.session.execute(select(Country.code, Country.name))
+    choices = [(code, country_name(code, name)) for code, name in rows]
+    return sorted(choices, key=lambda choice: sort_key(choice[1]))
 
 
 def organisation_choices() -> list[tuple[int, str]]:

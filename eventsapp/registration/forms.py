@@ -3,9 +3,10 @@
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from werkzeug.datastructures import FileStorage
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     IntegerField,
     RadioField,
@@ -26,20 +27,21 @@ from wtforms.validators import (
 
 from ..catalogue.forms import _id_or_none
 from ..catalogue.models import LANGUAGES
-from ..core.validation import within_calendar_years
+from ..core.forms import CheckboxesField, DayField
 from ..people.models import OrganisationKind
 from ..people.services import country_choices, organisation_choices
 from .models import Access, Gender
-from .questions import QuestionInput, QuestionKind, RegistrationQuestion
+from .questions import TRANSLATED, QuestionInput, QuestionKind, RegistrationQuestion
 from .services import RegistrationInput, TravelInput
 from .settings import SettingsInput
+from .uploads import ACCEPT, max_megabytes, store, upload_problem
 
 
 class TravelFields:
     """Travel and needs: on the registration form and on "My registrations"."""
 
-    arrival_on = DateField(_l("Arrival"), validators=[Optional(), within_calendar_years])
-    departure_on = DateField(_l("Departure"), validators=[Optional(), within_calendar_years])
+    arrival_on = DayField(_l("Arrival"), validators=[Optional()])
+    departure_on = DayField(_l("Departure"), validators=[Optional()])
     accessibility_needs = TextAreaField(
         _l("Accessibility needs"),
         validators=[Length(max=2000)],
@@ -136,14 +138,14 @@ class SettingsForm(FlaskForm):
         validators=[Optional(), NumberRange(min=0, max=100000)],
         description=_l("Seats in all. Empty: no limit (and no waiting list)."),
     )
-    opens_on = DateField(
+    opens_on = DayField(
         _l("Registration opens on"),
-        validators=[Optional(), within_calendar_years],
+        validators=[Optional()],
         description=_l("Empty: open now."),
     )
-    closes_on = DateField(
+    closes_on = DayField(
         _l("Registration closes after"),
-        validators=[Optional(), within_calendar_years],
+        validators=[Optional()],
         description=_l("Empty: open until the day before the event starts."),
     )
     access = SelectField(_l("Who can register"), choices=Access.choices())
@@ -210,37 +212,81 @@ class InvitationForm(FlaskForm):
         return [line.strip() for line in (self.emails.data or "").splitlines() if line.strip()]
 
 
-class QuestionForm(FlaskForm):
+class QuestionEditForm(FlaskForm):
+    """A question's label, choices, translations and whether it needs an answer."""
+
     label = StringField(_l("Question"), validators=[DataRequired(), Length(max=300)])
-    kind = SelectField(_l("Answer"), choices=QuestionKind.choices())
     choices = TextAreaField(
         _l("Choices"),
-        validators=[Length(max=5000)],
-        description=_l("For a question with one choice: the choices, one a line."),
+        validators=[Length(max=12000)],
+        description=_l("For a question with one or several choices: the choices, one a line."),
     )
     required = BooleanField(_l("An answer is required"))
+    label_es = StringField(_l("Question in Spanish"), validators=[Length(max=300)])
+    choices_es = TextAreaField(
+        _l("Choices in Spanish"),
+        validators=[Length(max=12000)],
+        description=_l("In the order of the choices above."),
+    )
+    label_fr = StringField(_l("Question in French"), validators=[Length(max=300)])
+    choices_fr = TextAreaField(
+        _l("Choices in French"),
+        validators=[Length(max=12000)],
+        description=_l("In the order of the choices above."),
+    )
 
-    def to_input(self) -> QuestionInput:
+    def fill(self, question: RegistrationQuestion) -> None:
+        """The form as the question is now."""
+        self.label.data = question.label
+        self.choices.data = "\n".join(question.choices)
+        self.required.data = question.required
+        for language in TRANSLATED:
+            label, choices = question.translation(language)
+            self[f"label_{language}"].data = label
+            self[f"choices_{language}"].data = choices
+
+    def to_input(self, kind: str) -> QuestionInput:
         return QuestionInput(
             label=self.label.data,
-            kind=self.kind.data,
+            kind=kind,
             required=self.required.data,
             choices=self.choices.data or "",
+            translations={
+                language: (
+                    self[f"label_{language}"].data or "",
+                    self[f"choices_{language}"].data or "",
+                )
+                for language in TRANSLATED
+            },
         )
+
+
+class QuestionForm(QuestionEditForm):
+    kind = SelectField(_l("Answer"), choices=QuestionKind.choices())
 
 
 # ---------------------------------------------------------------- the event's own questions
 
 
-def question_field(question: RegistrationQuestion):
-    """The form field asking ``question``."""
+def accepted_file(form, field) -> None:
+    """WTForms validator of a file question: an accepted type and size (``uploads.py``)."""
+    sent = isinstance(field.data, FileStorage) and field.data.filename
+    if sent and (problem := upload_problem(field.data)):
+        raise ValidationError(problem)
+
+
+def question_field(question: RegistrationQuestion, language: str | None):
+    """The form field asking ``question``, in ``language`` where staff translated it."""
     needed = [InputRequired(_l("Please answer this question."))] if question.required else []
     optional = needed or [Optional()]
-    label = question.label
+    label = question.label_in(language)
     if question.kind == QuestionKind.LONG_TEXT:
         return TextAreaField(label, validators=[*needed, Length(max=5000)])
     if question.kind == QuestionKind.ONE_CHOICE:
-        return RadioField(label, choices=[(c, c) for c in question.choices], validators=optional)
+        return RadioField(label, choices=question.choices_in(language), validators=optional)
+    if question.kind == QuestionKind.SEVERAL_CHOICES:
+        ticked = [DataRequired(_l("Tick at least one."))] if question.required else []
+        return CheckboxesField(label, choices=question.choices_in(language), validators=ticked)
     if question.kind == QuestionKind.YES_NO:
         return RadioField(
             label, choices=[("yes", _l("Yes")), ("no", _l("No"))], validators=optional
@@ -248,24 +294,42 @@ def question_field(question: RegistrationQuestion):
     if question.kind == QuestionKind.NUMBER:
         return IntegerField(label, validators=[*optional, NumberRange(-(10**9), 10**9)])
     if question.kind == QuestionKind.DATE:
-        return DateField(label, validators=optional)
-    return StringField(label, validators=[*(needed or [Optional()]), Length(max=500)])
+        return DayField(label, validators=optional)
+    if question.kind == QuestionKind.FILE:
+        sent = [FileRequired(_l("Please send this file."))] if question.required else []
+        return FileField(
+            label,
+            validators=[*sent, accepted_file],
+            render_kw={"accept": ACCEPT},
+            description=_l(
+                "PDF, Word (DOC, DOCX), OpenDocument text (ODT), JPEG or PNG, up to %(mb)s MB.",
+                mb=max_megabytes(),
+            ),
+        )
+    return StringField(label, validators=[*optional, Length(max=500)])
 
 
-def with_questions(form_class, questions: list[RegistrationQuestion]):
+def with_questions(form_class, questions: list[RegistrationQuestion], language: str | None):
     """``form_class`` with a field for each question (named ``question_<id>``)."""
     if not questions:
         return form_class
-    fields = {q.field_name: question_field(q) for q in questions}
+    fields = {q.field_name: question_field(q, language) for q in questions}
     return type(form_class.__name__, (form_class,), fields)
 
 
-def answers_of(form, questions: list[RegistrationQuestion]) -> dict[str, str]:
-    """The answers in a validated form, as text: ``{question id: answer}``, empty ones left out."""
+def answers_of(form, questions: list[RegistrationQuestion], event_id: int) -> dict:
+    """The answers in a validated form: ``{question id: answer}``, empty ones left out. Files
+    sent are stored now (``uploads.store``) and named in their answers."""
     answers = {}
     for question in questions:
         value = getattr(form, question.field_name).data
-        if value is None or value == "":
+        if isinstance(value, FileStorage):
+            value = store(event_id, value) if value.filename else None
+        elif hasattr(value, "isoformat"):
+            value = value.isoformat()
+        elif value is not None and not isinstance(value, list):
+            value = str(value)
+        if value in (None, "", []):
             continue
-        answers[str(question.id)] = value.isoformat() if hasattr(value, "isoformat") else str(value)
+        answers[str(question.id)] = value
     return answers

@@ -1,17 +1,24 @@
 """Participant lists for staff: filtering, counts by status, and the rows of the exports."""
 
+import re
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, cast, false, func, literal, or_, select
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import joinedload
 
 from ..catalogue.models import LANGUAGES
+from ..core.i18n import country_name
 from ..core.validation import MAX_ID, parse_number
 from ..extensions import db
 from ..people.models import Country, Organisation
 from .models import CONFIRMED, Funding, Registration, Status
+from .questions import WRITTEN, QuestionKind, RegistrationQuestion
+
+# An answer filter: "<question id>=<choice>", "<question id>+" (answered) or "<question id>-".
+_ANSWER_FILTER = re.compile(r"([0-9]{1,10})([=+-])(.*)", re.DOTALL)
 
 
 @dataclass
@@ -20,6 +27,8 @@ class ParticipantFilters:
     country: str | None = None
     organisation_id: int | None = None
     funding: str | None = None
+    answer: str | None = None  # see _ANSWER_FILTER
+    contains: str | None = None  # in the written answers
 
     @classmethod
     def from_args(cls, args) -> "ParticipantFilters":
@@ -32,6 +41,8 @@ class ParticipantFilters:
             country=(args.get("country") or "").upper() or None,
             organisation_id=organisation[0] if organisation else None,
             funding=funding if funding in Funding.__members__.values() else None,
+            answer=args.get("answer") if _ANSWER_FILTER.fullmatch(args.get("answer", "")) else None,
+            contains=(args.get("contains") or "").strip()[:200] or None,
         )
 
     def as_args(self) -> dict:
@@ -41,6 +52,8 @@ class ParticipantFilters:
             "country": self.country,
             "organisation": self.organisation_id,
             "funding": self.funding,
+            "answer": self.answer,
+            "contains": self.contains,
         }
         return {name: value for name, value in args.items() if value}
 
@@ -52,9 +65,11 @@ def whole_numbers(values: list[str]) -> list[int]:
     return [n for n in numbers if n is not None and n <= MAX_ID]
 
 
-def participants(event_id: int, filters: ParticipantFilters) -> Select:
+def participants(
+    event_id: int, filters: ParticipantFilters, questions: list[RegistrationQuestion] = ()
+) -> Select:
     """The event's registrations matching the filters, in registration order (unconfirmed ones
-    do not count yet)."""
+    do not count yet). Answer filters apply to the event's ``questions``."""
     stmt = (
         select(Registration)
         .where(Registration.event_id == event_id, Registration.status.in_(CONFIRMED))
@@ -69,7 +84,65 @@ def participants(event_id: int, filters: ParticipantFilters) -> Select:
         stmt = stmt.where(Registration.organisation_id == filters.organisation_id)
     if filters.funding:
         stmt = stmt.where(Registration.funding == filters.funding)
+    if filters.answer:
+        stmt = stmt.where(_answer_matches(filters.answer, questions))
+    if filters.contains:
+        written = [q for q in questions if q.kind in WRITTEN]
+        stmt = stmt.where(
+            or_(
+                false(),
+                *(
+                    func.lower(_answer(q.id).as_string()).contains(
+                        filters.contains.lower(), autoescape=True
+                    )
+                    for q in written
+                ),
+            )
+        )
     return stmt
+
+
+def _answer(question_id: int):
+    return Registration.answers[str(question_id)]
+
+
+def _answer_matches(answer_filter: str, questions: list[RegistrationQuestion]):
+    """The condition of an answer filter; false for a question not of the event."""
+    question_id, sign, value = _ANSWER_FILTER.fullmatch(answer_filter).groups()
+    question = next((q for q in questions if q.id == int(question_id)), None)
+    if question is None:
+        return false()
+    answer = _answer(question.id)
+    if sign == "+":
+        return answer.as_string().is_not(None)
+    if sign == "-":
+        return answer.as_string().is_(None)
+    if question.kind == QuestionKind.SEVERAL_CHOICES:
+        return _includes(question.id, value)
+    return answer.as_string() == value
+
+
+def _includes(question_id: int, choice: str):
+    """The answer (a list of choices) includes ``choice``."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return cast(_answer(question_id), JSONB).contains([choice])
+    ticked = func.json_each(Registration.answers, f'$."{question_id}"').table_valued("value")
+    return select(literal(1)).select_from(ticked).where(ticked.c.value == choice).exists()
+
+
+def answer_filter_choices(questions: list[RegistrationQuestion]) -> list[tuple[str, list]]:
+    """The answer filter's options, grouped by question: its choices (yes and no), whether
+    answered."""
+    groups = []
+    for q in questions:
+        options = []
+        if q.has_choices:
+            options = [(f"{q.id}={choice}", choice) for choice in q.choices]
+        elif q.kind == QuestionKind.YES_NO:
+            options = [(f"{q.id}=yes", _("yes")), (f"{q.id}=no", _("no"))]
+        options += [(f"{q.id}+", _("answered")), (f"{q.id}-", _("not answered"))]
+        groups.append((q.label, options))
+    return groups
 
 
 def status_counts(event_id: int) -> dict[str, int]:
@@ -98,7 +171,9 @@ def filter_choices(event_id: int) -> dict:
         .order_by(Organisation.name)
     ).all()
     return {
-        "countries": [tuple(c) for c in countries],
+        "countries": sorted(
+            ((code, country_name(code, name)) for code, name in countries), key=lambda c: c[1]
+        ),
         "organisations": [(o.id, o.display_name) for o in organisations],
     }
 
@@ -133,7 +208,7 @@ def export_rows(registrations) -> list[list]:
             r.email,
             r.position,
             r.organisation.display_name if r.organisation else "",
-            r.country.name,
+            r.country.local_name,
             r.role_label,
             r.status_label,
             r.funding_label,

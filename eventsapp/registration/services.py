@@ -61,6 +61,7 @@ from .seats import (
     tally,
 )
 from .statuses import FIRST_EMAIL, expire_offers
+from .uploads import files_of, remove_after_commit
 from .waiting_list import offer_free_seats
 
 # How long the link confirming a registration's address works; then the registration is forgotten.
@@ -214,15 +215,16 @@ def confirm_registration(token: str, now: datetime) -> Registration | None:
 
 
 def forget_unconfirmed(now: datetime) -> int:
-    """Registrations not confirmed within CONFIRMATION_HOURS are deleted: they never counted, and
-    their owner may register again. Returns how many."""
-    result = db.session.execute(
-        delete(Registration).where(
-            Registration.status == Status.UNCONFIRMED,
-            Registration.consent_at <= now - timedelta(hours=CONFIRMATION_HOURS),
-        )
+    """Registrations not confirmed within CONFIRMATION_HOURS are deleted, with the files sent with
+    them: they never counted, and their owner may register again. Returns how many."""
+    forgotten = (
+        Registration.status == Status.UNCONFIRMED,
+        Registration.consent_at <= now - timedelta(hours=CONFIRMATION_HOURS),
     )
-    return result.rowcount
+    rows = db.session.execute(select(Registration.event_id, Registration.answers).where(*forgotten))
+    for event_id, answers in rows:
+        remove_after_commit(db.session(), files_of(event_id, (answers or {}).values()))
+    return db.session.execute(delete(Registration).where(*forgotten)).rowcount
 
 
 def refuse_expired_link(registration: Registration, now: datetime) -> None:

@@ -4,11 +4,22 @@ participant lists with their exports, and invitations.
 
 from dataclasses import replace
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..catalogue.services import get_event
 from ..core.clock import utcnow
@@ -19,6 +30,7 @@ from ..extensions import db, limiter
 from ..people.models import Organisation
 from .forms import (
     InvitationForm,
+    QuestionEditForm,
     QuestionForm,
     RegistrationForm,
     SettingsForm,
@@ -32,6 +44,7 @@ from .models import CONFIRMED, Funding, Registration, Status
 from .participants import (
     EXPORT_HEADER,
     ParticipantFilters,
+    answer_filter_choices,
     export_rows,
     filter_choices,
     participants,
@@ -39,10 +52,16 @@ from .participants import (
     whole_numbers,
 )
 from .questions import (
+    WRITTEN,
+    QuestionKind,
     add_question,
+    answer_counts,
     answer_text,
     delete_question,
+    get_question,
+    move_question,
     questions_of,
+    update_question,
 )
 from .seats import (
     RegistrationRefused,
@@ -65,6 +84,7 @@ from .services import (
 )
 from .settings import save_settings
 from .statuses import STAFF_ACTIONS, accept_offer, allowed_actions, apply_staff_action, withdraw
+from .uploads import max_megabytes, stored_path
 from .waiting_list import registration_for_offer
 
 # What staff can do to participants, one by one or to those ticked (statuses.STAFF_ACTIONS).
@@ -119,7 +139,7 @@ def register_page(event_id: int):
     now = utcnow()
     token = request.args.get("invitation")
     questions = questions_of(event.id)
-    form = with_questions(RegistrationForm, questions)()
+    form = with_questions(RegistrationForm, questions, _language())()
     try:
         invitation = read_invitation(token, event) if token else None
         if form.validate_on_submit():
@@ -129,7 +149,7 @@ def register_page(event_id: int):
                     replace(
                         form.to_input(),
                         locale=str(get_locale()),
-                        answers=answers_of(form, questions),
+                        answers=answers_of(form, questions, event.id),
                     ),
                     now,
                     invitation=invitation,
@@ -152,6 +172,10 @@ def register_page(event_id: int):
         elif current_user.is_authenticated:
             form.email.data = current_user.email
             form.name.data = current_user.name
+    return _registration_form(event, form, state, questions)
+
+
+def _registration_form(event, form, state, questions, status: int = 200):
     form.fill_choices()
     return render_template(
         "registration/register.html",
@@ -160,7 +184,42 @@ def register_page(event_id: int):
         state=state,
         settings=state.settings,
         questions=questions,
+    ), status
+
+
+def _language() -> str | None:
+    """The visitor's language, for the questions staff translated."""
+    locale = get_locale()
+    return locale.language if locale else None
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(error):
+    """A form larger than MAX_CONTENT_LENGTH, not read: the registration form says so beside
+    its file questions; other pages with an error page."""
+    event = None
+    if request.endpoint == "registration.register":
+        event = event_to_register(request.view_args["event_id"])
+    if event is None:
+        message = _("What was sent is too large: send less at a time.")
+        return render_template("error.html", code=413, message=message), 413
+    message = _(
+        "The files sent were too large (each may have up to %(mb)s MB): choose smaller ones and "
+        "fill in the form again.",
+        mb=max_megabytes(),
     )
+    questions = questions_of(event.id)
+    form = with_questions(RegistrationForm, questions, _language())(formdata=None)
+    for question in questions:
+        if question.kind == QuestionKind.FILE:
+            form[question.field_name].errors = [message]
+    try:
+        token = request.args.get("invitation")
+        invitation = read_invitation(token, event) if token else None
+        state = registration_form_state(event, utcnow(), invitation)
+    except RegistrationRefused as refused:
+        return _refused(event, refused.message)
+    return _registration_form(event, form, state, questions, 413)
 
 
 @bp.route("/events/<int:event_id>/register/sent")
@@ -303,8 +362,9 @@ def settings_page(event_id: int):
 def participants_page(event_id: int):
     event = get_event(event_id) or abort(404)
     filters = ParticipantFilters.from_args(request.args)
+    questions = questions_of(event.id)
     pagination = db.paginate(
-        participants(event.id, filters),
+        participants(event.id, filters, questions),
         page=page_number(),
         per_page=current_app.config["EVENTS_PER_PAGE"] * 2,
         error_out=False,
@@ -324,7 +384,9 @@ def participants_page(event_id: int):
         fundings=Funding.choices(),
         actions=ACTION_LABELS,
         list_args=filters.as_args(),
-        questions=questions_of(event.id),
+        questions=questions,
+        answer_filters=answer_filter_choices(questions),
+        written_questions=any(q.kind in WRITTEN for q in questions),
         answer_text=answer_text,
         **filter_choices(event.id),
     )
@@ -361,7 +423,7 @@ def _export(event) -> tuple[list, list]:
     """The header and rows of the exports: the fixed columns, then one per question."""
     filters = ParticipantFilters.from_args(request.args)
     questions = questions_of(event.id)
-    registrations = db.session.scalars(participants(event.id, filters)).all()
+    registrations = db.session.scalars(participants(event.id, filters, questions)).all()
     rows = [
         row + [answer_text(r, q) for q in questions]
         for r, row in zip(registrations, export_rows(registrations), strict=True)
@@ -381,6 +443,17 @@ def participants_xlsx(event_id: int):
     return xlsx_response(f"participants-{event.id}.xlsx", _("Participants"), *_export(event))
 
 
+@manage_bp.route("/<int:event_id>/participants/<int:registration_id>/files/<int:question_id>")
+def answer_file(event_id: int, registration_id: int, question_id: int):
+    """A file a delegate sent with the registration form, for staff only (never a public URL)."""
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.event_id != event_id:
+        abort(404)
+    answer = (registration.answers or {}).get(str(question_id))
+    path = stored_path(event_id, answer) or abort(404)
+    return send_file(path, as_attachment=True, download_name=answer["name"])
+
+
 @manage_bp.route("/<int:event_id>/questions/", methods=["GET", "POST"])
 def questions_page(event_id: int):
     """The event's own questions on its registration form."""
@@ -388,15 +461,52 @@ def questions_page(event_id: int):
     form = QuestionForm()
     if form.validate_on_submit():
         try:
-            add_question(event, form.to_input())
+            add_question(event, form.to_input(form.kind.data))
         except InvalidInput as error:
             show_beside_field(form, error)
         else:
             flash(_("Added the question to the registration form."), "success")
             return redirect(url_for(".questions_page", event_id=event.id))
     return render_template(
-        "registration/questions.html", event=event, form=form, questions=questions_of(event.id)
+        "registration/questions.html",
+        event=event,
+        form=form,
+        questions=questions_of(event.id),
+        counts=answer_counts(event.id),
     )
+
+
+@manage_bp.route("/<int:event_id>/questions/<int:question_id>", methods=["GET", "POST"])
+def question_page(event_id: int, question_id: int):
+    """Change a question: its label, choices, translations, whether it needs an answer."""
+    event = get_event(event_id) or abort(404)
+    question = get_question(event, question_id) or abort(404)
+    form = QuestionEditForm()
+    if request.method == "GET":
+        form.fill(question)
+    if form.validate_on_submit():
+        try:
+            update_question(question, form.to_input(question.kind))
+        except InvalidInput as error:
+            show_beside_field(form, error)
+        else:
+            flash(_("Saved the question."), "success")
+            return redirect(url_for(".questions_page", event_id=event.id))
+    return render_template(
+        "registration/question.html",
+        event=event,
+        form=form,
+        question=question,
+        answered=answer_counts(event.id).get(question.id, 0),
+    )
+
+
+@manage_bp.route("/<int:event_id>/questions/<int:question_id>/move", methods=["POST"])
+def move_question_page(event_id: int, question_id: int):
+    event = get_event(event_id) or abort(404)
+    question = get_question(event, question_id) or abort(404)
+    move_question(event, question, -1 if request.form.get("direction") == "up" else 1)
+    return redirect(url_for(".questions_page", event_id=event.id))
 
 
 @manage_bp.route("/<int:event_id>/questions/<int:question_id>/delete", methods=["POST"])

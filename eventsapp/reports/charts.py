@@ -3,16 +3,16 @@
 Each chart is an image with a title and a text alternative, shown beside the table of its data
 (which is what a screen reader reads). The SVG is given as a ``data:`` URL: the page's Content
 Security Policy allows those images, the SVG's own styles apply inside it only, and WeasyPrint
-draws it in the PDF as well. pygal's tooltips script (from a CDN by default) is left out.
+draws it in the PDF as well (core/charts.py: no script in it).
 """
 
-import base64
 from dataclasses import dataclass
 
 import pygal
 from flask_babel import gettext as _
 from pygal.style import Style
 
+from ..core.charts import chart_style, svg_data_url
 from .services import Results
 
 # Colour-blind-safe (Okabe–Ito), one per region whatever the regions a chart shows.
@@ -27,19 +27,7 @@ OTHER_COLOURS = ("#999999", "#D55E00", "#F0E442", "#000000")
 
 
 def _style(colours) -> Style:
-    return Style(
-        background="white",
-        plot_background="white",
-        foreground="#222",
-        foreground_strong="#111",
-        foreground_subtle="#666",
-        font_family="DejaVu Sans, Arial, sans-serif",
-        colors=tuple(colours),
-        title_font_size=18,
-        legend_font_size=13,
-        label_font_size=12,
-        major_label_font_size=12,
-    )
+    return chart_style(colours, title_font_size=18, legend_font_size=13)
 
 
 CONFIG = {
@@ -58,11 +46,6 @@ class Chart:
     title: str
     description: str  # the image's text alternative: what the table beside it says in short
     src: str  # a data: URL of the SVG
-
-
-def _image(chart) -> str:
-    svg = chart.render()
-    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 
 
 def events_by_year_chart(results: Results) -> Chart | None:
@@ -86,7 +69,7 @@ def events_by_year_chart(results: Results) -> Chart | None:
         total=results.totals["total"],
         regions=", ".join(f"{r} {results.totals['counts'][r]}" for r in regions),
     )
-    return Chart(title, description, _image(chart))
+    return Chart(title, description, svg_data_url(chart))
 
 
 def gender_chart(results: Results) -> Chart | None:
@@ -100,7 +83,7 @@ def gender_chart(results: Results) -> Chart | None:
     for entry in genders:
         chart.add(entry["label"], entry["count"])
     description = ", ".join(f"{entry['label']}: {entry['count']}" for entry in genders)
-    return Chart(title, description, _image(chart))
+    return Chart(title, description, svg_data_url(chart))
 
 
 def summary_charts(results: Results) -> dict[str, Chart | None]:

@@ -14,10 +14,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, exists, func, literal, null, select, union_all
 from sqlalchemy.orm import aliased
 
+from ..attendance.models import EvaluationResponse
 from ..catalogue.models import (
+    REGION_CHOICES,
     REGIONS,
     CountryRole,
     Event,
@@ -30,6 +33,7 @@ from ..catalogue.models import (
 from ..catalogue.services import find_programme
 from ..core.clock import utcnow
 from ..core.errors import InvalidInput
+from ..core.i18n import country_name
 from ..core.validation import number_argument
 from ..extensions import db
 from ..people.models import Country, Organisation, OrganisationKind
@@ -172,6 +176,7 @@ class Results:
     countries: list[dict]  # {"code", "numeric", "name", "region", "events"}
     participants: dict
     topics: dict = field(default_factory=dict)
+    satisfaction: dict = field(default_factory=dict)
 
     def as_json(self) -> dict:
         return {
@@ -186,12 +191,13 @@ class Results:
             "countries": [{k: v for k, v in c.items() if k != "numeric"} for c in self.countries],
             "participants": self.participants,
             "topics": self.topics,
+            "satisfaction": self.satisfaction,
         }
 
 
 def results_summary(query: ResultsQuery) -> Results:
-    """The whole summary in three queries: events, people (participants and countries reached)
-    and topics."""
+    """The whole summary in four queries: events, people (participants and countries reached),
+    topics and satisfaction."""
     counted = _counted_events(query)
     groups = db.session.execute(
         select(counted.c.year, counted.c.region, counted.c.kind, func.count()).group_by(
@@ -229,6 +235,7 @@ def results_summary(query: ResultsQuery) -> Results:
         countries=countries,
         participants=participants,
         topics=_topics(counted),
+        satisfaction=_satisfaction(query),
     )
 
 
@@ -345,7 +352,12 @@ def _people(held) -> tuple[list[dict], dict]:
         if part == "reported":
             reported = number or 0
             continue
-        countries[code] = {"code": code, "numeric": numeric, "name": name, "region": region}
+        countries[code] = {
+            "code": code,
+            "numeric": numeric,
+            "name": country_name(code, name),
+            "region": region,
+        }
         if part == "reached":
             reached_events[code] += number
             continue
@@ -369,7 +381,7 @@ def _people(held) -> tuple[list[dict], dict]:
                 by["country"].items(), key=lambda item: (-item[1], countries[item[0]]["name"])
             )
         ],
-        "by_region": _labelled(by["region"], [(r, r) for r in (*REGIONS, NOT_ASSIGNED)]),
+        "by_region": _labelled(by["region"], [*REGION_CHOICES, (NOT_ASSIGNED, _l("Not assigned"))]),
         "by_gender": _labelled(by["gender"], [(g.value, str(g.label)) for g in Gender]),
         "by_organisation_kind": _labelled(
             by["kind"],
@@ -383,7 +395,9 @@ def _people(held) -> tuple[list[dict], dict]:
 def _labelled(counts: Counter, choices: list[tuple[str, str]]) -> list[dict]:
     """The non-zero counts in the choices' order, each with its label."""
     return [
-        {"key": key, "label": label, "count": counts[key]} for key, label in choices if counts[key]
+        {"key": key, "label": str(label), "count": counts[key]}
+        for key, label in choices
+        if counts[key]
     ]
 
 
@@ -407,6 +421,56 @@ def _topics(counted) -> dict:
     return {
         "blocks": [{"block": block, "count": count} for block, count in blocks],
         "themes": [{"theme": theme, "count": count} for theme, count in themes[:TOP_THEMES]],
+    }
+
+
+def _mean(total: int, answers: int) -> float | None:
+    return round(total / answers, 2) if answers else None
+
+
+def _satisfaction(query: ResultsQuery) -> dict:
+    """The mean of the evaluations' overall scale (1–5) and its number of answers, by event and
+    by year (each answer weighing the same), from one grouped query."""
+    answers = func.count(EvaluationResponse.satisfaction)
+    stmt = (
+        select(
+            Event.id,
+            Event.title,
+            Event.starts_on,
+            func.sum(EvaluationResponse.satisfaction),
+            answers,
+        )
+        .join(EvaluationResponse, EvaluationResponse.event_id == Event.id)
+        .group_by(Event.id, Event.title, Event.starts_on)
+        .having(answers > 0)
+        .order_by(Event.starts_on, Event.title, Event.id)
+    )
+    rows = db.session.execute(_narrowed(stmt, query)).all()
+    by_year: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for _id, _title, starts_on, total, count in rows:
+        by_year[starts_on.year][0] += total
+        by_year[starts_on.year][1] += count
+    return {
+        "by_event": [
+            {
+                "id": event_id,
+                "title": title,
+                "starts_on": starts_on.isoformat(),
+                "mean": _mean(total, count),
+                "answers": count,
+            }
+            for event_id, title, starts_on, total, count in rows
+        ],
+        "by_year": [
+            {"year": year, "mean": _mean(*by_year[year]), "answers": by_year[year][1]}
+            for year in sorted(by_year)
+        ],
+        "overall": {
+            "mean": _mean(
+                sum(t for t, _c in by_year.values()), sum(c for _t, c in by_year.values())
+            ),
+            "answers": sum(c for _t, c in by_year.values()),
+        },
     }
 
 

@@ -2,6 +2,7 @@
 spreadsheet show, so that they always agree."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from flask_babel import gettext as _
 
@@ -96,6 +97,35 @@ def summary_tables(results: Results) -> list[Table]:
             _("Themes most asked for"),
             [_("Theme"), _("Events")],
             [[t["theme"], t["count"]] for t in results.topics["themes"]],
+        ),
+        *satisfaction_tables(results),
+    ]
+
+
+def satisfaction_tables(results: Results) -> list[Table]:
+    """The evaluations' overall satisfaction (mean of 1–5, answers) by year, then by event."""
+    satisfaction = results.satisfaction
+    header = [_("Mean (1–5)"), _("Answers")]
+    by_year = [[row["year"], row["mean"], row["answers"]] for row in satisfaction["by_year"]]
+    if by_year:
+        overall = satisfaction["overall"]
+        by_year.append([_("All years"), overall["mean"], overall["answers"]])
+    return [
+        Table(
+            "satisfaction_by_year",
+            _("Satisfaction by year"),
+            [_("Year"), *header],
+            by_year,
+            total_row=bool(by_year),
+        ),
+        Table(
+            "satisfaction_by_event",
+            _("Satisfaction by event"),
+            [_("Event"), _("Starts"), *header],
+            [
+                [row["title"], date.fromisoformat(row["starts_on"]), row["mean"], row["answers"]]
+                for row in satisfaction["by_event"]
+            ],
         ),
     ]
 

@@ -1,31 +1,38 @@
-// Long multiple choices (countries, organisations): a box above the list narrows it as one types,
-// and a line below says what is chosen, so nobody has to scroll through 250 countries.
+// Long lists of checkboxes (countries, organisations, languages: macros.html `field`): a box above
+// the list narrows it as one types, and a line below says what is ticked, since ticked boxes may
+// be scrolled out of sight. Without JavaScript the list is still there, in a box that scrolls.
 (function () {
   "use strict";
-  Array.prototype.forEach.call(document.querySelectorAll("select[data-filterable]"), function (select) {
+  Array.prototype.forEach.call(document.querySelectorAll(".choice-box[data-filterable]"), function (box) {
+    var items = Array.prototype.slice.call(box.querySelectorAll("li"));
+    var boxes = Array.prototype.slice.call(box.querySelectorAll("input[type=checkbox]"));
     var search = document.createElement("input");
     search.type = "search";
     search.className = "select-filter";
-    search.placeholder = select.getAttribute("data-filterable");
-    search.setAttribute("aria-label", select.getAttribute("data-filterable"));
+    search.placeholder = box.getAttribute("data-filterable");
+    search.setAttribute("aria-label", box.getAttribute("data-filterable"));
+    // Enter in the filter narrows the list; it must not send the form.
+    search.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") { event.preventDefault(); }
+    });
     var chosen = document.createElement("small");
     chosen.className = "hint select-chosen";
-    select.parentNode.insertBefore(search, select);
-    select.parentNode.insertBefore(chosen, select.nextSibling);
+    box.parentNode.insertBefore(search, box);
+    box.parentNode.insertBefore(chosen, box.nextSibling);
 
     function narrow() {
       var words = search.value.trim().toLowerCase();
-      Array.prototype.forEach.call(select.options, function (option) {
-        option.hidden = words !== "" && option.text.toLowerCase().indexOf(words) === -1;
+      items.forEach(function (item) {
+        item.hidden = words !== "" && item.textContent.toLowerCase().indexOf(words) === -1;
       });
     }
     function summarise() {
-      var names = Array.prototype.filter.call(select.options, function (o) { return o.selected; })
-        .map(function (o) { return o.text; });
-      chosen.textContent = names.length ? select.getAttribute("data-chosen") + " " + names.join(", ") : "";
+      var names = boxes.filter(function (b) { return b.checked; })
+        .map(function (b) { return b.parentNode.textContent.trim(); });
+      chosen.textContent = names.length ? box.getAttribute("data-chosen") + " " + names.join(", ") : "";
     }
     search.addEventListener("input", narrow);
-    select.addEventListener("change", summarise);
+    box.addEventListener("change", summarise);
     summarise();
   });
 })();

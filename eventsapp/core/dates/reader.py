@@ -5,36 +5,22 @@ from __future__ import annotations
 import calendar
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
-from gettext import gettext as _
+from datetime import date, timedelta
 
+from flask_babel import gettext as _
+
+from ..clock import utcnow
 from .window import (
     FIRST_YEAR,
     LAST_YEAR,
+    PART_DAYS,
     PRECISIONS,
     DatePhraseError,
     DateWindow,
     MissingYearError,
-    format_window,
 )
-from .words import (
-    ALTERNATIVE_WORDS,
-    BOTH_WORDS,
-    EXAMPLE,
-    FROM_WORDS,
-    MONTHS,
-    OF_WORDS,
-    PART_DAYS,
-    PARTS,
-    RANGE_WORDS,
-    SEASONS,
-    WEEK_ARTICLES,
-    WEEK_ORDINALS,
-    WEEK_WORDS,
-    Token,
-    blank_tentative,
-    tokens_of,
-)
+from .words import WORDS, Token, blank_tentative, tokens_of
+from .writing import example, format_window
 
 # --------------------------------------------------------------------------- points
 
@@ -51,6 +37,7 @@ class _Point:
     part: str | None = None  # early, mid, late
     week: int | None = None  # 1..4, -1 for the last week
     season: int | None = None  # the month it starts in
+    half: int | None = None  # 1 (January-June) or 2 (July-December)
 
     @property
     def precision(self) -> str:
@@ -60,7 +47,7 @@ class _Point:
             return "week"
         if self.part is not None:
             return "part_of_month"
-        if self.month is not None:
+        if self.month is not None or self.half is not None:
             return "month"
         if self.season is not None:
             return "season"
@@ -86,17 +73,25 @@ class _Reader:
         self.pos += 1
         return token
 
-    def at_word(self, words, ahead: int = 0) -> bool:
-        token = self.peek(ahead)
-        return token is not None and token.kind == "word" and token.value in words
+    def words_at(self, table: dict[tuple[str, ...], object], ahead: int = 0) -> tuple | None:
+        """The longest sequence of words of `table` found `ahead` tokens on, or None."""
+        words = []
+        for token in self.tokens[self.pos + ahead : self.pos + ahead + WORDS.longest]:
+            if token.kind != "word":
+                break
+            words.append(token.value)
+        return next(
+            (tuple(words[:n]) for n in range(len(words), 0, -1) if tuple(words[:n]) in table),
+            None,
+        )
 
     def take_words(self, table: dict[tuple[str, ...], object]):
-        """Take the longest sequence of words in `table`; return its value (or None)."""
-        for key in sorted(table, key=len, reverse=True):
-            if all(self.at_word((word,), i) for i, word in enumerate(key)):
-                self.pos += len(key)
-                return table[key]
-        return None
+        """Take the longest sequence of words in `table`; return its meaning (or None)."""
+        key = self.words_at(table)
+        if key is None:
+            return None
+        self.pos += len(key)
+        return table[key]
 
     def source(self, first: int, last: int) -> str:
         """The phrase as written from token `first` to token `last`."""
@@ -114,9 +109,14 @@ class _Reader:
     # -- grammar
 
     def phrase(self) -> tuple[_Point, str | None, _Point | None]:
-        """Return the start, how the end is joined (range/both/alternatives) and the end."""
-        if self.at_word(FROM_WORDS) and self.peek(1) is not None:
-            self.take()
+        """Return the start, how the end is joined (range/both/alternatives) or "before" (the
+        start is then what the window ends before), and the end."""
+        if self.peek(1) is not None:
+            self.take_words(WORDS.leads)
+        if self.take_words(WORDS.befores):
+            return self.before(), "before", None
+        if self.peek(1) is not None:
+            self.take_words(WORDS.starts)
         start = self.point()
         if self.peek() is None:
             return start, None, None
@@ -126,20 +126,45 @@ class _Reader:
             raise self.unreadable(self.peek())
         return start, joiner, end
 
+    def before(self) -> _Point:
+        """What follows "before": "the May 2028 elections", "las elecciones de mayo de 2028"."""
+        self.take_words(WORDS.articles)
+        if self.skip_occasion():
+            self.take_words(WORDS.ofs)
+        point = self.point()
+        self.skip_occasion()
+        if self.peek() is not None:
+            raise self.unreadable(self.peek())
+        return point
+
+    def skip_occasion(self) -> bool:
+        """Skip "general elections", "référendum": whether there were such words."""
+        skipped = False
+        while self.take_words(WORDS.occasions):
+            skipped = True
+        return skipped
+
     def joiner(self) -> str:
         token = self.peek()
-        if token.kind == "dash" or self.at_word(RANGE_WORDS):
+        if token.kind == "dash" or self.words_at(WORDS.ranges):
             kind = "range"
-        elif self.at_word(BOTH_WORDS):
+        elif self.words_at(WORDS.boths):
             kind = "both"
-        elif token.kind == "slash" or self.at_word(ALTERNATIVE_WORDS):
+        elif token.kind == "slash" or self.words_at(WORDS.alternatives):
             kind = "alternatives"
         else:
             raise self.unreadable(token)
-        self.take()
+        if token.kind in ("dash", "slash"):
+            self.take()
+        else:
+            self.take_words(WORDS.ranges) or self.take_words(WORDS.boths) or self.take_words(
+                WORDS.alternatives
+            )
         return kind
 
     def point(self) -> _Point:
+        if self.peek(1) is not None:
+            self.take_words(WORDS.articles)  # "the third week", "le 18 mai", "l'automne"
         token = self.peek()
         if token is None:
             before = self.tokens[self.pos - 1] if self.pos else None
@@ -154,16 +179,27 @@ class _Reader:
             self.take()
             year, month, day = (int(n) for n in token.value.split("-"))
             return _Point(first, first, day=day, month=month, year=year)
-        part = self.take_words(PARTS)
+        part = self.take_words(WORDS.parts)
         if part is not None:
             month, year = self.month_after(first), self.year()
             return _Point(first, self.pos - 1, part=part, month=month, year=year)
-        week = self.week()
+        week = self.ordinal_of(
+            WORDS.week,
+            (1, 2, 3, 4, -1),
+            _('Could not read "%(part)s" in "%(text)s": a month has four weeks.'),
+        )
         if week is not None:
             month, year = self.month_after(first), self.year()
             return _Point(first, self.pos - 1, week=week, month=month, year=year)
-        if self.at_word(SEASONS):
-            season, year = SEASONS[self.take().value], self.year()
+        half = self.ordinal_of(
+            WORDS.half, (1, 2), _('Could not read "%(part)s" in "%(text)s": a year has two halves.')
+        )
+        if half is not None:
+            year = self.year()
+            return _Point(first, self.pos - 1, half=half, year=year)
+        season = self.take_words(WORDS.seasons)
+        if season is not None:
+            year = self.year()
             return _Point(first, self.pos - 1, season=season, year=year)
         month = self.month()
         if month is not None:  # "March 2012", "January 18, 2011", "April 18th"
@@ -174,25 +210,24 @@ class _Reader:
             return _Point(first, first, year=int(token.value))
         day = self.day()
         if day is not None:  # "18 January 2011", "18th of January", "22nd", "25th, 2011"
-            if self.at_word(OF_WORDS) and self.at_word(MONTHS, 1):
+            if self.words_at(WORDS.ofs) and self.words_at(WORDS.months, 1):
                 self.take()
             month, year = self.month(), self.year()
             return _Point(first, self.pos - 1, day=day, month=month, year=year)
         raise self.unreadable(token)
 
     def month(self) -> int | None:
-        if self.at_word(MONTHS):
-            return MONTHS[self.take().value]
-        return None
+        return self.take_words(WORDS.months)
 
     def month_after(self, first: int) -> int:
         """The month that must follow "early", "third week of", ... (from token `first`)."""
         month = self.month()
         if month is None:
+            part = self.source(first, self.pos - 1)
             raise self.error(
                 _('Expected a month after "%(part)s" in "%(text)s", e.g. "%(example)s".'),
-                part=self.source(first, self.pos - 1),
-                example=self.source(first, self.pos - 1) + " March 2012",
+                part=part,
+                example=part + ("" if part.endswith("-") else " ") + example(),
             )
         return month
 
@@ -205,36 +240,27 @@ class _Reader:
 
     def year(self) -> int | None:
         """An optional year, possibly after "of"/"de" ("abril de 2016")."""
-        if self.at_word(OF_WORDS) and self.peek(1) is not None and self.peek(1).is_year:
-            self.take()
+        of = self.words_at(WORDS.ofs)
+        if of and self.peek(len(of)) is not None and self.peek(len(of)).is_year:
+            self.pos += len(of)
         token = self.peek()
         if token is not None and token.is_year:
             self.take()
             return int(token.value)
         return None
 
-    def week(self) -> int | None:
-        """'[the] third week of', '1st week of', 'la primera semana de' -> 3, 1, ..."""
+    def ordinal_of(self, nouns: dict, allowed: tuple[int, ...], refusal: str) -> int | None:
+        """'third week of', '1st week of', 'second half', '2e semestre' -> 3, 1, 2, 2; None
+        (nothing taken) when the words are not there; refused when not `allowed` ("5th week")."""
         start = self.pos
-        if self.at_word(WEEK_ARTICLES):
-            self.take()
         token = self.peek()
-        number = None
-        if token is not None and token.kind == "word" and token.value in WEEK_ORDINALS:
-            number = WEEK_ORDINALS[token.value]
-        elif token is not None and token.kind == "number" and token.ordinal:
-            number = int(token.value)
-        if number is not None:
-            self.take()
-            for words in WEEK_WORDS:
-                if all(self.at_word((word,), i) for i, word in enumerate(words)):
-                    self.pos += len(words)
-                    if number not in (1, 2, 3, 4, -1):
-                        raise self.error(
-                            _('Could not read "%(part)s" in "%(text)s": a month has four weeks.'),
-                            part=self.source(start, self.pos - 1),
-                        )
-                    return number
+        number = self.take_words(WORDS.ordinals)
+        if number is None and token is not None and token.kind == "number" and token.ordinal:
+            number = int(self.take().value)
+        if number is not None and self.take_words(nouns):
+            if number not in allowed:
+                raise self.error(refusal, part=self.source(start, self.pos - 1))
+            return number
         self.pos = start
         return None
 
@@ -265,7 +291,7 @@ class _Reader:
                 raise self.error(
                     _('"%(text)s" has no year: add one, e.g. "%(example)s".'),
                     MissingYearError,
-                    example=EXAMPLE,
+                    example=example(),
                 )
 
     def refuse_year_joined_to_other(self, start: _Point, end: _Point) -> None:
@@ -285,7 +311,7 @@ class _Reader:
             ),
             part=self.source(year.first, year.last),
             single=single,
-            range="January 2017 – March 2018",
+            range=format_window(date(2017, 1, 1), date(2018, 3, 31)),
         )
 
     def bounds(self, point: _Point) -> tuple[date, date]:
@@ -297,6 +323,12 @@ class _Reader:
             return (
                 self.day_of(point, year, point.season, 1),
                 self.day_of(point, end_year, end_month, None),
+            )
+        if point.half is not None:
+            first_month = 6 * point.half - 5
+            return (
+                self.day_of(point, year, first_month, 1),
+                self.day_of(point, year, first_month + 5, None),
             )
         if month is None:
             return self.day_of(point, year, 1, 1), self.day_of(point, year, 12, 31)
@@ -342,13 +374,15 @@ class _Reader:
 # --------------------------------------------------------------------------- public
 
 
-def read_date_phrase(text: str, year: int | None = None) -> DateWindow:
-    """Read an approximate date ("early March (tbc)", "18-19 January 2011", "Fall 2016").
+def read_date_phrase(text: str, year: int | None = None, today: date | None = None) -> DateWindow:
+    """Read an approximate date ("early March (tbc)", "18-19 January 2011", "Fall 2016",
+    "début mars 2027 (à confirmer)", "before the May 2028 elections").
 
     `year` is the context year (the section's "Activities in 2011", the programme's
-    year); a year written in the phrase wins over it. Raises DatePhraseError when the
-    phrase is empty, cannot be read, has no year, is not a calendar date or ends before
-    it starts.
+    year); a year written in the phrase wins over it. `today` is the day "before ..." counts
+    from (the window runs from tomorrow to the day before; tentative); the clock's by default.
+    Raises DatePhraseError when the phrase is empty, cannot be read, has no year, is not a
+    calendar date or ends before it starts.
     """
     if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
         raise DatePhraseError(
@@ -358,20 +392,22 @@ def read_date_phrase(text: str, year: int | None = None) -> DateWindow:
     text = unicodedata.normalize("NFC", text).strip()
     if not text:
         raise DatePhraseError(
-            _('The date is empty: write one, e.g. "%(example)s".') % {"example": EXAMPLE}
+            _('The date is empty: write one, e.g. "%(example)s".') % {"example": example()}
         )
     blanked, tentative = blank_tentative(text)
     tokens = tokens_of(blanked)
     if not tokens:
         raise DatePhraseError(
             _('"%(text)s" only says the date is to be confirmed: add the date, e.g. "%(example)s".')
-            % {"text": text, "example": EXAMPLE + " (tbc)"}
+            % {"text": text, "example": example(tentative=True)}
         )
     reader = _Reader(text, tokens)
     start, joiner, end = reader.phrase()
     reader.complete(start, end, year)
     starts_on, ends_on = reader.bounds(start)
     precision = start.precision
+    if joiner == "before":
+        return _before(reader, start, starts_on, today or utcnow().date())
     if end is not None:
         ends_on = reader.bounds(end)[1]
         precision = max(precision, end.precision, key=PRECISIONS.index)
@@ -383,3 +419,14 @@ def read_date_phrase(text: str, year: int | None = None) -> DateWindow:
             )
     tentative = tentative or joiner == "alternatives"
     return DateWindow(starts_on, ends_on, precision, tentative)
+
+
+def _before(reader: _Reader, until: _Point, until_starts: date, today: date) -> DateWindow:
+    """ "before the May 2028 elections": from tomorrow to the day before May 2028, tentative."""
+    tomorrow = today + timedelta(days=1)
+    if until_starts <= tomorrow:
+        raise reader.error(
+            _('"%(part)s" is not after tomorrow: write the dates you would like.'),
+            part=reader.source(until.first, until.last),
+        )
+    return DateWindow(tomorrow, until_starts - timedelta(days=1), until.precision, True)

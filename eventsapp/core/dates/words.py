@@ -1,131 +1,254 @@
-"""The words of date phrases (English and Spanish), tentative markers, and tokens."""
+"""The words of date phrases, one table per language; the tentative markers; and the tokens.
+
+A language is a :class:`Language`: its words as people write them. The reader does not care which
+language a word comes from: the tables are merged (:data:`WORDS`) and a phrase may mix them, as
+work programmes do ("18-19 enero 2011 (tbc)"). A word that two languages share must mean the same
+in both ("fin", "de", "a"): merging refuses a word with two meanings. Adding a language is adding
+a table.
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
+from functools import cached_property
 
-# --------------------------------------------------------------------------- vocabulary
+# --------------------------------------------------------------------------- languages
 
-MONTH_NAMES = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
+
+@dataclass(frozen=True)
+class Language:
+    """The words of one language, written as people write them (case and accents do not matter;
+    a phrase of several words is cut into tokens as a date phrase is)."""
+
+    months: tuple[tuple[str, ...], ...]  # per month, its names and abbreviations ("sept", "sept.")
+    seasons: dict[str, int]  # the month each (northern meteorological) season starts in
+    parts: dict[str, str]  # "beginning of" -> "early", "mid", "late"
+    ordinals: dict[str, int]  # of weeks and halves: "first" -> 1, "last" -> -1
+    ordinal_suffixes: tuple[str, ...]  # "18th", "1er", "1º"
+    week: tuple[str, ...]  # "week of"
+    half: tuple[str, ...]  # "half" ("second half of 2027")
+    articles: tuple[str, ...]  # skipped before a date: "the", "la", "l'"
+    leads: tuple[str, ...]  # what may open a phrase and means nothing: "in", "courant"
+    starts: tuple[str, ...]  # open a range: "from", "between"
+    ranges: tuple[str, ...]  # join a range: "to", "until"
+    boths: tuple[str, ...]  # join two days: "and"
+    alternatives: tuple[str, ...]  # "or": tentative
+    ofs: tuple[str, ...]  # "18th of January", "abril de 2016"
+    befores: tuple[str, ...]  # "before the May 2028 elections"
+    occasions: tuple[str, ...]  # the words around the date of "before": "general elections"
+    tentative: str  # a regular expression of the tentative markers (matched case-insensitively)
+
+
+ENGLISH = Language(
+    months=(
+        ("january", "jan"),
+        ("february", "feb"),
+        ("march", "mar"),
+        ("april", "apr"),
+        ("may",),
+        ("june", "jun"),
+        ("july", "jul"),
+        ("august", "aug"),
+        ("september", "sep", "sept"),
+        ("october", "oct"),
+        ("november", "nov"),
+        ("december", "dec"),
+    ),
+    seasons={"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12},
+    parts={
+        "early": "early",
+        "beginning of": "early",
+        "mid": "mid",
+        "mid-": "mid",
+        "middle of": "mid",
+        "end of": "late",
+        "late": "late",
+    },
+    ordinals={"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1},
+    ordinal_suffixes=("st", "nd", "rd", "th"),
+    week=("week of",),
+    half=("half",),
+    articles=("the",),
+    leads=("in", "during"),
+    starts=("from", "between"),
+    ranges=("to", "until", "till", "through"),
+    boths=("and",),
+    alternatives=("or",),
+    ofs=("of",),
+    befores=("before",),
+    occasions=(
+        "election",
+        "elections",
+        "general",
+        "presidential",
+        "parliamentary",
+        "legislative",
+        "local",
+        "municipal",
+        "reform",
+        "referendum",
+    ),
+    tentative=(
+        r"(?:(?:exact\s+)?dates?\s+)?"
+        r"(?:tbc|tbd|tentative|to\s+be\s+(?:confirmed|determined|decided))"
+    ),
 )
 
+SPANISH = Language(
+    months=(
+        ("enero", "ene"),
+        ("febrero", "feb"),
+        ("marzo", "mar"),
+        ("abril", "abr"),
+        ("mayo",),
+        ("junio", "jun"),
+        ("julio", "jul"),
+        ("agosto", "ago"),
+        ("septiembre", "setiembre", "sep", "sept", "set"),
+        ("octubre", "oct"),
+        ("noviembre", "nov"),
+        ("diciembre", "dic"),
+    ),
+    seasons={"primavera": 3, "verano": 6, "otoño": 9, "invierno": 12},
+    parts={
+        **{
+            f"{at}{words} de": part
+            for at in ("", "a ")
+            for words, part in (
+                ("principios", "early"),
+                ("inicios", "early"),
+                ("comienzos", "early"),
+                ("mediados", "mid"),
+                ("finales", "late"),
+                ("fines", "late"),
+                ("fin", "late"),
+            )
+        },
+    },
+    ordinals={
+        "primera": 1,
+        "primer": 1,
+        "segunda": 2,
+        "segundo": 2,
+        "tercera": 3,
+        "cuarta": 4,
+        "última": -1,
+    },
+    ordinal_suffixes=("º", "ª"),
+    week=("semana de",),
+    half=("semestre",),
+    articles=("el", "la", "los", "las"),
+    leads=("en", "durante"),
+    starts=("del", "desde", "de", "entre"),
+    ranges=("al", "a", "hasta"),
+    boths=("y",),
+    alternatives=("o",),
+    ofs=("de", "del"),
+    befores=("antes de", "antes del"),
+    occasions=(
+        "elección",
+        "elecciones",
+        "generales",
+        "presidenciales",
+        "parlamentarias",
+        "legislativas",
+        "locales",
+        "municipales",
+        "reforma",
+        "referéndum",
+    ),
+    tentative=(
+        r"(?:(?:las\s+)?fechas?\s+(?:exactas?\s+)?)?"
+        r"(?:por\s+(?:confirmar|determinar|definir))"
+    ),
+)
 
-def _month_words() -> dict[str, int]:
-    """Month names (English and Spanish, accents removed) and abbreviations (with or
-    without a dot) -> month number."""
-    names = (
-        # (full names, abbreviations)
-        (("january", "enero"), ("jan", "ene")),
-        (("february", "febrero"), ("feb",)),
-        (("march", "marzo"), ("mar",)),
-        (("april", "abril"), ("apr", "abr")),
-        (("may", "mayo"), ()),
-        (("june", "junio"), ("jun",)),
-        (("july", "julio"), ("jul",)),
-        (("august", "agosto"), ("aug", "ago")),
-        (("september", "septiembre", "setiembre"), ("sep", "sept")),
-        (("october", "octubre"), ("oct",)),
-        (("november", "noviembre"), ("nov",)),
-        (("december", "diciembre"), ("dec", "dic")),
-    )
-    words: dict[str, int] = {}
-    for number, (full, short) in enumerate(names, start=1):
-        words.update({name: number for name in full})
-        words.update({name: number for name in short})
-        words.update({name + ".": number for name in short})
-    return words
+FRENCH = Language(
+    months=(
+        ("janvier", "janv"),
+        ("février", "févr", "fév"),
+        ("mars",),
+        ("avril", "avr"),
+        ("mai",),
+        ("juin",),
+        ("juillet", "juil"),
+        ("août",),
+        ("septembre", "sept"),
+        ("octobre", "oct"),
+        ("novembre", "nov"),
+        ("décembre", "déc"),
+    ),
+    seasons={"printemps": 3, "été": 6, "automne": 9, "hiver": 12},
+    parts={
+        "début": "early",
+        "début de": "early",
+        "début d'": "early",
+        "au début de": "early",
+        "au début d'": "early",
+        "mi-": "mid",
+        "à la mi-": "mid",
+        "milieu de": "mid",
+        "milieu d'": "mid",
+        "au milieu de": "mid",
+        "au milieu d'": "mid",
+        "fin": "late",
+        "fin de": "late",
+        "fin d'": "late",
+        "à la fin de": "late",
+        "à la fin d'": "late",
+    },
+    ordinals={
+        "premier": 1,
+        "première": 1,
+        "second": 2,
+        "seconde": 2,
+        "deuxième": 2,
+        "troisième": 3,
+        "quatrième": 4,
+        "dernier": -1,
+        "dernière": -1,
+    },
+    ordinal_suffixes=("er", "re", "ère", "e", "ème", "nde"),
+    week=("semaine de", "semaine d'"),
+    half=("semestre",),
+    articles=("le", "la", "les", "l'"),
+    leads=("en", "au", "à", "courant", "durant", "pendant", "au cours de", "au cours d'"),
+    starts=("du", "de", "d'", "depuis", "entre"),
+    ranges=("au", "à", "jusqu'au", "jusqu'à"),
+    boths=("et",),
+    alternatives=("ou",),
+    ofs=("de", "d'", "du"),
+    befores=("avant",),
+    occasions=(
+        "élection",
+        "élections",
+        "générales",
+        "présidentielle",
+        "présidentielles",
+        "législatives",
+        "locales",
+        "municipales",
+        "réforme",
+        "référendum",
+    ),
+    tentative=(
+        r"(?:(?:les\s+)?dates?\s+(?:exactes?\s+)?)?"
+        r"(?:[àa]\s+(?:confirmer|d[ée]terminer|pr[ée]ciser|d[ée]finir)|provisoires?)"
+    ),
+)
 
+LANGUAGES = {"en": ENGLISH, "es": SPANISH, "fr": FRENCH}
 
-MONTHS = _month_words()
-
-# Northern meteorological seasons: the month each one starts in (three months long).
-SEASONS = {
-    "spring": 3,
-    "primavera": 3,
-    "summer": 6,
-    "verano": 6,
-    "fall": 9,
-    "autumn": 9,
-    "otono": 9,
-    "winter": 12,
-    "invierno": 12,
-}
-
-# Parts of a month and the days they cover (None: the last day of the month).
-PART_DAYS = {"early": (1, 10), "mid": (11, 20), "late": (21, None)}
-
-
-def _part_words() -> dict[tuple[str, ...], str]:
-    english = {
-        ("early",): "early",
-        ("beginning", "of"): "early",
-        ("mid",): "mid",
-        ("middle", "of"): "mid",
-        ("end", "of"): "late",
-        ("late",): "late",
-    }
-    spanish = {
-        ("principios", "de"): "early",
-        ("inicios", "de"): "early",
-        ("comienzos", "de"): "early",
-        ("mediados", "de"): "mid",
-        ("finales", "de"): "late",
-        ("fines", "de"): "late",
-    }
-    words = dict(english) | dict(spanish)
-    # "the end of March", "a finales de marzo"
-    words |= {("the", *key): part for key, part in english.items() if key[-1] == "of"}
-    words |= {("a", *key): part for key, part in spanish.items()}
-    return words
-
-
-PARTS = _part_words()
-
-WEEK_ORDINALS = {
-    "first": 1,
-    "second": 2,
-    "third": 3,
-    "fourth": 4,
-    "last": -1,
-    "primera": 1,
-    "primer": 1,
-    "segunda": 2,
-    "tercera": 3,
-    "cuarta": 4,
-    "ultima": -1,
-}
-WEEK_ARTICLES = {"the", "la"}
-WEEK_WORDS = (("week", "of"), ("semana", "de"))
-
-FROM_WORDS = {"from", "between", "del", "desde", "de", "entre"}
-RANGE_WORDS = {"to", "until", "till", "through", "al", "a", "hasta"}
-BOTH_WORDS = {"and", "y"}
-ALTERNATIVE_WORDS = {"or", "o"}
-OF_WORDS = {"of", "de", "del"}
+# The English month names, for the readers of work programmes that write months as numbers.
+MONTH_NAMES = tuple(names[0].capitalize() for names in ENGLISH.months)
 
 EXAMPLE = "March 2012"
 
 # ------------------------------------------------------------------ tentative markers
 
-_MARKER = (
-    r"(?:(?:exact\s+)?dates?\s+|(?:las\s+)?fechas?\s+(?:exactas?\s+)?)?"
-    r"(?:tbc|tbd|tentative|to\s+be\s+(?:confirmed|determined)"
-    r"|por\s+(?:confirmar|determinar|definir))"
-)
+_MARKER = "(?:" + "|".join(language.tentative for language in LANGUAGES.values()) + ")"
 _TENTATIVE = re.compile(
     rf"\(\s*(?:{_MARKER}|\?)\s*\)|(?<!\w){_MARKER}(?!\w)", re.IGNORECASE | re.UNICODE
 )
@@ -144,13 +267,25 @@ def blank_tentative(text: str) -> tuple[str, bool]:
 
 # --------------------------------------------------------------------------- tokens
 
+
+def _fold(word: str) -> str:
+    """Lower case without accents: "Otoño" -> "otono", "Août" -> "aout", "d’" -> "d'"."""
+    decomposed = unicodedata.normalize("NFD", word.lower().replace("’", "'"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+_SUFFIXES = sorted(
+    {form for lang in LANGUAGES.values() for s in lang.ordinal_suffixes for form in (s, _fold(s))},
+    key=len,
+    reverse=True,
+)
 _TOKEN = re.compile(
-    r"""
+    rf"""
       (?P<space>[\s,]+)
-    | (?P<iso>[0-9]{4}-[0-9]{1,2}-[0-9]{1,2})(?![0-9])
-    | (?P<number>[0-9]+)(?:(?P<suffix>st|nd|rd|th)(?!\w))?
-    | (?P<mid>mid-)
-    | (?P<word>[^\W\d_]+\.?)
+    | (?P<iso>[0-9]{{4}}-[0-9]{{1,2}}-[0-9]{{1,2}})(?![0-9])
+    | (?P<number>[0-9]+)(?:(?P<suffix>{"|".join(_SUFFIXES)})(?!\w))?
+    | (?P<mid>mid-|mi-)
+    | (?P<word>[^\W\d_]+(?:['’](?=[^\W\d_]|$)|\.)?)
     | (?P<dash>[-\u2010-\u2015\u2212])
     | (?P<slash>/)
     | (?P<other>.)
@@ -165,7 +300,7 @@ class Token:
     value: str  # lower case, accents removed; the digits of a number
     start: int  # offsets into the phrase as written
     end: int
-    ordinal: bool = False  # a number written "18th"
+    ordinal: bool = False  # a number written "18th", "1er"
 
     @property
     def is_year(self) -> bool:
@@ -174,12 +309,6 @@ class Token:
     @property
     def is_day(self) -> bool:
         return self.kind == "number" and len(self.value) <= 2
-
-
-def _fold(word: str) -> str:
-    """Lower case without accents: "Otoño" -> "otono", "Última" -> "ultima"."""
-    decomposed = unicodedata.normalize("NFD", word.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def tokens_of(text: str) -> list[Token]:
@@ -198,3 +327,76 @@ def tokens_of(text: str) -> list[Token]:
             Token(kind, value, match.start(), match.end(), ordinal=bool(match.group("suffix")))
         )
     return tokens
+
+
+# --------------------------------------------------------------------------- merged
+
+
+def _key(words: str) -> tuple[str, ...]:
+    """A phrase of words as the tokens it is read as: "jusqu'au" -> ("jusqu'", "au")."""
+    return tuple(token.value for token in tokens_of(words))
+
+
+@dataclass(frozen=True)
+class Words:
+    """The words of every language together, as tokens: a sequence of words -> its meaning."""
+
+    months: dict[tuple[str, ...], int] = field(default_factory=dict)
+    seasons: dict[tuple[str, ...], int] = field(default_factory=dict)
+    parts: dict[tuple[str, ...], str] = field(default_factory=dict)
+    ordinals: dict[tuple[str, ...], int] = field(default_factory=dict)
+    week: dict[tuple[str, ...], bool] = field(default_factory=dict)
+    half: dict[tuple[str, ...], bool] = field(default_factory=dict)
+    articles: dict[tuple[str, ...], bool] = field(default_factory=dict)
+    leads: dict[tuple[str, ...], bool] = field(default_factory=dict)
+    starts: dict[tuple[str, ...], bool] = field(default_factory=dict)
+    ranges: dict[tuple[str, ...], bool] = field(default_factory=dict)
+    boths: dict[tuple[str, ...], bool] = field(default_factory=dict)
+    alternatives: dict[tuple[str, ...], bool] = field(default_factory=dict)
+    ofs: dict[tuple[str, ...], bool] = field(default_factory=dict)
+    befores: dict[tuple[str, ...], bool] = field(default_factory=dict)
+    occasions: dict[tuple[str, ...], bool] = field(default_factory=dict)
+
+    @cached_property
+    def longest(self) -> int:
+        """The most words an entry has."""
+        return max(len(key) for table in fields(self) for key in getattr(self, table.name))
+
+    def add(self, table: str, words: str, meaning: object = True) -> None:
+        key, known = _key(words), getattr(self, table)
+        if known.get(key, meaning) != meaning:
+            raise ValueError(f"{words!r} means both {known[key]!r} and {meaning!r} ({table})")
+        known[key] = meaning
+
+
+def merge(languages) -> Words:
+    """The tables of `languages` merged into one :class:`Words`."""
+    words = Words()
+    for language in languages:
+        for number, names in enumerate(language.months, start=1):
+            for name in names:
+                words.add("months", name, number)
+                if name != names[0]:  # an abbreviation, with or without its dot
+                    words.add("months", name + ".", number)
+        for table in ("seasons", "parts", "ordinals"):
+            for text, meaning in getattr(language, table).items():
+                words.add(table, text, meaning)
+        for table in (
+            "week",
+            "half",
+            "articles",
+            "leads",
+            "starts",
+            "ranges",
+            "boths",
+            "alternatives",
+            "ofs",
+            "befores",
+            "occasions",
+        ):
+            for text in getattr(language, table):
+                words.add(table, text)
+    return words
+
+
+WORDS = merge(LANGUAGES.values())

@@ -1,0 +1,400 @@
+"""Evaluations after an event: its questions (the three default scales unless staff write their
+own), opening it to attendees by email, their answers (anonymous or not), and the results.
+
+The first 1–5 scale of an evaluation is its overall satisfaction: each answer keeps that score
+again in ``EvaluationResponse.satisfaction``, which the results summaries average."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature
+from sqlalchemy import exists, func, or_, select
+
+from ..catalogue.models import Event, EventStatus
+from ..core.errors import InvalidInput
+from ..core.links import site_url
+from ..extensions import db
+from ..registration.models import Registration
+from ..registration.participants import WITH_A_PLACE, participants_with_a_place
+from .models import (
+    AttendanceSettings,
+    CheckIn,
+    EvaluationQuestion,
+    EvaluationReceipt,
+    EvaluationResponse,
+    QuestionKind,
+)
+from .services import attendance_settings, days_attended, email_participant, saved_settings, signer
+
+MAX_QUESTIONS = 30
+MAX_CHOICES = 20
+SCORES = range(1, 6)
+YES, NO = "yes", "no"
+# An event that ended longer ago than this is not opened by the worker (an old database put
+# into service would otherwise email evaluations of events long past).
+OPEN_WITHIN = timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class DefaultQuestion:
+    """One of the questions an evaluation asks when staff wrote none (not stored: its label is
+    translated into each attendee's language)."""
+
+    key: str
+    label: object  # lazy
+    kind: str = QuestionKind.SCALE
+    choices: tuple = ()
+    required: bool = True
+
+    @property
+    def kind_label(self) -> str:
+        return QuestionKind(self.kind).label
+
+
+DEFAULT_QUESTIONS = (
+    DefaultQuestion("overall", _l("Overall, the event was useful for my work")),
+    DefaultQuestion("content", _l("The content and the speakers")),
+    DefaultQuestion("organisation", _l("The organisation: venue, travel, materials")),
+)
+
+
+# ---------------------------------------------------------------- questions
+
+
+def questions_of(event_id: int) -> list[EvaluationQuestion]:
+    """The questions staff wrote, in their order."""
+    return list(
+        db.session.scalars(
+            select(EvaluationQuestion)
+            .where(EvaluationQuestion.event_id == event_id)
+            .order_by(EvaluationQuestion.position, EvaluationQuestion.id)
+        )
+    )
+
+
+def evaluation_questions(event_id: int) -> list:
+    """What the evaluation asks: the staff's questions, else the default scales."""
+    return questions_of(event_id) or list(DEFAULT_QUESTIONS)
+
+
+def overall_key(questions) -> str | None:
+    """The key of the overall satisfaction: the first 1–5 scale."""
+    return next((q.key for q in questions if q.kind == QuestionKind.SCALE), None)
+
+
+def answers_count(event_id: int) -> int:
+    return db.session.scalar(
+        select(func.count(EvaluationReceipt.id)).where(EvaluationReceipt.event_id == event_id)
+    )
+
+
+def _refuse_changes_once_answered(event_id: int) -> None:
+    if answers_count(event_id):
+        raise InvalidInput(
+            "label",
+            _("Attendees have answered already: the questions and the anonymity stay as set."),
+        )
+
+
+@dataclass
+class QuestionInput:
+    label: str
+    kind: str
+    required: bool = True
+    choices: str = ""  # one a line
+
+
+def add_question(event: Event, data: QuestionInput) -> EvaluationQuestion:
+    _refuse_changes_once_answered(event.id)
+    label = data.label.strip()
+    if not label:
+        raise InvalidInput("label", _("Write the question."))
+    if data.kind not in QuestionKind.__members__.values():
+        raise InvalidInput("kind", _("Choose a kind of question."))
+    choices = list(dict.fromkeys(c.strip()[:200] for c in data.choices.splitlines() if c.strip()))
+    if data.kind == QuestionKind.ONE_CHOICE and not 2 <= len(choices) <= MAX_CHOICES:
+        raise InvalidInput(
+            "choices", _("Write between 2 and %(num)d choices, one a line.", num=MAX_CHOICES)
+        )
+    existing = questions_of(event.id)
+    if len(existing) >= MAX_QUESTIONS:
+        raise InvalidInput(
+            "label", _("An evaluation has at most %(num)d questions.", num=MAX_QUESTIONS)
+        )
+    question = EvaluationQuestion(
+        event_id=event.id,
+        label=label,
+        kind=data.kind,
+        choices=choices if data.kind == QuestionKind.ONE_CHOICE else [],
+        required=data.required,
+        position=max((q.position for q in existing), default=0) + 1,
+    )
+    db.session.add(question)
+    return question
+
+
+def remove_question(question: EvaluationQuestion) -> None:
+    _refuse_changes_once_answered(question.event_id)
+    db.session.delete(question)
+
+
+def set_anonymous(event: Event, anonymous: bool) -> None:
+    settings = attendance_settings(event.id)
+    if settings.evaluation_anonymous != anonymous:
+        _refuse_changes_once_answered(event.id)
+        saved_settings(event.id).evaluation_anonymous = anonymous
+
+
+# ---------------------------------------------------------------- opening
+
+
+def evaluation_token(registration: Registration) -> str:
+    return signer("evaluation").dumps(registration.id)
+
+
+def registration_of_evaluation(token: str) -> Registration | None:
+    try:
+        registration_id = signer("evaluation").loads(token)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    registration = (
+        db.session.get(Registration, registration_id) if isinstance(registration_id, int) else None
+    )
+    if registration is None or registration.status not in WITH_A_PLACE:
+        return None
+    return registration
+
+
+def _answered(event_id: int) -> set[int]:
+    return set(
+        db.session.scalars(
+            select(EvaluationReceipt.registration_id).where(EvaluationReceipt.event_id == event_id)
+        )
+    )
+
+
+def open_evaluation(event: Event, now: datetime) -> int:
+    """Email the evaluation form to those who attended at least one day and have not answered
+    yet, and note when it was first opened; returns how many were emailed."""
+    attended, answered = days_attended(event.id), _answered(event.id)
+    people = [
+        r for r in participants_with_a_place(event.id) if r.id in attended and r.id not in answered
+    ]
+    anonymous = attendance_settings(event.id).evaluation_anonymous
+    for registration in people:
+        email_participant(
+            registration,
+            "evaluation",
+            _l("How was it? Evaluate %(title)s"),
+            evaluation_url=site_url(
+                "attendance.evaluation_page", token=evaluation_token(registration)
+            ),
+            anonymous=anonymous,
+        )
+    if people:
+        settings = saved_settings(event.id)
+        settings.evaluation_opened_at = settings.evaluation_opened_at or now
+    return len(people)
+
+
+def evaluations_due(now: datetime) -> list[Event]:
+    """Events that have ended (within ``OPEN_WITHIN``), where someone checked in, whose
+    evaluation was never opened."""
+    opened = exists().where(
+        AttendanceSettings.event_id == Event.id,
+        AttendanceSettings.evaluation_opened_at.is_not(None),
+    )
+    someone_came = exists().where(
+        CheckIn.registration_id == Registration.id, Registration.event_id == Event.id
+    )
+    ended = or_(Event.ends_at <= now, Event.ends_at.is_(None) & (Event.ends_on < now.date()))
+    return list(
+        db.session.scalars(
+            select(Event)
+            .where(
+                ended,
+                Event.ends_on >= now.date() - OPEN_WITHIN,
+                Event.status.not_in((EventStatus.CANCELLED, EventStatus.POSTPONED)),
+                ~opened,
+                someone_came,
+            )
+            .order_by(Event.ends_on, Event.id)
+        )
+    )
+
+
+def open_due_evaluations(now: datetime) -> int:
+    """The worker's job: open the evaluation of each event that has just ended, once."""
+    return sum(open_evaluation(event, now) for event in evaluations_due(now))
+
+
+# ---------------------------------------------------------------- answering
+
+
+def has_evaluated(registration: Registration) -> bool:
+    receipt = select(EvaluationReceipt.id).where(
+        EvaluationReceipt.registration_id == registration.id
+    )
+    return db.session.scalar(receipt) is not None
+
+
+def field_name(question) -> str:
+    """The form field of a question."""
+    return f"q_{question.key}"
+
+
+def _answer(question, raw: str):
+    """An answer as stored (a score, a choice, true or false, a text), or InvalidInput."""
+    name = field_name(question)
+    if question.kind == QuestionKind.SCALE:
+        if raw not in {str(n) for n in SCORES}:
+            raise InvalidInput(name, _("Choose a score from 1 to 5."))
+        return int(raw)
+    if question.kind == QuestionKind.ONE_CHOICE:
+        if raw not in question.choices:
+            raise InvalidInput(name, _("Choose one of the answers."))
+        return raw
+    if question.kind == QuestionKind.YES_NO:
+        if raw not in (YES, NO):
+            raise InvalidInput(name, _("Answer yes or no."))
+        return raw == YES
+    longest = 300 if question.kind == QuestionKind.SHORT_TEXT else 5000
+    if len(raw) > longest:
+        raise InvalidInput(name, _("At most %(num)d characters.", num=longest))
+    return raw
+
+
+def read_answers(questions, given: dict[str, str | None]) -> dict:
+    """``{question key: answer}`` from the form's ``{field name: text}``; a required question
+    left blank or an answer out of its choices is refused (InvalidInput naming the field)."""
+    answers = {}
+    for question in questions:
+        raw = (given.get(field_name(question)) or "").strip()
+        if not raw:
+            if question.required:
+                raise InvalidInput(field_name(question), _("Answer this question."))
+            continue
+        answers[question.key] = _answer(question, raw)
+    return answers
+
+
+def submit_evaluation(
+    registration: Registration, given: dict[str, str | None], comment: str, today: date
+) -> EvaluationResponse:
+    """Save an attendee's answers, once. In an anonymous evaluation the answer keeps neither
+    the registration nor the time; a receipt apart says that they answered."""
+    if has_evaluated(registration):
+        raise InvalidInput("comment", _("You evaluated this event already: thank you."))
+    event_id = registration.event_id
+    questions = evaluation_questions(event_id)
+    answers = read_answers(questions, given)
+    if len(comment) > 5000:
+        raise InvalidInput("comment", _("At most %(num)d characters.", num=5000))
+    anonymous = attendance_settings(event_id).evaluation_anonymous
+    db.session.add(EvaluationReceipt(event_id=event_id, registration_id=registration.id))
+    response = EvaluationResponse(
+        event_id=event_id,
+        registration_id=None if anonymous else registration.id,
+        answers=answers,
+        satisfaction=answers.get(overall_key(questions)),
+        comment=comment.strip(),
+        submitted_on=today,
+    )
+    db.session.add(response)
+    return response
+
+
+# ---------------------------------------------------------------- results
+
+
+@dataclass
+class QuestionResult:
+    question: object  # an EvaluationQuestion or a DefaultQuestion
+    answered: int
+    counts: list[tuple[str, int]]  # of each score or choice, for scales and choices
+    mean: float | None  # of a scale
+    texts: list[tuple[str | None, str]]  # (who, when not anonymous; the text)
+
+
+@dataclass
+class EvaluationResults:
+    anonymous: bool
+    answers: int
+    questions: list[QuestionResult]
+    comments: list[tuple[str | None, str]]
+
+
+def _responses(event_id: int, anonymous: bool) -> list[tuple[EvaluationResponse, str | None]]:
+    """The answers with the name of who gave them (None when anonymous), in one query."""
+    rows = db.session.execute(
+        select(EvaluationResponse, Registration.name)
+        .outerjoin(Registration, Registration.id == EvaluationResponse.registration_id)
+        .where(EvaluationResponse.event_id == event_id)
+        .order_by(EvaluationResponse.id)
+    ).tuples()
+    return [(response, None if anonymous else name) for response, name in rows]
+
+
+def _choices(question) -> list[tuple[object, str]]:
+    """The answers a question counts, as (stored value, label)."""
+    if question.kind == QuestionKind.SCALE:
+        return [(n, str(n)) for n in SCORES]
+    if question.kind == QuestionKind.YES_NO:
+        return [(True, _("Yes")), (False, _("No"))]
+    return [(c, c) for c in question.choices]
+
+
+def _result(question, responses) -> QuestionResult:
+    given = [
+        (name, response.answers[question.key])
+        for response, name in responses
+        if question.key in response.answers
+    ]
+    if question.kind in (QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT):
+        return QuestionResult(question, len(given), [], None, [(n, str(v)) for n, v in given])
+    values = [value for _name, value in given]
+    counts = [(label, values.count(value)) for value, label in _choices(question)]
+    mean = None
+    if question.kind == QuestionKind.SCALE and values:
+        mean = round(sum(values) / len(values), 2)
+    return QuestionResult(question, len(given), counts, mean, [])
+
+
+def evaluation_results(event_id: int) -> EvaluationResults:
+    """Per question the answers counted (and the mean of a scale) or the texts given, and the
+    comments: three queries whatever the number of answers."""
+    questions = evaluation_questions(event_id)
+    anonymous = attendance_settings(event_id).evaluation_anonymous
+    responses = _responses(event_id, anonymous)
+    return EvaluationResults(
+        anonymous=anonymous,
+        answers=len(responses),
+        questions=[_result(q, responses) for q in questions],
+        comments=[(name, r.comment) for r, name in responses if r.comment],
+    )
+
+
+def _cell(question, value):
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    return value
+
+
+def evaluation_export(event_id: int) -> tuple[list[str], list[list]]:
+    """The answers one a row (with who gave them unless anonymous), for CSV and XLSX."""
+    questions = evaluation_questions(event_id)
+    anonymous = attendance_settings(event_id).evaluation_anonymous
+    header = [_("Answered on"), *([] if anonymous else [_("Participant")])]
+    header += [str(q.label) for q in questions] + [_("Comment")]
+    rows = [
+        [
+            response.submitted_on,
+            *([] if anonymous else [name or ""]),
+            *(_cell(q, response.answers.get(q.key)) for q in questions),
+            response.comment,
+        ]
+        for response, name in _responses(event_id, anonymous)
+    ]
+    return header, rows

@@ -1,0 +1,185 @@
+"""The visitor's language, and dates, numbers, money, country and language names written in it.
+
+The language is, in this order: the one chosen with the switcher (a cookie, which signing in sets
+from the account's saved choice), else the first of the browser's ``Accept-Language`` languages
+that ``LANGUAGES`` has, else English. English is written as ``BABEL_DEFAULT_LOCALE`` (British
+English: "5 October 2027"); Spanish and French as ``es`` and ``fr`` ("5 de octubre de 2027",
+"5 octobre 2027"). Nothing here reads the database, so that the page telling that the database is
+unreachable can still be written in the visitor's language.
+
+The catalogues are ``eventsapp/translations/<language>/LC_MESSAGES/messages.po``; ``make install``
+compiles them, and so does the application when it starts and finds a ``.mo`` file missing or
+older than its ``.po`` (``compile_catalogues``).
+"""
+
+import logging
+import os
+import tempfile
+import unicodedata
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_skeleton
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import current_app
+from flask_babel import format_currency, format_date, format_decimal, get_locale, get_timezone
+
+# The switcher's choice: a language code of LANGUAGES, for a year.
+LANGUAGE_COOKIE = "language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+
+logger = logging.getLogger(__name__)
+
+
+def language_of(value: str | None) -> str | None:
+    """The code of LANGUAGES that ``value`` names ("es", "es_MX", "fr-CA"), else None."""
+    if not value:
+        return None
+    code = value.replace("-", "_").partition("_")[0].lower()
+    return code if code in current_app.config["LANGUAGES"] else None
+
+
+def locale_of(language: str) -> str:
+    """The locale that writes ``language``: the site's default locale when it is of that
+    language (``en_GB`` for ``en``), else the language itself."""
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    return default if language_of(default) == language else language
+
+
+def visitor_locale(chosen: str | None, accepted: Iterable[str]) -> str:
+    """The visitor's locale: their choice (the switcher's cookie), else the first of their
+    browser's languages, preferred first, that the site speaks ("fr-CA, en;q=0.8" is French),
+    else the site's first language."""
+    if language := language_of(chosen):
+        return locale_of(language)
+    for value in accepted:
+        if language := language_of(value):
+            return locale_of(language)
+    return locale_of(current_app.config["LANGUAGES"][0])
+
+
+def remember_language(response, language: str) -> None:
+    """Sets the switcher's cookie: a year, same-site, as secure as the session's."""
+    config = current_app.config
+    response.set_cookie(
+        LANGUAGE_COOKIE,
+        language,
+        max_age=LANGUAGE_COOKIE_AGE,
+        samesite="Lax",
+        secure=config["SESSION_COOKIE_SECURE"],
+        httponly=True,
+    )
+
+
+def vary_by_language(response):
+    """Pages differ by the browser's languages and the switcher's cookie: caches must know."""
+    response.vary.update(("Accept-Language", "Cookie"))
+    return response
+
+
+# ---------------------------------------------------------------- formatting, in the current locale
+
+
+def format_day(value: date | None) -> str:
+    """ "5 October 2027", "5 de octubre de 2027", "5 octobre 2027"."""
+    return format_date(value, "long") if value else "—"
+
+
+def format_moment(value: datetime | None) -> str:
+    """ "22 Nov 2026, 18:37", "22 nov 2026, 18:37" (in BABEL_DEFAULT_TIMEZONE, UTC)."""
+    if not value:
+        return "—"
+    locale, zone = get_locale(), get_timezone()
+    day = format_skeleton("yMMMd", value, tzinfo=zone, locale=locale)
+    time = format_skeleton("Hm", value, tzinfo=zone, locale=locale)
+    return locale.datetime_formats["medium"].replace("'", "").format(time, day)
+
+
+def format_money(value: Decimal | float | None, currency: str | None = None) -> str:
+    """An amount with its currency ("US$12,345.50", "12.345,50 US$"), or without one a number
+    with two decimals ("12 345,50" in French)."""
+    if value is None:
+        return "—"
+    if currency:
+        return format_currency(value, currency)
+    return format_decimal(value, "#,##0.00")
+
+
+def language_name(code: str | None) -> str:
+    """A language's name in the current language: "en" is "English", "inglés", "anglais"."""
+    if not code:
+        return ""
+    return get_locale().languages.get(code, code)
+
+
+def country_name(code: str | None, english: str | None = None) -> str:
+    """A country's name in the current language. In English, the shipped name (``english``,
+    which people/data/countries.csv writes as people say it) when given."""
+    if not code:
+        return ""
+    locale = get_locale()
+    if english and locale.language == "en":
+        return english
+    return locale.territories.get(code, english or code)
+
+
+def sort_key(text: str) -> str:
+    """Orders names as a reader expects, accents aside: "Émirats" among the E, not after Z."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """The switcher's choices: each language's code and its name in itself ("Español")."""
+    return [
+        (code, _capitalised(Locale.parse(code).languages.get(code, code)))
+        for code in current_app.config["LANGUAGES"]
+    ]
+
+
+def _capitalised(name: str) -> str:
+    return name[:1].upper() + name[1:]
+
+
+# ---------------------------------------------------------------- catalogues
+
+
+def compile_catalogues(directory: Path) -> list[Path]:
+    """Compiles each ``.po`` whose ``.mo`` is missing or older (as ``pybabel compile`` does:
+    fuzzy entries left out); returns the files written. Each is written whole then moved into
+    place, so that another process never reads half of one. A directory that cannot be written
+    is logged: the site then speaks English until ``make install`` is run."""
+    written = []
+    for po in sorted(directory.glob("*/LC_MESSAGES/*.po")):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        try:
+            with po.open("rb") as handle:
+                catalog = read_po(handle, locale=po.parent.parent.name)
+            with tempfile.NamedTemporaryFile("wb", dir=po.parent, delete=False) as out:
+                write_mo(out, catalog)
+            os.replace(out.name, mo)
+        except (OSError, ValueError) as error:
+            logger.warning("%s could not be compiled (%s): run `make install`.", po, error)
+            continue
+        written.append(mo)
+    return written
+
+
+def register(app) -> None:
+    """Template filters and globals of this module; the catalogues compiled if needed."""
+    for directory in app.config["BABEL_TRANSLATION_DIRECTORIES"].split(";"):
+        compile_catalogues(Path(app.root_path, directory))
+    app.after_request(vary_by_language)
+    app.jinja_env.filters.update(
+        day=format_day,
+        moment=format_moment,
+        money=format_money,
+        language_name=language_name,
+        country_name=country_name,
+    )
+    app.jinja_env.globals.update(get_locale=get_locale, language_choices=language_choices)

@@ -1,0 +1,82 @@
+"""An evaluation in real Chromium: staff write its questions and email it to the attendees, an
+attendee answers from the emailed link, and staff see the answer counted."""
+
+import re
+
+import pytest
+from flask import current_app
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from eventsapp.attendance.models import CheckIn
+from eventsapp.core.clock import utcnow
+from eventsapp.mail.models import OutboxEmail
+from eventsapp.registration.models import Registration
+from tests.browser.conftest import sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_an_attendee_evaluates_and_staff_see_the_result(
+    page, chromium, live_server, staff_user, make, db
+):
+    event = make.event(title="Specialization course", date_text="18-19 January 2016")
+    attendee = Registration(
+        event_id=event.id,
+        name="Nino Beridze",
+        gender="female",
+        email="nino@cesko.example",
+        country_code="GE",
+        status="approved",
+        consent_at=utcnow(),
+    )
+    db.session.add(attendee)
+    db.session.flush()
+    db.session.add(CheckIn(registration_id=attendee.id, day=event.starts_on))
+    db.session.commit()
+
+    sign_in(page, "staff@example.org", "kettle-on-the-hob")
+    page.goto(f"/manage/events/{event.id}/evaluation")
+    expect(page.locator(".empty").first).to_contain_text("three default scales")
+    page.get_by_label("Question", exact=True).fill("How useful was the course for your work?")
+    page.get_by_label("Kind").select_option(label="Scale from 1 to 5")
+    page.get_by_role("button", name="Add the question").click()
+    page.get_by_label("Question", exact=True).fill("Would you recommend it to a colleague?")
+    page.get_by_label("Kind").select_option(label="Yes or no")
+    page.get_by_role("button", name="Add the question").click()
+    expect(page.locator("table.list tbody tr")).to_have_count(2)
+    page.get_by_role(
+        "button", name="Email the evaluation to attendees who have not answered"
+    ).click()
+    expect(page.locator(".flash").first).to_have_text(
+        "Sent the evaluation to 1 attendee who has not answered yet."
+    )
+
+    email = db.session.scalar(select(OutboxEmail).where(OutboxEmail.to == attendee.email))
+    site = re.escape(current_app.config["SITE_URL"])
+    link = re.search(rf"{site}(/evaluations/\S+)", email.text_body).group(1)
+    delegate = chromium.new_context(base_url=live_server, locale="en-GB").new_page()
+    delegate.goto(link)
+    expect(delegate.get_by_role("heading", level=1)).to_have_text("Evaluate Specialization course")
+    delegate.get_by_role("button", name="Send").click()  # nothing chosen: refused
+    expect(delegate.locator(".flash-error")).to_contain_text("Nothing was saved")
+    usefulness = delegate.get_by_role("group", name="How useful was the course for your work?")
+    usefulness.get_by_label("4").check()
+    recommend = delegate.get_by_role("group", name="Would you recommend it to a colleague?")
+    recommend.get_by_label("Yes").check()
+    delegate.get_by_label("Anything else you would tell the organisers?").fill(
+        "More time for the case studies, please."
+    )
+    delegate.get_by_role("button", name="Send").click()
+    expect(delegate.locator(".flash-success").last).to_have_text(
+        "Your evaluation is saved. Thank you!"
+    )
+    delegate.context.close()
+
+    page.reload()
+    results = page.locator(".evaluation-question")
+    expect(page.get_by_text("1 answer · anonymous")).to_be_visible()
+    expect(results.first).to_contain_text("mean 4.00 / 5")
+    expect(results.first.locator("img")).to_be_visible()
+    expect(results.nth(1).locator("tbody")).to_have_text(re.compile(r"1\s*0"))
+    expect(page.get_by_text("More time for the case studies, please.")).to_be_visible()

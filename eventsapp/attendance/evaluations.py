@@ -333,7 +333,7 @@ def _responses(event_id: int, anonymous: bool) -> list[tuple[EvaluationResponse,
         .outerjoin(Registration, Registration.id == EvaluationResponse.registration_id)
         .where(EvaluationResponse.event_id == event_id)
         .order_by(EvaluationResponse.id)
-    ).tuples()
+    )
     return [(response, None if anonymous else name) for response, name in rows]
 
 

@@ -116,6 +116,7 @@ def test_certificates_for_those_who_attended_enough_verifiable_and_revocable(
     assert emails_to(db, b.email) == [] and emails_to(db, declined.email) == []
     site = re.escape(current_app.config["SITE_URL"])
     path = re.search(rf"{site}(/certificates/\S+)", email.text_body).group(1)
+    assert f"{current_app.config['SITE_URL']}/me/registrations" in email.text_body
 
     client = app.test_client()  # anyone, signed out
     page = client.get(path).text
@@ -146,6 +147,9 @@ def test_an_evaluation_is_filled_in_once_and_counted(staff_client, app, db, cour
         re.search(rf"{site}(/evaluations/\S+)", emails_to(db, p.email)[0].text_body).group(1)
         for p in (a, b)
     ]
+    assert all(
+        re.search(rf"{site}/me/registrations", emails_to(db, p.email)[0].text_body) for p in (a, b)
+    )
     scores = [
         {"q_overall": "5", "q_content": "4", "q_organisation": "3"},
         {"q_overall": "3", "q_content": "4", "q_organisation": "1"},
@@ -462,3 +466,11 @@ def test_the_evaluation_results_run_a_fixed_number_of_queries(
         assert f"{total} answers" in page and f"Comment {total - 1}" in page
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_eight_badges_fill_one_a4_page_in_two_columns(staff_client, db, course):
+    participants(db, course, statuses=["approved"] * 9)
+    response = staff_client.get(f"/manage/events/{course.id}/badges.pdf")
+    pages = PdfReader(io.BytesIO(response.data)).pages
+    assert len(pages) == 2  # 4 rows of 2 on the first page, the ninth on the second
+    assert "Officer H" in pages[0].extract_text() and "Officer I" in pages[1].extract_text()

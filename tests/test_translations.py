@@ -359,6 +359,9 @@ def test_the_registration_form_names_countries_in_the_visitors_language(client, 
     # In the order of the names read, accents aside: Ecuador, Egipto, El Salvador, Emiratos.
     names = re.findall(r'<option value="(EC|EG|SV|AE)">', spanish)
     assert names == ["EC", "EG", "SV", "AE"]
+    # Choices of forms made at import time follow each request's language too.
+    kind = 'value="electoral_management_body">Organismo electoral<'
+    assert kind in spanish.replace(" selected", "")
 
 
 # ---------------------------------------------------------------- a Spanish-speaking delegate

@@ -251,6 +251,7 @@ def revoke_certificate(certificate: Certificate, now: datetime) -> None:
 
 
 def email_participant(registration: Registration, template: str, subject, **context) -> None:
+    """An email to a participant, in their language, with the link to their registrations."""
     event = registration.event
     with in_language(registration.locale):
         queue_email(
@@ -260,5 +261,6 @@ def email_participant(registration: Registration, template: str, subject, **cont
             locale=registration.locale,
             registration=registration,
             event=event,
+            my_registrations_url=site_url("registration.my_registrations"),
             **context,
         )

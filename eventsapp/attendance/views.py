@@ -405,8 +405,7 @@ def evaluation_page(token: str):
             return render_template(
                 "attendance/evaluation.html", registration=registration, done=True
             )
-        else:
-            flash(_("Thank you: your evaluation is saved."), "success")
+        else:  # the page then says it is saved
             return redirect(url_for(".evaluation_page", token=token))
     page = render_template(
         "attendance/evaluation.html",

@@ -11,7 +11,7 @@ from .services import OrganisationInput, country_choices, organisation_choices
 class OrganisationForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200), single_line])
     acronym = StringField(_l("Acronym"), validators=[Optional(), Length(max=30), single_line])
-    kind = SelectField(_l("Kind"), choices=[(k.value, k.label) for k in OrganisationKind])
+    kind = SelectField(_l("Kind"), choices=OrganisationKind.choices())
     country_code = SelectField(_l("Country"), validators=[Optional()])
 
     def __init__(self, *args, **kwargs):

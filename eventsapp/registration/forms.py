@@ -85,7 +85,7 @@ class RegistrationForm(TravelFields, FlaskForm):
     )
     new_organisation_kind = SelectField(
         _l("Kind of organisation"),
-        choices=[(k.value, k.label) for k in OrganisationKind],
+        choices=OrganisationKind.choices(),
         default=OrganisationKind.ELECTORAL_MANAGEMENT_BODY,
     )
     position = StringField(_l("Position"), validators=[Optional(), Length(max=200)])

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from eventsapp.core.clock import utcnow
 from eventsapp.registration.models import Registration
+from eventsapp.registration.questions import RegistrationQuestion
 from eventsapp.registration.services import RegistrationInput, register
 from eventsapp.registration.statuses import apply_staff_action
 from tests.browser.conftest import sign_in
@@ -64,6 +65,14 @@ def scene(make, staff_user):
         )
         if action:
             apply_staff_action(event, action, [registration.id], utcnow())
+    make.db.session.add(
+        RegistrationQuestion(
+            event_id=event.id,
+            label="Which module of the course interests you most, and why?",
+            kind="one_choice",
+            choices=["Electoral disputes", "Voter registration"],
+        )
+    )
     make.db.session.commit()
     return event
 
@@ -83,6 +92,11 @@ def staff_pages(event):
         ("the staff home", "/manage/"),
         ("the event form", "/manage/events/new"),
         ("the participants list", f"/manage/events/{event.id}/participants"),
+        ("the registration questions", f"/manage/events/{event.id}/questions/"),
+        ("the messages to participants", f"/manage/events/{event.id}/messages/"),
+        ("the check-in", f"/manage/events/{event.id}/check-in"),
+        ("the attendance", f"/manage/events/{event.id}/attendance"),
+        ("the evaluation", f"/manage/events/{event.id}/evaluation"),
     ]
 
 
@@ -200,15 +214,19 @@ def test_no_page_scrolls_sideways_on_a_phone(chromium, live_server, scene, langu
     assert not too_wide, f"pages wider than the phone ({language}): {too_wide}"
 
 
-def test_the_staff_header_is_one_line_on_a_laptop(page, staff_user):
-    """Links, language and account on one line; "Sign out" is in the account's menu."""
+def test_the_staff_header_is_one_line_on_a_laptop(page, staff_user, db):
+    """Links, language and account on one line, an administrator's (who has one link more)
+    too; "Sign out" is in the account's menu."""
+    staff_user.role = "admin"
+    db.session.commit()
     page.set_viewport_size({"width": LAPTOP, "height": 900})
     sign_in(page, *STAFF)
     header = page.locator(".site-header")
-    brand = header.locator(".brand").bounding_box()
-    for part in [header.get_by_role("link", name="Organisations"), header.locator("summary")]:
+    first = header.get_by_role("link", name="Upcoming events").bounding_box()
+    for part in [header.get_by_role("link", name="Accounts"), header.locator("summary")]:
         box = part.bounding_box()
-        assert abs(box["y"] - brand["y"]) < brand["height"], f"{part} is on a line of its own"
+        middle, first_middle = box["y"] + box["height"] / 2, first["y"] + first["height"] / 2
+        assert abs(middle - first_middle) < 4, f"{part} is not on the first link's line"
     header.locator("summary").click()
     header.get_by_role("button", name="Sign out").click()
     expect(header.get_by_role("link", name="Sign in")).to_be_visible()

@@ -15,8 +15,9 @@ $(VENV)/.installed: $(BIN)/python requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
-# The translations (eventsapp/translations/<language>/LC_MESSAGES/messages.po), compiled again
-# whenever a .po file changes. (The application also compiles a missing or older .mo as it starts.)
+# The translations (eventsapp/translations/<language>/LC_MESSAGES/messages.po) of every language,
+# compiled again whenever a .po file changes. (The application only reads the .mo files: as it
+# starts it warns of one missing or older than its .po.)
 TRANSLATIONS := eventsapp/translations
 CATALOGUES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 

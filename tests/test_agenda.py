@@ -1,6 +1,7 @@
 """Staff tailor an event's agenda; the published sessions show on the public page."""
 
 import html
+import re
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -169,5 +170,5 @@ def test_an_event_that_moves_leaves_its_old_agenda_unshown(staff_client, course,
 def test_the_next_session_is_offered_when_the_last_one_ends(staff_client, course, db):
     add_session(db, course, date(2016, 4, 19), time(14), time(15, 45))
     page = staff_client.get(agenda_url(course)).data.decode()
-    assert 'name="day" required spellcheck="false" type="text" value="19 April 2016"' in page
+    assert re.search(r'name="day" [^>]*value="19 April 2016"', page)
     assert 'name="start_time" required type="time" value="15:45"' in page

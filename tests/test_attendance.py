@@ -8,10 +8,13 @@ from datetime import date, timedelta
 
 import pytest
 from flask import current_app
+from flask_migrate import downgrade, upgrade
 from openpyxl import load_workbook
 from pypdf import PdfReader
-from sqlalchemy import insert, select
+from sqlalchemy import insert, inspect, select, text
 
+from eventsapp import create_app
+from eventsapp.attendance.evaluations import evaluations_due
 from eventsapp.attendance.models import (
     AttendanceSettings,
     CheckIn,
@@ -25,6 +28,8 @@ from eventsapp.catalogue.services import EventInput, save_event
 from eventsapp.core.clock import utcnow
 from eventsapp.core.dates import read_date_phrase
 from eventsapp.core.jobs import PERIODIC_JOBS
+from eventsapp.demo.services import load_demo
+from eventsapp.extensions import db as _db
 from eventsapp.mail.models import OutboxEmail
 from eventsapp.registration.models import Registration
 from eventsapp.worker import run_job
@@ -208,12 +213,13 @@ def test_registrants_hear_of_a_cancellation_and_a_withdrawal(staff_client, app, 
 
 
 def _event_input(event, **changes):
+    date_text = changes.get("date_text", event.date_text)
     return EventInput(
         title=event.title,
         kind=event.kind,
         status=changes.get("status", event.status),
-        window=read_date_phrase(event.date_text),
-        date_text=event.date_text,
+        window=read_date_phrase(date_text),
+        date_text=date_text,
         capacity=event.capacity,
         languages=event.languages,
     )
@@ -256,6 +262,17 @@ def test_the_check_in_script_gets_json_with_the_counter(staff_client, db, course
     assert staff_client.get(f"{url}/people").get_json()["people"] == []
 
 
+def test_the_check_in_page_reads_who_is_in_once(staff_client, db, course, count_queries):
+    a, *_ = participants(db, course)
+    attend(staff_client, course, [a])
+    with count_queries() as queries:
+        page = staff_client.get(
+            f"/manage/events/{course.id}/check-in", query_string={"day": "2016-01-18", "q": "off"}
+        ).text
+    assert "1 of 2 in" in page and page.count(">In</span>") == 1
+    assert sum("FROM check_ins" in statement for statement in queries) == 1
+
+
 def test_the_check_in_page_loads_the_camera_reader_from_this_site(staff_client, db, course):
     page = staff_client.get(f"/manage/events/{course.id}/check-in").text
     assert '<script src="/static/vendor/jsqr/jsQR.js" defer>' in page
@@ -265,6 +282,26 @@ def test_the_check_in_page_loads_the_camera_reader_from_this_site(staff_client, 
 
 
 # ---------------------------------------------------------------- certificates
+
+
+def test_a_minimum_longer_than_the_shortened_event_asks_for_every_day_it_has(
+    staff_client, db, course
+):
+    a, b, *_ = participants(db, course)
+    attendance = f"/manage/events/{course.id}/attendance"
+    assert staff_client.post(attendance, data={"minimum_days": "2"}).status_code == 302
+    save_event(course, _event_input(course, date_text="18 January 2016"))  # now one day
+    db.session.commit()
+    attend(staff_client, course, [a])
+    page = staff_client.get(attendance).text
+    (field,) = re.findall(r'<input[^>]* name="minimum_days"[^>]*>', page)
+    assert 'max="1"' in field and 'value="1"' in field
+    assert "attended at least 1 day." in page
+    issued = staff_client.post(f"/manage/events/{course.id}/certificates", follow_redirects=True)
+    assert "Issued 1 certificate, sent by email." in issued.text
+    certificate = "Your certificate of participation: Specialization course"
+    assert [e.subject for e in emails_to(db, a.email)].count(certificate) == 1
+    assert certificate not in [e.subject for e in emails_to(db, b.email)]
 
 
 def test_a_certificate_of_someone_who_withdrew_is_refused(staff_client, app, db, course):
@@ -411,6 +448,70 @@ def test_an_attendee_answers_once_and_the_receipt_keeps_the_secret(staff_client,
     assert db.session.get(AttendanceSettings, course.id).evaluation_anonymous is True
 
 
+def test_receipts_tell_nothing_of_the_order_in_which_attendees_answered(
+    staff_client, app, db, course
+):
+    people = participants(db, course, ["approved"] * 6)
+    attend(staff_client, course, people)
+    staff_client.post(f"/manage/events/{course.id}/evaluation/open")
+    links = dict(zip(people, evaluation_links(db, people), strict=True))
+    for n, person in enumerate(people[i] for i in (3, 0, 5, 1, 4, 2)):
+        given = {"q_overall": str(n % 5 + 1), "q_content": "4", "q_organisation": "3"}
+        assert app.test_client().post(links[person], data=given).status_code == 302
+    # A receipt's key is its registration: no number of its own counting the answers in turn.
+    schema = inspect(db.engine)
+    assert schema.get_pk_constraint("evaluation_receipts")["constrained_columns"] == [
+        "registration_id"
+    ]
+    assert "id" not in {column["name"] for column in schema.get_columns("evaluation_receipts")}
+    receipts = db.session.scalars(select(EvaluationReceipt))
+    assert sorted(inspect(r).identity for r in receipts) == sorted((p.id,) for p in people)
+    answers = list(db.session.scalars(select(EvaluationResponse)))
+    assert len(answers) == 6 and {a.registration_id for a in answers} == {None}
+
+
+def test_the_migration_lets_older_answers_go_of_their_registration(settings, tmp_path):
+    """Answers given before evaluations were anonymous keep no registration once migrated; the
+    receipts say who answered."""
+    app = create_app(
+        {**settings, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.sqlite3'}"}
+    )
+    with app.app_context():
+        upgrade()
+        load_demo()
+        _db.session.commit()
+        downgrade(revision="0015_message_batches")
+        with _db.engine.begin() as connection:
+            registrations = connection.execute(
+                text("SELECT event_id, id FROM registrations ORDER BY id LIMIT 2")
+            ).all()
+            for score, (event_id, registration_id) in zip((4, 2), registrations, strict=True):
+                connection.execute(
+                    text(
+                        "INSERT INTO evaluation_responses "
+                        "(event_id, registration_id, scores, comment, submitted_at) "
+                        "VALUES (:event, :registration, :scores, '', '2016-01-20 10:00:00')"
+                    ),
+                    {
+                        "event": event_id,
+                        "registration": registration_id,
+                        "scores": f'{{"overall": {score}, "content": 3}}',
+                    },
+                )
+        upgrade()
+        with _db.engine.connect() as connection:
+            answers = connection.execute(
+                text("SELECT registration_id, satisfaction FROM evaluation_responses ORDER BY id")
+            ).all()
+            receipts = connection.execute(
+                text("SELECT registration_id FROM evaluation_receipts ORDER BY registration_id")
+            ).all()
+        _db.session.remove()
+        _db.engine.dispose()
+    assert answers == [(None, 4), (None, 2)]
+    assert receipts == [(registration_id,) for _event, registration_id in registrations]
+
+
 def test_the_worker_opens_the_evaluation_once_the_event_has_ended(staff_client, db, make, today):
     ended = make.event(title="Ended yesterday", date_text=(today - timedelta(days=2)).isoformat())
     running = make.event(title="Running", date_text=today.isoformat())
@@ -432,6 +533,71 @@ def test_the_worker_opens_the_evaluation_once_the_event_has_ended(staff_client, 
     assert db.session.get(AttendanceSettings, ended.id).evaluation_opened_at is not None
     assert run_job(job, utcnow()) == {"evaluations emailed": 0}
     assert "First sent on" in staff_client.get(f"/manage/events/{ended.id}/evaluation").text
+
+
+def test_the_worker_is_done_with_an_event_even_when_nobody_is_emailed(
+    staff_client, db, make, today
+):
+    ended = make.event(title="Ended", date_text=(today - timedelta(days=2)).isoformat())
+    (person,) = participants(db, ended, ["approved"])
+    attend(staff_client, ended, [person], day=ended.starts_on.isoformat())
+    person.status = "withdrawn"  # came, then left: nobody to email
+    db.session.commit()
+    assert run_job(PERIODIC_JOBS["evaluations"], utcnow()) == {"evaluations emailed": 0}
+    assert db.session.get(AttendanceSettings, ended.id).evaluation_opened_at is not None
+    assert evaluations_due(utcnow()) == []  # not taken up again the next hour
+
+
+def test_staff_remove_a_question_and_only_that_one(staff_client, app, db, make, course):
+    add_questions(staff_client, course)
+    other = make.event(title="Other course", date_text="18-19 January 2016")
+    staff_client.post(
+        f"/manage/events/{other.id}/evaluation", data={"label": "Elsewhere", "kind": "scale"}
+    )
+    url = f"/manage/events/{course.id}/evaluation"
+
+    def question(label):
+        return db.session.scalar(
+            select(EvaluationQuestion).where(EvaluationQuestion.label == label)
+        )
+
+    def labels(event):
+        rows = db.session.scalars(
+            select(EvaluationQuestion)
+            .where(EvaluationQuestion.event_id == event.id)
+            .order_by(EvaluationQuestion.position)
+        )
+        return [(q.label, q.position) for q in rows]
+
+    before = labels(course)
+    assert 'data-confirm="Remove this question?"' in staff_client.get(url).text
+    removed = staff_client.post(
+        f"{url}/questions/{question('Best session').id}/delete", follow_redirects=True
+    )
+    assert removed.status_code == 200 and "Removed the question." in removed.text
+    assert "Best session" not in removed.text
+    assert labels(course) == [q for q in before if q[0] != "Best session"]
+    assert labels(other) == [("Elsewhere", 1)]
+    elsewhere = f"{url}/questions/{question('Elsewhere').id}/delete"  # another event's
+    assert staff_client.post(elsewhere).status_code == 404
+    assert labels(other) == [("Elsewhere", 1)]
+    assert db.session.get(AttendanceSettings, course.id) is None  # its settings untouched
+
+    # Once answered, the questions stay.
+    a, *_ = participants(db, course, ["approved"])
+    attend(staff_client, course, [a])
+    staff_client.post(f"{url}/open")
+    given = {
+        f"q_{question('How useful was the course?').id}": "4",
+        f"q_{question('Format').id}": "Right",
+        f"q_{question('Would you recommend it?').id}": "yes",
+    }
+    assert app.test_client().post(evaluation_links(db, [a])[0], data=given).status_code == 302
+    refused = staff_client.post(
+        f"{url}/questions/{question('Format').id}/delete", follow_redirects=True
+    )
+    assert "have answered already" in refused.text
+    assert len(labels(course)) == 4
 
 
 def test_the_evaluation_results_run_a_fixed_number_of_queries(
@@ -464,6 +630,8 @@ def test_the_evaluation_results_run_a_fixed_number_of_queries(
         with count_queries() as queries:
             page = staff_client.get(f"/manage/events/{course.id}/evaluation").text
         assert f"{total} answers" in page and f"Comment {total - 1}" in page
+        for table in ("evaluation_questions", "attendance_settings"):  # each read once
+            assert sum(f"FROM {table}" in statement for statement in queries) == 1
         counts.append(len(queries))
     assert counts[0] == counts[1]
 

@@ -325,6 +325,15 @@ def test_preferred_dates_as_authorities_write_them(client, db, staff_user, phras
         assert row["starts_on"] > datetime.now().date().isoformat()
 
 
+def test_the_results_count_requests_by_region_in_the_visitors_language(client, db, staff_user):
+    ask(client, db)  # from Peru
+    login(client, staff_user)
+    spanish = client.get("/reports/results?from=2025&to=2025", headers={"Accept-Language": "es"})
+    assert "<tr><td>América</td><td>1</td></tr>" in spanish.text
+    english = client.get("/reports/results?from=2025&to=2025")
+    assert "<tr><td>Americas</td><td>1</td></tr>" in english.text
+
+
 def test_the_authority_withdraws_its_open_request_once(client, db, staff_user):
     path = ask(client, db)
     assert client.post(f"{path}/withdraw").status_code == 302

@@ -4,13 +4,14 @@ visitor's language."""
 
 import dataclasses
 from datetime import date
-from pathlib import Path
 
 import pytest
 from flask_babel import force_locale
 from hypothesis import given
+from sqlalchemy import func, select
 
 from eventsapp.authority_requests.services import read_window
+from eventsapp.catalogue.models import Event
 from eventsapp.core.dates import (
     DatePhraseError,
     DateWindow,
@@ -22,6 +23,7 @@ from eventsapp.core.dates import writing as writing_module
 from eventsapp.core.dates.words import FRENCH, SPANISH, merge
 from eventsapp.core.errors import InvalidInput
 from tests.test_date_phrases import FAST, day_ranges
+from tests.test_events import post_event
 
 D, W, P, M, S, Y = "day", "week", "part_of_month", "month", "season", "year"
 TODAY = date(2026, 11, 29)
@@ -126,6 +128,37 @@ def test_authorities_preferred_dates_are_read_by_the_reader():
     assert refused.value.field == "date_text" and "not after tomorrow" in refused.value.message
 
 
+BEFORE = "before the May 2028 elections"
+NOT_THE_DATES = "does not say the dates, only what they are before"
+
+
+def test_before_is_read_only_counting_from_a_given_day():
+    """Read on another day, "before ..." would start on another day: only a request, read once as
+    it arrives, gives the day it counts from (``today``)."""
+    for phrase in (BEFORE, "antes de las elecciones de mayo de 2028", "avant le 15 mars 2027"):
+        with pytest.raises(DatePhraseError, match=NOT_THE_DATES):
+            read_date_phrase(phrase)
+    with pytest.raises(DatePhraseError, match=NOT_THE_DATES):
+        read_date_phrase("before May", 2027)  # said before the year is asked for
+
+
+def test_events_plans_and_the_api_refuse_before(staff_client, db, make):
+    response = post_event(staff_client, date_text=BEFORE)
+    assert "Nothing was saved" in response.text and NOT_THE_DATES in response.text
+    assert 'id="date_text-error-1"' in response.text  # beside the field
+
+    answer = staff_client.get("/api/v1/dates/parse", query_string={"text": BEFORE})
+    assert answer.status_code == 400 and NOT_THE_DATES in answer.json["error"]
+
+    programme = make.programme("Plan with elections")
+    plan = f"My programme\nSection A: Meetings\nKick-off workshop\nDates: {BEFORE}\n"
+    form = {"programme_id": programme.id, "shape": "auto", "text": plan}
+    preview = staff_client.post("/manage/import", data=form)
+    assert f"Dates: {BEFORE}</li>" in preview.text  # among the lines not understood
+    staff_client.post("/manage/import", data={**form, "confirm": "1"})
+    assert db.session.scalar(select(func.count(Event.id))) == 0
+
+
 def test_a_word_means_the_same_in_every_language():
     confused = dataclasses.replace(FRENCH, parts={**FRENCH.parts, "fin de": "early"})
     with pytest.raises(ValueError, match="'fin de' means both"):
@@ -203,9 +236,6 @@ def test_the_words_go_through_gettext(app, monkeypatch):
     assert text.startswith("[T]") and "[T]early" in text
 
 
-CATALOGUES = Path(writing_module.__file__).parents[2] / "translations"
-
-
 @pytest.mark.parametrize(
     "language, text",
     [
@@ -214,8 +244,6 @@ CATALOGUES = Path(writing_module.__file__).parents[2] / "translations"
     ],
 )
 def test_describe_window_in_french_and_spanish(app, language, text):
-    if not (CATALOGUES / language / "LC_MESSAGES" / "messages.mo").exists():
-        pytest.skip(f"the {language} catalogue is not compiled yet (make install)")
     with app.test_request_context(), force_locale(language):
         assert describe_window(read_date_phrase("early March 2027 (tbc)")) == text
 

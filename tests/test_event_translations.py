@@ -1,6 +1,8 @@
 """Event content in other languages: staff write an event's title, purpose and description in
 Spanish or French; visitors see their language, else the original, marked with its ``lang``."""
 
+from datetime import timedelta
+
 import pytest
 from flask_babel import force_locale
 from sqlalchemy import select
@@ -156,3 +158,52 @@ def test_lists_load_the_titles_in_one_query(db, make, count_queries, count):
             titles = {str(localized(row, "title")) for row in rows}
         assert len(queries) == 1
     assert "Evento 1" in titles and "Event 0" in titles and "Event 1" not in titles
+
+
+def test_spanish_visitors_see_the_spanish_title_on_the_calendars(app, staff_client, make, today):
+    year = today.year + 1
+    event = make.event(title=TITLE, date_text=f"18-19 January {year}")
+    visitor = app.test_client()
+    english = visitor.get(f"/calendar/{year}").text  # kept for the event's version
+    assert TITLE in english
+    translate(staff_client, event, title=SPANISH)
+    for path in ("/", f"/calendar/{year}"):
+        spanish = visitor.get(path, headers={"Accept-Language": "es"}).text
+        assert f">{SPANISH}</a>" in spanish and TITLE not in spanish, path
+        english = visitor.get(path).text
+        assert f">{TITLE}</a>" in english and SPANISH not in english, path
+
+
+def add_translated_events(db, make, today, first, count):
+    """`count` upcoming events, every other one with a Spanish title."""
+    events = [
+        make.event(
+            title=f"Event {n}",
+            date_text=(today + timedelta(days=10 + n)).isoformat(),
+            commit=False,
+        )
+        for n in range(first, first + count)
+    ]
+    db.session.flush()
+    db.session.add_all(
+        EventTranslation(event_id=e.id, locale="es", title=f"Evento {e.title.split()[1]}")
+        for e in events
+        if int(e.title.split()[1]) % 2
+    )
+    db.session.commit()
+
+
+def test_the_home_page_in_spanish_runs_as_many_queries_for_5_and_25_events(
+    app, db, make, count_queries, today
+):
+    visitor = app.test_client()
+    counts = []
+    for first, count in ((0, 5), (5, 20)):
+        add_translated_events(db, make, today, first, count)
+        with count_queries() as queries:
+            page = visitor.get("/", headers={"Accept-Language": "es"}).text
+        counts.append(len(queries))
+        last = first + count - 1  # even: not translated
+        assert f">Evento {last - 1}</a>" in page and f">Event {last}</a>" in page
+        assert "Event 1<" not in page and "Evento 0<" not in page
+    assert counts[0] == counts[1], counts

@@ -161,6 +161,7 @@ def test_no_page_carries_an_inline_script_the_policy_would_block(app):
     for template in templates.rglob("*.html"):
         text = template.read_text()
         assert not re.search(r"\son[a-z]+=", text), template
+        assert "javascript:" not in text, template  # a link the policy would not follow
         for attributes in re.findall(r"<script([^>]*)>", text):
             assert "src=" in attributes or "application/ld+json" in attributes, template
 

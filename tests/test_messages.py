@@ -1,6 +1,7 @@
 """Messages to participants, through HTTP: who they go to, placeholders, the worker sending them at
 the rate the mail server accepts, resuming after a crash, and the log."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -284,7 +285,7 @@ def test_a_deleted_registration_is_skipped(staff_client, db, course):
     assert len(outbox_to(db, keep.email)) == 1 and outbox_to(db, gone.email) == []
     message = db.session.scalar(select(Message))
     assert (
-        "Not sent: the registration was deleted"
+        "Not sent: the registration was deleted, withdrawn or declined"
         in staff_client.get(f"/manage/messages/{message.id}").text
     )
 
@@ -312,3 +313,25 @@ def test_the_messages_pages_run_a_fixed_number_of_queries(
 
     small = queries(10)
     assert queries(490) == small
+
+
+def test_a_participant_who_withdraws_before_their_turn_is_skipped(staff_client, db, course):
+    keep, gone = add_people(db, course, ["approved", "approved"])
+    staff_client.post(url(course), data={**DATA, "send": "1"})
+    gone.status = "withdrawn"
+    db.session.commit()
+    assert run_job(JOB, utcnow()) == {"handed": 1, "skipped": 1}
+    assert len(outbox_to(db, keep.email)) == 1 and outbox_to(db, gone.email) == []
+
+
+def test_sending_the_same_form_twice_records_the_message_once(staff_client, db, course):
+    add_people(db, course, ["approved", "approved"])
+    form = staff_client.get(url(course)).text
+    key = re.search(r'name="send_key" type="hidden" value="([0-9a-f]{32})"', form).group(1)
+    for _ in range(2):  # a double click
+        response = staff_client.post(url(course), data={**DATA, "send": "1", "send_key": key})
+        assert response.status_code == 302
+    assert db.session.scalar(select(func.count(Message.id))) == 1
+    assert db.session.scalar(select(func.count(MessageRecipient.id))) == 2
+    page = staff_client.get(url(course)).text
+    assert "sent already" in page

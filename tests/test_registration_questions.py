@@ -273,13 +273,12 @@ def test_a_file_sent_with_a_form_refused_is_not_kept(staff_client, make, db, upl
         f"/events/{event.id}/register",
         data={
             **FORM,
-            "country_code": "ZZ",  # the service refuses it, after the form took the file
+            "country_code": "ZZ",  # the service refuses it
             f"question_{letter}": (io.BytesIO(PDF), "letter.pdf"),
         },
     )
     assert response.status_code == 200 and error_beside(response.text, "country_code")
     assert db.session.scalar(select(Registration)) is None
-    assert (upload_folder / str(event.id)).is_dir()  # the file was stored, then removed
     assert list(upload_folder.rglob("*.pdf")) == []
 
 
@@ -550,3 +549,17 @@ def test_the_files_of_a_registration_never_confirmed_are_deleted_with_it(
     assert tick(utcnow() + timedelta(hours=49))["unconfirmed forgotten"] == 1
     db.session.commit()
     assert not stored.exists()
+
+
+def test_a_known_address_sent_again_with_a_file_keeps_no_file(client, make, db, upload_folder):
+    """The answer to a stranger is the same page; the file they sent is not kept either."""
+    event = make.open_event(approval_required=False)
+    letter = RegistrationQuestion(event_id=event.id, label="Letter", kind="file")
+    db.session.add(letter)
+    db.session.commit()
+    field = f"question_{letter.id}"
+    post_registration(client, event, **{field: (io.BytesIO(PDF), "letter.pdf")})
+    for _ in range(3):
+        post_registration(client, event, confirm=False, **{field: (io.BytesIO(PDF), "again.pdf")})
+    (kept,) = (upload_folder / str(event.id)).iterdir()
+    assert db.session.scalar(select(Registration)).answers[str(letter.id)]["stored"] == kept.name

@@ -341,3 +341,19 @@ def test_without_pango_the_pdf_is_a_503_that_says_why(staff_client, demo, monkey
     response = staff_client.get("/reports/annual-report.pdf?programme=cicie&year=2011")
     assert response.status_code == 503
     assert "This server cannot make PDFs yet (it needs Pango" in response.get_data(as_text=True)
+
+
+def test_regions_are_named_in_the_visitors_language_in_tables_and_downloads(staff_client, make):
+    programme = make.programme(first_year=2016)
+    make.event(requesting_countries=["KE"], status="held", programme_id=programme.id)
+    args = f"programme={programme.id}&from=2016&to=2016"
+    spanish = {"Accept-Language": "es"}
+    page = staff_client.get(f"/reports/results?{args}", headers=spanish).text
+    assert ">África</th>" in page
+    sheet = load_workbook(
+        io.BytesIO(staff_client.get(f"/reports/results.xlsx?{args}", headers=spanish).data)
+    ).worksheets[0]
+    assert "África" in [cell.value for cell in next(sheet.iter_rows())]
+    # The API keeps the stored names.
+    answer = staff_client.get(f"/api/v1/reports/results?{args}", headers=spanish).get_json()
+    assert "Africa" in answer["regions"]

@@ -1,12 +1,14 @@
 """English, Spanish and French: every string translatable and translated, the visitor's language
 chosen (switcher, then Accept-Language), and pages, emails, feeds and exports written in it.
 
-The tests that read Spanish or French text need the catalogues of eventsapp/translations (the
-application compiles them as it starts); they fail while a catalogue lacks a message.
+The tests that read Spanish or French text need the catalogues of eventsapp/translations compiled
+(``make install``, which ``make test`` runs); they fail while a catalogue lacks a message.
 """
 
 import csv
 import io
+import logging
+import os
 import re
 from datetime import date, datetime
 from pathlib import Path
@@ -24,9 +26,12 @@ from flask_babel import refresh
 from jinja2 import nodes
 from sqlalchemy import select
 
+from eventsapp import create_app
 from eventsapp.accounts.models import Role, User
 from eventsapp.accounts.services import create_user
+from eventsapp.catalogue.services import set_region_override
 from eventsapp.core.clock import utcnow
+from eventsapp.costs.settings import set_air_fare, set_reporting_currency
 from eventsapp.registration.models import Registration
 from tests.conftest import login
 from tests.test_registration_http import link_path, post_registration
@@ -324,6 +329,95 @@ def test_a_signed_in_persons_choice_follows_them_to_another_device(app, client, 
     assert response.status_code == 302
     assert response.headers["Set-Cookie"].startswith("language=es;")
     assert '<html lang="es">' in page(other_device, "/", **{"Accept-Language": "en"})
+
+
+def test_a_language_chosen_before_signing_in_is_kept_and_becomes_the_accounts(client, db):
+    user = create_user("ana@ine.example", Role.DELEGATE, "green-hills-under-rain", locale="en_GB")
+    db.session.commit()
+    client.post("/language", data={"language": "fr", "next": "/login"})
+    response = client.post(
+        "/login", data={"email": "ana@ine.example", "password": "green-hills-under-rain"}
+    )
+    assert response.status_code == 302
+    assert not [c for c in response.headers.getlist("Set-Cookie") if c.startswith("language=")]
+    assert '<html lang="fr">' in page(client, "/")
+    assert db.session.get(User, user.id).locale == "fr"  # its emails and other devices too
+
+
+@pytest.fixture
+def protected_app(settings, app):
+    """The application with CSRF protection on, as in production (the tests turn it off)."""
+    return create_app({**settings, "WTF_CSRF_ENABLED": True})
+
+
+def test_anonymous_pages_set_no_cookie_and_the_switcher_needs_no_token(protected_app, db, make):
+    make.event(title="Voter registration workshop", date_text="18-19 January 2030")
+    visitor = protected_app.test_client()
+    for path in ("/", "/calendar/2030"):
+        response = visitor.get(path)
+        assert response.status_code == 200
+        assert response.headers.getlist("Set-Cookie") == []  # no session: caches may share it
+        assert 'name="csrf_token"' not in response.text
+    response = visitor.post("/language", data={"language": "fr", "next": "/calendar/2030"})
+    assert response.status_code == 302 and response.headers["Location"] == "/calendar/2030"
+    [cookie] = response.headers.getlist("Set-Cookie")
+    assert cookie.startswith("language=fr;")
+    assert '<html lang="fr">' in page(visitor, "/")
+    # Other forms still need their token.
+    refused = visitor.post("/login", data={"email": "ana@ine.example", "password": "x" * 12})
+    assert refused.status_code == 400 and "CSRF" in refused.text
+
+
+def _catalogue(directory: Path, language: str, compiled: bool) -> Path:
+    """A copy under `directory` of the shipped catalogue of `language`; with its .mo, older."""
+    shipped = Path(current_app.config["BABEL_TRANSLATION_DIRECTORIES"], language, "LC_MESSAGES")
+    folder = directory / language / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    po = folder / "messages.po"
+    po.write_bytes((shipped / "messages.po").read_bytes())
+    if compiled:
+        mo = folder / "messages.mo"
+        mo.write_bytes((shipped / "messages.mo").read_bytes())
+        changed = po.stat().st_mtime
+        os.utime(mo, (changed - 60, changed - 60))  # the .po was changed since
+    return po
+
+
+def test_catalogues_not_compiled_are_named_at_start_up_and_never_written(
+    settings, db, tmp_path, caplog
+):
+    missing = _catalogue(tmp_path, "es", compiled=False)
+    stale = _catalogue(tmp_path, "fr", compiled=True)
+    files = {path: path.stat().st_mtime for path in tmp_path.rglob("*")}
+    with caplog.at_level(logging.WARNING, logger="eventsapp.core.i18n"):
+        started = create_app({**settings, "BABEL_TRANSLATION_DIRECTORIES": str(tmp_path)})
+    warnings = [r.getMessage() for r in caplog.records if r.name == "eventsapp.core.i18n"]
+    assert len(warnings) == 2 and all("run `make install`" in w for w in warnings)
+    assert str(missing) in warnings[0] and str(stale) in warnings[1]
+    # Nothing compiled, nothing left behind: the application only reads the catalogues.
+    assert {path: path.stat().st_mtime for path in tmp_path.rglob("*")} == files
+    # The site answers meanwhile. (In English: Flask-Babel keeps the catalogues it loaded for the
+    # whole process, whichever application loaded them, and the other tests need the real ones.)
+    assert started.test_client().get("/").status_code == 200
+
+
+def test_regions_are_named_in_the_visitors_language(staff_client, db, make):
+    programme = make.programme("CICIE")
+    set_region_override(programme, "GE", "Europe")
+    set_reporting_currency(programme, "USD")
+    set_air_fare(programme, 2016, "Americas", "600.00", "USD")
+    db.session.commit()
+    spanish = {"Accept-Language": "es"}
+    europe, americas = in_catalogue("es", "Europe"), in_catalogue("es", "Americas")
+
+    text = page(staff_client, f"/manage/programmes/{programme.id}", **spanish)
+    counted = in_catalogue("es", "%(country)s is counted in %(region)s")
+    assert counted % {"country": "Georgia", "region": europe} in text
+    assert f'<option value="Europe">{europe}</option>' in text  # stored in English
+
+    text = page(staff_client, f"/manage/programmes/{programme.id}/costs", **spanish)
+    assert f"<td>{americas}</td>" in text and "<td>Americas</td>" not in text
+    assert "<td>Americas</td>" in page(staff_client, f"/manage/programmes/{programme.id}/costs")
 
 
 def test_dates_money_countries_and_languages_in_the_visitors_language(app, db):

@@ -17,9 +17,9 @@ from limits import parse
 
 from ..core.clock import utcnow
 from ..core.errors import InvalidInput
-from ..core.i18n import language_of, locale_of, remember_language
+from ..core.i18n import LANGUAGE_COOKIE, language_of, locale_of, remember_language
 from ..core.web import page_number, show_beside_field
-from ..extensions import db, limiter, login_manager
+from ..extensions import csrf, db, limiter, login_manager
 from .forms import AccountForm, ColleagueForm, LoginForm, LoginLinkForm, PasswordForm, SetupForm
 from .models import Role, User
 from .services import (
@@ -143,7 +143,10 @@ def _sign_in(user: User, remember: bool = False, by_link: bool = False):
     login_user(user, remember=remember)
     flash(_("Welcome, %(name)s.", name=user.name or user.email), "success")
     response = redirect(_safe_next(request.args.get("next")) or _home(user))
-    if language := language_of(user.locale):  # the account's language, on this device too
+    if chosen := language_of(request.cookies.get(LANGUAGE_COOKIE)):
+        # Chosen with the switcher before signing in: the account's language from now on.
+        choose_language(user, locale_of(chosen))
+    elif language := language_of(user.locale):  # the account's language, on this device too
         remember_language(response, language)
     return response
 
@@ -247,9 +250,14 @@ def setup_account(token: str):
 
 @bp.route("/language", methods=["POST"])
 @limiter.limit(lambda: current_app.config["PUBLIC_POST_LIMIT"], methods=["POST"])
+@csrf.exempt
 def language():
     """The language switcher: remembered by this browser (a cookie) and, for a signed-in
-    person, by their account (its emails are written in it too); back to the page it was on."""
+    person, by their account (its emails are written in it too); back to the page it was on.
+
+    Without a CSRF token, so that the switcher on every page does not give every anonymous
+    visitor a session cookie (pages stay shareable by caches). A forged post from another site
+    arrives without the session cookie (SameSite=Lax): it can only set the language cookie."""
     chosen = language_of(request.form.get("language"))
     if chosen is None:
         abort(400, description=_("Choose one of the languages offered."))

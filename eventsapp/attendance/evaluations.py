@@ -48,10 +48,6 @@ class DefaultQuestion:
     choices: tuple = ()
     required: bool = True
 
-    @property
-    def kind_label(self) -> str:
-        return QuestionKind(self.kind).label
-
 
 DEFAULT_QUESTIONS = (
     DefaultQuestion("overall", _l("Overall, the event was useful for my work")),
@@ -79,15 +75,18 @@ def evaluation_questions(event_id: int) -> list:
     return questions_of(event_id) or list(DEFAULT_QUESTIONS)
 
 
+def own_questions(questions) -> list[EvaluationQuestion]:
+    """Of what the evaluation asks, the questions staff wrote (none when it asks the defaults)."""
+    return [q for q in questions if isinstance(q, EvaluationQuestion)]
+
+
 def overall_key(questions) -> str | None:
     """The key of the overall satisfaction: the first 1–5 scale."""
     return next((q.key for q in questions if q.kind == QuestionKind.SCALE), None)
 
 
 def answers_count(event_id: int) -> int:
-    return db.session.scalar(
-        select(func.count(EvaluationReceipt.id)).where(EvaluationReceipt.event_id == event_id)
-    )
+    return db.session.scalar(select(func.count()).where(EvaluationReceipt.event_id == event_id))
 
 
 def _refuse_changes_once_answered(event_id: int) -> None:
@@ -175,9 +174,14 @@ def _answered(event_id: int) -> set[int]:
     )
 
 
+def _note_opened(event_id: int, now: datetime) -> None:
+    settings = saved_settings(event_id)
+    settings.evaluation_opened_at = settings.evaluation_opened_at or now
+
+
 def open_evaluation(event: Event, now: datetime) -> int:
     """Email the evaluation form to those who attended at least one day and have not answered
-    yet, and note when it was first opened; returns how many were emailed."""
+    yet, and note when it was first sent; returns how many were emailed."""
     attended, answered = days_attended(event.id), _answered(event.id)
     people = [
         r for r in participants_with_a_place(event.id) if r.id in attended and r.id not in answered
@@ -194,8 +198,7 @@ def open_evaluation(event: Event, now: datetime) -> int:
             anonymous=anonymous,
         )
     if people:
-        settings = saved_settings(event.id)
-        settings.evaluation_opened_at = settings.evaluation_opened_at or now
+        _note_opened(event.id, now)
     return len(people)
 
 
@@ -226,18 +229,21 @@ def evaluations_due(now: datetime) -> list[Event]:
 
 
 def open_due_evaluations(now: datetime) -> int:
-    """The worker's job: open the evaluation of each event that has just ended, once."""
-    return sum(open_evaluation(event, now) for event in evaluations_due(now))
+    """The worker's job: open the evaluation of each event that has just ended, once; an event
+    is done with even when nobody was emailed (all had answered, or none still has a place),
+    else the worker would take it up again every hour."""
+    emailed = 0
+    for event in evaluations_due(now):
+        emailed += open_evaluation(event, now)
+        _note_opened(event.id, now)
+    return emailed
 
 
 # ---------------------------------------------------------------- answering
 
 
 def has_evaluated(registration: Registration) -> bool:
-    receipt = select(EvaluationReceipt.id).where(
-        EvaluationReceipt.registration_id == registration.id
-    )
-    return db.session.scalar(receipt) is not None
+    return db.session.get(EvaluationReceipt, registration.id) is not None
 
 
 def field_name(question) -> str:
@@ -320,10 +326,14 @@ class QuestionResult:
 
 @dataclass
 class EvaluationResults:
-    anonymous: bool
+    settings: AttendanceSettings
     answers: int
     questions: list[QuestionResult]
     comments: list[tuple[str | None, str]]
+
+    @property
+    def anonymous(self) -> bool:
+        return self.settings.evaluation_anonymous
 
 
 def _responses(event_id: int, anonymous: bool) -> list[tuple[EvaluationResponse, str | None]]:
@@ -364,19 +374,20 @@ def _result(question, responses) -> QuestionResult:
 
 def evaluation_results(event_id: int) -> EvaluationResults:
     """Per question the answers counted (and the mean of a scale) or the texts given, and the
-    comments: three queries whatever the number of answers."""
+    comments, with the settings and questions they were read with: three queries whatever the
+    number of answers."""
     questions = evaluation_questions(event_id)
-    anonymous = attendance_settings(event_id).evaluation_anonymous
-    responses = _responses(event_id, anonymous)
+    settings = attendance_settings(event_id)
+    responses = _responses(event_id, settings.evaluation_anonymous)
     return EvaluationResults(
-        anonymous=anonymous,
+        settings=settings,
         answers=len(responses),
         questions=[_result(q, responses) for q in questions],
         comments=[(name, r.comment) for r, name in responses if r.comment],
     )
 
 
-def _cell(question, value):
+def _cell(value):
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     return value
@@ -392,7 +403,7 @@ def evaluation_export(event_id: int) -> tuple[list[str], list[list]]:
         [
             response.submitted_on,
             *([] if anonymous else [name or ""]),
-            *(_cell(q, response.answers.get(q.key)) for q in questions),
+            *(_cell(response.answers.get(q.key)) for q in questions),
             response.comment,
         ]
         for response, name in _responses(event_id, anonymous)

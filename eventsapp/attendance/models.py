@@ -141,17 +141,15 @@ class EvaluationResponse(db.Model):
     comment: Mapped[str] = mapped_column(Text, default="")
     submitted_on: Mapped[date]
 
-    registration: Mapped[Registration | None] = relationship()
-
 
 class EvaluationReceipt(db.Model):
     """That an attendee answered the evaluation (so that each answers once), kept apart from the
-    answer itself."""
+    answer itself. Its key is the registration: no number of its own that would tell in which
+    order attendees answered, and so pair a receipt with an anonymous answer."""
 
     __tablename__ = "evaluation_receipts"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     registration_id: Mapped[int] = mapped_column(
-        ForeignKey("registrations.id", ondelete="CASCADE"), unique=True
+        ForeignKey("registrations.id", ondelete="CASCADE"), primary_key=True
     )
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)

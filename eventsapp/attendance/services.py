@@ -42,8 +42,10 @@ def saved_settings(event_id: int) -> AttendanceSettings:
 
 
 def certificate_minimum(event: Event) -> int:
-    """The days a participant must attend for a certificate: as set, else every day."""
-    return attendance_settings(event.id).certificate_minimum_days or len(event_days(event))
+    """The days a participant must attend for a certificate: as set, else every day; never more
+    than the event's days (it may have been shortened since the minimum was set)."""
+    length = len(event_days(event))
+    return min(attendance_settings(event.id).certificate_minimum_days or length, length)
 
 
 def set_certificate_minimum(event: Event, minimum_days: int | None) -> None:

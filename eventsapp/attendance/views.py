@@ -42,7 +42,7 @@ from .evaluations import (
     has_evaluated,
     open_evaluation,
     overall_key,
-    questions_of,
+    own_questions,
     registration_of_evaluation,
     remove_question,
     set_anonymous,
@@ -142,13 +142,13 @@ def _check_in_outcome(event, day: date) -> tuple[str, str]:
     return "already", _("%(name)s was checked in already today.", name=registration.name)
 
 
-def _counter(event, day: date) -> dict:
-    present = len(checked_in_on(event.id, day))
+def _counter(event, present: set[int]) -> dict:
+    """The counter "N of M in", ``present`` being who is checked in on the day."""
     expected = places_count(event.id)
     return {
-        "present": present,
+        "present": len(present),
         "expected": expected,
-        "counter": _("%(present)d of %(expected)d in", present=present, expected=expected),
+        "counter": _("%(present)d of %(expected)d in", present=len(present), expected=expected),
     }
 
 
@@ -159,10 +159,12 @@ def check_in_page(event_id: int):
     if request.method == "POST":
         outcome, message = _check_in_outcome(event, day)
         if _wants_json():
-            return jsonify(outcome=outcome, message=message, **_counter(event, day))
+            present = checked_in_on(event.id, day)
+            return jsonify(outcome=outcome, message=message, **_counter(event, present))
         flash(message, "error" if outcome == "refused" else "success")
         return redirect(url_for(".check_in_page", event_id=event.id, day=day.isoformat()))
     words = request.args.get("q", "")[:100]
+    present = checked_in_on(event.id, day)
     return render_template(
         "attendance/check_in.html",
         event=event,
@@ -170,8 +172,8 @@ def check_in_page(event_id: int):
         days=event_days(event),
         words=words,
         found=find_participants(event.id, words) if words.strip() else [],
-        present=checked_in_on(event.id, day),
-        counter=_counter(event, day)["counter"],
+        present=present,
+        counter=_counter(event, present)["counter"],
     )
 
 
@@ -193,7 +195,7 @@ def check_in_people(event_id: int):
             }
             for r in found
         ],
-        **_counter(event, day),
+        **_counter(event, present),
     )
 
 
@@ -212,14 +214,15 @@ def attendance_page(event_id: int):
         else:
             flash(_("Saved: certificates need the days set."), "success")
             return redirect(url_for(".attendance_page", event_id=event.id))
-    elif request.method == "GET":
-        form.minimum_days.data = certificate_minimum(event)
+    minimum = certificate_minimum(event)
+    if request.method == "GET":
+        form.minimum_days.data = minimum
     page = render_template(
         "attendance/attendance.html",
         event=event,
         form=form,
         days=event_days(event),
-        minimum=certificate_minimum(event),
+        minimum=minimum,
         per_day=counts_per_day(event.id),
         people=participants_with_a_place(event.id),
         attended=days_attended(event.id),
@@ -262,16 +265,17 @@ def revoke_certificate_page(event_id: int, certificate_id: int):
 
 
 def _evaluation_context(event, question_form) -> dict:
-    settings = attendance_settings(event.id)
-    results = evaluation_results(event.id)
+    results = evaluation_results(event.id)  # with the settings and questions it read
+    settings = results.settings
+    asked = [r.question for r in results.questions]
     settings_form = EvaluationSettingsForm(formdata=None, anonymous=settings.evaluation_anonymous)
     return {
         "event": event,
         "settings": settings,
         "settings_form": settings_form,
         "question_form": question_form,
-        "questions": questions_of(event.id),
-        "overall": overall_key(evaluation_questions(event.id)),
+        "questions": own_questions(asked),
+        "overall": overall_key(asked),
         "results": results,
         "charts": {r.question.key: answers_chart(r) for r in results.questions},
     }

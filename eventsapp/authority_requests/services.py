@@ -22,7 +22,7 @@ from ..accounts.models import User
 from ..agenda.drafting import METHODOLOGIES, apply_template
 from ..agenda.models import AgendaTemplate
 from ..agenda.services import default_timezone
-from ..catalogue.models import LANGUAGES, Event, EventStatus
+from ..catalogue.models import LANGUAGES, Event, EventStatus, Region
 from ..catalogue.services import EventInput, save_event
 from ..core.dates import DatePhraseError, DateWindow, read_date_phrase
 from ..core.errors import InvalidInput
@@ -466,7 +466,7 @@ def demand(first_year: int, last_year: int) -> Demand:
     countries, regions, kinds, topics = Counter(), Counter(), Counter(), Counter()
     for kind, chosen, _event, _report, code, name, region in rows:
         countries[country_name(code, name)] += 1
-        regions[region or "—"] += 1
+        regions[Region(region).label if region else "—"] += 1
         kinds[RequestKind(kind).label] += 1
         topics.update(str(TOPICS[t]) for t in chosen if t in TOPICS)
     return Demand(

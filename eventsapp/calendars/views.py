@@ -19,7 +19,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from werkzeug.http import is_resource_modified
 
-from ..catalogue.models import REGIONS, Event, EventKind, Programme
+from ..catalogue.models import Event, EventKind, Programme, Region
 from ..catalogue.services import EventFilters, parse_event_filters, programme_choices
 from ..core.clock import utcnow
 from ..core.errors import InvalidInput
@@ -144,7 +144,7 @@ def year_page(year: int):
         kinds=EventKind.choices(),
         programme_options=[(p.id, p.short_name) for p in programme_choices()],
         countries=country_choices(),
-        region_options=[(r, r) for r in REGIONS],
+        region_options=Region.choices(),
         today=utcnow().date(),
     )
     return _validators(Response(html), etag, private=True)

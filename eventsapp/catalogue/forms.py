@@ -27,10 +27,10 @@ from ..people.services import country_choices, organisation_choices
 from .models import (
     CICIE_BLOCKS,
     LANGUAGES,
-    REGION_CHOICES,
     EventKind,
     EventStatus,
     PartnerRole,
+    Region,
 )
 from .services import EventInput, ProgrammeInput, VenueInput, programme_choices, section_choices
 
@@ -88,7 +88,7 @@ class EventForm(FlaskForm):
     block = SelectField(_l("CICIE block"), choices=[NONE, *[(b, b) for b in CICIE_BLOCKS]])
     audience = StringField(_l("Audience"), validators=[Optional(), Length(max=300), single_line])
     requesting_authority_id = SelectField(_l("Requesting authority"), coerce=_id_or_none)
-    target_region = SelectField(_l("Target region"), choices=[NONE, *REGION_CHOICES])
+    target_region = SelectField(_l("Target region"), choices=[NONE, *Region.choices()])
     # Several choices are shown as checkboxes, with a filter when the list is long (macros.html).
     requesting_countries = SelectMultipleField(_l("Requesting countries"))
     candidate_countries = SelectMultipleField(
@@ -238,7 +238,7 @@ class PartnerForm(FlaskForm):
 
 class RegionOverrideForm(FlaskForm):
     country_code = SelectField(_l("Country"))
-    region = SelectField(_l("Counted in"), choices=REGION_CHOICES)
+    region = SelectField(_l("Counted in"), choices=Region.choices())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

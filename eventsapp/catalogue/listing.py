@@ -6,7 +6,7 @@ from flask_babel import get_locale
 
 from ..core.errors import InvalidInput
 from ..people.services import country_choices
-from .models import LANGUAGES, REGION_CHOICES, EventKind, EventStatus
+from .models import LANGUAGES, EventKind, EventStatus, Region
 from .services import EventFilters, parse_event_filters, programme_choices
 
 
@@ -24,7 +24,7 @@ def filter_options() -> dict:
         "kinds": EventKind.choices(),
         "statuses": EventStatus.choices(),
         "month_options": [(m, months[m]) for m in range(1, 13)],
-        "region_options": REGION_CHOICES,
+        "region_options": Region.choices(),
         "languages": list(LANGUAGES.items()),
         "programme_options": [(p.id, p.short_name) for p in programme_choices()],
         "countries": country_choices(),

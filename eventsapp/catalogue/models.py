@@ -96,15 +96,20 @@ LANGUAGES = {
     "sw": _l("Swahili"),
 }
 
-REGIONS = ("Africa", "Americas", "Asia", "Europe", "Oceania")
-# The regions' names in the visitor's language; the data keeps the English ones.
-REGION_CHOICES = [
-    ("Africa", _l("Africa")),
-    ("Americas", _l("Americas")),
-    ("Asia", _l("Asia")),
-    ("Europe", _l("Europe")),
-    ("Oceania", _l("Oceania")),
-]
+
+class Region(Labelled):
+    """The UN M49 regions, stored by their English names (as the countries' data writes them)
+    and shown in the visitor's language."""
+
+    AFRICA = "Africa", _l("Africa")
+    AMERICAS = "Americas", _l("Americas")
+    ASIA = "Asia", _l("Asia")
+    EUROPE = "Europe", _l("Europe")
+    OCEANIA = "Oceania", _l("Oceania")
+
+
+# The stored names, for check constraints and the API's schema.
+REGIONS = tuple(region.value for region in Region)
 
 CICIE_BLOCKS = ("I", "II", "III", "IV", "V")
 
@@ -211,6 +216,10 @@ class RegionOverride(db.Model):
     region: Mapped[str] = mapped_column(String(20))
 
     country: Mapped[Country] = relationship(lazy="joined")
+
+    @property
+    def region_label(self) -> str:
+        return Region(self.region).label
 
 
 class Venue(db.Model):

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from ..core.clock import utcnow
 from ..core.dates import DateWindow, describe_window
 from ..core.errors import InvalidInput
+from ..core.i18n import language_of
 from ..core.validation import CONTROL_CHARACTERS
 from ..extensions import db
 from .models import CONTENT_LANGUAGES, Event, EventTranslation
@@ -28,8 +29,8 @@ TITLE_MAX, DESCRIPTION_MAX = 300, 10_000
 
 
 def original_language() -> str:
-    """The language events are written in: the site's."""
-    return current_app.config["BABEL_DEFAULT_LOCALE"].replace("-", "_").partition("_")[0]
+    """The language events are written in: the site's (``BABEL_DEFAULT_LOCALE``'s)."""
+    return language_of(current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
 def translation_languages() -> list[str]:

@@ -15,14 +15,21 @@ class DayField(StringField):
     browser's language. Nothing is guessed: "05/03/2027" is refused, as is a phrase of more than
     one day. Shown back as the visitor's language writes a day."""
 
+    MAX_LENGTH = 60  # "Wednesday, 22nd of September 2027" and then some
+
     def __init__(self, label=None, validators=None, **kwargs):
         kwargs.setdefault("description", _l("For example “5 March 2027” or 2027-03-05."))
-        kwargs.setdefault("render_kw", {"autocomplete": "off", "spellcheck": "false"})
+        kwargs["render_kw"] = {
+            "autocomplete": "off",
+            "spellcheck": "false",
+            "maxlength": self.MAX_LENGTH,
+            **(kwargs.get("render_kw") or {}),
+        }
         super().__init__(label, validators, **kwargs)
 
     def _value(self) -> str:
         if self.raw_data:
-            return self.raw_data[0]
+            return self.raw_data[0][: self.MAX_LENGTH]
         return format_day(self.data) if self.data else ""
 
     def process_formdata(self, valuelist):
@@ -30,6 +37,8 @@ class DayField(StringField):
         text = (valuelist[0] if valuelist else "").strip()
         if not text:
             return
+        if len(text) > self.MAX_LENGTH:
+            raise ValueError(_("Write one day, for example “5 March 2027”."))
         try:
             window = read_date_phrase(text)
         except DatePhraseError as error:

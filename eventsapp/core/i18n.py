@@ -1,20 +1,19 @@
 """The visitor's language, and dates, numbers, money, country and language names written in it.
 
-The language is, in this order: the one chosen with the switcher (a cookie, which signing in sets
-from the account's saved choice), else the first of the browser's ``Accept-Language`` languages
-that ``LANGUAGES`` has, else English. English is written as ``BABEL_DEFAULT_LOCALE`` (British
-English: "5 October 2027"); Spanish and French as ``es`` and ``fr`` ("5 de octubre de 2027",
-"5 octobre 2027"). Nothing here reads the database, so that the page telling that the database is
-unreachable can still be written in the visitor's language.
+The language is, in this order: the one chosen with the switcher (a cookie; signing in saves it
+to the account, or sets it from the account's choice when there is none), else the first of the
+browser's ``Accept-Language`` languages that ``LANGUAGES`` has, else English. English is written
+as ``BABEL_DEFAULT_LOCALE`` (British English: "5 October 2027"); Spanish and French as ``es`` and
+``fr`` ("5 de octubre de 2027", "5 octobre 2027"). Nothing here reads the database, so that the
+page telling that the database is unreachable can still be written in the visitor's language.
 
 The catalogues are ``eventsapp/translations/<language>/LC_MESSAGES/messages.po``; ``make install``
-compiles them, and so does the application when it starts and finds a ``.mo`` file missing or
-older than its ``.po`` (``compile_catalogues``).
+compiles them (and so ``make run``, ``make serve`` and ``make test``). The application only reads
+the ``.mo`` files: as it starts it logs a warning naming ``make install`` for each one missing or
+older than its ``.po`` (``stale_catalogues``), and that language is then in English or out of date.
 """
 
 import logging
-import os
-import tempfile
 import unicodedata
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -23,8 +22,6 @@ from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_skeleton
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from flask import current_app
 from flask_babel import format_currency, format_date, format_decimal, get_locale, get_timezone
 
@@ -128,8 +125,11 @@ def country_name(code: str | None, english: str | None = None) -> str:
 
 
 def sort_key(text: str) -> str:
-    """Orders names as a reader expects, accents aside: "Émirats" among the E, not after Z."""
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+    """Text as readers compare it, case and accents aside: "Otoño" is "otono", "Août" "aout",
+    "d’" "d'". Orders names as a reader expects ("Émirats" among the E, not after Z); the date
+    reader matches its words so too."""
+    decomposed = unicodedata.normalize("NFD", text.casefold().replace("’", "'"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def language_choices() -> list[tuple[str, str]]:
@@ -147,33 +147,25 @@ def _capitalised(name: str) -> str:
 # ---------------------------------------------------------------- catalogues
 
 
-def compile_catalogues(directory: Path) -> list[Path]:
-    """Compiles each ``.po`` whose ``.mo`` is missing or older (as ``pybabel compile`` does:
-    fuzzy entries left out); returns the files written. Each is written whole then moved into
-    place, so that another process never reads half of one. A directory that cannot be written
-    is logged: the site then speaks English until ``make install`` is run."""
-    written = []
+def stale_catalogues(directory: Path) -> list[Path]:
+    """The ``.po`` files of ``directory`` whose ``.mo`` is missing or older (two stats each)."""
+    stale = []
     for po in sorted(directory.glob("*/LC_MESSAGES/*.po")):
         mo = po.with_suffix(".mo")
-        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
-            continue
-        try:
-            with po.open("rb") as handle:
-                catalog = read_po(handle, locale=po.parent.parent.name)
-            with tempfile.NamedTemporaryFile("wb", dir=po.parent, delete=False) as out:
-                write_mo(out, catalog)
-            os.replace(out.name, mo)
-        except (OSError, ValueError) as error:
-            logger.warning("%s could not be compiled (%s): run `make install`.", po, error)
-            continue
-        written.append(mo)
-    return written
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            stale.append(po)
+    return stale
 
 
 def register(app) -> None:
-    """Template filters and globals of this module; the catalogues compiled if needed."""
+    """Template filters and globals of this module; a warning for each catalogue not compiled."""
     for directory in app.config["BABEL_TRANSLATION_DIRECTORIES"].split(";"):
-        compile_catalogues(Path(app.root_path, directory))
+        for po in stale_catalogues(Path(app.root_path, directory)):
+            logger.warning(
+                "%s is not compiled, or was changed since: run `make install` (its language is "
+                "shown in English, or as it was, until then).",
+                po,
+            )
     app.after_request(vary_by_language)
     app.jinja_env.filters.update(
         day=format_day,

@@ -23,8 +23,11 @@ def file_kind(stream) -> str | None:
                 names = set(archive.namelist())
                 if "word/document.xml" in names:
                     return "docx"
-                if "mimetype" in names and archive.read("mimetype")[:100].strip() == _ODT:
-                    return "odt"
+                if "mimetype" in names:
+                    # Only its first bytes are read: an entry may unpack to gigabytes.
+                    with archive.open("mimetype") as entry:
+                        if entry.read(100).strip() == _ODT:
+                            return "odt"
         except (zipfile.BadZipFile, OSError, KeyError):
             return None
     return None

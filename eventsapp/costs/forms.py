@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..catalogue.models import REGION_CHOICES
+from ..catalogue.models import Region
 from .models import Basis, Category, PayerRole
 
 NONE = ("", "—")
@@ -45,7 +45,7 @@ class EstimateForm(_Money):
 
 class FareForm(_Money):
     year = IntegerField(_l("Year"), validators=[DataRequired()])
-    region = SelectField(_l("From region"), choices=REGION_CHOICES)
+    region = SelectField(_l("From region"), choices=Region.choices())
 
 
 class RateForm(FlaskForm):

@@ -44,7 +44,8 @@ def queue_email(
             html = None
         email = OutboxEmail(
             to=to,
-            subject=str(subject),
+            # A title of the longest (300) in a longer sentence would not fit: cut, not refused.
+            subject=str(subject)[: OutboxEmail.subject.type.length],
             text_body=render_template(f"emails/{template}.txt", **context),
             html_body=html,
         )

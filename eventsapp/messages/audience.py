@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 from ..catalogue.models import Event
 from ..extensions import db
 from ..people.models import Country, Organisation, OrganisationKind
+from ..people.services import country_choices
 from ..registration.models import ParticipantRole, Registration, Status
 from ..registration.participants import WITH_A_PLACE
 
@@ -132,20 +133,15 @@ def programme_year_recipients(programme_id: int, year: int, audience: Audience) 
     return sorted(first_of_each.values(), key=lambda r: (r.name, r.id))
 
 
-def country_choices(stmt: Select) -> list[tuple[str, str]]:
+def _countries_of(stmt: Select) -> list[tuple[str, str]]:
     """The countries of the registrations ``stmt`` selects (an event's or a programme year's)."""
     registrations = stmt.with_only_columns(Registration.country_code).subquery()
-    rows = db.session.execute(
-        select(Country.code, Country.name)
-        .where(Country.code.in_(select(registrations.c.country_code)))
-        .order_by(Country.name)
-    )
-    return [tuple(row) for row in rows]
+    return country_choices(among=select(registrations.c.country_code))
 
 
 def event_country_choices(event_id: int) -> list[tuple[str, str]]:
-    return country_choices(_of_event(event_id))
+    return _countries_of(_of_event(event_id))
 
 
 def programme_year_country_choices(programme_id: int, year: int) -> list[tuple[str, str]]:
-    return country_choices(_of_programme_year(programme_id, year))
+    return _countries_of(_of_programme_year(programme_id, year))

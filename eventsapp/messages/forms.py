@@ -1,9 +1,11 @@
 """The form of a message to participants."""
 
+from uuid import uuid4
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import HiddenField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Regexp
 
 from ..core.validation import single_line
 
@@ -23,3 +25,5 @@ class MessageForm(FlaskForm):
     body = TextAreaField(
         _l("Message"), validators=[DataRequired(), Length(max=20000)], description=EVENT_HINT
     )
+    # Made when the form is first shown, kept through previews: see Message.send_key.
+    send_key = HiddenField(default=lambda: uuid4().hex, validators=[Regexp("^[0-9a-f]{32}$")])

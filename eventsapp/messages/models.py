@@ -44,6 +44,9 @@ class Message(db.Model):
     body: Mapped[str] = mapped_column(Text)
     sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     sent_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The composing form's one-time key: sending the same form twice (a double click, the back
+    # button) records the message once.
+    send_key: Mapped[str | None] = mapped_column(String(32), unique=True)
 
     recipients: Mapped[list["MessageRecipient"]] = relationship(
         back_populates="message", cascade="all, delete-orphan", order_by="MessageRecipient.id"
@@ -52,8 +55,8 @@ class Message(db.Model):
 
 class RecipientState(Labelled):
     QUEUED = "queued", _l("Waiting to be sent")
-    HANDED = "handed", _l("Handed to the outbox")
-    SKIPPED = "skipped", _l("Not sent: the registration was deleted")
+    HANDED = "handed", _l("In the outbox")
+    SKIPPED = "skipped", _l("Not sent: the registration was deleted, withdrawn or declined")
 
 
 class MessageRecipient(db.Model):
@@ -88,3 +91,7 @@ class MessageRecipient(db.Model):
     message: Mapped[Message] = relationship(back_populates="recipients")
     registration: Mapped[Registration | None] = relationship()
     outbox_email: Mapped[OutboxEmail | None] = relationship()
+
+    @property
+    def state_label(self) -> str:
+        return RecipientState(self.state).label

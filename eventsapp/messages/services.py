@@ -21,7 +21,7 @@ from ..core.links import site_url
 from ..extensions import db
 from ..mail.models import EmailStatus, OutboxEmail
 from ..mail.services import in_language, queue_email
-from ..registration.models import Registration
+from ..registration.models import Registration, Status
 from .models import Message, MessageRecipient, RecipientState
 
 # What each placeholder becomes for a recipient (a registration).
@@ -35,8 +35,8 @@ PLACEHOLDERS = {
 }
 # A message to a programme's year goes once to each person, whatever their events: it names none.
 PROGRAMME_PLACEHOLDERS = ("name", "registrations_link")
+NO_LONGER_WRITTEN_TO = (Status.DECLINED, Status.WITHDRAWN, Status.UNCONFIRMED)
 _BRACES = re.compile(r"\{([^{}\n]{1,60})\}")
-_OUTBOX_SUBJECT_LENGTH = 300
 
 
 def check_placeholders(field: str, text: str, allowed=tuple(PLACEHOLDERS)) -> None:
@@ -92,7 +92,17 @@ def preview_message(message: Message, recipients: list[Registration]) -> Preview
     )
 
 
-def send_message(message: Message, recipients: list[Registration], now: datetime) -> Message:
+def already_sent(send_key: str | None) -> bool:
+    """Whether the form with this one-time key was sent before (``Message.send_key``)."""
+    return (
+        bool(send_key)
+        and db.session.scalar(select(Message.id).where(Message.send_key == send_key)) is not None
+    )
+
+
+def send_message(
+    message: Message, recipients: list[Registration], now: datetime, send_key: str | None = None
+) -> Message:
     """Record the message and its recipients, waiting for the worker (``hand_over_due``).
 
     ``message`` has its event or programme year, audience, subject and body set.
@@ -100,6 +110,7 @@ def send_message(message: Message, recipients: list[Registration], now: datetime
     preview_message(message, recipients)
     message.subject = message.subject.strip()
     message.sent_at = now
+    message.send_key = send_key or None
     message.recipients = [
         MessageRecipient(registration_id=r.id, name=r.name, email=r.email) for r in recipients
     ]
@@ -138,7 +149,8 @@ def hand_over_due(now: datetime, per_minute: int) -> dict[str, int]:
     done = {"handed": 0, "skipped": 0}
     for recipient in waiting:
         registration = recipient.registration
-        if registration is None:
+        # Gone, or no longer one of those written to (withdrew or was declined meanwhile).
+        if registration is None or registration.status in NO_LONGER_WRITTEN_TO:
             recipient.state = RecipientState.SKIPPED
             done["skipped"] += 1
             continue
@@ -146,7 +158,7 @@ def hand_over_due(now: datetime, per_minute: int) -> dict[str, int]:
         with in_language(registration.locale):
             recipient.outbox_email = queue_email(
                 recipient.email,
-                fill_placeholders(message.subject, registration)[:_OUTBOX_SUBJECT_LENGTH],
+                fill_placeholders(message.subject, registration),
                 "participant_message",
                 locale=registration.locale,
                 body=fill_placeholders(message.body, registration),

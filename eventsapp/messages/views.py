@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from ..catalogue.models import Event, Programme
 from ..catalogue.services import get_event
@@ -29,6 +30,7 @@ from .forms import PROGRAMME_HINT, MessageForm
 from .models import Message
 from .services import (
     Preview,
+    already_sent,
     messages_of,
     preview_message,
     progress_of,
@@ -52,13 +54,22 @@ def _compose(form: MessageForm, message: Message, recipients: list, audience: st
     message.subject, message.body = form.subject.data, form.body.data
     message.audience = audience[:500]
     message.sent_by_id = current_user.id
+    again = redirect(url_for(request.endpoint, **{**request.args.to_dict(), **request.view_args}))
     try:
         if "send" not in request.form:
             return preview_message(message, recipients)
-        send_message(message, recipients, utcnow())
+        if already_sent(form.send_key.data):
+            flash(_("This message was sent already: it is not sent twice."), "warning")
+            return again
+        send_message(message, recipients, utcnow(), form.send_key.data)
+        db.session.flush()
     except InvalidInput as error:
         show_beside_field(form, error)
         return None
+    except IntegrityError:  # the same form sent twice at once: the other request recorded it
+        db.session.rollback()
+        flash(_("This message was sent already: it is not sent twice."), "warning")
+        return again
     flash(
         ngettext(
             "The message goes to %(num)d participant. It is sent in the background, at most "
@@ -70,7 +81,7 @@ def _compose(form: MessageForm, message: Message, recipients: list, audience: st
         ),
         "success",
     )
-    return redirect(url_for(request.endpoint, **{**request.args.to_dict(), **request.view_args}))
+    return again
 
 
 def _page(template: str, **context):

@@ -15,9 +15,13 @@ from .countries import country_rows
 from .models import Country, Organisation
 
 
-def country_choices() -> list[tuple[str, str]]:
-    """Every country's code and name in the visitor's language, in the order of those names."""
-    rows = db.session.execute(select(Country.code, Country.name))
+def country_choices(among=None) -> list[tuple[str, str]]:
+    """Every country's code and name in the visitor's language, in the order of those names;
+    only those whose code ``among`` (a select of codes) gives, if given."""
+    stmt = select(Country.code, Country.name)
+    if among is not None:
+        stmt = stmt.where(Country.code.in_(among))
+    rows = db.session.execute(stmt)
     choices = [(code, country_name(code, name)) for code, name in rows]
     return sorted(choices, key=lambda choice: sort_key(choice[1]))
 

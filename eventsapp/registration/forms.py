@@ -34,7 +34,7 @@ from .models import Access, Gender
 from .questions import TRANSLATED, QuestionInput, QuestionKind, RegistrationQuestion
 from .services import RegistrationInput, TravelInput
 from .settings import SettingsInput
-from .uploads import ACCEPT, max_megabytes, store, upload_problem
+from .uploads import ACCEPT, max_megabytes, upload_problem
 
 
 class TravelFields:
@@ -317,14 +317,14 @@ def with_questions(form_class, questions: list[RegistrationQuestion], language: 
     return type(form_class.__name__, (form_class,), fields)
 
 
-def answers_of(form, questions: list[RegistrationQuestion], event_id: int) -> dict:
-    """The answers in a validated form: ``{question id: answer}``, empty ones left out. Files
-    sent are stored now (``uploads.store``) and named in their answers."""
+def answers_of(form, questions: list[RegistrationQuestion]) -> dict:
+    """The answers in a validated form: ``{question id: answer}``, empty ones left out. A file
+    sent is its upload, which the service stores if it keeps the answers."""
     answers = {}
     for question in questions:
         value = getattr(form, question.field_name).data
         if isinstance(value, FileStorage):
-            value = store(event_id, value) if value.filename else None
+            value = value if value.filename else None
         elif hasattr(value, "isoformat"):
             value = value.isoformat()
         elif value is not None and not isinstance(value, list):

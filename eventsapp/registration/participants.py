@@ -10,10 +10,10 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import joinedload
 
 from ..catalogue.models import LANGUAGES
-from ..core.i18n import country_name
 from ..core.validation import MAX_ID, parse_number
 from ..extensions import db
-from ..people.models import Country, Organisation
+from ..people.models import Organisation
+from ..people.services import country_choices
 from .models import CONFIRMED, Funding, Registration, Status
 from .questions import WRITTEN, QuestionKind, RegistrationQuestion
 
@@ -156,13 +156,11 @@ def status_counts(event_id: int) -> dict[str, int]:
 
 def filter_choices(event_id: int) -> dict:
     """The countries and organisations of the event's registrations, for the list's filters."""
-    countries = db.session.execute(
-        select(Country.code, Country.name)
-        .join(Registration, Registration.country_code == Country.code)
-        .where(Registration.event_id == event_id, Registration.status.in_(CONFIRMED))
-        .distinct()
-        .order_by(Country.name)
-    ).all()
+    countries = country_choices(
+        among=select(Registration.country_code).where(
+            Registration.event_id == event_id, Registration.status.in_(CONFIRMED)
+        )
+    )
     organisations = db.session.scalars(
         select(Organisation)
         .join(Registration, Registration.organisation_id == Organisation.id)
@@ -171,9 +169,7 @@ def filter_choices(event_id: int) -> dict:
         .order_by(Organisation.name)
     ).all()
     return {
-        "countries": sorted(
-            ((code, country_name(code, name)) for code, name in countries), key=lambda c: c[1]
-        ),
+        "countries": countries,
         "organisations": [(o.id, o.display_name) for o in organisations],
     }
 
@@ -229,14 +225,12 @@ def export_rows(registrations) -> list[list]:
 WITH_A_PLACE = (Status.APPROVED, Status.ATTENDED)
 
 
-def participants_with_a_place(event_id: int, ids: list[int] | None = None) -> list[Registration]:
-    """The approved (or attended) participants, by name; only ``ids`` among them if given."""
+def participants_with_a_place(event_id: int) -> list[Registration]:
+    """The approved (or attended) participants, by name."""
     stmt = (
         select(Registration)
         .where(Registration.event_id == event_id, Registration.status.in_(WITH_A_PLACE))
         .options(joinedload(Registration.organisation), joinedload(Registration.country))
         .order_by(Registration.name, Registration.id)
     )
-    if ids is not None:
-        stmt = stmt.where(Registration.id.in_(ids))
     return list(db.session.scalars(stmt))

@@ -29,6 +29,7 @@ from markupsafe import Markup
 from sqlalchemy import and_, delete, false, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload
+from werkzeug.datastructures import FileStorage
 
 from ..accounts.models import Role, User
 from ..accounts.services import create_user, find_user_by_email
@@ -61,7 +62,7 @@ from .seats import (
     tally,
 )
 from .statuses import FIRST_EMAIL, expire_offers
-from .uploads import files_of, remove_after_commit
+from .uploads import files_of, remove_after_commit, store
 from .waiting_list import offer_free_seats
 
 # How long the link confirming a registration's address works; then the registration is forgotten.
@@ -89,7 +90,8 @@ class RegistrationInput:
     consent: bool = False
     role: str = ParticipantRole.DELEGATE
     locale: str | None = None  # the language the delegate registered in: their emails' language
-    answers: dict[str, str] = field(default_factory=dict)  # to the event's questions
+    # To the event's questions: a text, a list of choices, or a file sent (stored by _fill).
+    answers: dict[str, object] = field(default_factory=dict)
 
 
 # A registration in these may be sent again from the form (its row filled anew).
@@ -394,7 +396,12 @@ def _fill(
     registration.offer_expires_at = None
     registration.reminded_at = None
     registration.locale = data.locale
-    registration.answers = dict(data.answers)
+    # Files are stored only here, where the answers are kept (not for a form refused or told
+    # "registered already").
+    registration.answers = {
+        key: store(registration.event.id, value) if isinstance(value, FileStorage) else value
+        for key, value in data.answers.items()
+    }
 
 
 def already_registered_message() -> Markup:

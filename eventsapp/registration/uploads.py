@@ -5,11 +5,12 @@ They are kept outside the web root, under ``QUESTION_UPLOAD_FOLDER`` (by default
 keeps the name the delegate gave and the stored one (``{"name": ..., "stored": ...}``). Only staff
 download them, through a /manage/ page.
 
-A file's type is read from its first bytes as well as from its name. A file stored is removed
-again unless the request's transaction commits (a form the service refused); files no longer
+A file's type is read from its first bytes as well as from its name (``core/uploads.py``). A
+file stored is removed again unless the request's transaction commits; files no longer
 answered are removed once the transaction that let go of them commits: a registration deleted or
-sent again with other answers, a question or an event deleted. (Unconfirmed registrations that
-the periodic job forgets in bulk leave theirs in the event's folder, removed with the event.)
+sent again with other answers, a question or an event deleted, or an unconfirmed registration
+forgotten by the periodic job (``services.forget_unconfirmed``). Files are stored only where the
+answers are kept (``services._fill``).
 """
 
 import os

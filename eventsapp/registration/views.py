@@ -149,7 +149,7 @@ def register_page(event_id: int):
                     replace(
                         form.to_input(),
                         locale=str(get_locale()),
-                        answers=answers_of(form, questions, event.id),
+                        answers=answers_of(form, questions),
                     ),
                     now,
                     invitation=invitation,

@@ -20,7 +20,6 @@ from sqlalchemy.orm import aliased
 
 from ..attendance.models import EvaluationResponse
 from ..catalogue.models import (
-    REGION_CHOICES,
     REGIONS,
     CountryRole,
     Event,
@@ -28,6 +27,7 @@ from ..catalogue.models import (
     EventKind,
     EventStatus,
     Programme,
+    Region,
     RegionOverride,
 )
 from ..catalogue.services import find_programme
@@ -381,7 +381,9 @@ def _people(held) -> tuple[list[dict], dict]:
                 by["country"].items(), key=lambda item: (-item[1], countries[item[0]]["name"])
             )
         ],
-        "by_region": _labelled(by["region"], [*REGION_CHOICES, (NOT_ASSIGNED, _l("Not assigned"))]),
+        "by_region": _labelled(
+            by["region"], [*Region.choices(), (NOT_ASSIGNED, _l("Not assigned"))]
+        ),
         "by_gender": _labelled(by["gender"], [(g.value, str(g.label)) for g in Gender]),
         "by_organisation_kind": _labelled(
             by["kind"],

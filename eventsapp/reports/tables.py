@@ -6,7 +6,8 @@ from datetime import date
 
 from flask_babel import gettext as _
 
-from .services import EventLine, Results
+from ..catalogue.models import REGIONS, Region
+from .services import NOT_ASSIGNED, EventLine, Results
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,13 @@ class Table:
         return self.title, self.header, self.rows
 
 
+def region_label(region: str | None) -> str:
+    """A region's name in the visitor's language (the data keeps the English one)."""
+    if region in REGIONS:
+        return str(Region(region).label)
+    return _("Not assigned") if region == NOT_ASSIGNED else (region or "—")
+
+
 def year_region_table(results: Results) -> Table:
     """Rows years, columns regions, a total column and a total row (CICIE's results table)."""
     rows = [
@@ -29,7 +37,7 @@ def year_region_table(results: Results) -> Table:
     ]
     totals = results.totals
     rows.append([_("Total"), *(totals["counts"][r] for r in results.regions), totals["total"]])
-    header = [_("Year"), *results.regions, _("Total")]
+    header = [_("Year"), *map(region_label, results.regions), _("Total")]
     return Table("by_year", _("Events by year and region"), header, rows, total_row=True)
 
 
@@ -54,7 +62,10 @@ def summary_tables(results: Results) -> list[Table]:
             "countries",
             _("Countries reached"),
             [_("Country"), _("ISO code"), _("Region"), _("Events")],
-            [[c["name"], c["code"], c["region"], c["events"]] for c in results.countries],
+            [
+                [c["name"], c["code"], region_label(c["region"]), c["events"]]
+                for c in results.countries
+            ],
         ),
         Table(
             "participants_by_country",

@@ -26,6 +26,8 @@ def upgrade():
         batch.add_column(
             sa.Column("audience", sa.String(length=500), nullable=False, server_default="")
         )
+        batch.add_column(sa.Column("send_key", sa.String(length=32), nullable=True))
+        batch.create_unique_constraint(op.f("uq_participant_messages_send_key"), ["send_key"])
         batch.create_foreign_key(
             op.f("fk_participant_messages_programme_id_programmes"),
             "programmes",
@@ -100,6 +102,8 @@ def downgrade():
         batch.drop_constraint(
             op.f("fk_participant_messages_programme_id_programmes"), type_="foreignkey"
         )
+        batch.drop_constraint(op.f("uq_participant_messages_send_key"), type_="unique")
+        batch.drop_column("send_key")
         batch.drop_column("audience")
         batch.drop_column("year")
         batch.drop_column("programme_id")

@@ -3,7 +3,9 @@ questions, anonymous answers with receipts.
 
 The evaluation answers' ``scores`` become ``answers`` (the default scales keep their keys), the
 overall score is copied into ``satisfaction``, each existing answer gets its receipt, and the
-time of an answer is kept as its day only.
+time of an answer is kept as its day only. Evaluations are anonymous unless staff say otherwise,
+so the existing answers let go of their registration (the receipts, keyed by registration, keep
+that they answered).
 
 Revision ID: 0016_evaluation_questions
 Revises: 0015_message_batches
@@ -63,9 +65,8 @@ def upgrade():
     op.create_index(op.f("ix_evaluation_questions_event_id"), "evaluation_questions", ["event_id"])
     op.create_table(
         "evaluation_receipts",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("event_id", sa.Integer(), nullable=False),
         sa.Column("registration_id", sa.Integer(), nullable=False),
+        sa.Column("event_id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["event_id"],
             ["events.id"],
@@ -78,8 +79,7 @@ def upgrade():
             name=op.f("fk_evaluation_receipts_registration_id_registrations"),
             ondelete="CASCADE",
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_evaluation_receipts")),
-        sa.UniqueConstraint("registration_id", name=op.f("uq_evaluation_receipts_registration_id")),
+        sa.PrimaryKeyConstraint("registration_id", name=op.f("pk_evaluation_receipts")),
     )
     op.create_index(op.f("ix_evaluation_receipts_event_id"), "evaluation_receipts", ["event_id"])
 
@@ -112,6 +112,9 @@ def upgrade():
         "SELECT event_id, registration_id FROM evaluation_responses "
         "WHERE registration_id IS NOT NULL"
     )
+    # No event has settings yet, so every evaluation is anonymous (the default): its answers
+    # keep no registration, only the receipts say who answered.
+    op.execute("UPDATE evaluation_responses SET registration_id = NULL")
     with op.batch_alter_table("evaluation_responses") as batch:
         batch.alter_column("submitted_on", existing_type=sa.Date(), nullable=False)
         batch.drop_column("submitted_at")

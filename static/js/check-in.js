@@ -17,8 +17,38 @@
   function show(outcome, message) {
     result.hidden = false;
     result.className = `check-in-result flash ${CLASSES[outcome] || "flash-error"}`;
-    result.dataset.outcome = outcome;
     result.textContent = message;
+  }
+
+  // The JSON this site answers, or null after saying why there is none: the connection failed,
+  // the session ended (a page instead: the sign-in form, or the expired security token's
+  // error), or the answer holds an error's text.
+  async function ask(url, options) {
+    let response;
+    let answer = null;
+    try {
+      response = await fetch(url, {
+        ...options,
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+      });
+      if ((response.headers.get("Content-Type") || "").includes("json")) {
+        answer = await response.json();
+      }
+    } catch (error) {
+      show("refused", result.dataset.failed);
+      return null;
+    }
+    if (!answer) {
+      const sessionEnded = response.redirected || response.status < 500;
+      show("refused", sessionEnded ? result.dataset.sessionEnded : result.dataset.failed);
+      return null;
+    }
+    if (answer.error) {
+      show("refused", answer.error);
+      return null;
+    }
+    return answer;
   }
 
   // ------------------------------------------------------------------ checking in
@@ -26,22 +56,8 @@
   async function checkIn(form, extra) {
     const data = new FormData(form);
     for (const [name, value] of Object.entries(extra || {})) data.set(name, value);
-    let answer;
-    try {
-      const response = await fetch(form.action || window.location.href, {
-        method: "POST",
-        body: data,
-        headers: { Accept: "application/json" },
-        credentials: "same-origin",
-      });
-      answer = (response.headers.get("Content-Type") || "").includes("json")
-        ? await response.json()
-        : null;
-      if (!answer) throw new Error(String(response.status));
-    } catch (error) {
-      show("refused", result.dataset.failed);
-      return null;
-    }
+    const answer = await ask(form.action || window.location.href, { method: "POST", body: data });
+    if (!answer) return null;
     show(answer.outcome, answer.message);
     if (counter && answer.counter) counter.textContent = answer.counter;
     return answer;
@@ -61,9 +77,7 @@
       form.elements.token.value = "";
       form.elements.token.focus();
     } else if (answer.outcome !== "refused") {
-      const item = form.closest("li");
       form.replaceWith(inBadge());
-      if (item) item.dataset.in = "true";
     }
   });
 
@@ -129,15 +143,10 @@
         const url = new URL(search.dataset.peopleUrl, window.location.href);
         url.searchParams.set("q", words);
         url.searchParams.set("day", search.elements.day.value);
-        try {
-          const response = await fetch(url, { headers: { Accept: "application/json" } });
-          const answer = await response.json();
-          if (number !== asked) return; // a later search answered first
-          listPeople(words, answer.people);
-          if (counter) counter.textContent = answer.counter;
-        } catch (error) {
-          // The form still finds names when sent.
-        }
+        const answer = await ask(url, {});
+        if (!answer || number !== asked) return; // a later search answered first
+        listPeople(words, answer.people);
+        if (counter) counter.textContent = answer.counter;
       }, 200);
     });
   }

@@ -84,6 +84,7 @@ def public_pages(event):
         ("the registration form with errors", f"/events/{event.id}/register", submit_empty),
         ("the login page", "/login", None),
         ("the year calendar", f"/calendar/{event.starts_on.year}", None),
+        ("the request form of an authority", "/requests/new", None),
     ]
 
 
@@ -97,6 +98,11 @@ def staff_pages(event):
         ("the check-in", f"/manage/events/{event.id}/check-in"),
         ("the attendance", f"/manage/events/{event.id}/attendance"),
         ("the evaluation", f"/manage/events/{event.id}/evaluation"),
+        ("the tasks", "/manage/tasks/"),
+        ("the budget", f"/manage/events/{event.id}/budget"),
+        ("the agenda", f"/manage/events/{event.id}/agenda/"),
+        ("the organisations", "/manage/organisations/"),
+        ("the requests from authorities", "/manage/requests/"),
     ]
 
 

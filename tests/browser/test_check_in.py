@@ -2,6 +2,7 @@
 badge's QR code read by the camera (Chromium's fake camera playing a video of the badge)."""
 
 import io
+import re
 
 import pytest
 import segno
@@ -89,6 +90,36 @@ def test_staff_check_in_by_badge_code_without_leaving_the_page(page, staff_user,
     code.press("Enter")
     expect(result).to_have_text("This badge is not one of this event's participants.")
     expect(counter).to_have_text("1 of 2 in")
+
+
+def test_a_lapsed_session_says_to_sign_in_again(page, staff_user, course):
+    event, (nino, *_) = course
+    counter = check_in_page(page, event)
+    page.context.clear_cookies()  # the session ends while the page stays open
+    code = page.get_by_label("Badge code")
+    code.fill(badge_token(nino))
+    code.press("Enter")
+    result = page.locator("[data-check-in-result]")
+    expect(result).to_have_text("Your session has ended: sign in again, then scan again.")
+    expect(result).to_have_class("check-in-result flash flash-error")
+    expect(counter).to_have_text("0 of 2 in")
+
+
+def test_an_error_the_site_answers_is_shown_as_it_is(page, staff_user, course):
+    event, (nino, *_) = course
+    check_in_page(page, event)
+    page.route(
+        re.compile(r"/check-in\?"),  # what the check-in is posted to
+        lambda route: route.fulfill(
+            status=503, json={"error": "The site cannot reach its database."}
+        ),
+    )
+    code = page.get_by_label("Badge code")
+    code.fill(badge_token(nino))
+    code.press("Enter")
+    expect(page.locator("[data-check-in-result]")).to_have_text(
+        "The site cannot reach its database."
+    )
 
 
 def badge_video(path, token: str) -> None:

@@ -44,7 +44,14 @@ def test_an_attendee_evaluates_and_staff_see_the_result(
     page.get_by_label("Question", exact=True).fill("Would you recommend it to a colleague?")
     page.get_by_label("Kind").select_option(label="Yes or no")
     page.get_by_role("button", name="Add the question").click()
-    expect(page.locator("table.list tbody tr")).to_have_count(2)
+    page.get_by_label("Question", exact=True).fill("A question written by mistake")
+    page.get_by_role("button", name="Add the question").click()
+    rows = page.locator("table.list tbody tr")
+    expect(rows).to_have_count(3)
+    page.once("dialog", lambda dialog: dialog.accept())  # "Remove this question?"
+    rows.filter(has_text="by mistake").get_by_role("button", name="Remove").click()
+    expect(page.locator(".flash").first).to_have_text("Removed the question.")
+    expect(rows).to_have_count(2)
     page.get_by_role(
         "button", name="Email the evaluation to attendees who have not answered"
     ).click()

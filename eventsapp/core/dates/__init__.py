@@ -45,7 +45,9 @@ The reader works in four steps:
    to another whole year: "March-2012" and "Winter 2013-2014" are refused, not guessed.
 
 "before X" is a window from tomorrow (`today` + 1) to the day before X, tentative; X must be
-after tomorrow. A half is six months (month precision).
+after tomorrow. It is read only when the caller gives `today` (an authority's request, read once):
+elsewhere (events, plans, the API) it is refused, as dates that would move with the clock. A half
+is six months (month precision).
 
 The hyphen is both a range separator and part of "mid-April", "mi-avril" and of ISO dates:
 the tokenizer reads ISO dates, "mid-" and "mi-" as single tokens, so every other dash is a

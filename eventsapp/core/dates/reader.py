@@ -9,7 +9,6 @@ from datetime import date, timedelta
 
 from flask_babel import gettext as _
 
-from ..clock import utcnow
 from .window import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -380,7 +379,9 @@ def read_date_phrase(text: str, year: int | None = None, today: date | None = No
 
     `year` is the context year (the section's "Activities in 2011", the programme's
     year); a year written in the phrase wins over it. `today` is the day "before ..." counts
-    from (the window runs from tomorrow to the day before; tentative); the clock's by default.
+    from (the window runs from tomorrow to the day before; tentative): only a caller that
+    gives it reads "before ..." (an authority's request, read once as it arrives). Without it
+    "before ..." is refused: an event's or a plan's dates would move each time they are read.
     Raises DatePhraseError when the phrase is empty, cannot be read, has no year, is not a
     calendar date or ends before it starts.
     """
@@ -403,11 +404,19 @@ def read_date_phrase(text: str, year: int | None = None, today: date | None = No
         )
     reader = _Reader(text, tokens)
     start, joiner, end = reader.phrase()
+    if joiner == "before" and today is None:
+        raise reader.error(
+            _(
+                '"%(text)s" does not say the dates, only what they are before: write the'
+                ' dates, e.g. "%(example)s".'
+            ),
+            example=example(),
+        )
     reader.complete(start, end, year)
     starts_on, ends_on = reader.bounds(start)
     precision = start.precision
     if joiner == "before":
-        return _before(reader, start, starts_on, today or utcnow().date())
+        return _before(reader, start, starts_on, today)
     if end is not None:
         ends_on = reader.bounds(end)[1]
         precision = max(precision, end.precision, key=PRECISIONS.index)

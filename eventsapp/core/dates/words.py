@@ -10,9 +10,10 @@ a table.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field, fields
 from functools import cached_property
+
+from ..i18n import sort_key as folded  # case and accents aside
 
 # --------------------------------------------------------------------------- languages
 
@@ -268,14 +269,8 @@ def blank_tentative(text: str) -> tuple[str, bool]:
 # --------------------------------------------------------------------------- tokens
 
 
-def _fold(word: str) -> str:
-    """Lower case without accents: "Otoño" -> "otono", "Août" -> "aout", "d’" -> "d'"."""
-    decomposed = unicodedata.normalize("NFD", word.lower().replace("’", "'"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 _SUFFIXES = sorted(
-    {form for lang in LANGUAGES.values() for s in lang.ordinal_suffixes for form in (s, _fold(s))},
+    {form for lang in LANGUAGES.values() for s in lang.ordinal_suffixes for form in (s, folded(s))},
     key=len,
     reverse=True,
 )
@@ -322,7 +317,7 @@ def tokens_of(text: str) -> list[Token]:
         elif kind == "mid":
             kind, value = "word", "mid"
         else:
-            value = _fold(match.group())
+            value = folded(match.group())
         tokens.append(
             Token(kind, value, match.start(), match.end(), ordinal=bool(match.group("suffix")))
         )

@@ -3,7 +3,9 @@
 Month names and the order of day, month and year come from Babel (CLDR): "18–19 January 2011",
 "18–19 janvier 2011", "18–19 de enero de 2011". The words Babel does not know ("early", "third
 week of", "autumn", "(tbc)") go through gettext, so the translators' catalogues carry them.
-English is written day first, as the work programmes write it, whatever the visitor's territory.
+The locale is the current one (Flask-Babel's), English always as ``BABEL_DEFAULT_LOCALE`` writes
+it (British English: day first, as the work programmes write it), whatever the visitor's
+territory (core/i18n.py).
 """
 
 from __future__ import annotations
@@ -15,14 +17,19 @@ from babel import Locale
 from babel.dates import format_skeleton, get_month_names
 from flask_babel import get_locale, pgettext
 
+from ..i18n import locale_of
 from .window import PART_DAYS, DateWindow
 
 
 def _locale() -> Locale:
+    """The current locale, English as ``BABEL_DEFAULT_LOCALE`` (``locale_of``: day first in
+    en_GB, as the days of a range are written here); outside an application (the reader used
+    alone), British English."""
     locale = get_locale()
-    if locale is None or locale.language == "en":
+    if locale is None:
         return Locale("en", "GB")
-    return locale
+    wanted = locale_of(locale.language)
+    return locale if str(locale) == wanted else Locale.parse(wanted)
 
 
 def _day(day: date, locale: Locale, with_year: bool = True) -> str:

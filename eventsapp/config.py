@@ -80,8 +80,15 @@ def load_settings() -> dict:
         "CALENDAR_CACHE_MB": int(env("CALENDAR_CACHE_MB", "64")),
         "MAIL_SERVER": env("MAIL_SERVER", ""),
         "MAIL_PORT": int(env("MAIL_PORT", "25")),
+        # Files visitors send, kept outside the web root: a folder per store in it.
+        "UPLOADS_FOLDER": env("UPLOADS_FOLDER", str(INSTANCE_DIR / "uploads")),
         # Files sent with registration questions (a CV, a letter): each up to this size.
         "QUESTION_UPLOAD_MAX_BYTES": int(env("QUESTION_UPLOAD_MAX_BYTES", str(5 * 1024 * 1024))),
+        # An internship's final report sent as a file: up to this size.
+        "REQUEST_REPORT_MAX_BYTES": int(env("REQUEST_REPORT_MAX_BYTES", str(10 * 1024 * 1024))),
+        # An internship's final report is asked for this many days after it ends, and again
+        # every as many days until it arrives.
+        "FINAL_REPORT_DAYS": int(env("FINAL_REPORT_DAYS", "14")),
         # The largest request read at all (413 beyond it); several files of a form fit under it.
         "MAX_CONTENT_LENGTH": int(env("MAX_CONTENT_LENGTH", str(32 * 1024 * 1024))),
         # Messages to participants reach the outbox at most this many a minute.

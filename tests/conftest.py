@@ -54,6 +54,7 @@ def settings_for(tmp_path_factory) -> dict:
         "EVENTS_PER_PAGE": 25,
         "MAIL_SERVER": "",  # emails become files here, unless a test starts an SMTP server
         "MAIL_FOLDER": str(tmp_path_factory.mktemp("mail")),
+        "UPLOADS_FOLDER": str(tmp_path_factory.mktemp("uploads")),
     }
 
 

@@ -76,7 +76,7 @@ def internship_template(db):
 def test_an_internship_from_the_public_form_to_its_final_report(
     app, client, db, staff_user, internship_template, tmp_path, monkeypatch
 ):
-    monkeypatch.setitem(app.config, "REQUEST_UPLOADS_FOLDER", str(tmp_path / "uploads"))
+    monkeypatch.setitem(app.config, "UPLOADS_FOLDER", str(tmp_path / "uploads"))
     form = client.get("/requests/new").data.decode()
     assert "IV. Institutional consolidation" in form and 'value="IV.voting_from_abroad"' in form
     assert "a. Incorporating new functions" in form
@@ -151,7 +151,7 @@ def test_an_internship_from_the_public_form_to_its_final_report(
         content_type="multipart/form-data",
     )
     assert response.status_code == 302
-    assert [p.read_bytes() for p in (tmp_path / "uploads").iterdir()] == [pdf]
+    assert [p.read_bytes() for p in (tmp_path / "uploads" / "requests").iterdir()] == [pdf]
     assert job(now + timedelta(days=60)) == {"reminded": 0}
 
     login(client, staff_user)
@@ -171,7 +171,7 @@ def test_an_internship_from_the_public_form_to_its_final_report(
 def test_a_report_that_is_neither_pdf_nor_docx_is_refused(
     app, client, db, staff_user, tmp_path, monkeypatch
 ):
-    monkeypatch.setitem(app.config, "REQUEST_UPLOADS_FOLDER", str(tmp_path / "uploads"))
+    monkeypatch.setitem(app.config, "UPLOADS_FOLDER", str(tmp_path / "uploads"))
     path = ask(client, db)
     req = db.session.scalar(select(AuthorityRequest))
     login(client, staff_user)
@@ -236,7 +236,7 @@ def test_a_signed_in_delegate_needs_no_confirmation(client, db, delegate_user):
 
 def test_staff_only_pages_and_api(client, db, staff_user, delegate_user):
     ask(client, db)
-    assert client.get("/api/v1/requests").status_code == 403
+    assert client.get("/api/v1/requests").status_code == 401
     assert client.get("/api/v1/requests").json["error"]
     login(client, delegate_user)
     assert client.get("/manage/requests/").status_code == 403

@@ -8,6 +8,9 @@ refused request (a 4xx, or a form shown again) writes nothing. The seed and the 
 examples are fixed, so that CI runs the same requests every time.
 """
 
+import base64
+import io
+import json
 import re
 from html.parser import HTMLParser
 from urllib.parse import quote
@@ -19,6 +22,7 @@ from sqlalchemy import text
 
 from eventsapp.accounts.models import Role
 from eventsapp.accounts.services import create_user
+from eventsapp.registration.questions import QuestionInput, add_question
 from tests.conftest import login
 from tests.test_registration_pages import sign_up
 
@@ -48,7 +52,34 @@ HOSTILE = [
     "../../etc/passwd",
     "javascript:alert(1)",
     "😀" * 300,
+    "   ",  # spaces only: "required" must still mean something
+    "\t \n",
+    "²",  # Unicode digits: str.isdigit says yes, int() says no
+    "١٢",
+    "Name\r\n\r\nSECURITY NOTICE: pay at http://evil.example",
+    "line\u2028separator",
+    # API cursors the API never gave: a lone surrogate in the title, a bare key, not base64.
+    base64.urlsafe_b64encode(json.dumps(["2016-01-01", "2016-01-02", "\ud800", 1]).encode())
+    .decode()
+    .rstrip("="),
+    base64.urlsafe_b64encode(json.dumps(["2016-01-01", "2016-01-02", "T", 1]).encode()).decode(),
+    "!!!",
 ]
+# File names sent with uploads (a PDF's bytes, under a hostile name).
+FILE_NAMES = [
+    "report\x1b[2J\x07.pdf",
+    "report\x00.pdf",
+    "../../etc/passwd.pdf",
+    "C:\\Windows\\report.pdf",
+    "\u202efdp.exe",
+    "x" * 500 + ".pdf",
+    ".pdf",
+    "",
+    "rapport final\r\n.pdf",
+]
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+# Fields no form shows, which a view may still read from the request.
+EXTRA_FIELDS = ["share-²", "share-١", "share-1", "share-99999999999"]
 VALUES = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=40))
 # Query parameters the pages read, and one nobody reads.
 PARAMETERS = [
@@ -65,6 +96,7 @@ class FormFields(HTMLParser):
     def __init__(self):
         super().__init__()
         self.values: dict[str, str] = {}
+        self.files: set[str] = set()
         self._select: str | None = None
         self._textarea: str | None = None
 
@@ -82,6 +114,8 @@ class FormFields(HTMLParser):
         elif tag == "textarea":
             self._textarea = name
             self.values[name] = ""
+        elif tag == "input" and attrs.get("type") == "file":
+            self.files.add(name)
         elif tag == "input" and (
             attrs.get("type") not in ("checkbox", "radio") or "checked" in attrs
         ):
@@ -107,6 +141,7 @@ def world(app, db, make):
     make.organisation(name="Instituto Nacional Electoral")
     event = make.open_event(capacity=2, approval_required=False)
     event.programme_id = programme.id
+    add_question(event, QuestionInput("Nomination letter", "file"))  # a form with a file
     db.session.commit()
     sign_up(db, event, 3)
     client = app.test_client()
@@ -162,11 +197,11 @@ def test_no_hostile_request_gets_a_server_error_or_writes_on_refusal(world, db, 
         {name: values.draw(VALUES) for name in names}, bool(names) and values.draw(st.booleans())
     )
     if posting:
-        form = {}
+        form, files = {}, set()
         if "GET" in rule.methods:
             parser = FormFields()
             parser.feed(client.get(path).get_data(as_text=True))
-            form = parser.values
+            form, files = parser.values, parser.files
         # Most often one or two fields hostile among those the page shows, so that the request
         # passes the first checks and reaches the deeper ones; sometimes every field hostile.
         # What is drawn never depends on the page (which earlier examples may have changed), so
@@ -177,14 +212,25 @@ def test_no_hostile_request_gets_a_server_error_or_writes_on_refusal(world, db, 
         fields = sorted(form) or ["unknown"]
         hostile = fields if every else [fields[pick % len(fields)] for pick in picks]
         form.update({name: pool[index % len(pool)] for index, name in enumerate(hostile)})
+        if not values.draw(st.integers(0, 4)):
+            form[values.draw(st.sampled_from(EXTRA_FIELDS))] = pool[0]
+        file_name = values.draw(st.sampled_from(FILE_NAMES))
         db.session.expire_all()
         before = row_counts(db)
-        response = client.post(
-            path,
-            environ_overrides={"QUERY_STRING": query.decode("latin-1")},  # raw bytes, as WSGI
-            data=encoded(form, not values.draw(st.integers(0, 3))),
-            content_type="application/x-www-form-urlencoded",
-        )
+        if files:  # a multipart form: each file a PDF under a hostile name
+            response = client.post(
+                path,
+                environ_overrides={"QUERY_STRING": query.decode("latin-1")},
+                data={**form, **{name: (io.BytesIO(PDF), file_name) for name in files}},
+                content_type="multipart/form-data",
+            )
+        else:
+            response = client.post(
+                path,
+                environ_overrides={"QUERY_STRING": query.decode("latin-1")},  # raw bytes, as WSGI
+                data=encoded(form, not values.draw(st.integers(0, 3))),
+                content_type="application/x-www-form-urlencoded",
+            )
         refused = response.status_code not in (302, 303)
         db.session.rollback()
         if refused:

@@ -39,7 +39,7 @@ def test_tasks_are_for_staff_only(staff_client, app, make, db):
     )
     db.session.commit()
     anonymous = app.test_client().get(f"/api/v1/events/{event.id}/tasks")
-    assert anonymous.status_code == 403 and "staff" in anonymous.get_json()["error"]
+    assert anonymous.status_code == 401 and "staff" in anonymous.get_json()["error"]
     (task,) = staff_client.get(f"/api/v1/events/{event.id}/tasks").get_json()
     assert task == {
         "id": task["id"],

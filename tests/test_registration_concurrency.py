@@ -4,6 +4,7 @@ The concurrent test needs PostgreSQL (row locks); CI runs the suite on it. On SQ
 rule is checked one registration after another.
 """
 
+import contextlib
 import threading
 
 import pytest
@@ -15,7 +16,7 @@ from eventsapp.core.clock import utcnow
 from eventsapp.extensions import db as _db
 from eventsapp.mail.models import OutboxEmail
 from eventsapp.registration.models import Registration, Status
-from eventsapp.registration.seats import event_availability
+from eventsapp.registration.seats import StatusError, event_availability
 from eventsapp.registration.services import (
     RegistrationInput,
     confirm_registration,
@@ -23,6 +24,7 @@ from eventsapp.registration.services import (
     receive_registration,
     register,
 )
+from eventsapp.registration.statuses import accept_offer, withdraw
 
 
 def person(number: int) -> RegistrationInput:
@@ -150,24 +152,65 @@ def test_30_concurrent_confirmations_for_the_last_5_seats_and_a_double_click(set
 
 
 @pytest.mark.postgres
-def test_20_forms_naming_the_same_new_organisation_at_once_add_it_once(settings, db, make):
+def test_20_confirmations_naming_the_same_new_organisation_at_once_add_it_once(settings, db, make):
+    """Typed in, it waits on each registration; the confirmations at once add it once."""
     needs_postgresql(settings)
     event = make.open_event(capacity=100)
-    event_id = event.id
-
-    def sending(number: int):
+    for number in range(20):
         data = person(number)
         data.new_organisation = "Comisión Electoral Nueva"
+        receive_registration(event, data, utcnow())
+    db.session.commit()
+    tokens = [confirmation_token(r) for r in db.session.scalars(select(Registration)).all()]
 
-        def send():
-            target = _db.session.get(Event, event_id)
-            receive_registration(target, data, utcnow())
-            return _db.session.scalar(select(Registration).where(Registration.email == data.email))
+    def confirming(token: str):
+        return lambda: confirm_registration(token, utcnow())
 
-        return send
+    outcomes, errors = at_once(settings, [confirming(t) for t in tokens])
 
-    outcomes, errors = at_once(settings, [sending(n) for n in range(20)])
-
-    assert errors == [] and outcomes == [Status.UNCONFIRMED] * 20
+    assert errors == [] and outcomes == [Status.PENDING] * 20
     names = db.session.scalars(select(Registration.organisation_id).distinct()).all()
-    assert len(names) == 1
+    assert len(names) == 1 and names[0] is not None
+
+
+def _five_clicks(settings, registration_id: int, action) -> int:
+    """The action clicked five times at once on a registration; how many emails it sent."""
+    queued_before = _db.session.scalar(select(func.max(OutboxEmail.id))) or 0
+
+    def click():
+        registration = _db.session.get(Registration, registration_id)
+        with contextlib.suppress(StatusError):  # a later click finds it done
+            action(registration, utcnow())
+        return registration
+
+    outcomes, errors = at_once(settings, [click] * 5)
+    assert errors == [] and len(outcomes) == 5
+    return _db.session.scalar(
+        select(func.count()).select_from(OutboxEmail).where(OutboxEmail.id > queued_before)
+    )
+
+
+@pytest.mark.postgres
+def test_a_withdrawal_clicked_five_times_at_once_withdraws_and_emails_once(settings, db, make):
+    needs_postgresql(settings)
+    event = make.open_event(capacity=10, approval_required=False)
+    registration = register(event, person(1), utcnow())
+    db.session.commit()
+
+    assert _five_clicks(settings, registration.id, withdraw) == 1
+    assert status_counts(db, event.id) == {"withdrawn": 1}
+
+
+@pytest.mark.postgres
+def test_an_offer_accepted_five_times_at_once_is_accepted_once(settings, db, make):
+    needs_postgresql(settings)
+    event = make.open_event(capacity=1, approval_required=False)
+    first = register(event, person(1), utcnow())
+    second = register(event, person(2), utcnow())
+    db.session.commit()
+    withdraw(first, utcnow())  # the seat is offered to the second
+    db.session.commit()
+    assert db.session.get(Registration, second.id).has_offer
+
+    assert _five_clicks(settings, second.id, accept_offer) == 1
+    assert status_counts(db, event.id) == {"withdrawn": 1, "approved": 1}

@@ -40,8 +40,8 @@ def odt() -> bytes:
 
 @pytest.fixture
 def upload_folder(app, tmp_path, monkeypatch):
-    monkeypatch.setitem(app.config, "QUESTION_UPLOAD_FOLDER", str(tmp_path / "uploads"))
-    return tmp_path / "uploads"
+    monkeypatch.setitem(app.config, "UPLOADS_FOLDER", str(tmp_path / "uploads"))
+    return tmp_path / "uploads" / "registrations"
 
 
 def add_question(client, event, label, kind, **fields):

@@ -1,26 +1,25 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
-from ..core.validation import single_line
+from ..core.forms import Form
 from .models import Role
 from .passwords import MIN_LENGTH, strong_password
 
 STAFF_ROLE_CHOICES = Role.choices((Role.ADMIN, Role.COORDINATOR, Role.STAFF))
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
     remember = BooleanField(_l("Keep me signed in"))
 
 
-class LoginLinkForm(FlaskForm):
+class LoginLinkForm(Form):
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
 
 
-class SetupForm(FlaskForm):
+class SetupForm(Form):
     """A password chosen (typed twice): by an invited colleague, or as a change.
 
     The view sets ``account_email``, which the password must not contain.
@@ -47,15 +46,15 @@ class PasswordForm(SetupForm):
     )
 
 
-class ColleagueForm(FlaskForm):
+class ColleagueForm(Form):
     """An administrator invites a colleague, who then chooses their own password."""
 
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200), single_line])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     role = SelectField(_l("Role"), choices=STAFF_ROLE_CHOICES, default=Role.STAFF)
 
 
-class AccountForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[Length(max=200), single_line])
+class AccountForm(Form):
+    name = StringField(_l("Name"), validators=[Length(max=200)])
     role = SelectField(_l("Role"), choices=Role.choices())
     active = BooleanField(_l("Active (can sign in)"))

@@ -10,6 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..core.clock import utcnow
 from ..core.labels import Labelled, sql_in
+from ..core.validation import one_line_sql
 from ..extensions import db
 
 
@@ -25,7 +26,10 @@ STAFF_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.STAFF})
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint(f"role IN ({sql_in(Role)})", name="role"),)
+    __table_args__ = (
+        CheckConstraint(f"role IN ({sql_in(Role)})", name="role"),
+        CheckConstraint(one_line_sql("name"), name="name_one_line"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)

@@ -1,36 +1,34 @@
 """The staff form of an agenda session."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..catalogue.forms import _id_or_none  # an id, or None for "—"
 from ..catalogue.models import LANGUAGES
-from ..core.forms import DayField
-from ..core.validation import single_line
+from ..core.forms import DayField, Form
 from ..people.services import country_choices, organisation_choices
 from .models import AgendaSession, SessionKind
 from .services import SessionInput
 
 
-class SessionForm(FlaskForm):
+class SessionForm(Form):
     day = DayField(_l("Day"), validators=[InputRequired()])
     start_time = TimeField(_l("Starts"), validators=[InputRequired()])
     end_time = TimeField(_l("Ends"), validators=[InputRequired()])
     timezone = StringField(
         _l("Time zone"),
-        validators=[DataRequired(), Length(max=64), single_line],
+        validators=[DataRequired(), Length(max=64)],
         description=_l("For example America/Mexico_City or Europe/Stockholm."),
     )
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300), single_line])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     kind = SelectField(_l("Kind"), choices=SessionKind.choices())
     speakers = TextAreaField(
         _l("Speakers"),
         validators=[Length(max=5000)],
         description=_l("Names and positions, one per line."),
     )
-    room = StringField(_l("Room"), validators=[Optional(), Length(max=200), single_line])
+    room = StringField(_l("Room"), validators=[Optional(), Length(max=200)])
     language = SelectField(_l("Language"), choices=[("", "—"), *LANGUAGES.items()])
     interpretation = BooleanField(_l("Simultaneous interpretation"))
     shares_room = BooleanField(
@@ -67,26 +65,22 @@ class SessionForm(FlaskForm):
         self.language.data = session.language or ""
 
 
-class ApplyTemplateForm(FlaskForm):
+class ApplyTemplateForm(Form):
     """Draft an empty agenda from a template (choices set by the view: ``template_choices``)."""
 
     template = SelectField(_l("Template"), validators=[DataRequired()])
-    timezone = StringField(
-        _l("Time zone"), validators=[DataRequired(), Length(max=64), single_line]
-    )
+    timezone = StringField(_l("Time zone"), validators=[DataRequired(), Length(max=64)])
 
 
-class SaveTemplateForm(FlaskForm):
-    name = StringField(
-        _l("Template name"), validators=[DataRequired(), Length(max=200), single_line]
-    )
+class SaveTemplateForm(Form):
+    name = StringField(_l("Template name"), validators=[DataRequired(), Length(max=200)])
 
 
-class SpeakerForm(FlaskForm):
+class SpeakerForm(Form):
     """A speaker as a person: their organisation and country are chosen from the lists."""
 
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200), single_line])
-    role = StringField(_l("Position"), validators=[Optional(), Length(max=300), single_line])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    role = StringField(_l("Position"), validators=[Optional(), Length(max=300)])
     organisation_id = SelectField(_l("Organisation"), coerce=_id_or_none)
     country_code = SelectField(_l("Country"), validators=[Optional()])
 

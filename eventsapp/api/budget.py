@@ -1,4 +1,4 @@
-"""``/api/v1/events/<id>/budget``: an event's budget by payer (the costs capability)."""
+"""``/api/v1/events/<id>/budget``: an event's budget by payer (the costs capability), for staff."""
 
 from typing import Literal
 
@@ -44,12 +44,15 @@ def _amount(value) -> str | None:
 
 @bp.route("/events/<int:event_id>/budget")
 @api_spec.validate(
-    resp=Answers(HTTP_200=EventBudget, HTTP_404=Error, HTTP_409=Error),
+    resp=Answers(
+        HTTP_200=EventBudget, HTTP_401=Error, HTTP_403=Error, HTTP_404=Error, HTTP_409=Error
+    ),
     tags=["costs"],
     **documented,
 )
 def event_budget_json(event_id: int):
-    """An event's budget: what each payer owes, estimate and actual, per cost category
+    """An event's budget: what each payer owes, estimate and actual, per cost category (staff
+    only)
 
     A 409 names a cost that no payer (or no split adding to 100 %) resolves.
     """

@@ -1,7 +1,7 @@
 """``/api/v1/events/<id>/agenda`` and ``/tasks``: an event's agenda and logistics tasks.
 
 The agenda is public (its published sessions shown on the event's dates; every session for
-staff); the tasks are for staff only, signed in with the session cookie (403 otherwise).
+staff); the tasks are for staff only, as every route of the API not marked public.
 """
 
 from datetime import date, datetime
@@ -9,7 +9,6 @@ from typing import Literal
 
 from flask import abort, jsonify
 from flask_babel import gettext as _
-from flask_login import current_user
 from pydantic import BaseModel, Field, RootModel
 from spectree import Response as Answers
 
@@ -19,7 +18,7 @@ from ..catalogue.services import get_event
 from ..logistics.models import TaskStatus
 from ..logistics.services import event_tasks
 from .schemas import Error, api_spec
-from .views import bp, documented
+from .views import bp, documented, is_staff, public
 
 
 class Session(BaseModel):
@@ -63,11 +62,8 @@ def _event_or_404(event_id: int):
     return get_event(event_id) or abort(404, description=_("There is no event with this id."))
 
 
-def _is_staff() -> bool:
-    return current_user.is_authenticated and current_user.is_staff
-
-
 @bp.route("/events/<int:event_id>/agenda")
+@public
 @api_spec.validate(resp=Answers(HTTP_200=Agenda, HTTP_404=Error), tags=["events"], **documented)
 def event_agenda_json(event_id: int):
     """An event's agenda: its published sessions (every session for staff)"""
@@ -90,19 +86,19 @@ def event_agenda_json(event_id: int):
                 "interpretation": s.interpretation,
                 "published": s.published,
             }
-            for s in event_agenda(event, public=not _is_staff())
+            for s in event_agenda(event, public=not is_staff())
         ]
     )
 
 
 @bp.route("/events/<int:event_id>/tasks")
 @api_spec.validate(
-    resp=Answers(HTTP_200=Tasks, HTTP_403=Error, HTTP_404=Error), tags=["events"], **documented
+    resp=Answers(HTTP_200=Tasks, HTTP_401=Error, HTTP_403=Error, HTTP_404=Error),
+    tags=["events"],
+    **documented,
 )
 def event_tasks_json(event_id: int):
     """An event's logistics tasks (staff only)"""
-    if not _is_staff():
-        abort(403, description=_("Tasks are for training-centre staff: sign in first."))
     event = _event_or_404(event_id)
     return jsonify(
         [

@@ -2,6 +2,9 @@
 document at ``/api/v1/openapi.json`` (generated from ``schemas.py`` and these views) and browsable
 at ``/api/v1/docs``.
 
+Every route here is for staff unless it is marked ``@public``: a route that forgets answers
+anonymous visitors 401 and delegates 403 (``_staff_unless_public``), never its data.
+
 Bad parameters get a 400 ``{"error": ...}`` (other errors under ``/api/`` are JSON too: see
 ``_register_error_pages`` in ``create_app``).
 """
@@ -16,6 +19,7 @@ from flask import (
     request,
 )
 from flask_babel import gettext as _
+from flask_login import current_user
 from spectree import Response as Answers
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -49,12 +53,34 @@ def _error(message: str, status: int = 400):
     return jsonify(error=message), status
 
 
+def public(view):
+    """Opens an API route to everyone (put it right under ``@bp.route``); the others are for
+    staff."""
+    view.public = True
+    return view
+
+
+def is_staff() -> bool:
+    return current_user.is_authenticated and current_user.is_staff
+
+
+@bp.before_request
+def _staff_unless_public():
+    view = current_app.view_functions.get(request.endpoint)
+    if view is None or getattr(view, "public", False) or is_staff():
+        return None
+    if not current_user.is_authenticated:
+        return _error(_("Sign in with a staff account to read this."), 401)
+    return _error(_("This is for training-centre staff only."), 403)
+
+
 @bp.errorhandler(InvalidInput)
 def _invalid(error: InvalidInput):
     return jsonify(error=error.message, field=error.field), 400
 
 
 @bp.route("/events")
+@public
 @api_spec.validate(
     query=schemas.EventQuery,
     resp=Answers("HTTP_304", HTTP_200=schemas.Events),
@@ -86,6 +112,7 @@ def events():
 
 
 @bp.route("/events/<int:event_id>")
+@public
 @api_spec.validate(resp=Answers("HTTP_404", HTTP_200=schemas.Event), tags=["events"], **documented)
 def event(event_id: int):
     """One event"""
@@ -94,6 +121,7 @@ def event(event_id: int):
 
 
 @bp.route("/programmes")
+@public
 @api_spec.validate(resp=Answers(HTTP_200=schemas.Programmes), tags=["programmes"], **documented)
 def programmes():
     """Programmes, with their sections and partners"""
@@ -106,6 +134,7 @@ def programmes():
 
 
 @bp.route("/countries")
+@public
 @api_spec.validate(resp=Answers(HTTP_200=schemas.Countries), tags=["countries"], **documented)
 def countries():
     """Countries, with their UN M49 regions"""
@@ -119,6 +148,7 @@ def countries():
 
 
 @bp.route("/dates/parse")
+@public
 @api_spec.validate(
     query=schemas.DatePhraseQuery,
     resp=Answers(HTTP_200=schemas.DateReading),
@@ -145,11 +175,13 @@ def parse_date():
 
 
 @bp.route("/openapi.json")
+@public
 def openapi():
     return current_app.json.response(api_spec.spec)
 
 
 @bp.route("/docs")
+@public
 def docs():
     """The OpenAPI document, browsable (Swagger UI, served from static/vendor)."""
     return render_template("api/docs.html")

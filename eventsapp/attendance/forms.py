@@ -2,7 +2,6 @@
 questions."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     IntegerField,
@@ -13,14 +12,14 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from ..core.validation import single_line
+from ..core.forms import Form
 from .evaluations import NO, SCORES, YES, field_name
 from .models import QuestionKind
 
 COMMENT_LABEL = _l("Anything else you would tell the organisers?")
 
 
-def evaluation_form(questions) -> FlaskForm:
+def evaluation_form(questions) -> Form:
     """A form asking the evaluation's questions, then for a comment. Choices are checked by
     the service (``read_answers``), which says what is wrong beside the field."""
     fields = {}
@@ -46,26 +45,26 @@ def evaluation_form(questions) -> FlaskForm:
             question.label, choices=choices, validators=validators, validate_choice=False
         )
     fields["comment"] = TextAreaField(COMMENT_LABEL, validators=[Length(max=5000)])
-    return type("EvaluationForm", (FlaskForm,), fields)()
+    return type("EvaluationForm", (Form,), fields)()
 
 
-class AttendanceSettingsForm(FlaskForm):
+class AttendanceSettingsForm(Form):
     minimum_days = IntegerField(
         _l("Days attended for a certificate, at least"),
         validators=[InputRequired(_l("Write a number of days.")), NumberRange(min=1, max=366)],
     )
 
 
-class EvaluationSettingsForm(FlaskForm):
+class EvaluationSettingsForm(Form):
     anonymous = BooleanField(
         _l("Anonymous: answers keep no link to who gave them (only that they answered)")
     )
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(Form):
     label = StringField(
         _l("Question"),
-        validators=[InputRequired(_l("Write the question.")), Length(max=300), single_line],
+        validators=[InputRequired(_l("Write the question.")), Length(max=300)],
     )
     kind = SelectField(_l("Kind"), choices=QuestionKind.choices(), default=QuestionKind.SCALE)
     choices = TextAreaField(

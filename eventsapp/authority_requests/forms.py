@@ -1,7 +1,6 @@
 """Forms: the authority's request and final report; staff triage."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -14,14 +13,14 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from ..catalogue.models import LANGUAGES
-from ..core.forms import CheckboxesField
+from ..core.forms import CheckboxesField, Form
 from ..people.services import country_choices
 from .models import RequestKind, RequestStatus
 from .services import RequestInput
 from .topics import INTERNSHIP_CRITERIA, SCENARIOS, TOPICS
 
 
-class RequestForm(FlaskForm):
+class RequestForm(Form):
     authority_name = StringField(
         _l("Electoral authority"), validators=[DataRequired(), Length(max=200)]
     )
@@ -76,26 +75,26 @@ class RequestForm(FlaskForm):
         )
 
 
-class StatusForm(FlaskForm):
+class StatusForm(Form):
     status = SelectField(_l("New status"), choices=RequestStatus.choices())
     reason = TextAreaField(
         _l("Reason (sent to the authority when declining)"), validators=[Length(max=2000)]
     )
 
 
-class NoteForm(FlaskForm):
+class NoteForm(Form):
     note = TextAreaField(_l("Note"), validators=[DataRequired(), Length(max=5000)])
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(Form):
     pass
 
 
-class ReportFileForm(FlaskForm):
+class ReportFileForm(Form):
     file = FileField(_l("Final report (PDF or Word)"), validators=[FileRequired()])
 
 
-class ReportForm(FlaskForm):
+class ReportForm(Form):
     experience = TextAreaField(
         _l("Your experience of the internship"), validators=[DataRequired(), Length(max=10000)]
     )

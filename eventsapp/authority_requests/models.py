@@ -11,6 +11,7 @@ from ..catalogue.models import LANGUAGES, Event, EventKind
 from ..core.clock import utcnow
 from ..core.dates import PRECISIONS, format_window
 from ..core.labels import Labelled, sql_in
+from ..core.validation import one_line_sql
 from ..extensions import db
 from ..people.models import Country, Organisation
 from .topics import INTERNSHIP_CRITERIA, SCENARIOS, TOPICS
@@ -50,6 +51,10 @@ class AuthorityRequest(db.Model):
         CheckConstraint("ends_on >= starts_on", name="window_in_order"),
         CheckConstraint("officials IS NULL OR officials BETWEEN 1 AND 200", name="officials"),
         CheckConstraint("length(authority_name) > 0", name="authority_not_empty"),
+        *(
+            CheckConstraint(one_line_sql(column), name=f"{column}_one_line")
+            for column in ("authority_name", "contact_name", "report_filename")
+        ),
         CheckConstraint(
             "status != 'declined' OR length(decline_reason) > 0", name="declined_with_reason"
         ),

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from io import BytesIO
 from pathlib import Path
-from uuid import uuid4
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -28,7 +27,8 @@ from ..core.dates import DatePhraseError, DateWindow, read_date_phrase
 from ..core.errors import InvalidInput
 from ..core.i18n import country_name
 from ..core.links import site_url
-from ..core.uploads import file_kind
+from ..core.locks import reread_locked
+from ..core.uploads import MIME_TYPES, UploadStore, file_kind, shown_name, suffix_of
 from ..extensions import db
 from ..mail.services import in_language, queue_email
 from ..people.models import Country, Organisation, OrganisationKind
@@ -45,10 +45,7 @@ NEXT_STATUSES = {
     S.DECLINED: (S.UNDER_DISCUSSION,),
     S.WITHDRAWN: (S.UNDER_DISCUSSION,),
 }
-REPORT_TYPES = {
-    ".pdf": "application/pdf",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
+REPORTS = UploadStore("requests")  # internships' final reports
 
 
 @dataclass
@@ -242,7 +239,9 @@ def change_status(
     req: AuthorityRequest, status: str, by: User | None, now: datetime, reason: str = ""
 ) -> None:
     """Staff (or, withdrawing, the authority: ``by`` None) move the request on; the authority is
-    told. Accepting drafts the proposed event; scheduling needs it."""
+    told. Accepting drafts the proposed event; scheduling needs it. The request is read again
+    under a lock, so that two clicks at once change it (and draft its event) once."""
+    reread_locked(req)
     if by is None:  # the authority itself, while the request is still open
         open_request = req.confirmed_at and req.status in (S.NEW, S.UNDER_DISCUSSION, S.ACCEPTED)
         allowed = (S.WITHDRAWN,) if open_request else ()
@@ -350,34 +349,24 @@ def report_due(req: AuthorityRequest, today) -> bool:
     )
 
 
-def uploads_folder() -> Path:
-    """Outside the web root: ``REQUEST_UPLOADS_FOLDER``, or instance/uploads/requests."""
-    configured = current_app.config.get("REQUEST_UPLOADS_FOLDER")
-    return (
-        Path(configured) if configured else Path(current_app.instance_path) / "uploads" / "requests"
-    )
-
-
-def _report_suffix(filename: str, content: bytes) -> str:
-    suffix = Path(filename).suffix.lower()
-    limit = current_app.config.get("REQUEST_UPLOAD_MB", 10)
-    if len(content) > limit * 1024 * 1024:
-        raise InvalidInput("file", _("The file is larger than %(mb)d MB.", mb=limit))
-    if (suffix, file_kind(BytesIO(content))) in ((".pdf", "pdf"), (".docx", "docx")):
-        return suffix
-    raise InvalidInput("file", _("Send the report as a PDF or a Word (.docx) document."))
+def report_max_bytes() -> int:
+    return current_app.config["REQUEST_REPORT_MAX_BYTES"]
 
 
 def receive_report_file(
     req: AuthorityRequest, filename: str, content: bytes, now: datetime
 ) -> None:
-    suffix = _report_suffix(filename, content)
-    folder = uploads_folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    stored = f"{uuid4().hex}{suffix}"
-    (folder / stored).write_bytes(content)
-    req.report_filename = Path(filename).name[-200:]
-    req.report_stored_as = stored
+    """A final report sent as a file: a PDF or DOCX by its content and its name, kept in the
+    ``requests`` store under a name of ours (the sender's is only shown, cleaned)."""
+    if len(content) > report_max_bytes():
+        megabytes = f"{report_max_bytes() / 1024 / 1024:g}"
+        raise InvalidInput("file", _("The file is larger than %(mb)s MB.", mb=megabytes))
+    kind = file_kind(BytesIO(content))
+    suffix = suffix_of(filename, kind) if kind in ("pdf", "docx") else None
+    if suffix is None:
+        raise InvalidInput("file", _("Send the report as a PDF or a Word (.docx) document."))
+    req.report_stored_as = REPORTS.keep(content, suffix)
+    req.report_filename = shown_name(filename)
     _report_received(req, now)
 
 
@@ -399,16 +388,14 @@ def _report_received(req: AuthorityRequest, now: datetime) -> None:
 
 def report_file(req: AuthorityRequest) -> tuple[Path, str] | None:
     """The stored report and its type, for staff to download."""
-    if not req.report_stored_as:
-        return None
-    suffix = Path(req.report_stored_as).suffix
-    return uploads_folder() / req.report_stored_as, REPORT_TYPES[suffix]
+    path = REPORTS.path(req.report_stored_as)
+    return (path, MIME_TYPES[path.suffix]) if path else None
 
 
 def remind_final_reports(now: datetime) -> int:
     """Email the authorities whose internship ended ``FINAL_REPORT_DAYS`` ago (14 by default) and
     whose report has not arrived, again every as many days until it does."""
-    days = timedelta(days=current_app.config.get("FINAL_REPORT_DAYS", 14))
+    days = timedelta(days=current_app.config["FINAL_REPORT_DAYS"])
     due = db.session.scalars(
         select(AuthorityRequest)
         .join(AuthorityRequest.event)

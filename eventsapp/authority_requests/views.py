@@ -19,6 +19,7 @@ from flask_login import current_user
 
 from ..core.clock import utcnow
 from ..core.errors import InvalidInput
+from ..core.uploads import shown_name
 from ..core.web import show_beside_field
 from ..extensions import limiter
 from .forms import ButtonForm, NoteForm, ReportFileForm, ReportForm, RequestForm, StatusForm
@@ -33,6 +34,7 @@ from .services import (
     receive_request,
     report_due,
     report_file,
+    report_max_bytes,
     request_for_token,
     request_token,
     staff_requests,
@@ -124,7 +126,7 @@ def report(token: str):
     req = _by_token(token)
     if not report_due(req, utcnow().date()) or req.has_report:
         abort(400, description=_("No final report is expected for this request now."))
-    limit = current_app.config.get("REQUEST_UPLOAD_MB", 10) * 1024 * 1024
+    limit = report_max_bytes()
     # A body much larger than a report is cut off (413) before it is read.
     request.max_content_length = limit + 1024 * 1024
     file_form, report_form = ReportFileForm(), ReportForm()
@@ -215,8 +217,7 @@ def note(request_id: int):
 @manage_bp.get("/<int:request_id>/report")
 def download_report(request_id: int):
     req = _staff_request(request_id)
-    found = report_file(req) or abort(404)
-    path, mimetype = found
-    if not path.is_file():
-        abort(404)
-    return send_file(path, mimetype=mimetype, as_attachment=True, download_name=req.report_filename)
+    path, mimetype = report_file(req) or abort(404)
+    # Cleaned again: a name kept before names were cleaned as they arrive could break the header.
+    name = shown_name(req.report_filename or "")
+    return send_file(path, mimetype=mimetype, as_attachment=True, download_name=name)

@@ -3,7 +3,6 @@
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     IntegerField,
@@ -22,7 +21,7 @@ from ..core.dates import (
     MissingYearError,
     read_date_phrase,
 )
-from ..core.validation import single_line
+from ..core.forms import Form
 from ..people.services import country_choices, organisation_choices
 from .models import (
     CICIE_BLOCKS,
@@ -45,15 +44,15 @@ def _lines(text: str | None) -> list[str]:
     return [line.strip(" \t·•-") for line in (text or "").splitlines() if line.strip(" \t·•-")]
 
 
-class EventForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300), single_line])
+class EventForm(Form):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     kind = SelectField(_l("Kind"), choices=EventKind.choices())
     status = SelectField(_l("Status"), choices=EventStatus.choices(), default=EventStatus.PLANNED)
     programme_id = SelectField(_l("Programme"), coerce=_id_or_none, validate_choice=True)
     section_id = SelectField(_l("Section"), coerce=_id_or_none)
     date_text = StringField(
         _l("Dates"),
-        validators=[DataRequired(), Length(max=200), single_line],
+        validators=[DataRequired(), Length(max=200)],
         description=_l(
             'As written in the work programme: "18-19 January 2011", "early March (tbc)", '
             '"May/June 2012", "Third week of September 2012".'
@@ -67,12 +66,12 @@ class EventForm(FlaskForm):
     end_time = TimeField(_l("End time"), validators=[Optional()])
     timezone = StringField(
         _l("Time zone"),
-        validators=[Optional(), Length(max=64), single_line],
+        validators=[Optional(), Length(max=64)],
         description=_l("For example America/Mexico_City or Europe/Stockholm."),
     )
     venue_country = SelectField(_l("Venue country"), validators=[Optional()])
-    venue_city = StringField(_l("City"), validators=[Optional(), Length(max=100), single_line])
-    venue_place = StringField(_l("Place"), validators=[Optional(), Length(max=200), single_line])
+    venue_city = StringField(_l("City"), validators=[Optional(), Length(max=100)])
+    venue_place = StringField(_l("Place"), validators=[Optional(), Length(max=200)])
     venue_tentative = BooleanField(_l("Venue to be confirmed"))
     capacity = IntegerField(_l("Capacity"), validators=[Optional(), NumberRange(min=0, max=100000)])
     participants_count = IntegerField(
@@ -84,9 +83,9 @@ class EventForm(FlaskForm):
         _l("Purpose"), validators=[Length(max=10000)], description=_l("One point per line.")
     )
     description = TextAreaField(_l("Description"), validators=[Length(max=10000)])
-    theme = StringField(_l("Theme"), validators=[Optional(), Length(max=300), single_line])
+    theme = StringField(_l("Theme"), validators=[Optional(), Length(max=300)])
     block = SelectField(_l("CICIE block"), choices=[NONE, *[(b, b) for b in CICIE_BLOCKS]])
-    audience = StringField(_l("Audience"), validators=[Optional(), Length(max=300), single_line])
+    audience = StringField(_l("Audience"), validators=[Optional(), Length(max=300)])
     requesting_authority_id = SelectField(_l("Requesting authority"), coerce=_id_or_none)
     target_region = SelectField(_l("Target region"), choices=[NONE, *Region.choices()])
     # Several choices are shown as checkboxes, with a filter when the list is long (macros.html).
@@ -192,9 +191,9 @@ class EventForm(FlaskForm):
             self.end_time.data = event.ends_at.replace(tzinfo=utc).astimezone(zone).time()
 
 
-class ProgrammeForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=300), single_line])
-    acronym = StringField(_l("Acronym"), validators=[Optional(), Length(max=30), single_line])
+class ProgrammeForm(Form):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=300)])
+    acronym = StringField(_l("Acronym"), validators=[Optional(), Length(max=30)])
     owner_id = SelectField(_l("Owner"), coerce=_id_or_none)
     first_year = IntegerField(
         _l("First year"), validators=[DataRequired(), NumberRange(FIRST_YEAR, LAST_YEAR)]
@@ -221,13 +220,13 @@ class ProgrammeForm(FlaskForm):
         )
 
 
-class SectionForm(FlaskForm):
-    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=10), single_line])
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300), single_line])
+class SectionForm(Form):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=10)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     description = TextAreaField(_l("Description"), validators=[Length(max=5000)])
 
 
-class PartnerForm(FlaskForm):
+class PartnerForm(Form):
     organisation_id = SelectField(_l("Organisation"), coerce=int)
     role = SelectField(_l("Role"), choices=PartnerRole.choices())
 
@@ -236,7 +235,7 @@ class PartnerForm(FlaskForm):
         self.organisation_id.choices = organisation_choices()
 
 
-class RegionOverrideForm(FlaskForm):
+class RegionOverrideForm(Form):
     country_code = SelectField(_l("Country"))
     region = SelectField(_l("Counted in"), choices=Region.choices())
 

@@ -4,12 +4,11 @@
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length
 
 from ..core.errors import InvalidInput
-from ..core.validation import single_line
+from ..core.forms import Form
 from ..core.web import show_beside_field
 from ..extensions import db
 from .forms import _lines
@@ -32,10 +31,10 @@ manage_bp.app_template_filter("date_reading")(date_reading)
 manage_bp.app_template_global("original_language")(original_language)
 
 
-class TranslationForm(FlaskForm):
+class TranslationForm(Form):
     """One language's content; each language's form has its code as prefix ("es-title")."""
 
-    title = StringField(_l("Title"), validators=[Length(max=TITLE_MAX), single_line])
+    title = StringField(_l("Title"), validators=[Length(max=TITLE_MAX)])
     purpose = TextAreaField(
         _l("Purpose"), validators=[Length(max=10000)], description=_l("One point per line.")
     )

@@ -77,26 +77,33 @@ def xlsx_book_bytes(sheets: list[tuple[str, list[str], list[list]]]) -> bytes:
 
 
 def _header_cell(sheet, text, font: Font) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, str(text))
+    """A bold header, as text whatever it says (headers name questions staff wrote)."""
+    cell = _text_cell(sheet, str(text))
     cell.font = font
     return cell
 
 
 def _xlsx_cell(sheet, value):
-    """Text as text (even when it begins with "="), without the control characters that XLSX
-    cannot hold; dates as date cells."""
+    """Text as text (even when it begins with "="); dates as date cells."""
     if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if value.startswith("="):
-            cell = WriteOnlyCell(sheet, value)
-            cell.data_type = "s"
-            return cell
-        return value
+        return _text_cell(sheet, value) if value.startswith("=") else _xlsx_text(value)
     if isinstance(value, date | datetime):
         cell = WriteOnlyCell(sheet, value)
         cell.number_format = "yyyy-mm-dd"
         return cell
     return value
+
+
+def _text_cell(sheet, text: str) -> WriteOnlyCell:
+    """A cell that a spreadsheet shows as written, never runs as a formula."""
+    cell = WriteOnlyCell(sheet, _xlsx_text(text))
+    cell.data_type = "s"
+    return cell
+
+
+def _xlsx_text(text: str) -> str:
+    """Without the control characters that XLSX cannot hold."""
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
 
 
 CSV_TYPE = "text/csv; charset=utf-8"

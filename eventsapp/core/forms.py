@@ -1,12 +1,48 @@
-"""Form fields every capability uses."""
+"""The base of every form, and form fields every capability uses."""
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectMultipleField, StringField
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .dates import DatePhraseError, read_date_phrase
 from .i18n import format_day
+from .validation import ONE_LINE_MESSAGE, is_one_line
+
+
+class Form(FlaskForm):
+    """Every form of the site (a test holds this). Its one-line text fields (all text fields but
+    text areas and passwords) refuse line breaks and control characters, which would let whoever
+    typed a name write lines of their own into an email; they and its choices read a value of
+    spaces as none, so that "required" and "optional" mean what they say."""
+
+    def validate(self, extra_validators=None) -> bool:
+        for field in self:
+            if _trimmed(field):
+                field.data = _strip(field.data)
+                if field.raw_data:
+                    field.raw_data = [_strip(value) for value in field.raw_data]
+        valid = super().validate(extra_validators)
+        for field in self:
+            if _one_line(field) and isinstance(field.data, str) and not is_one_line(field.data):
+                field.errors.append(ONE_LINE_MESSAGE)
+                valid = False
+        return valid
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _one_line(field) -> bool:
+    return isinstance(field, StringField) and not isinstance(field, TextAreaField | PasswordField)
+
+
+def _trimmed(field) -> bool:
+    return _one_line(field) or (
+        isinstance(field, SelectField) and not isinstance(field, SelectMultipleField)
+    )
 
 
 class DayField(StringField):

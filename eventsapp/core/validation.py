@@ -6,7 +6,6 @@ from zoneinfo import available_timezones
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms.validators import ValidationError
 
 from .errors import InvalidInput
 
@@ -27,15 +26,24 @@ def time_zone_names() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
-# Control characters: in no one-line text (titles end up in email subjects and calendar files).
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+# What no one-line text holds: control characters (C0, DEL, C1) and Unicode's line and paragraph
+# separators. Names and titles end up in emails, their subjects and calendar files, where a line
+# break would let whoever typed it write lines of their own.
+CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+ONE_LINE_MESSAGE = _l("Write this on one line, without line breaks or tabs.")
 
 
-def single_line(form, field) -> None:
-    """WTForms validator: no line breaks or other control characters (titles end up in email
-    subjects and calendar files)."""
-    if field.data and CONTROL_CHARACTERS.search(field.data):
-        raise ValidationError(_l("Write this on one line, without line breaks or tabs."))
+def is_one_line(text: str) -> bool:
+    """Whether a text is fit for a one-line field (every form's, and every parameter of the
+    API's: see ``core.forms.Form`` and ``core.guards``)."""
+    return CONTROL_CHARACTERS.search(text) is None
+
+
+def one_line_sql(column: str) -> str:
+    """A CHECK constraint's condition: the column holds no line break (its text goes into
+    emails). The characters are written in the literals themselves: the same SQL on SQLite and
+    PostgreSQL, which name no function alike for them."""
+    return f"{column} NOT LIKE '%\n%' AND {column} NOT LIKE '%\r%'"
 
 
 def number_argument(args, name: str, low: int, high: int, label: str) -> int | None:

@@ -2,11 +2,11 @@
 ``Decimal``) and the currencies, and refuse bad ones with a message beside the field."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..catalogue.models import Region
+from ..core.forms import Form
 from .models import Basis, Category, PayerRole
 
 NONE = ("", "—")
@@ -16,7 +16,7 @@ def _id_or_none(value):
     return int(value) if value not in (None, "", "None") and str(value).isdigit() else None
 
 
-class _Money(FlaskForm):
+class _Money(Form):
     amount = StringField(_l("Amount"), validators=[DataRequired(), Length(max=30)])
     currency = StringField(
         _l("Currency"),
@@ -25,11 +25,11 @@ class _Money(FlaskForm):
     )
 
 
-class CurrencyForm(FlaskForm):
+class CurrencyForm(Form):
     currency = StringField(_l("Reporting currency"), validators=[DataRequired(), Length(max=10)])
 
 
-class RuleForm(FlaskForm):
+class RuleForm(Form):
     category = SelectField(_l("Cost"), choices=Category.choices())
     payer_role = SelectField(_l("Paid by"), choices=PayerRole.choices())
     payer_organisation_id = SelectField(_l("Organisation (if named)"), coerce=_id_or_none)
@@ -48,7 +48,7 @@ class FareForm(_Money):
     region = SelectField(_l("From region"), choices=Region.choices())
 
 
-class RateForm(FlaskForm):
+class RateForm(Form):
     year = IntegerField(_l("Year"), validators=[DataRequired()])
     currency = StringField(_l("Currency"), validators=[DataRequired(), Length(max=10)])
     rate = StringField(
@@ -56,7 +56,7 @@ class RateForm(FlaskForm):
     )
 
 
-class OverrideForm(FlaskForm):
+class OverrideForm(Form):
     category = SelectField(_l("Cost"), choices=Category.choices())
     payer_role = SelectField(_l("Paid here by"), choices=PayerRole.choices())
     payer_organisation_id = SelectField(_l("Organisation (if named)"), coerce=_id_or_none)

@@ -11,6 +11,7 @@ from ..catalogue.models import Event, PartnerRole, Programme
 from ..catalogue.services import get_event
 from ..core.errors import InvalidInput
 from ..core.exports import csv_response, xlsx_response
+from ..core.validation import parse_number
 from ..core.web import show_beside_field
 from ..extensions import db
 from ..people.services import organisation_choices
@@ -222,9 +223,10 @@ def _save(programme: Programme, part: str, form) -> None:
         set_reporting_currency(programme, form.currency.data)
     elif part == "rule":
         shares = {
-            int(key.removeprefix("share-")): value
+            organisation_id: value
             for key, value in request.form.items()
-            if key.startswith("share-") and key.removeprefix("share-").isdigit()
+            if key.startswith("share-")
+            and (organisation_id := parse_number(key.removeprefix("share-"))) is not None
         }
         save_rule(
             programme,

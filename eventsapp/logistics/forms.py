@@ -1,25 +1,23 @@
 """The staff form of a logistics task."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..catalogue.forms import _id_or_none  # an id, or None for "—"
-from ..core.forms import DayField
-from ..core.validation import single_line
+from ..core.forms import DayField, Form
 from .models import Anchor, Task, TaskStatus
 from .services import TaskInput
 
 FIXED, BEFORE, AFTER = "fixed", "before", "after"
 
 
-class TaskForm(FlaskForm):
-    title = StringField(_l("Task"), validators=[DataRequired(), Length(max=300), single_line])
+class TaskForm(Form):
+    title = StringField(_l("Task"), validators=[DataRequired(), Length(max=300)])
     owner_id = SelectField(_l("Owner"), coerce=_id_or_none)  # staff accounts: set by the view
     owner_name = StringField(
         _l("Or a unit or partner"),
-        validators=[Optional(), Length(max=200), single_line],
+        validators=[Optional(), Length(max=200)],
         description=_l("For example: Logistics unit, International IDEA."),
     )
     due = RadioField(

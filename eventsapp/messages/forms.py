@@ -3,11 +3,10 @@
 from uuid import uuid4
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Regexp
 
-from ..core.validation import single_line
+from ..core.forms import Form
 
 EVENT_HINT = _l(
     "{name}, {event}, {dates}, {event_link} (the event's page), {calendar_link} (its calendar "
@@ -20,8 +19,8 @@ PROGRAMME_HINT = _l(
 )
 
 
-class MessageForm(FlaskForm):
-    subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=200), single_line])
+class MessageForm(Form):
+    subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=200)])
     body = TextAreaField(
         _l("Message"), validators=[DataRequired(), Length(max=20000)], description=EVENT_HINT
     )

@@ -1,16 +1,15 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..core.validation import single_line
+from ..core.forms import Form
 from .models import OrganisationKind
 from .services import OrganisationInput, country_choices, organisation_choices
 
 
-class OrganisationForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200), single_line])
-    acronym = StringField(_l("Acronym"), validators=[Optional(), Length(max=30), single_line])
+class OrganisationForm(Form):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    acronym = StringField(_l("Acronym"), validators=[Optional(), Length(max=30)])
     kind = SelectField(_l("Kind"), choices=OrganisationKind.choices())
     country_code = SelectField(_l("Country"), validators=[Optional()])
 
@@ -27,7 +26,7 @@ class OrganisationForm(FlaskForm):
         )
 
 
-class MergeForm(FlaskForm):
+class MergeForm(Form):
     target_id = SelectField(_l("Merge into"), coerce=int)
 
     def __init__(self, organisation, *args, **kwargs):

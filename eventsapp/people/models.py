@@ -6,6 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.i18n import country_name
 from ..core.labels import Labelled, sql_in
+from ..core.validation import one_line_sql
 from ..extensions import db
 
 
@@ -51,6 +52,7 @@ class Organisation(db.Model):
         UniqueConstraint("name"),
         CheckConstraint(f"kind IN ({sql_in(OrganisationKind)})", name="kind"),
         CheckConstraint("length(name) > 0", name="name_not_empty"),
+        CheckConstraint(one_line_sql("name"), name="name_one_line"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,15 +1,15 @@
 """The import form and the progress form."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional
 
+from ..core.forms import Form
 from .models import ItemStatus
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     programme_id = SelectField(_l("Programme"), coerce=int)
     document = FileField(_l("Document"), description=_l("Text, TSV, XLSX or DOCX, up to 2 MB."))
     text = TextAreaField(_l("Or paste the text"), validators=[Length(max=2_000_000)])
@@ -28,7 +28,7 @@ class ImportForm(FlaskForm):
     token = HiddenField()  # the previewed document, kept for the confirmation
 
 
-class ProgressForm(FlaskForm):
+class ProgressForm(Form):
     period = StringField(_l("Period"), validators=[Length(max=7)], default="")
     status = SelectField(_l("Status"), choices=ItemStatus.choices())
     actuals = StringField(

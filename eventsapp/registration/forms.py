@@ -2,7 +2,6 @@
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from werkzeug.datastructures import FileStorage
 from wtforms import (
@@ -27,7 +26,7 @@ from wtforms.validators import (
 
 from ..catalogue.forms import _id_or_none
 from ..catalogue.models import LANGUAGES
-from ..core.forms import CheckboxesField, DayField
+from ..core.forms import CheckboxesField, DayField, Form
 from ..people.models import OrganisationKind
 from ..people.services import country_choices, organisation_choices
 from .models import Access, Gender
@@ -55,7 +54,7 @@ class TravelFields:
             raise ValidationError(_l("The departure is before the arrival."))
 
 
-class TravelForm(TravelFields, FlaskForm):
+class TravelForm(TravelFields, Form):
     def to_input(self) -> TravelInput:
         return TravelInput(
             arrival_on=self.arrival_on.data,
@@ -66,7 +65,7 @@ class TravelForm(TravelFields, FlaskForm):
         )
 
 
-class RegistrationForm(TravelFields, FlaskForm):
+class RegistrationForm(TravelFields, Form):
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     # Chosen, never assumed (a default would be counted in the results by gender).
     gender = SelectField(
@@ -132,7 +131,7 @@ class RegistrationForm(TravelFields, FlaskForm):
         )
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     capacity = IntegerField(
         _l("Capacity"),
         validators=[Optional(), NumberRange(min=0, max=100000)],
@@ -187,7 +186,7 @@ class SettingsForm(FlaskForm):
         )
 
 
-class InvitationForm(FlaskForm):
+class InvitationForm(Form):
     organisation_id = SelectField(_l("Authority"), coerce=int)
     emails = TextAreaField(
         _l("Email addresses of its officials"),
@@ -212,7 +211,7 @@ class InvitationForm(FlaskForm):
         return [line.strip() for line in (self.emails.data or "").splitlines() if line.strip()]
 
 
-class QuestionEditForm(FlaskForm):
+class QuestionEditForm(Form):
     """A question's label, choices, translations and whether it needs an answer."""
 
     label = StringField(_l("Question"), validators=[DataRequired(), Length(max=300)])

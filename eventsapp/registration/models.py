@@ -11,8 +11,9 @@ from ..catalogue.models import Event
 from ..core.clock import utcnow
 from ..core.dates import within_calendar_years
 from ..core.labels import Labelled, sql_in
+from ..core.validation import one_line_sql
 from ..extensions import db
-from ..people.models import Country, Organisation
+from ..people.models import Country, Organisation, OrganisationKind
 
 
 class Status(Labelled):
@@ -111,6 +112,17 @@ class Registration(db.Model):
             name="travel_in_order",
         ),
         CheckConstraint("length(name) > 0", name="name_not_empty"),
+        CheckConstraint(one_line_sql("name"), name="name_one_line"),
+        CheckConstraint(
+            "(new_organisation IS NULL) = (new_organisation_kind IS NULL)"
+            " AND (new_organisation IS NULL OR organisation_id IS NULL)",
+            name="new_organisation_or_chosen",
+        ),
+        CheckConstraint(
+            "new_organisation_kind IS NULL"
+            f" OR new_organisation_kind IN ({sql_in(OrganisationKind)})",
+            name="new_organisation_kind",
+        ),
         *(
             CheckConstraint(within_calendar_years(column), name=f"{column}_in_calendar")
             for column in ("arrival_on", "departure_on")
@@ -130,6 +142,11 @@ class Registration(db.Model):
     organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisations.id", ondelete="SET NULL")
     )
+    # An organisation the delegate typed in, not in the list, while the address is unconfirmed:
+    # added to the list (for everyone) only once the address is confirmed, and forgotten with
+    # the registration otherwise (``services.confirm_registration``).
+    new_organisation: Mapped[str | None] = mapped_column(String(200))
+    new_organisation_kind: Mapped[str | None] = mapped_column(String(40))
     country_code: Mapped[str] = mapped_column(ForeignKey("countries.code"))
     role: Mapped[str] = mapped_column(String(20), default=ParticipantRole.DELEGATE)
     status: Mapped[str] = mapped_column(String(20))

@@ -125,6 +125,10 @@ def receive_registration(
     if registration is None:
         registration = Registration(event=event, email=email)
     _fill(registration, data, organisation, now)
+    if organisation is None and (name := (data.new_organisation or "").strip()):
+        # Listed for others only once the address is confirmed (``confirm_registration``).
+        registration.new_organisation = name
+        registration.new_organisation_kind = data.new_organisation_kind
     registration.status = Status.UNCONFIRMED
     registration.user = None  # its owner's, once confirmed
     db.session.add(registration)
@@ -160,6 +164,8 @@ def register(
     organisation, registration = _read_the_form(event, data, email)
     if registration is not None and registration.status not in REGISTERING_AGAIN:
         raise InvalidInput("email", already_registered_message())
+    if organisation is None and (name := (data.new_organisation or "").strip()):
+        organisation = _new_organisation(name, data.new_organisation_kind, data.country_code)
     account = _account(email, data.name.strip(), data.locale)
     if registration is None:
         registration = Registration(event=event, email=email)
@@ -209,6 +215,13 @@ def confirm_registration(token: str, now: datetime) -> Registration | None:
         return registration
     refuse_expired_link(registration, now)
     state, counted = _availability_locked(registration.event, settings, now, invitation=None)
+    if registration.new_organisation:
+        registration.organisation = _new_organisation(
+            registration.new_organisation,
+            registration.new_organisation_kind,
+            registration.country_code,
+        )
+        registration.new_organisation = registration.new_organisation_kind = None
     registration.user = account or _new_account(
         registration.email, registration.name, registration.locale
     )
@@ -301,8 +314,9 @@ def _take_place(registration: Registration, state: Availability, counted: Tally,
 def _read_the_form(
     event: Event, data: RegistrationInput, email: str
 ) -> tuple[Organisation | None, Registration | None]:
-    """In one query: the country and organisation the form names (refused when unknown; an
-    organisation named but not found is added) and the address's registration for the event."""
+    """In one query: the country and organisation the form names (refused when unknown; None
+    for one typed in and not found, which the caller adds when the address is proven) and the
+    address's registration for the event."""
     name = (data.new_organisation or "").strip()
     if name:
         chosen = func.lower(Organisation.name) == name.lower()
@@ -323,23 +337,19 @@ def _read_the_form(
     if row is None:
         raise InvalidInput("country_code", _("Choose your country from the list."))
     _country, organisation, registration = row
-    if name and organisation is None:
-        organisation = _new_organisation(name, data)
-    elif organisation is None and data.organisation_id is not None:
+    if organisation is None and not name and data.organisation_id is not None:
         raise InvalidInput("organisation_id", _("Choose your organisation from the list."))
     return organisation, registration
 
 
-def _new_organisation(name: str, data: RegistrationInput) -> Organisation:
+def _new_organisation(name: str, kind: str, country_code: str) -> Organisation:
     """The organisation named, added; or, when another registration added it meanwhile (forms
     are sent at the same moment, without a lock), that one."""
     try:
         with db.session.begin_nested():
             return save_organisation(
                 Organisation(),
-                OrganisationInput(
-                    name=name, kind=data.new_organisation_kind, country_code=data.country_code
-                ),
+                OrganisationInput(name=name, kind=kind, country_code=country_code),
             )
     except (IntegrityError, InvalidInput):
         return db.session.scalar(
@@ -381,6 +391,7 @@ def _fill(
     registration.gender = data.gender
     registration.position = data.position.strip()
     registration.organisation = organisation
+    registration.new_organisation = registration.new_organisation_kind = None
     registration.country_code = data.country_code
     registration.role = data.role
     registration.funding = Funding.FUNDED  # until settled

@@ -23,6 +23,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..catalogue.models import Event
+from ..core.locks import reread_locked
 from ..extensions import db
 from .funding import settle_and_tell
 from .models import CONFIRMED, SEAT_HOLDING, Registration, Status
@@ -195,19 +196,26 @@ def apply_staff_action(
 
 def withdraw(registration: Registration, now: datetime) -> None:
     """The delegate withdraws; a seat held is offered to the first on the waiting list."""
-    lock_event(registration.event_id)
+    _lock(registration)
     change_status(registration, "withdraw", now)
 
 
 def accept_offer(registration: Registration, now: datetime) -> None:
     """The delegate takes the seat offered, while the offer runs and the event takes
     registrations."""
-    lock_event(registration.event_id)
+    _lock(registration)
     if not registration.has_offer or registration.offer_expires_at <= now:
         raise StatusError(_("This offer has expired, and the seat passed to the next delegate."))
     if closed := why_closed(registration.event, get_settings(registration.event_id), now):
         raise StatusError(closed)
     change_status(registration, "accept_offer", now)
+
+
+def _lock(registration: Registration) -> None:
+    """Lock the registration's event, then read the registration again as the lock finds it:
+    a second click waits for the first, and sees what it did (withdrawn once, emailed once)."""
+    lock_event(registration.event_id)
+    reread_locked(registration)
 
 
 def expire_offers(event: Event, now: datetime) -> int:

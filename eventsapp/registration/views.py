@@ -25,6 +25,7 @@ from ..catalogue.services import get_event
 from ..core.clock import utcnow
 from ..core.errors import InvalidInput
 from ..core.exports import csv_response, xlsx_response
+from ..core.uploads import shown_name
 from ..core.web import page_number, show_beside_field
 from ..extensions import db, limiter
 from ..people.models import Organisation
@@ -451,7 +452,7 @@ def answer_file(event_id: int, registration_id: int, question_id: int):
         abort(404)
     answer = (registration.answers or {}).get(str(question_id))
     path = stored_path(event_id, answer) or abort(404)
-    return send_file(path, as_attachment=True, download_name=answer["name"])
+    return send_file(path, as_attachment=True, download_name=shown_name(str(answer.get("name"))))
 
 
 @manage_bp.route("/<int:event_id>/questions/", methods=["GET", "POST"])

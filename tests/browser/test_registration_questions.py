@@ -17,8 +17,8 @@ PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 @pytest.fixture
 def live_uploads(live_app, tmp_path, monkeypatch):
-    monkeypatch.setitem(live_app.config, "QUESTION_UPLOAD_FOLDER", str(tmp_path))
-    return tmp_path
+    monkeypatch.setitem(live_app.config, "UPLOADS_FOLDER", str(tmp_path))
+    return tmp_path / "registrations"
 
 
 def test_a_delegate_answers_the_questions_and_staff_see_the_answers(

@@ -1,9 +1,11 @@
 """The import contract of ``pyproject.toml`` (import-linter) holds, and catches what breaks it."""
 
 import ast
+import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,6 +36,25 @@ def test_the_contract_holds():
     result = lint_imports(ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "BROKEN" not in result.stdout
+
+
+def contract(name_start: str) -> dict:
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
+    return next(c for c in contracts["contracts"] if c["name"].startswith(name_start))
+
+
+def test_every_folder_holding_python_is_a_package_placed_in_the_layers():
+    """A folder without ``__init__.py`` is not read by import-linter at all (``plans`` was not):
+    each is a package, and each of eventsapp's own packages and modules has its layer, none of
+    them optional."""
+    folders = {p.parent for p in (ROOT / "eventsapp").rglob("*.py")} - {ROOT / "eventsapp"}
+    assert [str(f) for f in folders if not (f / "__init__.py").exists()] == []
+    layers = contract("Capabilities in layers")["layers"]
+    placed = {name.strip() for layer in layers for name in layer.split("|")}
+    assert not [name for name in placed if not re.fullmatch(r"[a-z_]+", name)]  # no "(maybe)"
+    top = {p.stem for p in (ROOT / "eventsapp").glob("*.py") if p.stem != "__init__"}
+    top |= {p.parent.name for p in (ROOT / "eventsapp").glob("*/__init__.py")}
+    assert top == placed
 
 
 def test_a_lower_layer_importing_a_higher_one_breaks_it(tmp_path):

@@ -3,6 +3,7 @@ import pytest
 from eventsapp.accounts.models import Role, User
 from eventsapp.accounts.services import AccountError, create_user, ensure_admin
 from tests.conftest import login
+from tests.test_registration_http import link_path
 
 
 def test_passwords_are_stored_hashed(db):
@@ -67,6 +68,21 @@ def test_login_refuses_next_addresses_that_browsers_read_as_another_site(
         assert response.status_code == 400
     else:
         assert response.headers["Location"].endswith("/manage/")
+
+
+def test_a_sign_in_link_leads_back_to_the_local_page_it_was_asked_from(
+    client, delegate_user, mailbox
+):
+    def link_asked_from(target: str) -> str:
+        client.post(f"/login/link?next={target}", data={"email": delegate_user.email})
+        return link_path(mailbox.to(delegate_user.email)[-1], "/login/link/")
+
+    local = link_asked_from("/calendar/2016")
+    assert client.post(local).headers["Location"].endswith("/calendar/2016")
+    client.post("/logout")
+    elsewhere = link_asked_from("https://evil.example/")
+    assert "evil" not in elsewhere
+    assert client.post(elsewhere).headers["Location"].endswith("/me/registrations")  # home
 
 
 def test_session_cookie_is_httponly_and_samesite(client, staff_user):

@@ -2,6 +2,7 @@
 evaluations."""
 
 import base64
+import html
 import io
 import re
 from datetime import date, timedelta
@@ -14,6 +15,8 @@ from pypdf import PdfReader
 from sqlalchemy import insert, inspect, select, text
 
 from eventsapp import create_app
+from eventsapp.accounts.models import Role
+from eventsapp.accounts.services import create_user
 from eventsapp.attendance.evaluations import evaluations_due
 from eventsapp.attendance.models import (
     AttendanceSettings,
@@ -34,7 +37,7 @@ from eventsapp.mail.models import OutboxEmail
 from eventsapp.registration.models import Registration
 from eventsapp.worker import run_job
 from tests.conftest import login
-from tests.test_registration_http import post_registration
+from tests.test_registration_http import link_path, post_registration
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -127,7 +130,8 @@ def test_certificates_for_those_who_attended_enough_verifiable_and_revocable(
     page = client.get(path).text
     assert "This certificate is valid." in page and "Officer A" in page
     assert "Specialization course" in page
-    text = pdf_text(client.get(path + ".pdf"))
+    assert client.get(path + ".pdf").status_code == 302  # the PDF is for its holder and staff
+    text = pdf_text(staff_client.get(path + ".pdf"))
     assert "Officer A" in text and "Specialization course" in text
 
     attendance = staff_client.get(f"/manage/events/{course.id}/attendance").text
@@ -314,7 +318,7 @@ def test_a_certificate_of_someone_who_withdrew_is_refused(staff_client, app, db,
     (email,) = emails_to(db, a.email)
     path = re.search(r"(/certificates/[\w-]+)", email.text_body).group(1)
     client = app.test_client()
-    assert client.get(path + ".pdf").status_code == 200
+    assert staff_client.get(path + ".pdf").status_code == 200
     a.status = "withdrawn"
     db.session.commit()
     assert "its holder no longer has a place" in client.get(path).text
@@ -338,6 +342,42 @@ def test_my_registrations_offer_the_certificate(staff_client, app, db, course, d
     assert "Certificate of participation (PDF)" in mine
     link = re.search(r'href="(/certificates/[\w-]+\.pdf)"', mine).group(1)
     assert "Officer A" in pdf_text(delegate.get(link))
+
+
+def test_the_pdf_of_a_certificate_is_for_its_holder_who_signs_in_by_link_and_comes_back(
+    staff_client, app, db, make, course, delegate_user, mailbox
+):
+    (registration,) = participants(db, course, ["approved"])
+    registration.user_id, registration.email = delegate_user.id, delegate_user.email
+    db.session.commit()
+    for day in ("2016-01-18", "2016-01-19"):
+        attend(staff_client, course, [registration], day)
+    staff_client.post(f"/manage/events/{course.id}/certificates")
+    (email,) = [m for m in mailbox.to(delegate_user.email) if "certificate" in m["Subject"]]
+    page_path = link_path(email, "/certificates/")
+
+    holder = app.test_client()  # signed out, as after opening the email
+    page = holder.get(page_path).text
+    pdf_path = re.search(r'href="(/certificates/[\w-]+\.pdf)"', page).group(1)
+    to_sign_in = holder.get(pdf_path)
+    assert to_sign_in.status_code == 302
+    login_page = holder.get(to_sign_in.location, follow_redirects=True).text
+    assert "Sign in to download your certificate" in login_page
+    link_page = re.search(r'href="(/login/link\?next=[^"]+)"', login_page).group(1)
+    holder.post(html.unescape(link_page), data={"email": delegate_user.email})
+    sign_in = [m for m in mailbox.to(delegate_user.email) if m["Subject"] == "Your sign-in link"]
+    back = holder.post(link_path(sign_in[-1], "/login/link/"))
+    assert back.status_code == 302 and back.location.endswith(pdf_path)
+    assert "Officer A" in pdf_text(holder.get(pdf_path))
+
+    other = create_user("other@example.org", Role.DELEGATE, "ballot paper in the wind")
+    db.session.commit()
+    someone_else = app.test_client()
+    login(someone_else, other)
+    refused = someone_else.get(pdf_path)
+    assert refused.status_code == 403 and "for its holder" in refused.text
+    page = someone_else.get(page_path).text
+    assert "This certificate is valid." in page and pdf_path not in page
 
 
 # ---------------------------------------------------------------- evaluations

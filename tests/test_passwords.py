@@ -89,7 +89,8 @@ def test_repeated_failures_lock_one_account_from_every_address(
     )
     assert response.status_code == 429
     assert (
-        b"Too many failed attempts for this account: it is locked for 15 minutes." in response.data
+        b"Too many failed attempts for this account: it is locked for 15 minutes on browsers it "
+        b"has not signed in from." in response.data
     )
     assert b"Sign in</h1>" in response.data  # on the sign-in form itself
     # Another account is not affected.

@@ -1,5 +1,6 @@
 """Emails and periodic jobs run in the worker, after the request's commit, each email once."""
 
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -74,6 +75,36 @@ def test_a_sender_stopped_between_two_emails_repeats_none_and_loses_none(
     assert "3 sent" in result.output
     subjects = sorted(m["Subject"] for m in mailbox.received)
     assert subjects == [f"Email {n}" for n in range(5)]  # each once
+
+
+def test_an_email_sent_again_after_a_kill_carries_the_same_message_id(
+    app, db, mailbox, monkeypatch
+):
+    """A sender killed after the server took an email, before it noted so, sends that email
+    again: receivers (and people) tell the repeat by its Message-ID, valid even when the site's
+    name has spaces."""
+    monkeypatch.setitem(app.config, "SITE_NAME", "Electoral Training Centre")
+    monkeypatch.setitem(app.config, "SITE_URL", "https://Events.Example.org:8443/eventsapp")
+    queue(db, 2)
+    real_deliver = Postman.deliver
+
+    def deliver_then_stop(self, message, email_id):
+        real_deliver(self, message, email_id)
+        raise KeyboardInterrupt  # killed before marking it sent
+
+    monkeypatch.setattr(Postman, "deliver", deliver_then_stop)
+    with pytest.raises(KeyboardInterrupt):
+        mailbox.deliver()
+    monkeypatch.setattr(Postman, "deliver", real_deliver)
+    mailbox.deliver()
+
+    first, again, second = mailbox.received
+    assert first["Subject"] == again["Subject"] == "Email 0" and second["Subject"] == "Email 1"
+    assert first["Message-ID"] == again["Message-ID"] != second["Message-ID"]
+    for message in (first, second):
+        header = message["Message-ID"]
+        assert header.defects == ()
+        assert re.fullmatch(r"<outbox-\d+\.\d{20}@events\.example\.org>", str(header))
 
 
 def test_the_worker_runs_the_periodic_jobs(app, db, make, mailbox):

@@ -87,3 +87,5 @@ class LoginLinkRequest(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254))
     requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The page the link leads back to once signed in (a certificate's PDF), a local path.
+    next_path: Mapped[str | None] = mapped_column(String(500))

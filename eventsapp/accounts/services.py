@@ -134,6 +134,7 @@ def ensure_admin(email: str = "admin@example.org") -> tuple[User, str] | None:
 # Staff accounts sign in with their password only: a link would make a mailbox worth a staff
 # account.
 LOGIN_LINK_MAX_AGE = 3600
+MAX_NEXT_PATH = 500
 
 
 def _login_serializer() -> URLSafeTimedSerializer:
@@ -164,26 +165,36 @@ def can_sign_in_by_link(user: User) -> bool:
     return user.is_active and not user.is_staff
 
 
-def ask_for_login_link(email: str) -> None:
-    """Note that a sign-in link was asked for; the worker sends it (see send_login_links)."""
-    db.session.add(LoginLinkRequest(email=email.strip().lower()))
+def ask_for_login_link(email: str, next_path: str | None = None) -> None:
+    """Note that a sign-in link was asked for; the worker sends it (see send_login_links). The
+    link leads to ``next_path`` (a local path, already checked) once signed in."""
+    if next_path and len(next_path) > MAX_NEXT_PATH:
+        next_path = None
+    db.session.add(LoginLinkRequest(email=email.strip().lower(), next_path=next_path or None))
     wake_the_worker()
 
 
 def send_login_links(now: datetime) -> dict[str, int]:
     """Queue a one-time sign-in link to each address asked for that has a delegate's account
-    (once per address, however often it was asked); forget the requests."""
-    requests = db.session.scalars(select(LoginLinkRequest).with_for_update(skip_locked=True)).all()
+    (once per address, however often it was asked, leading where the last request asked);
+    forget the requests."""
+    requests = db.session.scalars(
+        select(LoginLinkRequest).order_by(LoginLinkRequest.id).with_for_update(skip_locked=True)
+    ).all()
+    next_paths = {request.email: request.next_path for request in requests}  # the last wins
     sent = 0
-    for email in sorted({request.email for request in requests}):
+    for email in sorted(next_paths):
         user = find_user_by_email(email)
         if user is not None and can_sign_in_by_link(user):
+            link_arguments = {"next": next_paths[email]} if next_paths[email] else {}
             queue_email(
                 user.email,
                 _l("Your sign-in link"),
                 "login_link",
                 locale=user.locale,
-                link=site_url("accounts.login_with_link", token=login_link_token(user)),
+                link=site_url(
+                    "accounts.login_with_link", token=login_link_token(user), **link_arguments
+                ),
             )
             sent += 1
     for request in requests:
@@ -296,3 +307,51 @@ def accounts_page(page: int, per_page: int, query: str = "", role: str = ""):
     if role in Role.__members__.values():
         stmt = stmt.where(User.role == role)
     return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+# ---------------------------------------------------------------- known devices
+
+# Known devices (OWASP's "device cookies"): a browser an account signed in from keeps a signed
+# cookie naming the account. Failed sign-ins from it are counted for that browser alone, so that
+# a stranger's failures, which lock the account, lock it only for browsers it never signed in
+# from. The cookie names each account with a digest of its password hash, so that a new password
+# turns the cookies given before it away (not a sign-out: the browser stays known after one).
+KNOWN_DEVICE_MAX_AGE = 180 * 24 * 3600
+KNOWN_ACCOUNTS_PER_DEVICE = 5  # a shared office computer
+
+
+def _device_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="known-device")
+
+
+def _device_contents(token: str | None, now: datetime) -> tuple[str, list]:
+    """The device's id and the accounts it knows (``[id, password digest, since]``), those
+    seen within KNOWN_DEVICE_MAX_AGE; ``("", [])`` for a missing, forged or expired cookie."""
+    try:
+        data = _device_serializer().loads(token or "", max_age=KNOWN_DEVICE_MAX_AGE)
+        device, accounts = str(data["d"]), list(data["a"])
+        oldest = now.timestamp() - KNOWN_DEVICE_MAX_AGE
+        return device, [a for a in accounts if len(a) == 3 and a[2] >= oldest]
+    except (BadSignature, KeyError, TypeError, ValueError):
+        return "", []
+
+
+def known_device_token(user: User, previous: str | None, now: datetime) -> str:
+    """The device cookie of a browser after ``user`` signed in on it: the device it names
+    already (or a new one), knowing this account from now on, and the others it knew."""
+    device, accounts = _device_contents(previous, now)
+    others = [a for a in accounts if a[0] != user.id][: KNOWN_ACCOUNTS_PER_DEVICE - 1]
+    known = [user.id, _password_digest(user), int(now.timestamp())]
+    device = device or secrets.token_urlsafe(16)
+    return _device_serializer().dumps({"d": device, "a": [known, *others]})
+
+
+def known_device(token: str | None, user: User | None, now: datetime) -> str | None:
+    """The id of the device a cookie names, if it is genuine and knows this account at its
+    current password; else None."""
+    device, accounts = _device_contents(token, now)
+    if not device or user is None or not user.is_active:
+        return None
+    if any(a[0] == user.id and a[1] == _password_digest(user) for a in accounts):
+        return device
+    return None

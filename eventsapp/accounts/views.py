@@ -5,6 +5,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     make_response,
     redirect,
     render_template,
@@ -23,13 +24,17 @@ from ..extensions import csrf, db, limiter, login_manager
 from .forms import AccountForm, ColleagueForm, LoginForm, LoginLinkForm, PasswordForm, SetupForm
 from .models import Role, User
 from .services import (
+    KNOWN_DEVICE_MAX_AGE,
     accounts_page,
     ask_for_login_link,
     authenticate,
     change_password,
     choose_language,
     end_sessions,
+    find_user_by_email,
     invite_colleague,
+    known_device,
+    known_device_token,
     send_account_setup,
     signed_in,
     update_account,
@@ -49,13 +54,41 @@ def load_user(session_id: str) -> User | None:
     return user_for_session(session_id)
 
 
+KNOWN_DEVICE_COOKIE = "known_device"
+
+
 def _account_key() -> str:
-    """Rate-limit key of the account a sign-in form names (whatever address sends it)."""
-    return "account:" + request.form.get("email", "").strip().lower()[:254]
+    """Rate-limit key of the account a sign-in form names (whatever address sends it); from a
+    browser that account signed in from before, that browser's own key for it."""
+    email = request.form.get("email", "").strip().lower()[:254]
+    return _key_of_browser("account:" + email, lambda: find_user_by_email(email))
 
 
 def _signed_in_account_key() -> str:
-    return f"account:{current_user.get_id().partition('.')[0]}"
+    user_id = current_user.get_id().partition(".")[0]
+    return _key_of_browser(f"account:{user_id}", current_user._get_current_object)
+
+
+def _key_of_browser(account_key: str, account) -> str:
+    """A known device counts its own failures: a stranger's lock only browsers the account
+    never signed in from (the account is looked up only when the browser shows a cookie)."""
+    token = request.cookies.get(KNOWN_DEVICE_COOKIE)
+    device = token and known_device(token, account(), utcnow())
+    g.known_device = bool(device)
+    return f"device:{device}:{account_key}" if device else account_key
+
+
+def _remember_device(response, user: User) -> None:
+    """This browser is known to the account from now on (see known_device_token)."""
+    previous = request.cookies.get(KNOWN_DEVICE_COOKIE)
+    response.set_cookie(
+        KNOWN_DEVICE_COOKIE,
+        known_device_token(user, previous, utcnow()),
+        max_age=KNOWN_DEVICE_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+    )
 
 
 def _failed(response) -> bool:
@@ -65,15 +98,25 @@ def _failed(response) -> bool:
 
 def _locked_message() -> str:
     minutes = max(1, parse(current_app.config["ACCOUNT_FAILURE_LIMIT"]).get_expiry() // 60)
+    if g.get("known_device"):
+        return _(
+            "Too many failed attempts from this browser: it is locked for %(minutes)d minutes. "
+            "Wait, or ask an administrator for a link to choose a new password. Delegates can "
+            "sign in meanwhile with a link sent by email.",
+            minutes=minutes,
+        )
     return _(
-        "Too many failed attempts for this account: it is locked for %(minutes)d minutes. "
-        "Delegates can sign in meanwhile with a link sent by email.",
+        "Too many failed attempts for this account: it is locked for %(minutes)d minutes on "
+        "browsers it has not signed in from. Sign in from a browser you used before, wait, or "
+        "ask an administrator for a link to choose a new password. Delegates can sign in "
+        "meanwhile with a link sent by email.",
         minutes=minutes,
     )
 
 
-# Repeated failures for one account lock it for a while, from every address (a lock-out by
-# someone else ends by itself; a delegate's sign-in link still works meanwhile).
+# Repeated failures for one account lock it for a while, from every address, but for the
+# browsers it signed in from before (each counts its own failures): a stranger cannot keep the
+# owner out. A lock-out ends by itself; a delegate's sign-in link still works meanwhile.
 account_lockout = limiter.limit(
     lambda: current_app.config["ACCOUNT_FAILURE_LIMIT"],
     key_func=_account_key,
@@ -90,7 +133,7 @@ def _locked_out_form():
         return None  # the password page: the error page says it
     form = LoginForm()
     form.password.errors = [_locked_message()]
-    return make_response(render_template("accounts/login.html", form=form), 429)
+    return _login_page(form, 429)
 
 
 def protect_manage_area():
@@ -135,7 +178,13 @@ def login():
             return _sign_in(user, remember=form.remember.data)
         else:
             form.password.errors.append(_("Email or password is not right."))
-    return render_template("accounts/login.html", form=form)
+    return _login_page(form)
+
+
+def _login_page(form: LoginForm, status: int = 200):
+    """The sign-in form; its link to sign in by email leads to the same page afterwards."""
+    next_path = _safe_next(request.args.get("next"))
+    return make_response(render_template("accounts/login.html", form=form, next=next_path), status)
 
 
 def _sign_in(user: User, remember: bool = False, by_link: bool = False):
@@ -148,6 +197,7 @@ def _sign_in(user: User, remember: bool = False, by_link: bool = False):
         choose_language(user, locale_of(chosen))
     elif language := language_of(user.locale):  # the account's language, on this device too
         remember_language(response, language)
+    _remember_device(response, user)
     return response
 
 
@@ -163,7 +213,7 @@ def login_link():
     """Ask for a one-time sign-in link by email (delegates need no password)."""
     form = LoginLinkForm()
     if form.validate_on_submit():
-        ask_for_login_link(form.email.data)
+        ask_for_login_link(form.email.data, _safe_next(request.args.get("next")))
         # The same answer whatever the account, so that nobody can probe addresses or roles.
         flash(
             _(
@@ -174,7 +224,9 @@ def login_link():
             "info",
         )
         return redirect(url_for("accounts.login_link"))
-    return render_template("accounts/login_link.html", form=form)
+    return render_template(
+        "accounts/login_link.html", form=form, next=_safe_next(request.args.get("next"))
+    )
 
 
 @bp.route("/login/link/<token>", methods=["GET", "POST"])
@@ -198,6 +250,7 @@ def login_with_link(token: str):
     key_func=_signed_in_account_key,
     methods=["POST"],
     deduct_when=_failed,
+    error_message=_locked_message,
 )
 def password():
     """Set (or change) the account's password, to sign in without an emailed link."""
@@ -210,12 +263,15 @@ def password():
             show_beside_field(form, error)
         else:
             # This session goes on (with the new version); the account's others have ended.
-            login_user(current_user._get_current_object())
+            user = current_user._get_current_object()
+            login_user(user)
             flash(
                 _("Your password is set, and you are signed out on every other device."),
                 "success",
             )
-            return redirect(_home(current_user))
+            response = redirect(_home(user))
+            _remember_device(response, user)  # the cookies given before the change are void
+            return response
     return render_template("accounts/password.html", form=form)
 
 

@@ -14,6 +14,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
+from ..accounts.models import User
 from ..catalogue.models import Event
 from ..core.errors import InvalidInput
 from ..core.links import site_url
@@ -231,6 +232,12 @@ def certificate_by_code(code: str) -> Certificate | None:
         .where(Certificate.code == code)
         .options(joinedload(Certificate.registration).joinedload(Registration.event))
     )
+
+
+def may_download_certificate(certificate: Certificate, user: User) -> bool:
+    """The PDF of a certificate is for its holder (the account the registration belongs to)
+    and for staff; anyone may check it on its page."""
+    return user.is_staff or certificate.registration.user_id == user.id
 
 
 def certificate_codes(registration_ids: list[int]) -> dict[int, str]:

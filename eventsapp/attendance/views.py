@@ -17,6 +17,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from ..catalogue.services import get_event
@@ -64,6 +65,7 @@ from .services import (
     event_days,
     find_participants,
     issue_certificates,
+    may_download_certificate,
     places_count,
     registration_of_badge,
     revoke_certificate,
@@ -371,17 +373,35 @@ def evaluation_xlsx(event_id: int):
 
 @bp.route("/certificates/<code>")
 def certificate_page(code: str):
+    """Anyone checks a certificate here; its PDF is for its holder and staff."""
     certificate = certificate_by_code(code[:40]) or abort(404)
-    return render_template("attendance/certificate.html", certificate=certificate)
+    downloadable = certificate.valid and (
+        not current_user.is_authenticated or may_download_certificate(certificate, current_user)
+    )
+    return render_template(
+        "attendance/certificate.html", certificate=certificate, downloadable=downloadable
+    )
 
 
 @bp.route("/certificates/<code>.pdf")
 def certificate_pdf(code: str):
-    """The PDF of a valid certificate; a revoked one, or one whose holder was declined or
-    withdrew, is gone (410)."""
+    """The PDF of a valid certificate, for its holder (signed in, by link or password) and
+    staff: anyone else signed out is asked to sign in first, and comes back here; a revoked
+    one, or one whose holder was declined or withdrew, is gone (410)."""
     certificate = certificate_by_code(code[:40]) or abort(404)
     if not certificate.valid:
         abort(410, description=_("This certificate is not valid: there is no PDF of it."))
+    if not current_user.is_authenticated:
+        flash(_("Sign in to download your certificate: its PDF is for its holder."), "info")
+        return redirect(url_for("accounts.login", next=request.path))
+    if not may_download_certificate(certificate, current_user):
+        abort(
+            403,
+            description=_(
+                "This certificate's PDF is for its holder. Anyone can check the certificate on "
+                "its page."
+            ),
+        )
     with in_language(certificate.registration.locale):  # in the participant's language
         html = render_template(
             "attendance/certificate_print.html",

@@ -14,12 +14,14 @@ Without ``MAIL_SERVER`` (development), "sending" writes an ``.eml`` file to ``MA
 (``instance/mail/``) and prints its path on the console.
 """
 
+import re
 import smtplib
 from collections.abc import Callable
 from contextlib import suppress
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
 from flask import current_app
@@ -31,6 +33,7 @@ from .models import EmailStatus, OutboxEmail
 
 MAX_ATTEMPTS = 12
 SMTP_TIMEOUT = 10  # seconds
+_HOST_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?")
 
 
 def one_line(value: str) -> str:
@@ -38,12 +41,31 @@ def one_line(value: str) -> str:
     return " ".join(value.split())
 
 
+def message_id(email: OutboxEmail) -> str:
+    """The same on every attempt to send this email, so that a repeat (a sender killed after
+    the server took it) can be told apart; unique across databases and sites:
+    ``<outbox-42.20260115093012123456@events.example.org>``."""
+    created = email.created_at.strftime("%Y%m%d%H%M%S%f")
+    return f"<outbox-{email.id}.{created}@{_site_host()}>"
+
+
+def _site_host() -> str:
+    """The host name of SITE_URL (in ASCII), or "localhost" if it has none that fits a
+    Message-ID."""
+    host = urlsplit(current_app.config["SITE_URL"]).hostname or ""
+    try:
+        host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return "localhost"
+    return host if _HOST_NAME.fullmatch(host) else "localhost"
+
+
 def as_message(email: OutboxEmail) -> EmailMessage:
     message = EmailMessage()
     message["From"] = one_line(current_app.config["MAIL_DEFAULT_SENDER"])
     message["To"] = one_line(email.to)
     message["Subject"] = one_line(email.subject)
-    message["Message-ID"] = f"<outbox-{email.id}@{one_line(current_app.config['SITE_NAME'])}>"
+    message["Message-ID"] = message_id(email)
     message.set_content(email.text_body)
     if email.html_body:
         message.add_alternative(email.html_body, subtype="html")

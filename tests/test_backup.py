@@ -40,6 +40,7 @@ from tests.test_registration_questions import PDF, add_question
 def site_instance(app, tmp_path, monkeypatch):
     """The tests' site keeps its uploads under an instance folder of its own."""
     monkeypatch.setattr(app, "instance_path", str(tmp_path / "site"))
+    monkeypatch.setitem(app.config, "UPLOADS_FOLDER", str(tmp_path / "site" / "uploads"))
     return tmp_path / "site"
 
 
@@ -56,7 +57,8 @@ def fresh(settings, app, tmp_path):
         target = url.set(database=name).render_as_string(hide_password=False)
     else:
         target = f"sqlite:///{tmp_path / 'restored.sqlite3'}"
-    other = create_app({**settings, "SQLALCHEMY_DATABASE_URI": target})
+    uploads = str(tmp_path / "restored" / "uploads")
+    other = create_app({**settings, "SQLALCHEMY_DATABASE_URI": target, "UPLOADS_FOLDER": uploads})
     other.instance_path = str(tmp_path / "restored")
     yield other
     with other.app_context():

@@ -45,6 +45,7 @@ MIME_TYPES = {
 }
 _STORED_NAME = re.compile(r"[0-9a-f]{32}\.(pdf|doc|docx|odt|jpg|jpeg|png)")
 SHOWN_NAME_LENGTH = 200
+STORES: dict[str, "UploadStore"] = {}
 _TO_REMOVE = "uploads_to_remove"
 _NEW = "uploads_new"
 
@@ -92,10 +93,12 @@ def shown_name(filename: str) -> str:
 
 
 class UploadStore:
-    """One folder of ``UPLOADS_FOLDER``, optionally split in subfolders (one per event)."""
+    """One folder of ``UPLOADS_FOLDER``, optionally split in subfolders (one per event). Each
+    store is known by its name (``STORES``: backups hold them all)."""
 
     def __init__(self, name: str):
         self.name = name
+        STORES[name] = self
 
     def folder(self, within: str | None = None) -> Path:
         root = Path(current_app.config["UPLOADS_FOLDER"]) / self.name

@@ -45,10 +45,9 @@ from flask import current_app
 from sqlalchemy import MetaData, inspect, literal_column, select, table, text
 from sqlalchemy.engine import Connection
 
-from ..authority_requests.services import uploads_folder as request_uploads_folder
 from ..core.clock import utcnow
+from ..core.uploads import STORES
 from ..extensions import db
-from ..registration.uploads import uploads_folder as registration_uploads_folder
 
 # What a freshly migrated database holds rows in.
 MIGRATION_TABLES = {"alembic_version", "countries"}
@@ -66,14 +65,13 @@ class BackupError(Exception):
 
 
 def upload_folders() -> dict[str, Path]:
-    """The folders uploaded files are kept in, by name: each capability's, wherever it is
-    configured, and any other folder of ``instance/uploads`` (a kind added later)."""
-    folders = {"registrations": registration_uploads_folder(), "requests": request_uploads_folder()}
-    known = {folder.resolve() for folder in folders.values()}
-    root = Path(current_app.instance_path) / UPLOADS
+    """The folders uploaded files are kept in, by name: each store's of ``core.uploads`` (in
+    ``UPLOADS_FOLDER``), and any other folder there (a kind added later)."""
+    folders = {name: store.folder() for name, store in sorted(STORES.items())}
+    root = Path(current_app.config["UPLOADS_FOLDER"])
     for child in sorted(root.iterdir()) if root.is_dir() else ():
         fits = _FOLDER_NAME.fullmatch(child.name) and child.name not in folders
-        if fits and child.is_dir() and not child.is_symlink() and child.resolve() not in known:
+        if fits and child.is_dir() and not child.is_symlink():
             folders[child.name] = child
     return folders
 

@@ -1,14 +1,14 @@
 """A sign-in link leads back to the page it was asked from (a certificate's PDF).
 
-Revision ID: 0018_login_link_next
-Revises: 0017_event_translations
+Revision ID: 0019_login_link_next
+Revises: 0018_one_line_names
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0018_login_link_next"
-down_revision = "0017_event_translations"
+revision = "0019_login_link_next"
+down_revision = "0018_one_line_names"
 branch_labels = None
 depends_on = None
 

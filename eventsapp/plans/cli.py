@@ -12,6 +12,7 @@ from ..core.dates import FIRST_YEAR, LAST_YEAR
 from ..extensions import db
 from .importing import apply_plan, read_document
 from .readers import SHAPES, ReadPlan, UnreadableDocument
+from .readers.files import MAX_BYTES
 
 plan = click.Group("plan", help="Work programmes and action plans.")
 
@@ -74,8 +75,10 @@ def plan_import(path, programme_name, year, shape, dry_run, as_json_output):
     )
     if programme is None:
         raise click.ClickException(f"No programme named {programme_name!r}.")
+    with path.open("rb") as file:
+        data = file.read(MAX_BYTES + 1)  # enough to know it is too large
     try:
-        read = read_document(path.read_bytes(), path.name, shape, year)
+        read = read_document(data, path.name, shape, year)
     except UnreadableDocument as error:
         raise click.ClickException(str(error)) from None
     if not dry_run:

@@ -1,15 +1,14 @@
 """Reading an uploaded or pasted document, and writing what was read into a programme.
 
-:func:`read_document` checks the file (size, type, text) and runs the reader of its shape;
+:func:`read_document` takes the rows of the file (:mod:`.readers.files`: bounded, XML hardened)
+and runs the reader of its shape, or says why not, naming the file;
 :func:`apply_plan` writes headings, items, events and tasks, matching what an earlier import of
 the same document created (by reference, or by title) so that re-importing updates. It only
 flushes: the caller commits once, so an import is written whole or not at all.
 """
 
 import hashlib
-import io
 import re
-import zipfile
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -23,74 +22,35 @@ from ..logistics.models import Anchor, Task
 from ..logistics.services import TaskInput, save_task
 from ..people.models import Country, Organisation
 from .models import Plan, PlanHeading, PlanItem
-from .readers import SHAPES, ReadPlan, UnreadableDocument, detect_shape
+from .readers import SHAPES, ReadHeading, ReadItem, ReadPlan, UnreadableDocument, detect_shape
+from .readers.files import over_bound, rows_of
 from .readers.prose import read_prose
 from .readers.tables import read_grid, read_items
 
-MAX_BYTES = 2 * 1024 * 1024
-EXTENSIONS = ("txt", "tsv", "xlsx", "docx")
+PASTED = "pasted.txt"  # the name of a text pasted rather than uploaded
 TASK_DAYS_BEFORE = 14  # imported tasks are due two weeks before the event starts
-
-
-def _rows_of_xlsx(data: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    return [
-        ["" if cell is None else str(cell) for cell in row]
-        for sheet in book.worksheets
-        for row in sheet.iter_rows(values_only=True)
-    ]
-
-
-def _rows_of_docx(data: bytes) -> list[list[str]]:
-    """Paragraphs as one-cell rows and tables as rows of cells, in document order."""
-    from docx import Document
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
-
-    document = Document(io.BytesIO(data))
-    rows: list[list[str]] = []
-    for child in document.element.body.iterchildren():
-        if child.tag.endswith("}p"):
-            text = Paragraph(child, document).text
-            rows.extend([line] for line in text.splitlines() or [""])
-        elif child.tag.endswith("}tbl"):
-            rows.extend([cell.text for cell in row.cells] for row in Table(child, document).rows)
-    return rows
-
-
-def _rows(data: bytes, filename: str) -> list[list[str]]:
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "txt"
-    if extension not in EXTENSIONS:
-        raise UnreadableDocument(
-            _("Upload a text, TSV, XLSX or DOCX file (not .%(ext)s).", ext=extension[:10])
-        )
-    if extension in ("xlsx", "docx"):
-        try:
-            return _rows_of_xlsx(data) if extension == "xlsx" else _rows_of_docx(data)
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-            raise UnreadableDocument(
-                _("This file is not a readable %(ext)s document.", ext=extension.upper())
-            ) from None
-    if b"\x00" in data[:8192]:
-        raise UnreadableDocument(_("This file is binary, not text."))
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    return [line.split("\t") for line in text.splitlines()]
+# What an import may write, so that writing it takes seconds (each event takes milliseconds):
+MAX_EVENTS = 500  # PPIEP's three years hold 31
+MAX_TASKS = 2_000  # PPIEP's events have 73
 
 
 def read_document(
-    data: bytes | str, filename: str = "pasted.txt", shape: str = "auto", year: int | None = None
+    data: bytes | str, filename: str = PASTED, shape: str = "auto", year: int | None = None
 ) -> ReadPlan:
-    """What the document holds, read in the given shape or the one that fits."""
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    if len(data) > MAX_BYTES:
-        raise UnreadableDocument(_("The document is larger than 2 MB."))
-    rows = _rows(data, filename)
+    """What the document holds, read in the given shape or the one that fits; a refusal names
+    the file (not a pasted text)."""
+    try:
+        return _read(data.encode("utf-8") if isinstance(data, str) else data, filename, shape, year)
+    except UnreadableDocument as error:
+        if filename == PASTED:
+            raise
+        raise UnreadableDocument(
+            _("%(file)s: %(problem)s", file=filename[:100], problem=str(error))
+        ) from None
+
+
+def _read(data: bytes, filename: str, shape: str, year: int | None) -> ReadPlan:
+    rows = rows_of(data, filename)
     lines = ["\t".join(row) for row in rows]
     if not any(line.strip() for line in lines):
         raise UnreadableDocument(_("The document is empty."))
@@ -113,8 +73,20 @@ def read_document(
         read = read_grid(rows, year)
     if not (read.events or read.items):
         raise UnreadableDocument(_("No activity or action item was found in the document."))
+    _check_writing(read)
     read.title = read.title or filename.rsplit(".", 1)[0][:300]  # re-imports find it again
     return read
+
+
+def _check_writing(read: ReadPlan) -> None:
+    """Refuse a document holding more events or tasks than an import may write."""
+    events = sum(1 for event in read.events if event.window) + sum(
+        1 for item in read.items if item.event_kind and item.window
+    )
+    if events > MAX_EVENTS:
+        raise over_bound(MAX_EVENTS, _("The document has more than %(count)s events."))
+    if read.tasks_count() > MAX_TASKS:
+        raise over_bound(MAX_TASKS, _("The document has more than %(count)s tasks."))
 
 
 @dataclass
@@ -195,9 +167,16 @@ def apply_plan(read: ReadPlan, programme: Programme, title: str | None = None) -
         db.session.add(plan)
     plan.shape, plan.year = read.shape, read.year
     db.session.flush()
+    _save_headings(plan, read.headings)
+    _save_events(read, programme, title, counts)
+    _save_items(read.items, plan, programme, title, counts)
+    db.session.flush()
+    return counts
 
+
+def _save_headings(plan: Plan, found_headings: list[ReadHeading]) -> None:
     headings = {(h.kind, h.ref): h for h in plan.headings}
-    for position, found in enumerate(read.headings):
+    for position, found in enumerate(found_headings):
         heading = headings.get((found.kind, found.ref))
         if heading is None:
             heading = PlanHeading(kind=found.kind, ref=found.ref)
@@ -209,6 +188,9 @@ def apply_plan(read: ReadPlan, programme: Programme, title: str | None = None) -
             position,
         )
 
+
+def _save_events(read: ReadPlan, programme: Programme, title: str, counts: ImportCounts) -> None:
+    """The events of a work programme (prose), each known again by its title and occurrence."""
     sections = {section.code: section.id for section in programme.sections}
     seen: dict[str, int] = {}
     for found in read.events:
@@ -232,6 +214,12 @@ def apply_plan(read: ReadPlan, programme: Programme, title: str | None = None) -
         )
         _save_tasks(event, found.tasks, counts)
 
+
+def _save_items(
+    found_items: list[ReadItem], plan: Plan, programme: Programme, title: str, counts: ImportCounts
+) -> None:
+    """The items, each known again by its reference (and occurrence), with the event of an item
+    that holds one."""
     organisations = {
         (acronym or name).lower(): oid
         for oid, name, acronym in db.session.execute(
@@ -240,7 +228,7 @@ def apply_plan(read: ReadPlan, programme: Programme, title: str | None = None) -
     }
     items = {item.key: item for item in plan.items}
     refs: dict[str, int] = {}
-    for position, found in enumerate(read.items):
+    for position, found in enumerate(found_items):
         refs[found.ref] = refs.get(found.ref, 0) + 1
         key = found.ref if refs[found.ref] == 1 else f"{found.ref} ({refs[found.ref]})"
         item = items.get(key)
@@ -249,25 +237,27 @@ def apply_plan(read: ReadPlan, programme: Programme, title: str | None = None) -
             plan.items.append(item)
             counts.created += 1
         counts.items += 1
-        window = found.window
-        item.ref, item.title, item.heading_ref = found.ref, found.title, found.heading_ref
-        item.responsible, item.result, item.position = found.responsible, found.result, position
-        item.organisation_id = _organisation_of(found.responsible, organisations)
-        item.date_text = found.date_text[:200]
-        item.starts_on = window.starts_on if window else None
-        item.ends_on = window.ends_on if window else None
-        item.precision = window.precision if window else None
-        item.months, item.indicators = found.months, found.indicators
-        if found.event_kind and window:
+        _fill_item(item, found, position, _organisation_of(found.responsible, organisations))
+        if found.event_kind and found.window:
             event = _save_event(
                 programme,
                 _source_key(programme, title, "item", key),
                 re.sub(r"\s+", " ", found.title),
                 found.event_kind,
-                window,
+                found.window,
                 found.date_text,
                 counts,
             )
             item.event_id = event.id
-    db.session.flush()
-    return counts
+
+
+def _fill_item(item: PlanItem, found: ReadItem, position: int, organisation_id: int | None):
+    window = found.window
+    item.ref, item.title, item.heading_ref = found.ref, found.title, found.heading_ref
+    item.responsible, item.result, item.position = found.responsible, found.result, position
+    item.organisation_id = organisation_id
+    item.date_text = found.date_text[:200]
+    item.starts_on = window.starts_on if window else None
+    item.ends_on = window.ends_on if window else None
+    item.precision = window.precision if window else None
+    item.months, item.indicators = found.months, found.indicators

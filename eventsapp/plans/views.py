@@ -12,9 +12,10 @@ from ..core.errors import InvalidInput
 from ..core.exports import xlsx_response
 from ..extensions import db
 from .forms import ImportForm, ProgressForm
-from .importing import MAX_BYTES, apply_plan, read_document
+from .importing import PASTED, apply_plan, read_document
 from .models import ItemStatus, Plan, PlanItem
 from .readers import UnreadableDocument
+from .readers.files import MAX_BYTES
 from .services import check_period, programme_plans, progress_report, record_progress
 
 MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
@@ -29,11 +30,11 @@ def _document(form: ImportForm) -> tuple[bytes, str]:
             data = base64.b64decode(form.token.data, validate=True)
         except (binascii.Error, ValueError):
             raise UnreadableDocument(_("The previewed document was lost: start again.")) from None
-        return data, request.form.get("filename", "pasted.txt")[:200]
+        return data, request.form.get("filename", PASTED)[:200]
     upload = form.document.data
     if upload and getattr(upload, "filename", ""):
         return upload.read(MAX_BYTES + 1), upload.filename
-    return (form.text.data or "").encode("utf-8"), "pasted.txt"
+    return (form.text.data or "").encode("utf-8"), PASTED
 
 
 @bp.route("/import", methods=["GET", "POST"])

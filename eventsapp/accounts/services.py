@@ -9,13 +9,13 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import case, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..core.clock import utcnow
 from ..core.errors import InvalidInput
 from ..core.links import site_url
+from ..core.tokens import ACCOUNT_SETUP, SIGN_IN_LINK
 from ..core.validation import MAX_ID
 from ..extensions import db
 from ..mail.services import queue_email, wake_the_worker
@@ -130,32 +130,30 @@ def ensure_admin(email: str = "admin@example.org") -> tuple[User, str] | None:
 
 
 # One-time sign-in links, for delegates: the token carries the time of the last sign-in, which
-# signing in changes, so a link works once; and it expires after LOGIN_LINK_MAX_AGE seconds.
+# signing in changes, so a link works once; it expires after an hour (core.tokens.SIGN_IN_LINK).
 # Staff accounts sign in with their password only: a link would make a mailbox worth a staff
 # account.
-LOGIN_LINK_MAX_AGE = 3600
-
-
-def _login_serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="login-link")
 
 
 def _last_login(user: User) -> str:
     return user.last_login_at.isoformat() if user.last_login_at else ""
 
 
-def login_link_token(user: User) -> str:
-    return _login_serializer().dumps({"u": user.id, "n": _last_login(user)})
+def login_link_token(user: User, now: datetime | None = None) -> str:
+    return SIGN_IN_LINK.sign({"u": user.id, "n": _last_login(user)}, now)
 
 
-def user_for_login_token(token: str) -> User | None:
+def _account_and_mark(data, mark: str) -> tuple[User | None, object]:
+    """The account a link's data names ({"u": id, mark: ...}), and its mark."""
+    if not isinstance(data, dict) or not isinstance(data.get("u"), int):
+        return None, None
+    return db.session.get(User, data["u"]), data.get(mark)
+
+
+def user_for_login_token(token: str, now: datetime | None = None) -> User | None:
     """The account a sign-in link is for, or None if it is tampered, expired or used."""
-    try:
-        data = _login_serializer().loads(token, max_age=LOGIN_LINK_MAX_AGE)
-    except BadSignature:  # SignatureExpired is one
-        return None
-    user = db.session.get(User, data["u"])
-    if user is None or not can_sign_in_by_link(user) or _last_login(user) != data["n"]:
+    user, last_login = _account_and_mark(SIGN_IN_LINK.read(token, now), "n")
+    if user is None or not can_sign_in_by_link(user) or _last_login(user) != last_login:
         return None
     return user
 
@@ -183,7 +181,7 @@ def send_login_links(now: datetime) -> dict[str, int]:
                 _l("Your sign-in link"),
                 "login_link",
                 locale=user.locale,
-                link=site_url("accounts.login_with_link", token=login_link_token(user)),
+                link=site_url("accounts.login_with_link", token=login_link_token(user, now)),
             )
             sent += 1
     for request in requests:
@@ -210,31 +208,23 @@ def choose_language(user: User, locale: str) -> None:
 
 # ---------------------------------------------------------------- staff accounts (administrators)
 
-# An administrator invites a colleague by email: the link lets them choose their password once.
-# The token carries a digest of the password hash, which setting a password changes.
-ACCOUNT_SETUP_MAX_AGE = 7 * 24 * 3600
-
-
-def _setup_serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="account-setup")
+# An administrator invites a colleague by email: the link lets them choose their password once,
+# within a week (core.tokens.ACCOUNT_SETUP). The token carries a digest of the password hash,
+# which setting a password changes.
 
 
 def _password_digest(user: User) -> str:
     return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:16]
 
 
-def account_setup_token(user: User) -> str:
-    return _setup_serializer().dumps({"u": user.id, "p": _password_digest(user)})
+def account_setup_token(user: User, now: datetime | None = None) -> str:
+    return ACCOUNT_SETUP.sign({"u": user.id, "p": _password_digest(user)}, now)
 
 
-def user_for_setup_token(token: str) -> User | None:
+def user_for_setup_token(token: str, now: datetime | None = None) -> User | None:
     """The account a setup link is for, or None if tampered, expired or used already."""
-    try:
-        data = _setup_serializer().loads(token, max_age=ACCOUNT_SETUP_MAX_AGE)
-    except BadSignature:
-        return None
-    user = db.session.get(User, data["u"])
-    if user is None or not user.is_active or _password_digest(user) != data["p"]:
+    user, digest = _account_and_mark(ACCOUNT_SETUP.read(token, now), "p")
+    if user is None or not user.is_active or _password_digest(user) != digest:
         return None
     return user
 

@@ -9,9 +9,9 @@ from datetime import date
 import pytest
 
 from eventsapp.core.clock import utcnow
+from eventsapp.registration.links import page_token
 from eventsapp.registration.models import RegistrationSettings, Status
 from eventsapp.registration.seats import StatusError, event_availability
-from eventsapp.registration.links import page_token
 from eventsapp.registration.services import RegistrationInput, register
 from eventsapp.registration.statuses import (
     STAFF_ACTIONS,

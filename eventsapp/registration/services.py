@@ -2,9 +2,10 @@
 
 The rest of registration lives beside this module, one concern each: ``seats`` (who holds a seat,
 availability, the event's lock), ``statuses`` (the table of status changes), ``waiting_list``,
-``funding`` (funded places per organisation), ``notifications`` (the emails), ``invitations``,
-``settings`` (how an event takes registrations), ``cron`` (the periodic job) and ``hooks`` (what
-this capability does when other capabilities change their rows).
+``funding`` (funded places per organisation), ``notifications`` (every email to a participant),
+``links`` (the confirmation link and the registration's page), ``invitations``, ``settings`` (how
+an event takes registrations), ``cron`` (the periodic job) and ``hooks`` (what this capability
+does when other capabilities change their rows).
 
 A registration counts only once its email address is known to be the registrant's: the form is
 open to anyone, who could otherwise register someone else's address (and show it among the

@@ -253,19 +253,19 @@ def test_sending_at_the_rate_set_resumes_after_a_crash_without_repeating(
     assert sorted(set(each_has(db, people))) == [0, 1] and sum(each_has(db, people)) == 10
 
     # The worker dies while handing over the next batch: after 4 emails, the 5th fails.
-    real_queue_email = message_services.queue_email
+    real_notify = message_services.notify
     calls = []
 
     def crashing(*args, **kwargs):
         calls.append(args[0])
         if len(calls) == 5:
             raise RuntimeError("the worker was killed")
-        return real_queue_email(*args, **kwargs)
+        return real_notify(*args, **kwargs)
 
-    monkeypatch.setattr(message_services, "queue_email", crashing)
+    monkeypatch.setattr(message_services, "notify", crashing)
     with pytest.raises(RuntimeError):
         run_job(JOB, start + timedelta(seconds=61))
-    monkeypatch.setattr(message_services, "queue_email", real_queue_email)
+    monkeypatch.setattr(message_services, "notify", real_notify)
     assert sum(each_has(db, people)) == 10  # the crashed batch left nothing half done
     progress = staff_client.get(url(course)).text
     assert "0 of 25 sent" in progress and "Sending continues in the background" in progress

@@ -13,8 +13,20 @@ from eventsapp.core.clock import utcnow
 from eventsapp.mail.models import OutboxEmail
 from eventsapp.people.models import Organisation
 from eventsapp.registration.models import Registration, Status
+from eventsapp.registration.services import RegistrationInput, receive_registration
 from tests.conftest import login
 from tests.test_registration_http import FORM, confirmation_link, link_path, post_registration
+
+
+def person(email: str) -> RegistrationInput:
+    return RegistrationInput(
+        name="Amina Odhiambo",
+        gender="female",
+        email=email,
+        country_code="KE",
+        consent=True,
+        locale="en",
+    )
 
 
 def registration_of(db, email: str) -> Registration | None:
@@ -153,7 +165,12 @@ def test_sending_the_form_again_before_confirming_keeps_the_latest_and_one_row(
     assert (registration.name, registration.position) == ("Second try", "Director")
     first, second = mailbox.to(FORM["email"])
     assert "Dear Second try" in second.get_content()
-    client.post(link_path(first, "/registrations/"))  # either link confirms the one row
+    # The first email's link was for the form sent first: it confirms nothing, and says so.
+    response = client.post(link_path(first, "/registrations/"))
+    assert response.status_code == 410
+    assert "sent for a registration form sent earlier" in response.text
+    assert registration_of(db, FORM["email"]).status == Status.UNCONFIRMED
+    client.post(link_path(second, "/registrations/"))
     assert registration_of(db, FORM["email"]).status == Status.PENDING
 
 
@@ -178,22 +195,22 @@ def test_a_registration_not_confirmed_in_time_is_forgotten(app, client, db, make
 
     event = make.open_event()
     post_registration(client, event, email="kept@example.org")
-    post_registration(client, event, confirm=False)
+    # Sent 49 hours ago: its link was made then.
+    receive_registration(event, person(FORM["email"]), utcnow() - timedelta(hours=49))
+    db.session.commit()
     (message,) = mailbox.to(FORM["email"])
     link = link_path(message, "/registrations/")
-    later = utcnow() + timedelta(hours=49)
-    registration_of(db, FORM["email"]).consent_at = utcnow() - timedelta(hours=49)
-    db.session.commit()
 
     response = client.get(link)
     assert response.status_code == 410 and "This link has expired" in response.data.decode()
     response = client.post(link)
-    assert response.status_code == 410
+    assert response.status_code == 410 and "Register again" in response.text
     assert registration_of(db, FORM["email"]).status == Status.UNCONFIRMED
-    assert tick(later)["unconfirmed forgotten"] == 1
+    assert tick(utcnow())["unconfirmed forgotten"] == 1
     db.session.commit()
     assert [r.email for r in db.session.scalars(select(Registration))] == ["kept@example.org"]
-    assert client.get(link).status_code == 404
+    response = client.get(link)  # the registration is gone: the link says to register again
+    assert response.status_code == 410 and "This link has expired" in response.text
     # The address may register again.
     assert "Check your email" in post_registration(client, event, confirm=False).data.decode()
 

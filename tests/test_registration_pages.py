@@ -9,9 +9,10 @@ from datetime import date
 import pytest
 
 from eventsapp.core.clock import utcnow
+from eventsapp.registration.links import page_token
 from eventsapp.registration.models import RegistrationSettings, Status
 from eventsapp.registration.seats import StatusError, event_availability
-from eventsapp.registration.services import RegistrationInput, confirmation_token, register
+from eventsapp.registration.services import RegistrationInput, register
 from eventsapp.registration.statuses import (
     STAFF_ACTIONS,
     allowed_actions,
@@ -277,7 +278,7 @@ def test_a_delegate_offered_a_seat_sees_the_offer_not_a_place(client, db, make):
     apply_staff_action(event, "decline", [first.id], utcnow())
     db.session.commit()
     assert waiting.has_offer
-    page = client.get(f"/registrations/{confirmation_token(waiting)}").data.decode()
+    page = client.get(f"/registrations/{page_token(waiting)}").data.decode()
     assert "A seat is offered to you until" in page
     assert "on the waiting list." in page and "You are number" not in page
 

@@ -9,13 +9,13 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import case, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..core.clock import utcnow
 from ..core.errors import InvalidInput
 from ..core.links import site_url
+from ..core.tokens import ACCOUNT_SETUP, KNOWN_DEVICE, SIGN_IN_LINK
 from ..core.validation import MAX_ID
 from ..extensions import db
 from ..mail.services import queue_email, wake_the_worker
@@ -130,33 +130,31 @@ def ensure_admin(email: str = "admin@example.org") -> tuple[User, str] | None:
 
 
 # One-time sign-in links, for delegates: the token carries the time of the last sign-in, which
-# signing in changes, so a link works once; and it expires after LOGIN_LINK_MAX_AGE seconds.
+# signing in changes, so a link works once; it expires after an hour (core.tokens.SIGN_IN_LINK).
 # Staff accounts sign in with their password only: a link would make a mailbox worth a staff
 # account.
-LOGIN_LINK_MAX_AGE = 3600
 MAX_NEXT_PATH = 500
-
-
-def _login_serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="login-link")
 
 
 def _last_login(user: User) -> str:
     return user.last_login_at.isoformat() if user.last_login_at else ""
 
 
-def login_link_token(user: User) -> str:
-    return _login_serializer().dumps({"u": user.id, "n": _last_login(user)})
+def login_link_token(user: User, now: datetime | None = None) -> str:
+    return SIGN_IN_LINK.sign({"u": user.id, "n": _last_login(user)}, now)
 
 
-def user_for_login_token(token: str) -> User | None:
+def _account_and_mark(data, mark: str) -> tuple[User | None, object]:
+    """The account a link's data names ({"u": id, mark: ...}), and its mark."""
+    if not isinstance(data, dict) or not isinstance(data.get("u"), int):
+        return None, None
+    return db.session.get(User, data["u"]), data.get(mark)
+
+
+def user_for_login_token(token: str, now: datetime | None = None) -> User | None:
     """The account a sign-in link is for, or None if it is tampered, expired or used."""
-    try:
-        data = _login_serializer().loads(token, max_age=LOGIN_LINK_MAX_AGE)
-    except BadSignature:  # SignatureExpired is one
-        return None
-    user = db.session.get(User, data["u"])
-    if user is None or not can_sign_in_by_link(user) or _last_login(user) != data["n"]:
+    user, last_login = _account_and_mark(SIGN_IN_LINK.read(token, now), "n")
+    if user is None or not can_sign_in_by_link(user) or _last_login(user) != last_login:
         return None
     return user
 
@@ -193,7 +191,7 @@ def send_login_links(now: datetime) -> dict[str, int]:
                 "login_link",
                 locale=user.locale,
                 link=site_url(
-                    "accounts.login_with_link", token=login_link_token(user), **link_arguments
+                    "accounts.login_with_link", token=login_link_token(user, now), **link_arguments
                 ),
             )
             sent += 1
@@ -221,31 +219,23 @@ def choose_language(user: User, locale: str) -> None:
 
 # ---------------------------------------------------------------- staff accounts (administrators)
 
-# An administrator invites a colleague by email: the link lets them choose their password once.
-# The token carries a digest of the password hash, which setting a password changes.
-ACCOUNT_SETUP_MAX_AGE = 7 * 24 * 3600
-
-
-def _setup_serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="account-setup")
+# An administrator invites a colleague by email: the link lets them choose their password once,
+# within a week (core.tokens.ACCOUNT_SETUP). The token carries a digest of the password hash,
+# which setting a password changes.
 
 
 def _password_digest(user: User) -> str:
     return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:16]
 
 
-def account_setup_token(user: User) -> str:
-    return _setup_serializer().dumps({"u": user.id, "p": _password_digest(user)})
+def account_setup_token(user: User, now: datetime | None = None) -> str:
+    return ACCOUNT_SETUP.sign({"u": user.id, "p": _password_digest(user)}, now)
 
 
-def user_for_setup_token(token: str) -> User | None:
+def user_for_setup_token(token: str, now: datetime | None = None) -> User | None:
     """The account a setup link is for, or None if tampered, expired or used already."""
-    try:
-        data = _setup_serializer().loads(token, max_age=ACCOUNT_SETUP_MAX_AGE)
-    except BadSignature:
-        return None
-    user = db.session.get(User, data["u"])
-    if user is None or not user.is_active or _password_digest(user) != data["p"]:
+    user, digest = _account_and_mark(ACCOUNT_SETUP.read(token, now), "p")
+    if user is None or not user.is_active or _password_digest(user) != digest:
         return None
     return user
 
@@ -316,23 +306,19 @@ def accounts_page(page: int, per_page: int, query: str = "", role: str = ""):
 # a stranger's failures, which lock the account, lock it only for browsers it never signed in
 # from. The cookie names each account with a digest of its password hash, so that a new password
 # turns the cookies given before it away (not a sign-out: the browser stays known after one).
-KNOWN_DEVICE_MAX_AGE = 180 * 24 * 3600
+KNOWN_DEVICE_MAX_AGE = int(KNOWN_DEVICE.max_age.total_seconds())  # the cookie's, in seconds
 KNOWN_ACCOUNTS_PER_DEVICE = 5  # a shared office computer
-
-
-def _device_serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="known-device")
 
 
 def _device_contents(token: str | None, now: datetime) -> tuple[str, list]:
     """The device's id and the accounts it knows (``[id, password digest, since]``), those
     seen within KNOWN_DEVICE_MAX_AGE; ``("", [])`` for a missing, forged or expired cookie."""
     try:
-        data = _device_serializer().loads(token or "", max_age=KNOWN_DEVICE_MAX_AGE)
+        data = KNOWN_DEVICE.read(token or "", now)
         device, accounts = str(data["d"]), list(data["a"])
         oldest = now.timestamp() - KNOWN_DEVICE_MAX_AGE
         return device, [a for a in accounts if len(a) == 3 and a[2] >= oldest]
-    except (BadSignature, KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError):
         return "", []
 
 
@@ -343,7 +329,7 @@ def known_device_token(user: User, previous: str | None, now: datetime) -> str:
     others = [a for a in accounts if a[0] != user.id][: KNOWN_ACCOUNTS_PER_DEVICE - 1]
     known = [user.id, _password_digest(user), int(now.timestamp())]
     device = device or secrets.token_urlsafe(16)
-    return _device_serializer().dumps({"d": device, "a": [known, *others]})
+    return KNOWN_DEVICE.sign({"d": device, "a": [known, *others]}, now)
 
 
 def known_device(token: str | None, user: User | None, now: datetime) -> str | None:

@@ -9,14 +9,15 @@ from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from itsdangerous import BadSignature
 from sqlalchemy import exists, func, or_, select
 
 from ..catalogue.models import Event, EventStatus
 from ..core.errors import InvalidInput
 from ..core.links import site_url
+from ..core.tokens import EVALUATION, ids_in
 from ..extensions import db
 from ..registration.models import Registration
+from ..registration.notifications import notify, participant_email
 from ..registration.participants import WITH_A_PLACE, participants_with_a_place
 from .models import (
     AttendanceSettings,
@@ -26,7 +27,7 @@ from .models import (
     EvaluationResponse,
     QuestionKind,
 )
-from .services import attendance_settings, days_attended, email_participant, saved_settings, signer
+from .services import attendance_settings, days_attended, saved_settings
 
 MAX_QUESTIONS = 30
 MAX_CHOICES = 20
@@ -149,18 +150,16 @@ def set_anonymous(event: Event, anonymous: bool) -> None:
 # ---------------------------------------------------------------- opening
 
 
+EVALUATION_EMAIL = participant_email("evaluation", _l("How was it? Evaluate %(title)s"))
+
+
 def evaluation_token(registration: Registration) -> str:
-    return signer("evaluation").dumps(registration.id)
+    return EVALUATION.sign(registration.id)
 
 
 def registration_of_evaluation(token: str) -> Registration | None:
-    try:
-        registration_id = signer("evaluation").loads(token)
-    except (BadSignature, ValueError, TypeError):
-        return None
-    registration = (
-        db.session.get(Registration, registration_id) if isinstance(registration_id, int) else None
-    )
+    ids = ids_in(EVALUATION.read(token), 1)
+    registration = db.session.get(Registration, ids[0]) if ids else None
     if registration is None or registration.status not in WITH_A_PLACE:
         return None
     return registration
@@ -188,10 +187,9 @@ def open_evaluation(event: Event, now: datetime) -> int:
     ]
     anonymous = attendance_settings(event.id).evaluation_anonymous
     for registration in people:
-        email_participant(
+        notify(
             registration,
-            "evaluation",
-            _l("How was it? Evaluate %(title)s"),
+            EVALUATION_EMAIL,
             evaluation_url=site_url(
                 "attendance.evaluation_page", token=evaluation_token(registration)
             ),

@@ -7,10 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import segno
-from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
@@ -18,9 +16,10 @@ from ..accounts.models import User
 from ..catalogue.models import Event
 from ..core.errors import InvalidInput
 from ..core.links import site_url
+from ..core.tokens import BADGE, ids_in
 from ..extensions import db
-from ..mail.services import in_language, queue_email
 from ..registration.models import Registration, Status
+from ..registration.notifications import notify, participant_email
 from ..registration.participants import WITH_A_PLACE, participants_with_a_place
 from .models import AttendanceSettings, Certificate, CheckIn
 
@@ -61,23 +60,16 @@ def set_certificate_minimum(event: Event, minimum_days: int | None) -> None:
 # ---------------------------------------------------------------- badges and check-in
 
 
-def signer(purpose: str) -> URLSafeSerializer:
-    """Signs the tokens of badges and evaluation links (nobody can make one up)."""
-    return URLSafeSerializer(current_app.secret_key, salt=f"attendance-{purpose}")
-
-
 def badge_token(registration: Registration) -> str:
     """What a badge's QR code holds: the registration, signed (nobody can make one up)."""
-    return signer("badge").dumps([registration.event_id, registration.id])
+    return BADGE.sign([registration.event_id, registration.id])
 
 
 def registration_of_badge(event: Event, token: str) -> Registration | None:
-    try:
-        event_id, registration_id = signer("badge").loads(token.strip())
-    except (BadSignature, ValueError, TypeError):
+    ids = ids_in(BADGE.read(token.strip()), 2)
+    if ids is None or ids[0] != event.id:
         return None
-    if event_id != event.id:
-        return None
+    registration_id = ids[1]
     registration = db.session.get(Registration, registration_id)
     if registration is None or registration.status not in WITH_A_PLACE:
         return None
@@ -186,6 +178,10 @@ def counts_per_day(event_id: int) -> Counter:
 
 # ---------------------------------------------------------------- certificates
 
+CERTIFICATE_EMAIL = participant_email(
+    "certificate", _l("Your certificate of participation: %(title)s")
+)
+
 
 def certificates_of(event_id: int) -> dict[int, Certificate]:
     """``{registration id: certificate}`` for the event."""
@@ -216,10 +212,9 @@ def issue_certificates(event: Event, now: datetime) -> int:
         )
         db.session.add(certificate)
         registration.status = Status.ATTENDED
-        email_participant(
+        notify(
             registration,
-            "certificate",
-            _l("Your certificate of participation: %(title)s"),
+            CERTIFICATE_EMAIL,
             certificate_url=site_url("attendance.certificate_page", code=certificate.code),
         )
         count += 1
@@ -257,19 +252,3 @@ def certificate_codes(registration_ids: list[int]) -> dict[int, str]:
 
 def revoke_certificate(certificate: Certificate, now: datetime) -> None:
     certificate.revoked_at = certificate.revoked_at or now
-
-
-def email_participant(registration: Registration, template: str, subject, **context) -> None:
-    """An email to a participant, in their language, with the link to their registrations."""
-    event = registration.event
-    with in_language(registration.locale):
-        queue_email(
-            registration.email,
-            subject % {"title": event.title},
-            template,
-            locale=registration.locale,
-            registration=registration,
-            event=event,
-            my_registrations_url=site_url("registration.my_registrations"),
-            **context,
-        )

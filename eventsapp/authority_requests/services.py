@@ -13,7 +13,6 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -28,6 +27,7 @@ from ..core.errors import InvalidInput
 from ..core.i18n import country_name
 from ..core.links import site_url
 from ..core.locks import reread_locked
+from ..core.tokens import AUTHORITY_REQUEST, ids_in
 from ..core.uploads import MIME_TYPES, UploadStore, file_kind, shown_name, suffix_of
 from ..extensions import db
 from ..mail.services import in_language, queue_email
@@ -146,25 +146,18 @@ def confirm_request(req: AuthorityRequest, now: datetime) -> None:
     _email(req, now, _l("We received your request"), "request_received")
 
 
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="authority-request")
-
-
 def request_token(req: AuthorityRequest) -> str:
     """For the request's own page, where the authority follows it: signed, ids cannot be tried."""
-    return _serializer().dumps(req.id)
+    return AUTHORITY_REQUEST.sign(req.id)
 
 
 def request_for_token(token: str) -> AuthorityRequest | None:
-    try:
-        request_id = _serializer().loads(token)
-    except BadSignature:
-        return None
-    if not isinstance(request_id, int):
+    ids = ids_in(AUTHORITY_REQUEST.read(token), 1)
+    if ids is None:
         return None
     return db.session.scalar(
         select(AuthorityRequest)
-        .where(AuthorityRequest.id == request_id)
+        .where(AuthorityRequest.id == ids[0])
         .options(joinedload(AuthorityRequest.event), selectinload(AuthorityRequest.changes))
     )
 

@@ -26,7 +26,6 @@ from datetime import UTC, date, datetime
 
 from flask import current_app
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import Row, Select, select
 from sqlalchemy.orm import contains_eager, joinedload
 
@@ -37,6 +36,7 @@ from ..catalogue.models import Event, EventKind, Programme
 from ..catalogue.services import EVENT_ORDER, EventFilters, narrow_events
 from ..core.clock import utcnow
 from ..core.links import route_path
+from ..core.tokens import CALENDAR_FEED, ids_in
 from ..extensions import db
 from ..registration.models import Registration, Status
 from .ical import CALENDAR_END, FeedContext, calendar_head, event_text, session_text
@@ -216,26 +216,17 @@ def _write_agendas(feed: Feed, ids: list[int], context: FeedContext) -> dict[int
 
 # ---------------------------------------------------------------- personal feed links
 
-FEED_TOKEN_SALT = "personal-calendar-feed"
-
-
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=FEED_TOKEN_SALT)
-
 
 def feed_token(user: User) -> str:
     """The signed token of an account's personal feed URL; a reset makes a new one."""
-    return _serializer().dumps([user.id, user.feed_token_version])
+    return CALENDAR_FEED.sign([user.id, user.feed_token_version])
 
 
 def user_for_feed_token(token: str) -> User | None:
     """The active account whose current token this is, or None (forged, old or closed)."""
-    try:
-        user_id, version = _serializer().loads(token)
-    except (BadSignature, TypeError, ValueError):
-        return None
-    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
-    if user is None or not user.is_active or user.feed_token_version != version:
+    ids = ids_in(CALENDAR_FEED.read(token), 2)
+    user = db.session.get(User, ids[0]) if ids else None
+    if user is None or not user.is_active or user.feed_token_version != ids[1]:
         return None
     return user
 

@@ -1,20 +1,50 @@
-"""Signed tokens: every value the site hands out in a link, a cookie or a cursor and reads back.
+"""Signed tokens: every value the site hands out in a link, a QR code or a cursor and reads back.
 
 A token is signed with ``SECRET_KEY`` for one purpose (its salt), so that a token given for one
-thing never works for another; a purpose with an age gives tokens that expire (they carry the
-time they were made). Reading a token that was not made by the site, for another purpose, or is
-too old gives None: callers say what that means in their own words.
+thing never works for another; a purpose with an age gives tokens that carry the time they were
+made and expire. Every purpose of the site is declared at the end of this module, with what its
+tokens hold and how long they work: no other module signs anything (a test holds this).
 
-The salts of purposes that existed before this module are theirs still, so that links already
-sent (calendar subscriptions, invitations) keep working.
+What makes a link work once is in what it holds, checked by its capability against the
+database: a value that using the link changes (the time of the last sign-in, a digest of the
+password, the registration's consent time, a version raised by a reset).
+
+Time is passed in (``now``, UTC without tzinfo) where a service has it, so that tests can make a
+token in the past; None is the clock's time.
+
+The salts and payloads of links sent before this module (calendar subscriptions, invitations,
+badges already printed...) are theirs still, so that they keep working.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
+from itsdangerous import BadData, TimestampSigner, URLSafeSerializer, URLSafeTimedSerializer
+
+
+class _SignedAt(TimestampSigner):
+    """A timestamp signer whose clock is ``at`` (epoch seconds) when given."""
+
+    def __init__(self, *args, at: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.at = at
+
+    def get_timestamp(self) -> int:
+        return self.at if self.at is not None else super().get_timestamp()
+
+
+def _epoch(now: datetime | None) -> int | None:
+    return None if now is None else int(now.replace(tzinfo=UTC).timestamp())
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a token of a purpose holds, and whether it is older than the purpose's age."""
+
+    value: Any
+    expired: bool = False
 
 
 @dataclass(frozen=True)
@@ -24,24 +54,102 @@ class Purpose:
     salt: str
     max_age: timedelta | None = None
 
-    def _serializer(self) -> URLSafeSerializer:
-        kind = URLSafeSerializer if self.max_age is None else URLSafeTimedSerializer
-        return kind(current_app.config["SECRET_KEY"], salt=self.salt)
+    def _serializer(self, now: datetime | None = None) -> URLSafeSerializer:
+        key = current_app.config["SECRET_KEY"]
+        if self.max_age is None:
+            return URLSafeSerializer(key, salt=self.salt)
+        return URLSafeTimedSerializer(
+            key, salt=self.salt, signer=_SignedAt, signer_kwargs={"at": _epoch(now)}
+        )
 
-    def sign(self, value: Any) -> str:
-        """A token holding ``value`` (anything JSON holds)."""
-        return self._serializer().dumps(value)
+    def sign(self, value: Any, now: datetime | None = None) -> str:
+        """A token holding ``value`` (anything JSON holds), made at ``now``."""
+        return self._serializer(now).dumps(value)
 
-    def read(self, token: str) -> Any | None:
-        """The value a token of this purpose holds, or None (forged, another purpose's, too
-        old)."""
+    def inspect(self, token: str, now: datetime | None = None) -> Reading | None:
+        """What a token of this purpose holds, even when it is too old (for a page that says
+        so); None when the site did not make it for this purpose (forged, cut, another's)."""
         try:
             if self.max_age is None:
-                return self._serializer().loads(token)
-            return self._serializer().loads(token, max_age=self.max_age.total_seconds())
-        except (BadSignature, UnicodeError, ValueError):  # SignatureExpired is a BadSignature
+                return Reading(self._serializer().loads(token))
+            value, made_at = self._serializer().loads(token, return_timestamp=True)
+        except (BadData, UnicodeError, ValueError):  # BadSignature and BadPayload are BadData
             return None
+        now = datetime.now(UTC) if now is None else now.replace(tzinfo=UTC)
+        return Reading(value, expired=made_at + self.max_age <= now)
+
+    def read(self, token: str, now: datetime | None = None) -> Any | None:
+        """The value a token of this purpose holds, or None (forged, another purpose's, too
+        old)."""
+        reading = self.inspect(token, now)
+        return None if reading is None or reading.expired else reading.value
 
 
-# The API's cursors: the sort key of the last event of a page.
+def ids_in(value: Any, count: int) -> tuple[int, ...] | None:
+    """``value`` as ``count`` ids (a token's list of ids, or one id when ``count`` is 1), or None
+    when it has another shape (a token of an older form)."""
+    values = [value] if count == 1 and not isinstance(value, list) else value
+    if not isinstance(values, list) or len(values) != count:
+        return None
+    if not all(isinstance(n, int) and not isinstance(n, bool) for n in values):
+        return None
+    return tuple(values)
+
+
+# ---------------------------------------------------------------- every purpose of the site
+
+# The link emailed to confirm a registration's address (registration.services):
+# [registration id, its consent time]. 48 hours (then the registration is forgotten); it confirms
+# only while the registration awaits confirmation with that consent time, which sending the form
+# again (or registering again after a withdrawal) changes: so it works once, for that form.
+# (Until issue 22 it held the bare id with the salt "confirmation", and worked for ever.)
+REGISTRATION_CONFIRMATION = Purpose("registration-confirmation", timedelta(hours=48))
+
+# Retired: that link until issue 22 (the bare id, working for ever). Read only to tell whoever
+# follows one that it no longer confirms anything.
+RETIRED_CONFIRMATION = Purpose("confirmation")
+
+# A registration's own page, where the site sends whoever has just registered, confirmed or
+# accepted a seat: [registration id, its consent time]. A day; the page says to sign in later.
+REGISTRATION_PAGE = Purpose("registration-page", timedelta(days=1))
+
+# An invitation to register for an event by invitation (registration.invitations):
+# {"i": invitation id, "e": event id}. No age: it works while the event takes registrations.
+INVITATION = Purpose("invitation")
+
+# A seat offered from the waiting list (registration.waiting_list): {"r": registration id,
+# "until": the offer's end}. It works until that end, and only for the offer it was sent for.
+SEAT_OFFER = Purpose("seat-offer")
+
+# A badge's QR code (attendance.services): [event id, registration id]. No age: printed badges
+# scan for as long as the registration has a place.
+BADGE = Purpose("attendance-badge")
+
+# The link to an attendee's evaluation form (attendance.evaluations): the registration's id.
+# No age: it works while the registration has a place; answering is once.
+EVALUATION = Purpose("attendance-evaluation")
+
+# The page where an authority follows its request (authority_requests.services): the request's
+# id. No age: the authority follows its request for as long as it lasts.
+AUTHORITY_REQUEST = Purpose("authority-request")
+
+# A one-time sign-in link for a delegate (accounts.services): {"u": account id, "n": time of
+# its last sign-in}. An hour; signing in changes "n", so it works once.
+SIGN_IN_LINK = Purpose("login-link", timedelta(hours=1))
+
+# The link that lets an invited colleague choose a password (accounts.services): {"u": account
+# id, "p": digest of its password hash}. A week; setting a password changes "p".
+ACCOUNT_SETUP = Purpose("account-setup", timedelta(days=7))
+
+# A browser an account signed in from (accounts.services, the "known device" cookie): {"d": the
+# device's id, "a": [[account id, digest of its password hash, time], ...]}. 180 days; a new
+# password turns it away for that account.
+KNOWN_DEVICE = Purpose("known-device", timedelta(days=180))
+
+# A personal calendar feed's URL (calendars.services): [account id, its feed token version].
+# No age: subscriptions are a contract; "Reset link" raises the version, and closing the account
+# stops it.
+CALENDAR_FEED = Purpose("personal-calendar-feed")
+
+# The API's cursors (api.services): the sort key of the last event of a page. No age.
 API_CURSOR = Purpose("api-cursor")

@@ -3,7 +3,7 @@
 from uuid import uuid4
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from ..core.forms import Form
@@ -26,3 +26,12 @@ class MessageForm(Form):
     )
     # Made when the form is first shown, kept through previews: see Message.send_key.
     send_key = HiddenField(default=lambda: uuid4().hex, validators=[Regexp("^[0-9a-f]{32}$")])
+
+
+class EventMessageForm(MessageForm):
+    """A message to an event's participants, which may carry the event's calendar file."""
+
+    calendar_file = BooleanField(
+        _l("Attach the event's calendar file"),
+        description=_l("For instance when the dates, times or venue changed."),
+    )

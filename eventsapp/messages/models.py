@@ -28,6 +28,9 @@ class Message(db.Model):
             " OR (event_id IS NULL AND programme_id IS NOT NULL AND year IS NOT NULL)",
             name="one_event_or_a_programme_year",
         ),
+        CheckConstraint(
+            "NOT calendar_file OR event_id IS NOT NULL", name="calendar_file_of_an_event"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -42,6 +45,8 @@ class Message(db.Model):
     audience: Mapped[str] = mapped_column(String(500), default="")
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
+    # The event's calendar file goes with it (to an event's participants only).
+    calendar_file: Mapped[bool] = mapped_column(default=False, server_default="0")
     sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     sent_at: Mapped[datetime] = mapped_column(default=utcnow)
     # The composing form's one-time key: sending the same form twice (a double click, the back

@@ -20,9 +20,13 @@ from ..core.errors import InvalidInput
 from ..core.links import site_url
 from ..extensions import db
 from ..mail.models import EmailStatus, OutboxEmail
-from ..mail.services import in_language, queue_email
+from ..mail.services import in_language
 from ..registration.models import Registration, Status
+from ..registration.notifications import notify, participant_email
 from .models import Message, MessageRecipient, RecipientState
+
+# Its subject is the message's own; the event's calendar file goes with it when the message asks.
+MESSAGE_EMAIL = participant_email("participant_message", None)
 
 # What each placeholder becomes for a recipient (a registration).
 PLACEHOLDERS = {
@@ -155,15 +159,16 @@ def hand_over_due(now: datetime, per_minute: int) -> dict[str, int]:
             done["skipped"] += 1
             continue
         message = recipient.message
-        with in_language(registration.locale):
-            recipient.outbox_email = queue_email(
-                recipient.email,
-                fill_placeholders(message.subject, registration),
-                "participant_message",
-                locale=registration.locale,
-                body=fill_placeholders(message.body, registration),
-                my_registrations_url=site_url("registration.my_registrations"),
-            )
+        with in_language(registration.locale):  # {dates} as the recipient reads dates
+            subject = fill_placeholders(message.subject, registration)
+            body = fill_placeholders(message.body, registration)
+        recipient.outbox_email = notify(
+            registration,
+            MESSAGE_EMAIL,
+            subject=subject,
+            calendar_file=message.calendar_file,
+            body=body,
+        )
         recipient.state = RecipientState.HANDED
         recipient.handed_at = now
         done["handed"] += 1

@@ -26,7 +26,7 @@ from .audience import (
     programme_year_recipients,
     status_choices,
 )
-from .forms import PROGRAMME_HINT, MessageForm
+from .forms import PROGRAMME_HINT, EventMessageForm, MessageForm
 from .models import Message
 from .services import (
     Preview,
@@ -52,6 +52,7 @@ def _compose(form: MessageForm, message: Message, recipients: list, audience: st
     if not form.validate_on_submit():
         return None
     message.subject, message.body = form.subject.data, form.body.data
+    message.calendar_file = "calendar_file" in form and form.calendar_file.data
     message.audience = audience[:500]
     message.sent_by_id = current_user.id
     again = redirect(url_for(request.endpoint, **{**request.args.to_dict(), **request.view_args}))
@@ -106,7 +107,7 @@ def messages_page(event_id: int):
     described = audience.describe()
     if to_ticked:
         described = _("Ticked among: %(audience)s", audience=described)
-    form = MessageForm()
+    form = EventMessageForm()
     outcome = _compose(
         form,
         Message(event_id=event.id),

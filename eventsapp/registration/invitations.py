@@ -2,9 +2,7 @@
 
 from datetime import datetime
 
-from flask import current_app
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -12,6 +10,7 @@ from ..accounts.models import User
 from ..catalogue.models import Event
 from ..core.errors import InvalidInput
 from ..core.links import site_url
+from ..core.tokens import INVITATION
 from ..extensions import db
 from ..mail.services import queue_email
 from ..people.models import Organisation
@@ -19,21 +18,15 @@ from .models import Invitation
 from .seats import RegistrationRefused
 
 
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="invitation")
-
-
 def invitation_token(invitation: Invitation) -> str:
-    return _serializer().dumps({"i": invitation.id, "e": invitation.event_id})
+    return INVITATION.sign({"i": invitation.id, "e": invitation.event_id})
 
 
 def read_invitation(token: str, event: Event) -> Invitation:
     """The invitation a link carries; a tampered link or one for another event is refused."""
-    try:
-        data = _serializer().loads(token)
-    except BadSignature:
-        data = None
-    invitation = data and db.session.get(Invitation, data["i"])
+    data = INVITATION.read(token)
+    invitation_id = data.get("i") if isinstance(data, dict) else None
+    invitation = isinstance(invitation_id, int) and db.session.get(Invitation, invitation_id)
     if not invitation or invitation.event_id != event.id:
         raise RegistrationRefused(
             _("This invitation link is not valid. Copy it whole from the invitation email.")

@@ -2,9 +2,10 @@
 
 The rest of registration lives beside this module, one concern each: ``seats`` (who holds a seat,
 availability, the event's lock), ``statuses`` (the table of status changes), ``waiting_list``,
-``funding`` (funded places per organisation), ``notifications`` (the emails), ``invitations``,
-``settings`` (how an event takes registrations), ``cron`` (the periodic job) and ``hooks`` (what
-this capability does when other capabilities change their rows).
+``funding`` (funded places per organisation), ``notifications`` (every email to a participant),
+``links`` (the confirmation link and the registration's page), ``invitations``, ``settings`` (how
+an event takes registrations), ``cron`` (the periodic job) and ``hooks`` (what this capability
+does when other capabilities change their rows).
 
 A registration counts only once its email address is known to be the registrant's: the form is
 open to anyone, who could otherwise register someone else's address (and show it among the
@@ -22,9 +23,8 @@ the transaction.
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from flask import current_app, url_for
+from flask import url_for
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, URLSafeSerializer
 from markupsafe import Markup
 from sqlalchemy import and_, delete, false, func, select
 from sqlalchemy.exc import IntegrityError
@@ -42,6 +42,12 @@ from ..people.models import Country, Organisation
 from ..people.services import OrganisationInput, save_organisation
 from .funding import settle_and_tell
 from .invitations import check_invitation_email
+from .links import (
+    CONFIRMATION_HOURS,
+    check_confirmation_link,
+    confirmation_token,
+    read_confirmation_link,
+)
 from .models import (
     Funding,
     Invitation,
@@ -64,9 +70,6 @@ from .seats import (
 from .statuses import FIRST_EMAIL, expire_offers
 from .uploads import files_of, remove_after_commit, store
 from .waiting_list import offer_free_seats
-
-# How long the link confirming a registration's address works; then the registration is forgotten.
-CONFIRMATION_HOURS = 48
 
 
 @dataclass
@@ -140,7 +143,9 @@ def receive_registration(
     notify(
         registration,
         "confirm",
-        confirm_url=site_url("registration.confirmation", token=confirmation_token(registration)),
+        confirm_url=site_url(
+            "registration.confirmation", token=confirmation_token(registration, now)
+        ),
         hours=CONFIRMATION_HOURS,
     )
     return None
@@ -185,14 +190,15 @@ def register(
 
 def confirm_registration(token: str, now: datetime) -> Registration | None:
     """The address's owner followed the emailed link (``confirmation_token``) and confirmed: the
-    registration takes its place as ``register`` gives one, and counts from now on. One
-    confirmed already is left as it is; None for a token that names none.
+    registration takes its place as ``register`` gives one, and counts from now on. None for a
+    token the site did not make for it.
 
-    Raises StatusError when the link is older than CONFIRMATION_HOURS, and RegistrationRefused
-    when the event takes no registration any more.
+    Raises ConfirmedAlready when the link confirmed it already, StatusError when it confirms
+    nothing (expired, or sent for an earlier form: see ``links``), and RegistrationRefused when
+    the event takes no registration any more.
     """
-    registration_id = _registration_id(token)
-    if registration_id is None:
+    link = read_confirmation_link(token, now)
+    if link is None:
         return None
     # One statement reads the registration with its event, settings and owner's account, and
     # locks the event (as ``seats.lock_event``) and the registration: two clicks confirm once.
@@ -201,19 +207,15 @@ def confirm_registration(token: str, now: datetime) -> Registration | None:
         .join(Registration.event)
         .outerjoin(RegistrationSettings, RegistrationSettings.event_id == Event.id)
         .outerjoin(User, func.lower(User.email) == Registration.email)
-        .where(Registration.id == registration_id)
+        .where(Registration.id == link.registration_id)
         .options(
             contains_eager(Registration.event).joinedload(Event.venue),
             joinedload(Registration.organisation),
         )
         .with_for_update(of=(Registration, Event))
     ).first()
-    if row is None:
-        return None
-    registration, settings, account = row
-    if registration.status != Status.UNCONFIRMED:
-        return registration
-    refuse_expired_link(registration, now)
+    registration, settings, account = row or (None, None, None)
+    check_confirmation_link(link, registration)
     state, counted = _availability_locked(registration.event, settings, now, invitation=None)
     if registration.new_organisation:
         registration.organisation = _new_organisation(
@@ -240,22 +242,6 @@ def forget_unconfirmed(now: datetime) -> int:
     for event_id, answers in rows:
         remove_after_commit(db.session(), files_of(event_id, (answers or {}).values()))
     return db.session.execute(delete(Registration).where(*forgotten)).rowcount
-
-
-def refuse_expired_link(registration: Registration, now: datetime) -> None:
-    """Raises StatusError when the registration awaits confirmation and its link has expired
-    (before the periodic job forgets it)."""
-    if (
-        registration.status == Status.UNCONFIRMED
-        and registration.consent_at + timedelta(hours=CONFIRMATION_HOURS) <= now
-    ):
-        raise StatusError(
-            _(
-                "This link has expired: registrations not confirmed within %(hours)d hours are "
-                "deleted. Register again.",
-                hours=CONFIRMATION_HOURS,
-            )
-        )
 
 
 def event_to_register(event_id: int) -> Event | None:
@@ -458,32 +444,3 @@ def update_travel(registration: Registration, data: TravelInput) -> None:
     registration.accessibility_needs = data.accessibility_needs.strip()
     registration.dietary_needs = data.dietary_needs.strip()
     registration.visa_letter = data.visa_letter
-
-
-def _serializer(salt: str) -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=salt)
-
-
-def confirmation_token(registration: Registration) -> str:
-    """For the registration's own page (shown after registering, and where the emailed link to
-    confirm it leads): signed, so that ids cannot be tried in turn."""
-    return _serializer("confirmation").dumps(registration.id)
-
-
-def _registration_id(token: str) -> int | None:
-    try:
-        return _serializer("confirmation").loads(token)
-    except BadSignature:
-        return None
-
-
-def registration_for_confirmation(token: str) -> Registration | None:
-    """The registration a token names, with what its page shows."""
-    return db.session.scalar(
-        select(Registration)
-        .where(Registration.id == _registration_id(token))
-        .options(
-            joinedload(Registration.event).joinedload(Event.venue),
-            joinedload(Registration.organisation),
-        )
-    )

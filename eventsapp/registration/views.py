@@ -41,6 +41,13 @@ from .forms import (
 )
 from .funding import funding_statements
 from .invitations import invitations_of, invite, read_invitation
+from .links import (
+    CONFIRMATION_HOURS,
+    ConfirmedAlready,
+    LinkRefused,
+    page_token,
+    registration_by_link,
+)
 from .models import CONFIRMED, Funding, Registration, Status
 from .participants import (
     EXPORT_HEADER,
@@ -73,14 +80,10 @@ from .seats import (
     waiting_positions,
 )
 from .services import (
-    CONFIRMATION_HOURS,
     confirm_registration,
-    confirmation_token,
     event_to_register,
     my_registrations,
     receive_registration,
-    refuse_expired_link,
-    registration_for_confirmation,
     update_travel,
 )
 from .settings import save_settings
@@ -162,7 +165,7 @@ def register_page(event_id: int):
                 if registration is None:  # whoever the address belongs to: the same answer
                     return redirect(url_for(".check_your_email", event_id=event.id))
                 flash(_("Your registration is saved."), "success")
-                return redirect(url_for(".confirmation", token=confirmation_token(registration)))
+                return redirect(url_for(".confirmation", token=page_token(registration, now)))
         state = registration_form_state(event, now, invitation)
     except RegistrationRefused as refused:
         return _refused(event, refused.message)
@@ -233,24 +236,42 @@ def check_your_email(event_id: int):
 @bp.route("/registrations/<token>", methods=["GET", "POST"])
 @public_post_limit
 def confirmation(token: str):
-    """A registration's own page: what a delegate sees after registering, and where the emailed
-    link to confirm it leads (a button confirms it, so that a mail scanner opening the link does
-    not)."""
+    """A registration's own page: where the emailed link to confirm it leads (a button confirms
+    it, so that a mail scanner opening the link does not), and where a delegate is sent after
+    registering, confirming or accepting a seat (see ``links``)."""
     now = utcnow()
     try:
         if request.method == "POST":
-            confirm_registration(token, now) or abort(404)
-            flash(_("Your email address is confirmed."), "success")
-            return redirect(url_for(".confirmation", token=token))
-        registration = registration_for_confirmation(token) or abort(404)
-        refuse_expired_link(registration, now)
-    except (StatusError, RegistrationRefused) as error:
-        return _refused(registration_for_confirmation(token).event, error.message, 410)
+            registration = confirm_registration(token, now)
+            if registration is not None:
+                flash(_("Your email address is confirmed."), "success")
+                return redirect(url_for(".confirmation", token=page_token(registration, now)))
+        else:
+            registration = registration_by_link(token, now)
+    except LinkRefused as refused:
+        return _link_refused(refused)
+    except RegistrationRefused as refused:
+        return _refused(registration_by_link(token, now).event, refused.message, 410)
+    if registration is None:
+        not_ours = LinkRefused(_("This link is not valid. Copy it whole from the email."))
+        return _link_refused(not_ours, 404)
     return render_template(
         "registration/confirmation.html",
         registration=registration,
         positions=waiting_positions([registration]),
     )
+
+
+def _link_refused(refused: LinkRefused, status: int = 410):
+    """The page of a link that shows nothing and confirms nothing, saying why."""
+    registration = refused.registration
+    confirmed = isinstance(refused, ConfirmedAlready)
+    return render_template(
+        "registration/link_refused.html",
+        message=refused.message,
+        confirmed=confirmed,
+        event=registration.event if registration is not None else None,
+    ), 200 if confirmed else status
 
 
 @bp.route("/offers/<token>", methods=["GET", "POST"], endpoint="accept_offer")
@@ -265,7 +286,7 @@ def accept_offer_page(token: str):
     if request.method == "GET":
         return render_template("registration/offer.html", registration=registration)
     flash(_("You accepted the seat: %(title)s.", title=registration.event.title), "success")
-    return redirect(url_for(".confirmation", token=confirmation_token(registration)))
+    return redirect(url_for(".confirmation", token=page_token(registration, utcnow())))
 
 
 @bp.route("/me/registrations", endpoint="my_registrations")

@@ -2,13 +2,12 @@
 
 from datetime import datetime, timedelta
 
-from flask import current_app
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 
 from ..catalogue.models import Event
 from ..core.links import site_url
+from ..core.tokens import SEAT_OFFER
 from ..extensions import db
 from .funding import settle_and_tell
 from .models import Registration, Status
@@ -46,12 +45,8 @@ def offer_free_seats(event: Event, now: datetime) -> list[Registration]:
     return list(offered)
 
 
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="seat-offer")
-
-
 def offer_url(registration: Registration) -> str:
-    token = _serializer().dumps(
+    token = SEAT_OFFER.sign(
         {"r": registration.id, "until": registration.offer_expires_at.isoformat()}
     )
     return site_url("registration.accept_offer", token=token)
@@ -59,10 +54,9 @@ def offer_url(registration: Registration) -> str:
 
 def registration_for_offer(token: str) -> Registration:
     """The registration a seat-offer link is for; a tampered or replaced link is refused."""
-    try:
-        data = _serializer().loads(token)
-    except BadSignature:
-        raise StatusError(_("This link is not valid. Copy it whole from the email.")) from None
+    data = SEAT_OFFER.read(token)
+    if not isinstance(data, dict) or not isinstance(data.get("r"), int):
+        raise StatusError(_("This link is not valid. Copy it whole from the email."))
     registration = db.session.get(Registration, data["r"])
     current = registration and registration.offer_expires_at
     if not current or current.isoformat() != data["until"]:

@@ -55,6 +55,10 @@ def test_a_delegate_registers_and_staff_approve(page, make, staff_user, live_mai
     expect(page.get_by_role("heading")).to_have_text("Thank you, Thandiwe Moyo")
     expect(page.locator(".flash").first).to_contain_text("Your email address is confirmed.")
     expect(page.locator("dl.facts")).to_contain_text("Pending approval")
+    # The emailed link, followed again, confirms nothing more and says so.
+    page.goto(re.search(r"/registrations/\S+", confirm.get_content()).group(0))
+    expect(page.get_by_role("heading")).to_have_text("Your registration is confirmed already")
+    expect(page.get_by_role("button", name="Confirm my registration")).to_have_count(0)
     _confirm, received = live_mailbox.to("thandiwe@zec.example")
     assert received["Subject"] == f"Registration received: {event.title}"
 

@@ -11,7 +11,7 @@ from ..core.errors import InvalidInput
 from ..core.forms import Form
 from ..core.web import show_beside_field
 from ..extensions import db
-from .forms import _lines
+from .forms import bullet_lines
 from .models import LANGUAGES, Event
 from .translations import (
     DESCRIPTION_MAX,
@@ -48,7 +48,7 @@ class TranslationForm(Form):
     def to_input(self) -> TranslationInput:
         return TranslationInput(
             title=self.title.data or "",
-            purpose=_lines(self.purpose.data),
+            purpose=bullet_lines(self.purpose.data),
             description=self.description.data or "",
         )
 

@@ -89,7 +89,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(agenda_bp)
     app.register_blueprint(costs_bp)
     app.register_blueprint(reports_views.bp)
-    app.register_blueprint(reports_views.api_bp)
     app.register_blueprint(logistics_bp)
     app.register_blueprint(plans_bp)
     app.register_blueprint(staff_bp)

@@ -9,6 +9,7 @@ from wtforms.validators import Length
 
 from ..core.errors import InvalidInput
 from ..core.forms import Form
+from ..core.navigation import PAGE, event_tab
 from ..core.web import show_beside_field
 from ..extensions import db
 from .forms import bullet_lines
@@ -28,6 +29,7 @@ from .views import manage_bp
 
 manage_bp.app_template_filter("localized")(localized)
 manage_bp.app_template_filter("date_reading")(date_reading)
+event_tab("catalogue_manage.event_translations", _l("Translations"), 120, (PAGE,))
 manage_bp.app_template_global("original_language")(original_language)
 
 

@@ -71,7 +71,7 @@ def main() -> None:
 
     from eventsapp import create_app
     from eventsapp.catalogue.models import Event, Programme
-    from eventsapp.costs.services import _days_between
+    from eventsapp.costs.facts import days_between
     from eventsapp.costs.totals import yearly_totals
     from eventsapp.extensions import db
     from eventsapp.registration.models import SEAT_HOLDING, Registration
@@ -89,9 +89,7 @@ def main() -> None:
             programme = db.session.scalar(select(Programme).where(Programme.name == name))
         _with_rules(programme)
         r = Registration
-        bare = select(
-            func.count(r.id), func.sum(_days_between(r.arrival_on, r.departure_on))
-        ).where(
+        bare = select(func.count(r.id), func.sum(days_between(r.arrival_on, r.departure_on))).where(
             r.status.in_(SEAT_HOLDING),
             r.event_id.in_(
                 select(Event.id).where(

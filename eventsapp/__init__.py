@@ -10,7 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from .config import INSTANCE_DIR, load_settings
-from .core import i18n
+from .core import i18n, navigation
 from .core.guards import add_security_headers, refuse_control_characters
 from .core.validation import MAX_ID
 from .core.web import commit_or_roll_back
@@ -89,7 +89,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(agenda_bp)
     app.register_blueprint(costs_bp)
     app.register_blueprint(reports_views.bp)
-    app.register_blueprint(reports_views.api_bp)
     app.register_blueprint(logistics_bp)
     app.register_blueprint(plans_bp)
     app.register_blueprint(staff_bp)
@@ -164,6 +163,7 @@ def _register_templating(app: Flask) -> None:
     # Dates and times as people write them in the visitor's language: "5 October 2027",
     # "5 de octubre de 2027", "22 Nov 2026, 18:37" (UTC); money, country and language names too.
     i18n.register(app)
+    navigation.register(app)  # event_tabs(event, place): each capability's tabs of an event
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -3,9 +3,10 @@
 ``--once`` does one round and stops (cron, tests).
 
 Every job runs in a transaction of its own, committed when it ends (rolled back if it fails, and
-tried again at its next turn); each email is committed on its own (``mail.sender``). On PostgreSQL
-the worker sleeps until a committed transaction says emails are waiting (``LISTEN``), or until
-the next job is due; elsewhere it looks every ``interval`` seconds.
+tried again at its next turn), or one transaction per unit for jobs in units (``core.jobs``); each
+email is committed on its own (``mail.sender``). On PostgreSQL the worker sleeps until a
+committed transaction says emails are waiting (``LISTEN``), or until the next job is due;
+elsewhere it looks every ``interval`` seconds.
 """
 
 import logging
@@ -26,7 +27,7 @@ log = logging.getLogger(__name__)
 
 
 def run_job(job: PeriodicJob, now: datetime) -> dict[str, int]:
-    """One job, in its own transaction."""
+    """One job, in its own transaction (a job in units commits each of them itself)."""
     try:
         done = job.run(now)
         db.session.commit()

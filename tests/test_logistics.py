@@ -9,9 +9,8 @@ from sqlalchemy import select
 
 from eventsapp.accounts.models import Role
 from eventsapp.accounts.services import create_user
-from eventsapp.logistics.cron import send_weekly_reminders
 from eventsapp.logistics.models import Task
-from eventsapp.logistics.services import TaskInput, save_task
+from eventsapp.logistics.services import TaskInput, save_task, send_weekly_reminders
 from eventsapp.mail.models import OutboxEmail
 from tests.test_events import VALID as EVENT_FORM
 from tests.test_events import post_event

@@ -230,7 +230,7 @@ def test_no_capability_writes_to_participants_around_notify():
         "eventsapp/accounts/services.py",
         "eventsapp/authority_requests/services.py",
         "eventsapp/registration/invitations.py",
-        "eventsapp/logistics/cron.py",
+        "eventsapp/logistics/services.py",
     }
     callers = set()
     for path in (ROOT / "eventsapp").rglob("*.py"):

@@ -13,9 +13,10 @@ from eventsapp.accounts.models import User
 from eventsapp.core.clock import utcnow
 from eventsapp.core.errors import InvalidInput
 from eventsapp.mail.models import OutboxEmail
-from eventsapp.registration.cron import send_reminders, tick
+from eventsapp.registration.cron import tick
 from eventsapp.registration.invitations import invite, read_invitation
 from eventsapp.registration.models import Funding, Registration, RegistrationSettings, Status
+from eventsapp.registration.reminders import send_reminders
 from eventsapp.registration.seats import (
     RegistrationRefused,
     StatusError,

@@ -4,9 +4,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from ..catalogue.forms import _id_or_none  # an id, or None for "—"
 from ..catalogue.models import LANGUAGES
-from ..core.forms import DayField, Form
+from ..core.forms import DayField, Form, id_or_none
 from ..people.services import country_choices, organisation_choices
 from .models import AgendaSession, SessionKind
 from .services import SessionInput
@@ -81,7 +80,7 @@ class SpeakerForm(Form):
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     role = StringField(_l("Position"), validators=[Optional(), Length(max=300)])
-    organisation_id = SelectField(_l("Organisation"), coerce=_id_or_none)
+    organisation_id = SelectField(_l("Organisation"), coerce=id_or_none)
     country_code = SelectField(_l("Country"), validators=[Optional()])
 
     def set_choices(self) -> None:

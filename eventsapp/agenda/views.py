@@ -2,9 +2,11 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..catalogue.services import get_event
 from ..core.errors import InvalidInput
+from ..core.navigation import LIST, PAGE, event_tab
 from ..core.web import show_beside_field
 from ..extensions import db
 from .drafting import apply_template, save_as_template, template_choices
@@ -24,6 +26,7 @@ from .services import (
 )
 
 bp = Blueprint("agenda", __name__, url_prefix="/manage/events/<int:event_id>/agenda")
+event_tab("agenda.sessions", _l("Agenda"), 100, (LIST, PAGE))
 
 
 def _saved(form: SessionForm, event, session: AgendaSession) -> bool:

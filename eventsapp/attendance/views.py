@@ -16,6 +16,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
@@ -25,6 +26,7 @@ from ..core.clock import utcnow
 from ..core.errors import InvalidInput
 from ..core.exports import csv_response, download, xlsx_response
 from ..core.links import site_url
+from ..core.navigation import BAR, event_tab
 from ..core.pdf import STATIC, PdfUnavailable, html_to_pdf
 from ..core.validation import parse_number
 from ..core.web import show_beside_field
@@ -73,6 +75,9 @@ from .services import (
 )
 
 bp = Blueprint("attendance", __name__)
+event_tab("attendance.check_in_page", _l("Check-in"), 70, (BAR,))
+event_tab("attendance.attendance_page", _l("Attendance and certificates"), 80, (BAR,))
+event_tab("attendance.evaluation_admin", _l("Evaluation"), 90, (BAR,))
 PRINT_CSS = STATIC / "css" / "attendance-print.css"
 
 

@@ -21,7 +21,7 @@ from ..core.dates import (
     MissingYearError,
     read_date_phrase,
 )
-from ..core.forms import Form
+from ..core.forms import Form, id_or_none
 from ..people.services import country_choices, organisation_choices
 from .models import (
     CICIE_BLOCKS,
@@ -36,11 +36,8 @@ from .services import EventInput, ProgrammeInput, VenueInput, programme_choices,
 NONE = ("", "—")
 
 
-def _id_or_none(value):
-    return int(value) if value not in (None, "", "None") else None
-
-
-def _lines(text: str | None) -> list[str]:
+def bullet_lines(text: str | None) -> list[str]:
+    """The lines of a text box, each without its bullet ("·", "•", "-"); blank ones left out."""
     return [line.strip(" \t·•-") for line in (text or "").splitlines() if line.strip(" \t·•-")]
 
 
@@ -48,8 +45,8 @@ class EventForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     kind = SelectField(_l("Kind"), choices=EventKind.choices())
     status = SelectField(_l("Status"), choices=EventStatus.choices(), default=EventStatus.PLANNED)
-    programme_id = SelectField(_l("Programme"), coerce=_id_or_none, validate_choice=True)
-    section_id = SelectField(_l("Section"), coerce=_id_or_none)
+    programme_id = SelectField(_l("Programme"), coerce=id_or_none, validate_choice=True)
+    section_id = SelectField(_l("Section"), coerce=id_or_none)
     date_text = StringField(
         _l("Dates"),
         validators=[DataRequired(), Length(max=200)],
@@ -86,7 +83,7 @@ class EventForm(Form):
     theme = StringField(_l("Theme"), validators=[Optional(), Length(max=300)])
     block = SelectField(_l("CICIE block"), choices=[NONE, *[(b, b) for b in CICIE_BLOCKS]])
     audience = StringField(_l("Audience"), validators=[Optional(), Length(max=300)])
-    requesting_authority_id = SelectField(_l("Requesting authority"), coerce=_id_or_none)
+    requesting_authority_id = SelectField(_l("Requesting authority"), coerce=id_or_none)
     target_region = SelectField(_l("Target region"), choices=[NONE, *Region.choices()])
     # Several choices are shown as checkboxes, with a filter when the list is long (macros.html).
     requesting_countries = SelectMultipleField(_l("Requesting countries"))
@@ -156,7 +153,7 @@ class EventForm(Form):
             participants_count=self.participants_count.data,
             languages=self.languages.data or [],
             interpretation=self.interpretation.data,
-            purpose=_lines(self.purpose.data),
+            purpose=bullet_lines(self.purpose.data),
             description=(self.description.data or "").strip(),
             theme=self.theme.data,
             block=self.block.data,
@@ -194,7 +191,7 @@ class EventForm(Form):
 class ProgrammeForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=300)])
     acronym = StringField(_l("Acronym"), validators=[Optional(), Length(max=30)])
-    owner_id = SelectField(_l("Owner"), coerce=_id_or_none)
+    owner_id = SelectField(_l("Owner"), coerce=id_or_none)
     first_year = IntegerField(
         _l("First year"), validators=[DataRequired(), NumberRange(FIRST_YEAR, LAST_YEAR)]
     )

@@ -9,9 +9,10 @@ from wtforms.validators import Length
 
 from ..core.errors import InvalidInput
 from ..core.forms import Form
+from ..core.navigation import PAGE, event_tab
 from ..core.web import show_beside_field
 from ..extensions import db
-from .forms import _lines
+from .forms import bullet_lines
 from .models import LANGUAGES, Event
 from .translations import (
     DESCRIPTION_MAX,
@@ -28,6 +29,7 @@ from .views import manage_bp
 
 manage_bp.app_template_filter("localized")(localized)
 manage_bp.app_template_filter("date_reading")(date_reading)
+event_tab("catalogue_manage.event_translations", _l("Translations"), 120, (PAGE,))
 manage_bp.app_template_global("original_language")(original_language)
 
 
@@ -48,7 +50,7 @@ class TranslationForm(Form):
     def to_input(self) -> TranslationInput:
         return TranslationInput(
             title=self.title.data or "",
-            purpose=_lines(self.purpose.data),
+            purpose=bullet_lines(self.purpose.data),
             description=self.description.data or "",
         )
 

@@ -2,9 +2,11 @@
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..core.clock import utcnow
 from ..core.errors import InvalidInput
+from ..core.navigation import LIST, PAGE, event_tab
 from ..core.validation import parse_number
 from ..core.web import page_number, show_beside_field
 from ..extensions import db
@@ -24,6 +26,7 @@ from .services import (
 )
 
 manage_bp = Blueprint("catalogue_manage", __name__, url_prefix="/manage")
+event_tab("catalogue_manage.event_form", _l("Edit"), 10, places=(LIST, PAGE))
 
 
 # ---------------------------------------------------------------- staff: events

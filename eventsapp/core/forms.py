@@ -45,6 +45,13 @@ def _trimmed(field) -> bool:
     )
 
 
+def id_or_none(value):
+    """A select's value as an id, or None for its "—" choice (an empty value; WTForms writes a
+    choice of None back as "None"). Anything else that is not a number raises ValueError, which
+    WTForms shows beside the field."""
+    return int(value) if value not in (None, "", "None") else None
+
+
 class DayField(StringField):
     """One day, typed as people write it ("5 March 2027", "5 de marzo de 2027", "2027-03-05") and
     read by the date reader, instead of the browser's date input whose "mm/dd/yyyy" depends on the

@@ -6,14 +6,10 @@ from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..catalogue.models import Region
-from ..core.forms import Form
+from ..core.forms import Form, id_or_none
 from .models import Basis, Category, PayerRole
 
 NONE = ("", "—")
-
-
-def _id_or_none(value):
-    return int(value) if value not in (None, "", "None") and str(value).isdigit() else None
 
 
 class _Money(Form):
@@ -32,7 +28,7 @@ class CurrencyForm(Form):
 class RuleForm(Form):
     category = SelectField(_l("Cost"), choices=Category.choices())
     payer_role = SelectField(_l("Paid by"), choices=PayerRole.choices())
-    payer_organisation_id = SelectField(_l("Organisation (if named)"), coerce=_id_or_none)
+    payer_organisation_id = SelectField(_l("Organisation (if named)"), coerce=id_or_none)
     basis = SelectField(_l("Counted"), choices=Basis.choices())
     note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
     shares = StringField(_l("Split between founders (%)"))  # the inputs are per founder
@@ -59,7 +55,7 @@ class RateForm(Form):
 class OverrideForm(Form):
     category = SelectField(_l("Cost"), choices=Category.choices())
     payer_role = SelectField(_l("Paid here by"), choices=PayerRole.choices())
-    payer_organisation_id = SelectField(_l("Organisation (if named)"), coerce=_id_or_none)
+    payer_organisation_id = SelectField(_l("Organisation (if named)"), coerce=id_or_none)
 
 
 class ActualForm(_Money):

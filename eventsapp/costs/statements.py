@@ -1,6 +1,6 @@
 """What a delegate is told of their funding: what their authority covers and what the hosts (or
 another party) cover, with this delegate's amounts where the cost is per delegate. Computed from the
-same rules as the budgets (``services``), in a fixed number of queries for any number of
+same rules as the budgets (``payers``, ``pricing``), in a fixed number of queries for any number of
 registrations.
 """
 
@@ -13,16 +13,10 @@ from sqlalchemy import select
 from ..extensions import db
 from ..people.models import Country
 from ..registration.models import Funding, Registration
+from .facts import PER_PERSON, BudgetFacts, window_days
 from .models import DELEGATE_CATEGORIES, Basis, Category, CostRule, PayerRole
-from .services import (
-    PER_PERSON,
-    Unresolved,
-    _Context,
-    _payers_of,
-    _Pricing,
-    _window_days,
-    money,
-)
+from .payers import Unresolved, payers_of
+from .pricing import Pricing, money
 
 
 @dataclass
@@ -64,7 +58,7 @@ def funding_statements(registrations: list[Registration]) -> dict[int, FundingSt
     registrations = [r for r in registrations if r.event_id in events]
     if not registrations:
         return {}
-    ctx = _Context(list(events.values()), with_groups=False)
+    facts = BudgetFacts(list(events.values()), with_groups=False)
     regions = dict(
         db.session.execute(
             select(Country.code, Country.region).where(
@@ -75,23 +69,23 @@ def funding_statements(registrations: list[Registration]) -> dict[int, FundingSt
     statements = {}
     for registration in registrations:
         event = events[registration.event_id]
-        programme = ctx.programmes.get(event.programme_id)
+        programme = facts.programmes.get(event.programme_id)
         if programme is None or not programme.rules:
             continue
         statements[registration.id] = _statement(
-            registration, event, programme, ctx, regions.get(registration.country_code)
+            registration, event, programme, facts, regions.get(registration.country_code)
         )
     return statements
 
 
-def _statement(registration, event, programme, ctx, region) -> FundingStatement:
-    pricing = _Pricing(event, ctx)
+def _statement(registration, event, programme, facts, region) -> FundingStatement:
+    pricing = Pricing(event, facts)
     self_funded = registration.funding == Funding.SELF_FUNDED
     statement = FundingStatement(programme.currency, self_funded)
     if registration.arrival_on and registration.departure_on:
         nights = (registration.departure_on - registration.arrival_on).days
     else:
-        nights = _window_days(event)
+        nights = window_days(event)
     for category in DELEGATE_CATEGORIES:
         rule = programme.rules.get(category)
         if rule is None:
@@ -102,16 +96,16 @@ def _statement(registration, event, programme, ctx, region) -> FundingStatement:
             amount = money(pricing.unit(category, region) * quantity)
         line = StatementLine(category, amount)
         try:
-            payers_of = _payers_of(category, event, ctx)
+            shares = payers_of(category, event, facts)
         except Unresolved:
             continue  # not told until staff settle who pays
-        if self_funded or payers_of == PayerRole.VISITING_AUTHORITY:
+        if self_funded or shares == PayerRole.VISITING_AUTHORITY:
             statement.authority.append(line)
             continue
-        roles = {payer.role for payer, _share in payers_of}
+        roles = {payer.role for payer, _share in shares}
         if roles <= {PayerRole.FOUNDER, PayerRole.HOST}:
             party = _("The hosts")
         else:
-            party = ", ".join(payer.party for payer, _share in payers_of)
+            party = ", ".join(payer.party for payer, _share in shares)
         statement.others.setdefault(party, []).append(line)
     return statement

@@ -10,40 +10,32 @@ from sqlalchemy.orm import selectinload
 
 from ..catalogue.models import Event, Programme
 from ..extensions import db
+from .facts import PER_PERSON, BudgetFacts
 from .models import PayerRole
-from .services import (
-    _ROLE_ORDER,
-    PER_PERSON,
-    ZERO,
-    Payer,
-    Unresolved,
-    _budget,
-    _charge_delegates,
-    _Context,
-    _payers_of,
-    _Pricing,
-)
+from .payers import Payer, Unresolved, payers_of
+from .pricing import ZERO, Pricing
+from .services import ROLE_ORDER, budget_of, charge_delegates
 
 
-def _pooled_delegates(programme, events, ctx: _Context, total) -> list[str]:
+def _pooled_delegates(programme, events, facts: BudgetFacts, total) -> list[str]:
     """Charge the costs per delegate of the pooled events, counted together by SQL: they have
     the same payers, resolved on any one of them."""
-    example = next(e for e in events if e.id in ctx.pooled)
-    pricing = _Pricing(example, ctx)
+    example = next(e for e in events if e.id in facts.pooled)
+    pricing = Pricing(example, facts)
     problems = []
 
     def charge(payer: Payer, _category: str, amount: Decimal) -> None:
         total(payer).estimate += amount
 
-    for category, rule in sorted(ctx.programmes[programme.id].rules.items()):
+    for category, rule in sorted(facts.programmes[programme.id].rules.items()):
         if rule.basis not in PER_PERSON:
             continue
         try:
-            payers_of = _payers_of(category, example, ctx)
+            shares = payers_of(category, example, facts)
         except Unresolved as problem:
             problems.append(str(problem))
             continue
-        _charge_delegates(category, rule.basis, payers_of, ctx.pooled_groups, pricing, charge, ctx)
+        charge_delegates(category, rule.basis, shares, facts.pooled_groups, pricing, charge, facts)
     return problems + pricing.missing
 
 
@@ -69,7 +61,7 @@ def yearly_totals(programme: Programme, year: int) -> tuple[list[PartnerTotal], 
     events = db.session.scalars(
         select(Event).where(*of_year).options(selectinload(Event.requesting_authority))
     ).all()
-    ctx = _Context(events, scope=select(Event.id).where(*of_year))
+    facts = BudgetFacts(events, scope=select(Event.id).where(*of_year))
     totals: dict[str, PartnerTotal] = {}
     problems = []
 
@@ -79,14 +71,14 @@ def yearly_totals(programme: Programme, year: int) -> tuple[list[PartnerTotal], 
         )
 
     for event in events:
-        budget = _budget(event, ctx)
+        budget = budget_of(event, facts)
         problems += [f"{event.title}: {p}" for p in budget.unresolved + budget.missing]
         for payer_budget in budget.payers:
             row = total(payer_budget.payer)
             row.estimate += payer_budget.estimate
             if payer_budget.actual is not None:
                 row.actual = (row.actual or ZERO) + payer_budget.actual
-    if ctx.pooled_groups:  # the delegates of the events whose own budgets left them out
-        problems += _pooled_delegates(programme, events, ctx, total)
-    ordered = sorted(totals.values(), key=lambda t: (_ROLE_ORDER.get(t.role, 9), t.party))
+    if facts.pooled_groups:  # the delegates of the events whose own budgets left them out
+        problems += _pooled_delegates(programme, events, facts, total)
+    ordered = sorted(totals.values(), key=lambda t: (ROLE_ORDER.get(t.role, 9), t.party))
     return ordered, problems

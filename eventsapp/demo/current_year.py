@@ -42,7 +42,7 @@ OWNERS = ("CICIE logistics", "INE international affairs", "TEPJF international r
 
 
 def load(data: dict, programme, organisations: dict) -> None:
-    from .services import _event_input  # the demo's reading of an entry, shared
+    from .services import event_input  # the demo's reading of an entry, shared
 
     year = utcnow().year + 1
     entries = [e for e in data["programme"]["events"] if f"-{SEED_YEAR}-" in e["key"]]
@@ -66,7 +66,7 @@ def load(data: dict, programme, organisations: dict) -> None:
             "notes": f"The demo's current programme year, modelled on CICIE's {SEED_YEAR}.",
         }
         event = Event(source_key=key)
-        save_event(event, _event_input(entry, programme, organisations))
+        save_event(event, event_input(entry, programme, organisations))
         db.session.flush()
         _prepare(event)
 

@@ -77,7 +77,8 @@ def _programme(data: dict, organisations: dict[str, Organisation]) -> Programme:
     return programme
 
 
-def _event_input(entry: dict, programme: Programme, organisations: dict) -> EventInput:
+def event_input(entry: dict, programme: Programme, organisations: dict) -> EventInput:
+    """A demo file's event entry as the catalogue's input."""
     sections = {s.code: s.id for s in programme.sections}
     venue = entry.get("venue")
     requesting = entry.get("requesting_countries", [])
@@ -126,7 +127,7 @@ def load_demo() -> dict[str, int]:
             if entry["key"] in existing:
                 continue
             event = Event(source_key=entry["key"])
-            save_event(event, _event_input(entry, programme, organisations))
+            save_event(event, event_input(entry, programme, organisations))
             count += 1
         db.session.flush()
         for load_more in (costs.load, logistics.load):  # what the file says beyond its events

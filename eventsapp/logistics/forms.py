@@ -4,8 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from ..catalogue.forms import _id_or_none  # an id, or None for "—"
-from ..core.forms import DayField, Form
+from ..core.forms import DayField, Form, id_or_none
 from .models import Anchor, Task, TaskStatus
 from .services import TaskInput
 
@@ -14,7 +13,7 @@ FIXED, BEFORE, AFTER = "fixed", "before", "after"
 
 class TaskForm(Form):
     title = StringField(_l("Task"), validators=[DataRequired(), Length(max=300)])
-    owner_id = SelectField(_l("Owner"), coerce=_id_or_none)  # staff accounts: set by the view
+    owner_id = SelectField(_l("Owner"), coerce=id_or_none)  # staff accounts: set by the view
     owner_name = StringField(
         _l("Or a unit or partner"),
         validators=[Optional(), Length(max=200)],

@@ -1,12 +1,13 @@
-"""Logistics tasks: saving them, their due dates, the lists and the year grid, as plain functions
-over models. Nothing here commits: the caller owns the transaction."""
+"""Logistics tasks: saving them, their due dates, the lists, the weekly reminder and the year
+grid, as plain functions over models. Nothing here commits: the caller owns the transaction."""
 
 import itertools
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
@@ -14,9 +15,11 @@ from ..accounts.models import STAFF_ROLES, User
 from ..catalogue.models import Event, EventStatus, Programme
 from ..core.dates import FIRST_YEAR, LAST_YEAR
 from ..core.errors import InvalidInput
+from ..core.links import site_url
 from ..extensions import db
+from ..mail.services import queue_email
 from .checklists import CHECKLISTS
-from .models import Anchor, Task, TaskStatus
+from .models import Anchor, Task, TaskReminder, TaskStatus
 
 OPEN_STATUSES = (TaskStatus.TO_DO, TaskStatus.IN_PROGRESS, TaskStatus.BLOCKED)
 SOON_DAYS = 14
@@ -185,6 +188,32 @@ def by_owner(tasks: list[Task]) -> list[tuple[str, list[Task]]]:
     return [
         (owner, list(group)) for owner, group in itertools.groupby(ordered, lambda t: t.owner_label)
     ]
+
+
+def send_weekly_reminders(now: datetime) -> int:
+    """Email each staff owner their overdue tasks, once a week; how many emails."""
+    week_of = now.date() - timedelta(days=now.weekday())
+    overdue = [t for t in open_tasks_due(now.date() - timedelta(days=1)) if t.owner is not None]
+    sent_to = set(
+        db.session.scalars(select(TaskReminder.user_id).where(TaskReminder.week_of == week_of))
+    )
+    sent = 0
+    for _owner, tasks in by_owner(overdue):
+        owner = tasks[0].owner
+        if owner.id in sent_to or not owner.active:
+            continue
+        queue_email(
+            owner.email,
+            _l("Overdue tasks: %(num)d", num=len(tasks)),
+            "task_reminder",
+            locale=owner.locale,
+            name=owner.name or owner.email,
+            tasks=tasks,
+            dashboard_url=site_url("logistics.dashboard", mine=1),
+        )
+        db.session.add(TaskReminder(user_id=owner.id, week_of=week_of, tasks=len(tasks)))
+        sent += 1
+    return sent
 
 
 def overdue_count(today: date) -> int:

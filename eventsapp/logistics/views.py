@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 
@@ -12,6 +13,7 @@ from ..catalogue.services import get_event
 from ..core.clock import utcnow
 from ..core.dates import FIRST_YEAR, LAST_YEAR
 from ..core.errors import InvalidInput
+from ..core.navigation import LIST, event_tab
 from ..core.web import show_beside_field
 from ..extensions import db
 from .forms import TaskForm
@@ -31,6 +33,7 @@ from .services import (
 )
 
 bp = Blueprint("logistics", __name__, url_prefix="/manage")
+event_tab("logistics.event_task_list", _l("Tasks"), 110, (LIST,))
 
 
 def _task_form(**kwargs) -> TaskForm:

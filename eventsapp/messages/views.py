@@ -3,6 +3,7 @@ compose, preview, send (the worker sends in the background), and the log."""
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -13,6 +14,7 @@ from ..catalogue.services import get_event
 from ..core.clock import utcnow
 from ..core.dates import FIRST_YEAR, LAST_YEAR
 from ..core.errors import InvalidInput
+from ..core.navigation import BAR, event_tab
 from ..core.validation import number_argument, parse_number
 from ..core.web import page_number, show_beside_field
 from ..extensions import db
@@ -39,6 +41,9 @@ from .services import (
 )
 
 bp = Blueprint("messages", __name__)
+event_tab(
+    "messages.messages_page", _l("Messages"), 60, (BAR,), also_current_on=("messages.message_page",)
+)
 RECIPIENTS_PER_PAGE = 100
 
 

@@ -53,8 +53,7 @@ def import_plan():
             form.document.errors = [str(error)]
             read = None
         if read is not None and request.form.get("confirm"):
-            counts = apply_plan(read, programme)
-            db.session.commit()
+            counts = apply_plan(read, programme)  # committed with the redirect (core/web.py)
             flash(
                 _(
                     "Imported %(events)d events, %(items)d items and %(tasks)d tasks "
@@ -120,9 +119,9 @@ def item_progress(plan_id: int, item_id: int):
         )
         record_progress(item, form.period.data, form.status.data, actuals, form.comment.data)
     except InvalidInput as error:
+        db.session.rollback()  # a redirect commits: nothing of a refused report may go with it
         flash(error.message, "error")
         return redirect(url_for(".plan_page", plan_id=plan_id)), 303
-    db.session.commit()
     flash(_("Progress of %(ref)s saved.", ref=item.ref), "success")
     return redirect(url_for(".plan_report", plan_id=plan_id, period=check_period(form.period.data)))
 

@@ -4,7 +4,6 @@ cron or by hand."""
 import click
 
 from ..core.clock import utcnow
-from ..extensions import db
 from ..mail.sender import send_due
 
 registration = click.Group("registration", help="Registrations: waiting list and reminders.")
@@ -21,8 +20,7 @@ def registration_tick():
     """Pass on expired seat offers, offer free seats, send reminders, then send due emails."""
     from .cron import tick
 
-    done = tick(utcnow())
-    db.session.commit()
+    done = tick(utcnow())  # each event's offers committed on their own
     click.echo(", ".join(f"{name}: {count}" for name, count in done.items()))
     _send_due()
 

@@ -24,9 +24,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ..catalogue.forms import _id_or_none
 from ..catalogue.models import LANGUAGES
-from ..core.forms import CheckboxesField, DayField, Form
+from ..core.forms import CheckboxesField, DayField, Form, id_or_none
 from ..people.models import OrganisationKind
 from ..people.services import country_choices, organisation_choices
 from .models import Access, Gender
@@ -76,7 +75,7 @@ class RegistrationForm(TravelFields, Form):
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
     # The organisation and country are checked by the service, in one query with the rest: the
     # lists of choices are loaded only to show the form (``fill_choices``).
-    organisation_id = SelectField(_l("Organisation"), coerce=_id_or_none, validate_choice=False)
+    organisation_id = SelectField(_l("Organisation"), coerce=id_or_none, validate_choice=False)
     new_organisation = StringField(
         _l("Or add your organisation"),
         validators=[Optional(), Length(max=200)],

@@ -234,3 +234,13 @@ def expire_offers(event: Event, now: datetime) -> int:
         db.session.flush()
         offer_free_seats(event, now)
     return len(expired)
+
+
+def pass_on_expired_offers(event_id: int, now: datetime) -> int:
+    """Under the event's lock: offers not accepted in time end, and free seats are offered (also
+    those of a capacity raised on the event form). How many offers ended."""
+    lock_event(event_id)
+    event = db.session.get(Event, event_id)
+    expired = expire_offers(event, now)
+    offer_free_seats(event, now)
+    return expired

@@ -25,6 +25,7 @@ from ..catalogue.services import get_event
 from ..core.clock import utcnow
 from ..core.errors import InvalidInput
 from ..core.exports import csv_response, xlsx_response
+from ..core.navigation import BAR, LIST, PAGE, event_tab
 from ..core.uploads import shown_name
 from ..core.web import page_number, show_beside_field
 from ..extensions import db, limiter
@@ -119,6 +120,16 @@ ACTION_DONE = {
 
 bp = Blueprint("registration", __name__)
 manage_bp = Blueprint("registration_manage", __name__, url_prefix="/manage/events")
+event_tab("registration_manage.participants_page", _l("Participants"), 20, (BAR, LIST, PAGE))
+event_tab("registration_manage.settings_page", _l("Registration settings"), 30, (BAR, PAGE))
+event_tab("registration_manage.invitations_page", _l("Invitations"), 40, (BAR,))
+event_tab(
+    "registration_manage.questions_page",
+    _l("Questions"),
+    50,
+    (BAR,),
+    also_current_on=("registration_manage.question_page",),
+)
 
 public_post_limit = limiter.limit(lambda: current_app.config["PUBLIC_POST_LIMIT"], methods=["POST"])
 

@@ -1,6 +1,6 @@
 """The waiting list: free seats offered in turn, by signed links valid for the event's hours."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -43,6 +43,17 @@ def offer_free_seats(event: Event, now: datetime) -> list[Registration]:
         notify(registration, "offered", accept_url=offer_url(registration))
         settle_and_tell(event, registration.organisation_id, now)
     return list(offered)
+
+
+def events_with_waiting_lists(today: date) -> list[int]:
+    """The events not ended yet with someone on their waiting list, offered a seat or not."""
+    return db.session.scalars(
+        select(Registration.event_id)
+        .join(Event, Event.id == Registration.event_id)
+        .where(Registration.status == Status.WAITLISTED, Event.ends_on >= today)
+        .distinct()
+        .order_by(Registration.event_id)
+    ).all()
 
 
 def offer_url(registration: Registration) -> str:

@@ -80,26 +80,42 @@ def parse_results_query(args, year_only: bool = False) -> ResultsQuery:
     ``year`` when ``year_only``), raising InvalidInput naming the parameter that is wrong.
 
     Without years: the programme's years, or this year."""
-    programme = None
-    if ref := (args.get("programme") or "").strip():
-        programme = find_programme(ref)
-        if programme is None:
-            raise InvalidInput("programme", _("Unknown programme %(ref)r.", ref=ref))
+    programme, kind = _programme(args), _kind(args)
+    if year_only:
+        year = _year(args, "year", _("Year")) or utcnow().year
+        return ResultsQuery(year, year, programme, kind)
+    return ResultsQuery(*_years(args, programme), programme, kind)
+
+
+def _programme(args) -> Programme | None:
+    """``programme``: an id, key or acronym."""
+    if not (ref := (args.get("programme") or "").strip()):
+        return None
+    programme = find_programme(ref)
+    if programme is None:
+        raise InvalidInput("programme", _("Unknown programme %(ref)r.", ref=ref))
+    return programme
+
+
+def _kind(args) -> str | None:
     kind = (args.get("kind") or "").strip() or None
     if kind and kind not in {k.value for k in EventKind}:
         kinds = ", ".join(k.value for k in EventKind)
         raise InvalidInput(
             "kind", _("Unknown kind %(kind)r: use one of %(kinds)s.", kind=kind, kinds=kinds)
         )
-    this_year = utcnow().year
-    if year_only:
-        year = _year(args, "year", _("Year")) or this_year
-        return ResultsQuery(year, year, programme, kind)
+    return kind
+
+
+def _years(args, programme: Programme | None) -> tuple[int, int]:
+    """``from`` and ``to``; one of them alone is both; neither, the programme's years (or this
+    year)."""
     first = _year(args, "from", _("From"))
     last = _year(args, "to", _("To"))
     if programme:
         first = first or programme.first_year
         last = last or programme.last_year or programme.first_year
+    this_year = utcnow().year
     first, last = first or last or this_year, last or first or this_year
     if first > last:
         raise InvalidInput(
@@ -110,7 +126,7 @@ def parse_results_query(args, year_only: bool = False) -> ResultsQuery:
                 last=last,
             ),
         )
-    return ResultsQuery(first, last, programme, kind)
+    return first, last
 
 
 def _narrowed(stmt, query: ResultsQuery):

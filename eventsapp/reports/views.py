@@ -1,12 +1,12 @@
-"""Results summaries and the annual report, for staff: ``/reports/results`` (page, CSV, XLSX),
-``/reports/annual-report`` (printable page, PDF) and ``GET /api/v1/reports/results`` (JSON).
+"""Results summaries and the annual report, for staff: ``/reports/results`` (page, CSV, XLSX)
+and ``/reports/annual-report`` (printable page, PDF); the same summary as JSON is the API's
+(``api/reports.py``).
 
 They count participants from registrations, so that they are for signed-in staff only, like
-``/manage/``: anonymous visitors are sent to sign in (a 401 in JSON under ``/api/``), others
-are refused.
+``/manage/``: anonymous visitors are sent to sign in, others are refused.
 """
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -24,7 +24,6 @@ from .services import ResultsQuery, events_reached, parse_results_query, results
 from .tables import events_table, summary_tables, year_region_table
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
-api_bp = Blueprint("reports_api", __name__, url_prefix="/api/v1/reports")
 
 
 @bp.before_request
@@ -34,20 +33,6 @@ def _staff_only():
     if not current_user.is_staff:
         abort(403)
     return None
-
-
-@api_bp.before_request
-def _staff_only_json():
-    if not current_user.is_authenticated:
-        return jsonify(error=_("Sign in with a staff account to read results.")), 401
-    if not current_user.is_staff:
-        return jsonify(error=_("Results are for training-centre staff only.")), 403
-    return None
-
-
-@api_bp.errorhandler(InvalidInput)
-def _invalid_json(error: InvalidInput):
-    return jsonify(error=error.message, field=error.field), 400
 
 
 @bp.errorhandler(InvalidInput)
@@ -146,9 +131,3 @@ def annual_report_pdf():
             "libpangoft2-1.0-0). Print the annual report's page from your browser meanwhile."
         )
         return render_template("error.html", code=503, message=message), 503
-
-
-@api_bp.get("/results")
-def results_json():
-    """``?from=YYYY&to=YYYY&programme=&kind=``: the summary as JSON (see services.Results)."""
-    return jsonify(results_summary(parse_results_query(request.args)).as_json())

@@ -6,7 +6,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..catalogue.forms import _id_or_none  # an id, or None for "—"
 from ..catalogue.models import LANGUAGES
-from ..core.forms import DayField, Form
+from ..core.fields import DayField
+from ..core.forms import Form
 from ..people.services import country_choices, organisation_choices
 from .models import AgendaSession, SessionKind
 from .services import SessionInput

@@ -5,7 +5,8 @@ from wtforms import IntegerField, RadioField, SelectField, StringField, TextArea
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..catalogue.forms import _id_or_none  # an id, or None for "—"
-from ..core.forms import DayField, Form
+from ..core.fields import DayField
+from ..core.forms import Form
 from .models import Anchor, Task, TaskStatus
 from .services import TaskInput
 

@@ -5,14 +5,14 @@ import base64
 import html
 import io
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from flask import current_app
 from flask_migrate import downgrade, upgrade
 from openpyxl import load_workbook
 from pypdf import PdfReader
-from sqlalchemy import insert, inspect, select, text
+from sqlalchemy import inspect, select, text
 
 from eventsapp import create_app
 from eventsapp.accounts.models import Role
@@ -21,7 +21,6 @@ from eventsapp.attendance.evaluations import evaluations_due
 from eventsapp.attendance.models import (
     AttendanceSettings,
     CheckIn,
-    EvaluationQuestion,
     EvaluationReceipt,
     EvaluationResponse,
 )
@@ -160,10 +159,13 @@ def test_an_evaluation_is_filled_in_once_and_counted(staff_client, app, db, cour
         re.search(rf"{site}/me/registrations", emails_to(db, p.email)[0].text_body) for p in (a, b)
     )
     scores = [
-        {"q_overall": "5", "q_content": "4", "q_organisation": "3"},
-        {"q_overall": "3", "q_content": "4", "q_organisation": "1"},
+        {"question_overall": "5", "question_content": "4", "question_organisation": "3"},
+        {"question_overall": "3", "question_content": "4", "question_organisation": "1"},
     ]
-    bad = client.post(links[0], data={"q_overall": "9", "q_content": "4", "q_organisation": "3"})
+    bad = client.post(
+        links[0],
+        data={"question_overall": "9", "question_content": "4", "question_organisation": "3"},
+    )
     assert bad.status_code == 400 and "Choose a score from 1 to 5." in bad.text
     assert db.session.query(EvaluationResponse).count() == 0
     for link, given in zip(links, scores, strict=True):
@@ -422,7 +424,7 @@ def test_staff_write_the_questions_and_see_counts_means_charts_and_texts(
     empty = staff_client.get(url).text
     assert "the evaluation asks the three default scales" in empty
     one = staff_client.post(url, data={"label": "Format", "kind": "one_choice", "choices": "Only"})
-    assert one.status_code == 400 and "Write between 2 and 20 choices" in one.text
+    assert one.status_code == 400 and "Give at least two choices" in one.text
     assert staff_client.post(url, data={"label": "", "kind": "scale"}).status_code == 400
     add_questions(staff_client, course)
     staff_client.post(f"{url}/settings", data={})  # not anonymous: names beside the answers
@@ -433,14 +435,14 @@ def test_staff_write_the_questions_and_see_counts_means_charts_and_texts(
     assert "How useful was the course?" in form and "Too long" in form
     assert "The organisers see your answers with your name." in form
 
-    questions = re.findall(r'name="(q_\d+)"', form)
+    questions = re.findall(r'name="(question_\d+)"', form)
     scale, short, long, choice, yes_no = dict.fromkeys(questions)
     answers = [
         {scale: "5", short: "Voter lists", long: "More practice", choice: "Right", yes_no: "yes"},
         {scale: "2", choice: "Too long", yes_no: "no", "comment": "=HYPERLINK(1)"},
     ]
     missing = app.test_client().post(evaluation_links(db, [a])[0], data={scale: "4"})
-    assert missing.status_code == 400 and "Answer this question." in missing.text
+    assert missing.status_code == 400 and "Please answer this question." in missing.text
     not_a_choice = app.test_client().post(
         evaluation_links(db, [a])[0], data={**answers[0], choice: "Maybe"}
     )
@@ -460,7 +462,7 @@ def test_staff_write_the_questions_and_see_counts_means_charts_and_texts(
 
     csv_text = staff_client.get(f"{url}.csv").data.decode("utf-8-sig")
     assert "Participant,How useful was the course?" in csv_text
-    assert "Officer A,5,Voter lists,More practice,Right,Yes," in csv_text
+    assert "Officer A,5,Voter lists,More practice,Right,yes," in csv_text
     assert "'=HYPERLINK(1)" in csv_text
     book = load_workbook(io.BytesIO(staff_client.get(f"{url}.xlsx").data))
     rows = list(book.active.iter_rows(values_only=True))
@@ -473,7 +475,7 @@ def test_an_attendee_answers_once_and_the_receipt_keeps_the_secret(staff_client,
     staff_client.post(f"/manage/events/{course.id}/evaluation/open")
     (link,) = evaluation_links(db, [a])
     assert "anonymous" in emails_to(db, a.email)[-1].text_body
-    given = {"q_overall": "4", "q_content": "4", "q_organisation": "4"}
+    given = {"question_overall": "4", "question_content": "4", "question_organisation": "4"}
     assert app.test_client().post(link, data=given).status_code == 302
     assert "Your evaluation is saved" in app.test_client().get(link).text
     app.test_client().post(link, data=given)
@@ -496,7 +498,11 @@ def test_receipts_tell_nothing_of_the_order_in_which_attendees_answered(
     staff_client.post(f"/manage/events/{course.id}/evaluation/open")
     links = dict(zip(people, evaluation_links(db, people), strict=True))
     for n, person in enumerate(people[i] for i in (3, 0, 5, 1, 4, 2)):
-        given = {"q_overall": str(n % 5 + 1), "q_content": "4", "q_organisation": "3"}
+        given = {
+            "question_overall": str(n % 5 + 1),
+            "question_content": "4",
+            "question_organisation": "3",
+        }
         assert app.test_client().post(links[person], data=given).status_code == 302
     # A receipt's key is its registration: no number of its own counting the answers in turn.
     schema = inspect(db.engine)
@@ -586,94 +592,6 @@ def test_the_worker_is_done_with_an_event_even_when_nobody_is_emailed(
     assert run_job(PERIODIC_JOBS["evaluations"], utcnow()) == {"evaluations emailed": 0}
     assert db.session.get(AttendanceSettings, ended.id).evaluation_opened_at is not None
     assert evaluations_due(utcnow()) == []  # not taken up again the next hour
-
-
-def test_staff_remove_a_question_and_only_that_one(staff_client, app, db, make, course):
-    add_questions(staff_client, course)
-    other = make.event(title="Other course", date_text="18-19 January 2016")
-    staff_client.post(
-        f"/manage/events/{other.id}/evaluation", data={"label": "Elsewhere", "kind": "scale"}
-    )
-    url = f"/manage/events/{course.id}/evaluation"
-
-    def question(label):
-        return db.session.scalar(
-            select(EvaluationQuestion).where(EvaluationQuestion.label == label)
-        )
-
-    def labels(event):
-        rows = db.session.scalars(
-            select(EvaluationQuestion)
-            .where(EvaluationQuestion.event_id == event.id)
-            .order_by(EvaluationQuestion.position)
-        )
-        return [(q.label, q.position) for q in rows]
-
-    before = labels(course)
-    assert 'data-confirm="Remove this question?"' in staff_client.get(url).text
-    removed = staff_client.post(
-        f"{url}/questions/{question('Best session').id}/delete", follow_redirects=True
-    )
-    assert removed.status_code == 200 and "Removed the question." in removed.text
-    assert "Best session" not in removed.text
-    assert labels(course) == [q for q in before if q[0] != "Best session"]
-    assert labels(other) == [("Elsewhere", 1)]
-    elsewhere = f"{url}/questions/{question('Elsewhere').id}/delete"  # another event's
-    assert staff_client.post(elsewhere).status_code == 404
-    assert labels(other) == [("Elsewhere", 1)]
-    assert db.session.get(AttendanceSettings, course.id) is None  # its settings untouched
-
-    # Once answered, the questions stay.
-    a, *_ = participants(db, course, ["approved"])
-    attend(staff_client, course, [a])
-    staff_client.post(f"{url}/open")
-    given = {
-        f"q_{question('How useful was the course?').id}": "4",
-        f"q_{question('Format').id}": "Right",
-        f"q_{question('Would you recommend it?').id}": "yes",
-    }
-    assert app.test_client().post(evaluation_links(db, [a])[0], data=given).status_code == 302
-    refused = staff_client.post(
-        f"{url}/questions/{question('Format').id}/delete", follow_redirects=True
-    )
-    assert "have answered already" in refused.text
-    assert len(labels(course)) == 4
-
-
-def test_the_evaluation_results_run_a_fixed_number_of_queries(
-    staff_client, db, course, count_queries
-):
-    add_questions(staff_client, course)
-    questions = [q.id for q in db.session.scalars(select(EvaluationQuestion))]
-    counts = []
-    for total in (10, 500):
-        existing = db.session.query(EvaluationResponse).count()
-        db.session.execute(
-            insert(EvaluationResponse),
-            [
-                {
-                    "event_id": course.id,
-                    "answers": {
-                        str(questions[0]): n % 5 + 1,
-                        str(questions[1]): f"Session {n}",
-                        str(questions[3]): "Right",
-                        str(questions[4]): n % 2 == 0,
-                    },
-                    "satisfaction": n % 5 + 1,
-                    "comment": f"Comment {n}",
-                    "submitted_on": date(2016, 1, 20),
-                }
-                for n in range(existing, total)
-            ],
-        )
-        db.session.commit()
-        with count_queries() as queries:
-            page = staff_client.get(f"/manage/events/{course.id}/evaluation").text
-        assert f"{total} answers" in page and f"Comment {total - 1}" in page
-        for table in ("evaluation_questions", "attendance_settings"):  # each read once
-            assert sum(f"FROM {table}" in statement for statement in queries) == 1
-        counts.append(len(queries))
-    assert counts[0] == counts[1]
 
 
 def test_eight_badges_fill_one_a4_page_in_two_columns(staff_client, db, course):

@@ -5,7 +5,8 @@ from wtforms import BooleanField, SelectField, StringField, TextAreaField, TimeF
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..catalogue.models import LANGUAGES
-from ..core.forms import DayField, Form, id_or_none
+from ..core.fields import DayField
+from ..core.forms import Form, id_or_none
 from ..people.services import country_choices, organisation_choices
 from .models import AgendaSession, SessionKind
 from .services import SessionInput

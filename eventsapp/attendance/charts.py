@@ -4,13 +4,13 @@ image with no script: core/charts.py)."""
 import pygal
 
 from ..core.charts import chart_style, svg_data_url
-from .evaluations import QuestionResult
+from ..core.questions import Summary
 
 STYLE = chart_style(("#0072B2",))
 WIDTH, HEIGHT = 480, 240
 
 
-def answers_chart(result: QuestionResult) -> str | None:
+def answers_chart(result: Summary) -> str | None:
     """The counts of each score or choice as bars (a data: URL), or None for a text question
     or one nobody answered."""
     if not result.counts or not result.answered:

@@ -1,10 +1,12 @@
 """Evaluations after an event: its questions (the three default scales unless staff write their
-own), opening it to attendees by email, their answers (anonymous or not), and the results.
+own), opening it to attendees by email, their answers (anonymous or not), and the results. The
+questions' kinds, fields, checks, summaries and exports are the question engine's
+(``core/questions.py``), as for registration questions.
 
 The first 1–5 scale of an evaluation is its overall satisfaction: each answer keeps that score
 again in ``EvaluationResponse.satisfaction``, which the results summaries average."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
@@ -14,6 +16,16 @@ from sqlalchemy import exists, func, or_, select
 from ..catalogue.models import Event, EventStatus
 from ..core.errors import InvalidInput
 from ..core.links import site_url
+from ..core.question_columns import (
+    QuestionInput,
+    change_question,
+    checked_input,
+    event_question,
+    event_questions,
+    new_question,
+)
+from ..core.question_columns import move_question as move
+from ..core.questions import LONG_TEXT_LENGTH, SCALE, Question, Summary, read_answers
 from ..core.tokens import EVALUATION, ids_in
 from ..extensions import db
 from ..registration.models import Registration
@@ -25,29 +37,25 @@ from .models import (
     EvaluationQuestion,
     EvaluationReceipt,
     EvaluationResponse,
-    QuestionKind,
 )
 from .services import attendance_settings, days_attended, saved_settings
 
-MAX_QUESTIONS = 30
-MAX_CHOICES = 20
-SCORES = range(1, 6)
-YES, NO = "yes", "no"
 # An event that ended longer ago than this is not opened by the worker (an old database put
 # into service would otherwise email evaluations of events long past).
 OPEN_WITHIN = timedelta(days=30)
 
 
 @dataclass(frozen=True)
-class DefaultQuestion:
+class DefaultQuestion(Question):
     """One of the questions an evaluation asks when staff wrote none (not stored: its label is
     translated into each attendee's language)."""
 
     key: str
     label: object  # lazy
-    kind: str = QuestionKind.SCALE
+    kind: str = SCALE
     choices: tuple = ()
     required: bool = True
+    translations: dict = field(default_factory=dict)
 
 
 DEFAULT_QUESTIONS = (
@@ -62,16 +70,10 @@ DEFAULT_QUESTIONS = (
 
 def questions_of(event_id: int) -> list[EvaluationQuestion]:
     """The questions staff wrote, in their order."""
-    return list(
-        db.session.scalars(
-            select(EvaluationQuestion)
-            .where(EvaluationQuestion.event_id == event_id)
-            .order_by(EvaluationQuestion.position, EvaluationQuestion.id)
-        )
-    )
+    return event_questions(EvaluationQuestion, event_id)
 
 
-def evaluation_questions(event_id: int) -> list:
+def evaluation_questions(event_id: int) -> list[Question]:
     """What the evaluation asks: the staff's questions, else the default scales."""
     return questions_of(event_id) or list(DEFAULT_QUESTIONS)
 
@@ -83,7 +85,11 @@ def own_questions(questions) -> list[EvaluationQuestion]:
 
 def overall_key(questions) -> str | None:
     """The key of the overall satisfaction: the first 1–5 scale."""
-    return next((q.key for q in questions if q.kind == QuestionKind.SCALE), None)
+    return next((q.key for q in questions if q.kind == SCALE), None)
+
+
+def get_question(event: Event, question_id: int) -> EvaluationQuestion | None:
+    return event_question(EvaluationQuestion, event.id, question_id)
 
 
 def answers_count(event_id: int) -> int:
@@ -98,41 +104,34 @@ def _refuse_changes_once_answered(event_id: int) -> None:
         )
 
 
-@dataclass
-class QuestionInput:
-    label: str
-    kind: str
-    required: bool = True
-    choices: str = ""  # one a line
-
-
 def add_question(event: Event, data: QuestionInput) -> EvaluationQuestion:
     _refuse_changes_once_answered(event.id)
-    label = data.label.strip()
-    if not label:
-        raise InvalidInput("label", _("Write the question."))
-    if data.kind not in QuestionKind.__members__.values():
-        raise InvalidInput("kind", _("Choose a kind of question."))
-    choices = list(dict.fromkeys(c.strip()[:200] for c in data.choices.splitlines() if c.strip()))
-    if data.kind == QuestionKind.ONE_CHOICE and not 2 <= len(choices) <= MAX_CHOICES:
-        raise InvalidInput(
-            "choices", _("Write between 2 and %(num)d choices, one a line.", num=MAX_CHOICES)
-        )
-    existing = questions_of(event.id)
-    if len(existing) >= MAX_QUESTIONS:
-        raise InvalidInput(
-            "label", _("An evaluation has at most %(num)d questions.", num=MAX_QUESTIONS)
-        )
-    question = EvaluationQuestion(
-        event_id=event.id,
-        label=label,
-        kind=data.kind,
-        choices=choices if data.kind == QuestionKind.ONE_CHOICE else [],
-        required=data.required,
-        position=max((q.position for q in existing), default=0) + 1,
-    )
+    question = new_question(EvaluationQuestion, questions_of(event.id), data, event_id=event.id)
     db.session.add(question)
     return question
+
+
+def update_question(question: EvaluationQuestion, data: QuestionInput) -> None:
+    """Its label, choices, translations and whether an answer is required; once attendees have
+    answered, only its translations (answers keep the original choices)."""
+    label, choices, _translations = checked_input(data, question.kind)
+    unchanged = (label, choices, data.required) == (
+        question.label,
+        question.choices,
+        question.required,
+    )
+    if not unchanged and answers_count(question.event_id):
+        raise InvalidInput(
+            "label", _("Attendees have answered already: only the translations can change.")
+        )
+    change_question(question, data)
+
+
+def move_question(event: Event, question: EvaluationQuestion, steps: int) -> None:
+    """Move a question up (-1) or down (+1), until someone answers (the first scale is the
+    overall satisfaction)."""
+    _refuse_changes_once_answered(event.id)
+    move(questions_of(event.id), question, steps)
 
 
 def remove_question(question: EvaluationQuestion) -> None:
@@ -244,58 +243,19 @@ def has_evaluated(registration: Registration) -> bool:
     return db.session.get(EvaluationReceipt, registration.id) is not None
 
 
-def field_name(question) -> str:
-    """The form field of a question."""
-    return f"q_{question.key}"
-
-
-def _answer(question, raw: str):
-    """An answer as stored (a score, a choice, true or false, a text), or InvalidInput."""
-    name = field_name(question)
-    if question.kind == QuestionKind.SCALE:
-        if raw not in {str(n) for n in SCORES}:
-            raise InvalidInput(name, _("Choose a score from 1 to 5."))
-        return int(raw)
-    if question.kind == QuestionKind.ONE_CHOICE:
-        if raw not in question.choices:
-            raise InvalidInput(name, _("Choose one of the answers."))
-        return raw
-    if question.kind == QuestionKind.YES_NO:
-        if raw not in (YES, NO):
-            raise InvalidInput(name, _("Answer yes or no."))
-        return raw == YES
-    longest = 300 if question.kind == QuestionKind.SHORT_TEXT else 5000
-    if len(raw) > longest:
-        raise InvalidInput(name, _("At most %(num)d characters.", num=longest))
-    return raw
-
-
-def read_answers(questions, given: dict[str, str | None]) -> dict:
-    """``{question key: answer}`` from the form's ``{field name: text}``; a required question
-    left blank or an answer out of its choices is refused (InvalidInput naming the field)."""
-    answers = {}
-    for question in questions:
-        raw = (given.get(field_name(question)) or "").strip()
-        if not raw:
-            if question.required:
-                raise InvalidInput(field_name(question), _("Answer this question."))
-            continue
-        answers[question.key] = _answer(question, raw)
-    return answers
-
-
 def submit_evaluation(
-    registration: Registration, given: dict[str, str | None], comment: str, today: date
+    registration: Registration, given: dict, comment: str, today: date
 ) -> EvaluationResponse:
-    """Save an attendee's answers, once. In an anonymous evaluation the answer keeps neither
-    the registration nor the time; a receipt apart says that they answered."""
+    """Save an attendee's answers (``given``: ``{field name: value}``, a form's data or text),
+    once. In an anonymous evaluation the answer keeps neither the registration nor the time; a
+    receipt apart says that they answered."""
     if has_evaluated(registration):
         raise InvalidInput("comment", _("You evaluated this event already: thank you."))
     event_id = registration.event_id
     questions = evaluation_questions(event_id)
     answers = read_answers(questions, given)
-    if len(comment) > 5000:
-        raise InvalidInput("comment", _("At most %(num)d characters.", num=5000))
+    if len(comment) > LONG_TEXT_LENGTH:
+        raise InvalidInput("comment", _("At most %(num)d characters.", num=LONG_TEXT_LENGTH))
     anonymous = attendance_settings(event_id).evaluation_anonymous
     db.session.add(EvaluationReceipt(event_id=event_id, registration_id=registration.id))
     response = EvaluationResponse(
@@ -314,19 +274,10 @@ def submit_evaluation(
 
 
 @dataclass
-class QuestionResult:
-    question: object  # an EvaluationQuestion or a DefaultQuestion
-    answered: int
-    counts: list[tuple[str, int]]  # of each score or choice, for scales and choices
-    mean: float | None  # of a scale
-    texts: list[tuple[str | None, str]]  # (who, when not anonymous; the text)
-
-
-@dataclass
 class EvaluationResults:
     settings: AttendanceSettings
     answers: int
-    questions: list[QuestionResult]
+    questions: list[Summary]  # one a question, of the question engine
     comments: list[tuple[str | None, str]]
 
     @property
@@ -345,29 +296,13 @@ def _responses(event_id: int, anonymous: bool) -> list[tuple[EvaluationResponse,
     return [(response, None if anonymous else name) for response, name in rows]
 
 
-def _choices(question) -> list[tuple[object, str]]:
-    """The answers a question counts, as (stored value, label)."""
-    if question.kind == QuestionKind.SCALE:
-        return [(n, str(n)) for n in SCORES]
-    if question.kind == QuestionKind.YES_NO:
-        return [(True, _("Yes")), (False, _("No"))]
-    return [(c, c) for c in question.choices]
-
-
-def _result(question, responses) -> QuestionResult:
+def _summary(question, responses) -> Summary:
     given = [
         (name, response.answers[question.key])
         for response, name in responses
         if question.key in response.answers
     ]
-    if question.kind in (QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT):
-        return QuestionResult(question, len(given), [], None, [(n, str(v)) for n, v in given])
-    values = [value for _name, value in given]
-    counts = [(label, values.count(value)) for value, label in _choices(question)]
-    mean = None
-    if question.kind == QuestionKind.SCALE and values:
-        mean = round(sum(values) / len(values), 2)
-    return QuestionResult(question, len(given), counts, mean, [])
+    return question.kind_rules.summarise(question, given)
 
 
 def evaluation_results(event_id: int) -> EvaluationResults:
@@ -380,15 +315,9 @@ def evaluation_results(event_id: int) -> EvaluationResults:
     return EvaluationResults(
         settings=settings,
         answers=len(responses),
-        questions=[_result(q, responses) for q in questions],
+        questions=[_summary(q, responses) for q in questions],
         comments=[(name, r.comment) for r, name in responses if r.comment],
     )
-
-
-def _cell(value):
-    if isinstance(value, bool):
-        return _("Yes") if value else _("No")
-    return value
 
 
 def evaluation_export(event_id: int) -> tuple[list[str], list[list]]:
@@ -401,7 +330,7 @@ def evaluation_export(event_id: int) -> tuple[list[str], list[list]]:
         [
             response.submitted_on,
             *([] if anonymous else [name or ""]),
-            *(_cell(response.answers.get(q.key)) for q in questions),
+            *(q.kind_rules.export(response.answers.get(q.key)) for q in questions),
             response.comment,
         ]
         for response, name in _responses(event_id, anonymous)

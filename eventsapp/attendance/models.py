@@ -2,7 +2,6 @@
 
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     CheckConstraint,
@@ -15,7 +14,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.clock import utcnow
-from ..core.labels import Labelled, sql_in
+from ..core.question_columns import QuestionColumns
+from ..core.questions import FILE, KINDS
 from ..extensions import db
 from ..registration.models import Registration
 from ..registration.participants import WITH_A_PLACE
@@ -80,46 +80,23 @@ class Certificate(db.Model):
         return not self.revoked and self.registration.status in WITH_A_PLACE
 
 
-class QuestionKind(Labelled):
-    SCALE = "scale", _l("Scale from 1 to 5")
-    SHORT_TEXT = "short_text", _l("Short text")
-    LONG_TEXT = "long_text", _l("Long text")
-    ONE_CHOICE = "one_choice", _l("One choice")
-    YES_NO = "yes_no", _l("Yes or no")
-
-
-class EvaluationQuestion(db.Model):
+class EvaluationQuestion(QuestionColumns, db.Model):
     """A question of an event's evaluation form (without any, the form asks the default three
-    scales)."""
+    scales). Its kinds are the question engine's but a file upload: an evaluation asks opinions,
+    and on an anonymous one a file (a document, which often names its author) would be kept
+    linked to nobody, so could be neither returned nor erased on request."""
 
     __tablename__ = "evaluation_questions"
-    __table_args__ = (
-        CheckConstraint(f"kind IN ({sql_in(QuestionKind)})", name="kind"),
-        CheckConstraint("length(label) > 0", name="label_not_empty"),
-    )
+    OFFERED = tuple(kind for kind in KINDS if kind != FILE)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
-    label: Mapped[str] = mapped_column(String(300))
-    kind: Mapped[str] = mapped_column(String(20))
-    choices: Mapped[list] = mapped_column(JSON, default=list)  # of a one-choice question
-    required: Mapped[bool] = mapped_column(default=True)
-    position: Mapped[int] = mapped_column(default=0)
-
-    @property
-    def key(self) -> str:
-        """The question's key in an answer's ``answers``."""
-        return str(self.id)
-
-    @property
-    def kind_label(self) -> str:
-        return QuestionKind(self.kind).label
 
 
 class EvaluationResponse(db.Model):
-    """One attendee's evaluation of an event: ``answers`` by question key (1–5 for a scale, the
-    text or choice, true or false), a closing comment, and the overall scale's score again as
-    ``satisfaction`` for the results summaries.
+    """One attendee's evaluation of an event: ``answers`` by question key (as the question
+    engine stores them: 1–5 for a scale, a text, a choice, "yes" or "no"…), a closing comment,
+    and the overall scale's score again as ``satisfaction`` for the results summaries.
 
     In an anonymous evaluation the answer keeps no registration and only the day it came; the
     attendee's ``EvaluationReceipt`` says they answered."""

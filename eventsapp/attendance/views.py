@@ -25,9 +25,12 @@ from ..catalogue.services import get_event
 from ..core.clock import utcnow
 from ..core.errors import InvalidInput
 from ..core.exports import csv_response, download, xlsx_response
+from ..core.forms import QuestionEditForm, QuestionForm
+from ..core.i18n import LANGUAGE_COOKIE, language_of, visitor_locale
 from ..core.links import site_url
 from ..core.navigation import BAR, event_tab
 from ..core.pdf import STATIC, PdfUnavailable, html_to_pdf
+from ..core.questions import SCALE
 from ..core.validation import parse_number
 from ..core.web import show_beside_field
 from ..extensions import db
@@ -36,13 +39,14 @@ from ..registration.models import Registration
 from ..registration.participants import participants_with_a_place
 from .charts import answers_chart
 from .evaluations import (
-    QuestionInput,
     add_question,
     answers_count,
     evaluation_export,
     evaluation_questions,
     evaluation_results,
+    get_question,
     has_evaluated,
+    move_question,
     open_evaluation,
     overall_key,
     own_questions,
@@ -50,8 +54,9 @@ from .evaluations import (
     remove_question,
     set_anonymous,
     submit_evaluation,
+    update_question,
 )
-from .forms import AttendanceSettingsForm, EvaluationSettingsForm, QuestionForm, evaluation_form
+from .forms import AttendanceSettingsForm, EvaluationSettingsForm, evaluation_form
 from .models import Certificate, EvaluationQuestion
 from .services import (
     attendance_settings,
@@ -292,13 +297,11 @@ def _evaluation_context(event, question_form) -> dict:
 def evaluation_admin(event_id: int):
     """The evaluation's questions (added here), its anonymity, opening it, and its results."""
     event = _event(event_id)
-    form = QuestionForm()
+    form = QuestionForm(data={"kind": SCALE, "required": True})
+    form.offering(EvaluationQuestion.OFFERED)
     if form.validate_on_submit():
-        data = QuestionInput(
-            form.label.data, form.kind.data, form.required.data, form.choices.data or ""
-        )
         try:
-            add_question(event, data)
+            add_question(event, form.to_input(form.kind.data))
         except InvalidInput as error:
             show_beside_field(form, error)
         else:
@@ -308,12 +311,55 @@ def evaluation_admin(event_id: int):
     return page, 400 if form.errors else 200
 
 
+def _evaluation_question(event, question_id: int) -> EvaluationQuestion:
+    return get_question(event, question_id) or abort(404)
+
+
+@bp.route(
+    "/manage/events/<int:event_id>/evaluation/questions/<int:question_id>",
+    methods=["GET", "POST"],
+)
+def evaluation_question(event_id: int, question_id: int):
+    """Change a question: its label, choices, translations, whether it needs an answer (once
+    attendees have answered, its translations only)."""
+    event = _event(event_id)
+    question = _evaluation_question(event, question_id)
+    form = QuestionEditForm()
+    if request.method == "GET":
+        form.fill(question)
+    if form.validate_on_submit():
+        try:
+            update_question(question, form.to_input(question.kind))
+        except InvalidInput as error:
+            show_beside_field(form, error)
+        else:
+            flash(_("Saved the question."), "success")
+            return redirect(url_for(".evaluation_admin", event_id=event.id))
+    page = render_template(
+        "attendance/evaluation_question.html",
+        event=event,
+        form=form,
+        question=question,
+        answered=answers_count(event.id),
+    )
+    return page, 400 if form.errors else 200
+
+
+@bp.post("/manage/events/<int:event_id>/evaluation/questions/<int:question_id>/move")
+def move_evaluation_question(event_id: int, question_id: int):
+    event = _event(event_id)
+    question = _evaluation_question(event, question_id)
+    try:
+        move_question(event, question, -1 if request.form.get("direction") == "up" else 1)
+    except InvalidInput as error:
+        flash(error.message, "error")
+    return redirect(url_for(".evaluation_admin", event_id=event.id))
+
+
 @bp.post("/manage/events/<int:event_id>/evaluation/questions/<int:question_id>/delete")
 def delete_question(event_id: int, question_id: int):
     event = _event(event_id)
-    question = db.session.get(EvaluationQuestion, question_id)
-    if question is None or question.event_id != event.id:
-        abort(404)
+    question = _evaluation_question(event, question_id)
     try:
         remove_question(question)
     except InvalidInput as error:
@@ -416,13 +462,29 @@ def certificate_pdf(code: str):
     return _pdf(html, f"certificate-{certificate.code}.pdf")
 
 
+def _attendee_locale(registration: Registration) -> str:
+    """The language of an attendee's evaluation: the one they chose with the switcher, else the
+    one they registered in, else their browser's."""
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    registered = [registration.locale] if registration.locale else []
+    return visitor_locale(chosen, [*registered, *request.accept_languages.values()])
+
+
 @bp.route("/evaluations/<token>", methods=["GET", "POST"])
 def evaluation_page(token: str):
     registration = registration_of_evaluation(token) or abort(404)
+    locale = _attendee_locale(registration)
+    with in_language(locale):
+        return _evaluation_page(token, registration, language_of(locale))
+
+
+def _evaluation_page(token: str, registration: Registration, language: str | None):
+    """The attendee's evaluation, in their language: the questions staff translated and the
+    default scales; answers keep the original choices."""
     if has_evaluated(registration):
         return render_template("attendance/evaluation.html", registration=registration, done=True)
     questions = evaluation_questions(registration.event_id)
-    form = evaluation_form(questions)
+    form = evaluation_form(questions, language)
     if form.validate_on_submit():
         try:
             submit_evaluation(registration, form.data, form.comment.data or "", utcnow().date())

@@ -13,7 +13,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from ..catalogue.models import LANGUAGES
-from ..core.forms import CheckboxesField, Form
+from ..core.fields import CheckboxesField
+from ..core.forms import Form
 from ..people.services import country_choices
 from .models import RequestKind, RequestStatus
 from .services import RequestInput

@@ -1,13 +1,20 @@
-"""The base of every form, and form fields every capability uses."""
+"""The base of every form (the fields every capability uses are in ``fields.py``), and the form
+staff write a question with (``questions.py``), wherever it is asked."""
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms import (
+    BooleanField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length
 
-from .dates import DatePhraseError, read_date_phrase
-from .i18n import format_day
+from .question_columns import QuestionInput
+from .questions import KINDS, MAX_LABEL_LENGTH, TRANSLATED, kind_choices
 from .validation import ONE_LINE_MESSAGE, is_one_line
 
 
@@ -52,47 +59,66 @@ def id_or_none(value):
     return int(value) if value not in (None, "", "None") else None
 
 
-class DayField(StringField):
-    """One day, typed as people write it ("5 March 2027", "5 de marzo de 2027", "2027-03-05") and
-    read by the date reader, instead of the browser's date input whose "mm/dd/yyyy" depends on the
-    browser's language. Nothing is guessed: "05/03/2027" is refused, as is a phrase of more than
-    one day. Shown back as the visitor's language writes a day."""
-
-    MAX_LENGTH = 60  # "Wednesday, 22nd of September 2027" and then some
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        kwargs.setdefault("description", _l("For example “5 March 2027” or 2027-03-05."))
-        kwargs["render_kw"] = {
-            "autocomplete": "off",
-            "spellcheck": "false",
-            "maxlength": self.MAX_LENGTH,
-            **(kwargs.get("render_kw") or {}),
-        }
-        super().__init__(label, validators, **kwargs)
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return self.raw_data[0][: self.MAX_LENGTH]
-        return format_day(self.data) if self.data else ""
-
-    def process_formdata(self, valuelist):
-        self.data = None
-        text = (valuelist[0] if valuelist else "").strip()
-        if not text:
-            return
-        if len(text) > self.MAX_LENGTH:
-            raise ValueError(_("Write one day, for example “5 March 2027”."))
-        try:
-            window = read_date_phrase(text)
-        except DatePhraseError as error:
-            raise ValueError(str(error)) from None
-        if window.starts_on != window.ends_on:
-            raise ValueError(_("Write one day, for example “5 March 2027”."))
-        self.data = window.starts_on
+# ---------------------------------------------------------------- questions
 
 
-class CheckboxesField(SelectMultipleField):
-    """Several choices, as a list of checkboxes (the `field` macro draws them in a fieldset)."""
+class QuestionEditForm(Form):
+    """A question's label, choices, translations and whether it needs an answer."""
 
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+    label = StringField(
+        _l("Question"),
+        validators=[InputRequired(_l("Write the question.")), Length(max=MAX_LABEL_LENGTH)],
+    )
+    choices = TextAreaField(
+        _l("Choices"),
+        validators=[Length(max=12000)],
+        description=_l("For a question with one or several choices: the choices, one a line."),
+    )
+    required = BooleanField(_l("An answer is required"))
+    label_es = StringField(_l("Question in Spanish"), validators=[Length(max=MAX_LABEL_LENGTH)])
+    choices_es = TextAreaField(
+        _l("Choices in Spanish"),
+        validators=[Length(max=12000)],
+        description=_l("In the order of the choices above."),
+    )
+    label_fr = StringField(_l("Question in French"), validators=[Length(max=MAX_LABEL_LENGTH)])
+    choices_fr = TextAreaField(
+        _l("Choices in French"),
+        validators=[Length(max=12000)],
+        description=_l("In the order of the choices above."),
+    )
+
+    def fill(self, question) -> None:
+        """The form as the question is now."""
+        self.label.data = question.label
+        self.choices.data = "\n".join(question.choices)
+        self.required.data = question.required
+        for language in TRANSLATED:
+            label, choices = question.translation(language)
+            self[f"label_{language}"].data = label
+            self[f"choices_{language}"].data = choices
+
+    def to_input(self, kind: str) -> QuestionInput:
+        return QuestionInput(
+            label=self.label.data,
+            kind=kind,
+            required=self.required.data,
+            choices=self.choices.data or "",
+            translations={
+                language: (
+                    self[f"label_{language}"].data or "",
+                    self[f"choices_{language}"].data or "",
+                )
+                for language in TRANSLATED
+            },
+        )
+
+
+class QuestionForm(QuestionEditForm):
+    """A new question, of one of the kinds its form offers (``offering``)."""
+
+    kind = SelectField(_l("Answer"), choices=kind_choices(KINDS))
+
+    def offering(self, kinds) -> "QuestionForm":
+        self.kind.choices = kind_choices(kinds)
+        return self

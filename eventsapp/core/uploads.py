@@ -10,6 +10,7 @@ service, an error, a crash before the commit); files let go of are removed only 
 transaction that let go of them commits (``remove_after_commit``). Stores size files in bytes.
 """
 
+import os
 import re
 import shutil
 import zipfile
@@ -18,8 +19,10 @@ from pathlib import Path, PurePosixPath
 from uuid import uuid4
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
+from werkzeug.datastructures import FileStorage
 
 from ..extensions import db
 from .validation import CONTROL_CHARACTERS
@@ -43,6 +46,8 @@ MIME_TYPES = {
     ".jpeg": "image/jpeg",
     ".png": "image/png",
 }
+# What a file input offers to choose.
+ACCEPT = ",".join(suffix for suffixes in SUFFIXES.values() for suffix in suffixes)
 _STORED_NAME = re.compile(r"[0-9a-f]{32}\.(pdf|doc|docx|odt|jpg|jpeg|png)")
 SHOWN_NAME_LENGTH = 200
 STORES: dict[str, "UploadStore"] = {}
@@ -82,6 +87,32 @@ def suffix_of(filename: str, kind: str | None) -> str | None:
     """The file's suffix (".pdf") when its name agrees with its content's type, else None."""
     suffix = PurePosixPath(filename.replace("\\", "/")).suffix.lower()
     return suffix if kind is not None and suffix in SUFFIXES[kind] else None
+
+
+def megabytes(size: int) -> str:
+    """A size in bytes as a number of megabytes, as people read it ("5", "0.5")."""
+    return f"{size / (1024 * 1024):g}"
+
+
+def upload_problem(upload: FileStorage, max_bytes: int) -> str | None:
+    """Why a file sent cannot be taken (larger than ``max_bytes``, empty, not of an accepted type
+    by its content and name), or None."""
+    stream = upload.stream
+    stream.seek(0, os.SEEK_END)
+    size = stream.tell()
+    stream.seek(0)
+    if size > max_bytes:
+        return _("This file is larger than %(mb)s MB: send a smaller one.", mb=megabytes(max_bytes))
+    if size == 0:
+        return _("This file is empty.")
+    kind = file_kind(stream)
+    stream.seek(0)
+    if suffix_of(upload.filename or "", kind) is None:
+        return _(
+            "Send a PDF, a Word document (DOC, DOCX), an OpenDocument text (ODT) or a JPEG or "
+            "PNG image."
+        )
+    return None
 
 
 def shown_name(filename: str) -> str:

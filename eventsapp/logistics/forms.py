@@ -4,7 +4,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from ..core.forms import DayField, Form, id_or_none
+from ..core.fields import DayField
+from ..core.forms import Form, id_or_none
 from .models import Anchor, Task, TaskStatus
 from .services import TaskInput
 

@@ -1,14 +1,13 @@
-"""Forms: the delegate's registration and travel details; staff settings and invitations."""
+"""Forms: the delegate's registration and travel details; staff settings and invitations. (The
+form staff write a question with is ``core.forms.QuestionEditForm``; the fields asking the
+event's questions are the question engine's, ``core.questions.with_questions``.)"""
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
-from flask_wtf.file import FileField, FileRequired
-from werkzeug.datastructures import FileStorage
 from wtforms import (
     BooleanField,
     EmailField,
     IntegerField,
-    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -25,14 +24,13 @@ from wtforms.validators import (
 )
 
 from ..catalogue.models import LANGUAGES
-from ..core.forms import CheckboxesField, DayField, Form, id_or_none
+from ..core.fields import DayField
+from ..core.forms import Form, id_or_none
 from ..people.models import OrganisationKind
 from ..people.services import country_choices, organisation_choices
 from .models import Access, Gender
-from .questions import TRANSLATED, QuestionInput, QuestionKind, RegistrationQuestion
 from .services import RegistrationInput, TravelInput
 from .settings import SettingsInput
-from .uploads import ACCEPT, max_megabytes, upload_problem
 
 
 class TravelFields:
@@ -208,126 +206,3 @@ class InvitationForm(Form):
 
     def email_list(self) -> list[str]:
         return [line.strip() for line in (self.emails.data or "").splitlines() if line.strip()]
-
-
-class QuestionEditForm(Form):
-    """A question's label, choices, translations and whether it needs an answer."""
-
-    label = StringField(_l("Question"), validators=[DataRequired(), Length(max=300)])
-    choices = TextAreaField(
-        _l("Choices"),
-        validators=[Length(max=12000)],
-        description=_l("For a question with one or several choices: the choices, one a line."),
-    )
-    required = BooleanField(_l("An answer is required"))
-    label_es = StringField(_l("Question in Spanish"), validators=[Length(max=300)])
-    choices_es = TextAreaField(
-        _l("Choices in Spanish"),
-        validators=[Length(max=12000)],
-        description=_l("In the order of the choices above."),
-    )
-    label_fr = StringField(_l("Question in French"), validators=[Length(max=300)])
-    choices_fr = TextAreaField(
-        _l("Choices in French"),
-        validators=[Length(max=12000)],
-        description=_l("In the order of the choices above."),
-    )
-
-    def fill(self, question: RegistrationQuestion) -> None:
-        """The form as the question is now."""
-        self.label.data = question.label
-        self.choices.data = "\n".join(question.choices)
-        self.required.data = question.required
-        for language in TRANSLATED:
-            label, choices = question.translation(language)
-            self[f"label_{language}"].data = label
-            self[f"choices_{language}"].data = choices
-
-    def to_input(self, kind: str) -> QuestionInput:
-        return QuestionInput(
-            label=self.label.data,
-            kind=kind,
-            required=self.required.data,
-            choices=self.choices.data or "",
-            translations={
-                language: (
-                    self[f"label_{language}"].data or "",
-                    self[f"choices_{language}"].data or "",
-                )
-                for language in TRANSLATED
-            },
-        )
-
-
-class QuestionForm(QuestionEditForm):
-    kind = SelectField(_l("Answer"), choices=QuestionKind.choices())
-
-
-# ---------------------------------------------------------------- the event's own questions
-
-
-def accepted_file(form, field) -> None:
-    """WTForms validator of a file question: an accepted type and size (``uploads.py``)."""
-    sent = isinstance(field.data, FileStorage) and field.data.filename
-    if sent and (problem := upload_problem(field.data)):
-        raise ValidationError(problem)
-
-
-def question_field(question: RegistrationQuestion, language: str | None):
-    """The form field asking ``question``, in ``language`` where staff translated it."""
-    needed = [InputRequired(_l("Please answer this question."))] if question.required else []
-    optional = needed or [Optional()]
-    label = question.label_in(language)
-    if question.kind == QuestionKind.LONG_TEXT:
-        return TextAreaField(label, validators=[*needed, Length(max=5000)])
-    if question.kind == QuestionKind.ONE_CHOICE:
-        return RadioField(label, choices=question.choices_in(language), validators=optional)
-    if question.kind == QuestionKind.SEVERAL_CHOICES:
-        ticked = [DataRequired(_l("Tick at least one."))] if question.required else []
-        return CheckboxesField(label, choices=question.choices_in(language), validators=ticked)
-    if question.kind == QuestionKind.YES_NO:
-        return RadioField(
-            label, choices=[("yes", _l("Yes")), ("no", _l("No"))], validators=optional
-        )
-    if question.kind == QuestionKind.NUMBER:
-        return IntegerField(label, validators=[*optional, NumberRange(-(10**9), 10**9)])
-    if question.kind == QuestionKind.DATE:
-        return DayField(label, validators=optional)
-    if question.kind == QuestionKind.FILE:
-        sent = [FileRequired(_l("Please send this file."))] if question.required else []
-        return FileField(
-            label,
-            validators=[*sent, accepted_file],
-            render_kw={"accept": ACCEPT},
-            description=_l(
-                "PDF, Word (DOC, DOCX), OpenDocument text (ODT), JPEG or PNG, up to %(mb)s MB.",
-                mb=max_megabytes(),
-            ),
-        )
-    return StringField(label, validators=[*optional, Length(max=500)])
-
-
-def with_questions(form_class, questions: list[RegistrationQuestion], language: str | None):
-    """``form_class`` with a field for each question (named ``question_<id>``)."""
-    if not questions:
-        return form_class
-    fields = {q.field_name: question_field(q, language) for q in questions}
-    return type(form_class.__name__, (form_class,), fields)
-
-
-def answers_of(form, questions: list[RegistrationQuestion]) -> dict:
-    """The answers in a validated form: ``{question id: answer}``, empty ones left out. A file
-    sent is its upload, which the service stores if it keeps the answers."""
-    answers = {}
-    for question in questions:
-        value = getattr(form, question.field_name).data
-        if isinstance(value, FileStorage):
-            value = value if value.filename else None
-        elif hasattr(value, "isoformat"):
-            value = value.isoformat()
-        elif value is not None and not isinstance(value, list):
-            value = str(value)
-        if value in (None, "", []):
-            continue
-        answers[str(question.id)] = value
-    return answers

@@ -10,12 +10,13 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import joinedload
 
 from ..catalogue.models import LANGUAGES
+from ..core.questions import NO, SEVERAL_CHOICES, YES, YES_NO
 from ..core.validation import MAX_ID, parse_number
 from ..extensions import db
 from ..people.models import Organisation
 from ..people.services import country_choices
 from .models import CONFIRMED, Funding, Registration, Status
-from .questions import WRITTEN, QuestionKind, RegistrationQuestion
+from .questions import RegistrationQuestion
 
 # An answer filter: "<question id>=<choice>", "<question id>+" (answered) or "<question id>-".
 _ANSWER_FILTER = re.compile(r"([0-9]{1,10})([=+-])(.*)", re.DOTALL)
@@ -87,7 +88,7 @@ def participants(
     if filters.answer:
         stmt = stmt.where(_answer_matches(filters.answer, questions))
     if filters.contains:
-        written = [q for q in questions if q.kind in WRITTEN]
+        written = [q for q in questions if q.kind_rules.written]
         stmt = stmt.where(
             or_(
                 false(),
@@ -117,7 +118,7 @@ def _answer_matches(answer_filter: str, questions: list[RegistrationQuestion]):
         return answer.as_string().is_not(None)
     if sign == "-":
         return answer.as_string().is_(None)
-    if question.kind == QuestionKind.SEVERAL_CHOICES:
+    if question.kind == SEVERAL_CHOICES:
         return _includes(question.id, value)
     return answer.as_string() == value
 
@@ -138,8 +139,8 @@ def answer_filter_choices(questions: list[RegistrationQuestion]) -> list[tuple[s
         options = []
         if q.has_choices:
             options = [(f"{q.id}={choice}", choice) for choice in q.choices]
-        elif q.kind == QuestionKind.YES_NO:
-            options = [(f"{q.id}=yes", _("yes")), (f"{q.id}=no", _("no"))]
+        elif q.kind == YES_NO:
+            options = [(f"{q.id}={value}", q.kind_rules.text(value)) for value in (YES, NO)]
         options += [(f"{q.id}+", _("answered")), (f"{q.id}-", _("not answered"))]
         groups.append((q.label, options))
     return groups

@@ -10,12 +10,9 @@ unconfirmed registration forgotten by the periodic job (``services.forget_unconf
 are stored only where the answers are kept (``services._fill``).
 """
 
-import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import event as sa_event
 from sqlalchemy import inspect
 from sqlalchemy.orm import Session
@@ -23,7 +20,6 @@ from werkzeug.datastructures import FileStorage
 
 from ..core.signals import event_deleting
 from ..core.uploads import (
-    SUFFIXES,
     UploadStore,
     file_kind,
     remove_after_commit,
@@ -33,40 +29,11 @@ from ..core.uploads import (
 from ..extensions import db
 from .models import Registration
 
-ACCEPT = ",".join(suffix for suffixes in SUFFIXES.values() for suffix in suffixes)
 STORE = UploadStore("registrations")
 
 
-def max_bytes() -> int:
-    return current_app.config["QUESTION_UPLOAD_MAX_BYTES"]
-
-
-def max_megabytes() -> str:
-    return f"{max_bytes() / (1024 * 1024):g}"
-
-
-def upload_problem(upload: FileStorage) -> str | None:
-    """Why the file cannot be taken (too large, not of an accepted type), or None."""
-    stream = upload.stream
-    stream.seek(0, os.SEEK_END)
-    size = stream.tell()
-    stream.seek(0)
-    if size > max_bytes():
-        return _("This file is larger than %(mb)s MB: send a smaller one.", mb=max_megabytes())
-    if size == 0:
-        return _("This file is empty.")
-    kind = file_kind(stream)
-    stream.seek(0)
-    if suffix_of(upload.filename or "", kind) is None:
-        return _(
-            "Send a PDF, a Word document (DOC, DOCX), an OpenDocument text (ODT) or a JPEG or "
-            "PNG image."
-        )
-    return None
-
-
 def store(event_id: int, upload: FileStorage) -> dict:
-    """Keep a file already checked (``upload_problem``); returns the answer that names it."""
+    """Keep a file already checked (``core.uploads.upload_problem``); the answer naming it."""
     upload.stream.seek(0)
     kind = file_kind(upload.stream)
     upload.stream.seek(0)

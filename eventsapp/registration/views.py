@@ -25,21 +25,14 @@ from ..catalogue.services import get_event
 from ..core.clock import utcnow
 from ..core.errors import InvalidInput
 from ..core.exports import csv_response, xlsx_response
+from ..core.forms import QuestionEditForm, QuestionForm
 from ..core.navigation import BAR, LIST, PAGE, event_tab
+from ..core.questions import FILE, read_answers, upload_megabytes, with_questions
 from ..core.uploads import shown_name
 from ..core.web import page_number, show_beside_field
 from ..extensions import db, limiter
 from ..people.models import Organisation
-from .forms import (
-    InvitationForm,
-    QuestionEditForm,
-    QuestionForm,
-    RegistrationForm,
-    SettingsForm,
-    TravelForm,
-    answers_of,
-    with_questions,
-)
+from .forms import InvitationForm, RegistrationForm, SettingsForm, TravelForm
 from .funding import funding_statements
 from .invitations import invitations_of, invite, read_invitation
 from .links import (
@@ -61,9 +54,9 @@ from .participants import (
     whole_numbers,
 )
 from .questions import (
-    WRITTEN,
-    QuestionKind,
+    RegistrationQuestion,
     add_question,
+    answer_cell,
     answer_counts,
     answer_text,
     delete_question,
@@ -89,7 +82,7 @@ from .services import (
 )
 from .settings import save_settings
 from .statuses import STAFF_ACTIONS, accept_offer, allowed_actions, apply_staff_action, withdraw
-from .uploads import max_megabytes, stored_path
+from .uploads import stored_path
 from .waiting_list import registration_for_offer
 
 # What staff can do to participants, one by one or to those ticked (statuses.STAFF_ACTIONS).
@@ -164,7 +157,7 @@ def register_page(event_id: int):
                     replace(
                         form.to_input(),
                         locale=str(get_locale()),
-                        answers=answers_of(form, questions),
+                        answers=read_answers(questions, form.data),
                     ),
                     now,
                     invitation=invitation,
@@ -221,12 +214,12 @@ def too_large(error):
     message = _(
         "The files sent were too large (each may have up to %(mb)s MB): choose smaller ones and "
         "fill in the form again.",
-        mb=max_megabytes(),
+        mb=upload_megabytes(),
     )
     questions = questions_of(event.id)
     form = with_questions(RegistrationForm, questions, _language())(formdata=None)
     for question in questions:
-        if question.kind == QuestionKind.FILE:
+        if question.kind == FILE:
             form[question.field_name].errors = [message]
     try:
         token = request.args.get("invitation")
@@ -419,7 +412,7 @@ def participants_page(event_id: int):
         list_args=filters.as_args(),
         questions=questions,
         answer_filters=answer_filter_choices(questions),
-        written_questions=any(q.kind in WRITTEN for q in questions),
+        written_questions=any(q.kind_rules.written for q in questions),
         answer_text=answer_text,
         **filter_choices(event.id),
     )
@@ -458,7 +451,7 @@ def _export(event) -> tuple[list, list]:
     questions = questions_of(event.id)
     registrations = db.session.scalars(participants(event.id, filters, questions)).all()
     rows = [
-        row + [answer_text(r, q) for q in questions]
+        row + [answer_cell(r, q) for q in questions]
         for r, row in zip(registrations, export_rows(registrations), strict=True)
     ]
     return [*EXPORT_HEADER, *(q.label for q in questions)], rows
@@ -491,7 +484,7 @@ def answer_file(event_id: int, registration_id: int, question_id: int):
 def questions_page(event_id: int):
     """The event's own questions on its registration form."""
     event = get_event(event_id) or abort(404)
-    form = QuestionForm()
+    form = QuestionForm().offering(RegistrationQuestion.OFFERED)
     if form.validate_on_submit():
         try:
             add_question(event, form.to_input(form.kind.data))

@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from eventsapp.attendance.models import EvaluationQuestion
 from eventsapp.core.clock import utcnow
 from eventsapp.registration.models import Registration
 from eventsapp.registration.questions import RegistrationQuestion
@@ -73,6 +74,16 @@ def scene(make, staff_user):
             choices=["Electoral disputes", "Voter registration"],
         )
     )
+    for position, (label, kind) in enumerate([("Overall", "scale"), ("Topics", "short_text")]):
+        make.db.session.add(
+            EvaluationQuestion(
+                event_id=event.id,
+                label=label,
+                kind=kind,
+                position=position,
+                translations={"es": {"label": f"{label} (es)", "choices": []}},
+            )
+        )
     make.db.session.commit()
     return event
 
@@ -89,6 +100,7 @@ def public_pages(event):
 
 
 def staff_pages(event):
+    question = min(q.id for q in EvaluationQuestion.query.filter_by(event_id=event.id))
     return [
         ("the staff home", "/manage/"),
         ("the event form", "/manage/events/new"),
@@ -98,6 +110,7 @@ def staff_pages(event):
         ("the check-in", f"/manage/events/{event.id}/check-in"),
         ("the attendance", f"/manage/events/{event.id}/attendance"),
         ("the evaluation", f"/manage/events/{event.id}/evaluation"),
+        ("an evaluation question", f"/manage/events/{event.id}/evaluation/questions/{question}"),
         ("the tasks", "/manage/tasks/"),
         ("the budget", f"/manage/events/{event.id}/budget"),
         ("the agenda", f"/manage/events/{event.id}/agenda/"),

@@ -39,10 +39,10 @@ def test_an_attendee_evaluates_and_staff_see_the_result(
     page.goto(f"/manage/events/{event.id}/evaluation")
     expect(page.locator(".empty").first).to_contain_text("three default scales")
     page.get_by_label("Question", exact=True).fill("How useful was the course for your work?")
-    page.get_by_label("Kind").select_option(label="Scale from 1 to 5")
+    page.get_by_label("Answer", exact=True).select_option(label="Scale from 1 to 5")
     page.get_by_role("button", name="Add the question").click()
     page.get_by_label("Question", exact=True).fill("Would you recommend it to a colleague?")
-    page.get_by_label("Kind").select_option(label="Yes or no")
+    page.get_by_label("Answer", exact=True).select_option(label="Yes or no")
     page.get_by_role("button", name="Add the question").click()
     page.get_by_label("Question", exact=True).fill("A question written by mistake")
     page.get_by_role("button", name="Add the question").click()
@@ -87,3 +87,55 @@ def test_an_attendee_evaluates_and_staff_see_the_result(
     expect(results.first.locator("img")).to_be_visible()
     expect(results.nth(1).locator("tbody")).to_have_text(re.compile(r"1\s*0"))
     expect(page.get_by_text("More time for the case studies, please.")).to_be_visible()
+
+
+def test_a_spanish_delegate_evaluates_in_spanish(page, chromium, live_server, staff_user, make, db):
+    """Staff translate a question on the evaluation's page; a delegate who registered in
+    Spanish, on a browser in English, reads it in Spanish, and the answer is kept as written."""
+    event = make.event(title="Curso de especialización", date_text="18-19 January 2016")
+    attendee = Registration(
+        event_id=event.id,
+        name="Lucía Fernández",
+        gender="female",
+        email="lucia@ine.example",
+        country_code="MX",
+        status="approved",
+        consent_at=utcnow(),
+        locale="es",
+    )
+    db.session.add(attendee)
+    db.session.flush()
+    db.session.add(CheckIn(registration_id=attendee.id, day=event.starts_on))
+    db.session.commit()
+
+    sign_in(page, "staff@example.org", "kettle-on-the-hob")
+    page.goto(f"/manage/events/{event.id}/evaluation")
+    page.get_by_label("Question", exact=True).fill("Which module helped you most?")
+    page.get_by_label("Answer", exact=True).select_option(label="One choice")
+    page.get_by_label("Choices", exact=True).fill("Voter registration\nAudit")
+    page.get_by_label("Question in Spanish").fill("¿Qué módulo le ayudó más?")
+    page.get_by_label("Choices in Spanish").fill("Registro de electores\nAuditoría")
+    page.get_by_role("button", name="Add the question").click()
+    expect(page.locator("table.list tbody tr")).to_contain_text("¿Qué módulo le ayudó más?")
+    page.get_by_role(
+        "button", name="Email the evaluation to attendees who have not answered"
+    ).click()
+
+    email = db.session.scalar(select(OutboxEmail).where(OutboxEmail.to == attendee.email))
+    site = re.escape(current_app.config["SITE_URL"])
+    link = re.search(rf"{site}(/evaluations/\S+)", email.text_body).group(1)
+    delegate = chromium.new_context(base_url=live_server, locale="en-GB").new_page()
+    delegate.goto(link)
+    expect(delegate.get_by_role("heading", level=1)).to_have_text(
+        "Evaluar Curso de especialización"
+    )
+    module = delegate.get_by_role("group", name="¿Qué módulo le ayudó más?")
+    module.get_by_label("Auditoría").check()
+    delegate.get_by_role("button", name="Enviar").click()
+    expect(delegate.locator(".flash-success").last).to_be_visible()
+    delegate.context.close()
+
+    page.reload()
+    counted = page.locator(".evaluation-question", has_text="Which module helped you most?")
+    expect(counted.locator("thead")).to_have_text(re.compile(r"Voter registration\s*Audit"))
+    expect(counted.locator("tbody")).to_have_text(re.compile(r"0\s*1"))

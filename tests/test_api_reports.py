@@ -1,7 +1,7 @@
 """The results summary's JSON is the API's: in its OpenAPI document, for staff only, and an answer
 with every part filled keeps exactly to the document's model."""
 
-from eventsapp.api.reports import Results
+from eventsapp.api.views.reports import Results
 from eventsapp.demo.services import load_demo
 from tests.test_reports import evaluated, register
 

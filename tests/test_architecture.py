@@ -66,6 +66,16 @@ def test_a_lower_layer_importing_a_higher_one_breaks_it(tmp_path):
     assert "eventsapp.people.models -> eventsapp.registration.models" in result.stdout
 
 
+def test_a_module_beside_the_services_importing_a_form_breaks_it(tmp_path):
+    """Not only services and models: every module but forms and views (here ``seats``)."""
+    project = copy_of_the_project(tmp_path)
+    seats = project / "eventsapp" / "registration" / "seats.py"
+    seats.write_text(seats.read_text() + "\nfrom .forms import RegistrationForm as _form\n")
+    result = lint_imports(project)
+    assert result.returncode != 0
+    assert "eventsapp.registration.seats -> eventsapp.registration.forms" in result.stdout
+
+
 def test_a_new_package_must_be_placed_in_the_contract(tmp_path):
     project = copy_of_the_project(tmp_path)
     (project / "eventsapp" / "newcapability").mkdir()

@@ -32,6 +32,7 @@ from .models import (
     Region,
 )
 from .services import EventInput, ProgrammeInput, VenueInput, programme_choices, section_choices
+from .translations import DESCRIPTION_MAX, TITLE_MAX, TranslationInput
 
 NONE = ("", "—")
 
@@ -239,3 +240,25 @@ class RegionOverrideForm(Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.country_code.choices = country_choices()
+
+
+class TranslationForm(Form):
+    """One language's content; each language's form has its code as prefix ("es-title")."""
+
+    title = StringField(_l("Title"), validators=[Length(max=TITLE_MAX)])
+    purpose = TextAreaField(
+        _l("Purpose"), validators=[Length(max=10000)], description=_l("One point per line.")
+    )
+    description = TextAreaField(_l("Description"), validators=[Length(max=DESCRIPTION_MAX)])
+
+    def fill_from(self, translation) -> None:
+        self.title.data = translation.title
+        self.purpose.data = "\n".join(translation.purpose)
+        self.description.data = translation.description
+
+    def to_input(self) -> TranslationInput:
+        return TranslationInput(
+            title=self.title.data or "",
+            purpose=bullet_lines(self.purpose.data),
+            description=self.description.data or "",
+        )

@@ -1,6 +1,6 @@
 """Results summaries and the annual report, for staff: ``/reports/results`` (page, CSV, XLSX)
 and ``/reports/annual-report`` (printable page, PDF); the same summary as JSON is the API's
-(``api/reports.py``).
+(``api/views/reports.py``).
 
 They count participants from registrations, so that they are for signed-in staff only, like
 ``/manage/``: anonymous visitors are sent to sign in, others are refused.

@@ -25,17 +25,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.http import is_resource_modified
 
-from ..catalogue.models import Programme
-from ..catalogue.services import parse_event_filters
-from ..core.dates import DatePhraseError, format_window, read_date_phrase
-from ..core.errors import InvalidInput
-from ..core.links import site_url
-from ..core.validation import parse_number
-from ..extensions import db
-from ..people.models import Country
-from . import schemas
-from .schemas import api_spec
-from .services import (
+from ...catalogue.models import Programme
+from ...catalogue.services import parse_event_filters
+from ...core.dates import DatePhraseError, format_window, read_date_phrase
+from ...core.errors import InvalidInput
+from ...core.links import site_url
+from ...core.validation import parse_number
+from ...extensions import db
+from ...people.models import Country
+from .. import schemas
+from ..schemas import api_spec
+from ..services import (
     event_json,
     events_page,
     events_version,

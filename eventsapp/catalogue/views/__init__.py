@@ -4,16 +4,16 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..core.clock import utcnow
-from ..core.errors import InvalidInput
-from ..core.navigation import LIST, PAGE, event_tab
-from ..core.validation import parse_number
-from ..core.web import page_number, show_beside_field
-from ..extensions import db
-from .forms import EventForm, PartnerForm, ProgrammeForm, RegionOverrideForm, SectionForm
-from .listing import filter_options, filters_or_message
-from .models import PRECISION_LABELS, Event, Programme
-from .services import (
+from ...core.clock import utcnow
+from ...core.errors import InvalidInput
+from ...core.navigation import LIST, PAGE, event_tab
+from ...core.validation import parse_number
+from ...core.web import page_number, show_beside_field
+from ...extensions import db
+from ..forms import EventForm, PartnerForm, ProgrammeForm, RegionOverrideForm, SectionForm
+from ..listing import filter_options, filters_or_message
+from ..models import PRECISION_LABELS, Event, Programme
+from ..services import (
     add_partner,
     add_section,
     delete_event,
@@ -205,4 +205,4 @@ def programme_delete(programme_id: int):
     return redirect(url_for(".programmes"))
 
 
-from . import translation_views  # noqa: E402, F401  (routes of event content in other languages)
+from . import translations  # noqa: E402, F401  (routes of event content in other languages)

@@ -12,13 +12,13 @@ from flask_babel import gettext as _
 from pydantic import BaseModel, Field, RootModel
 from spectree import Response as Answers
 
-from ..agenda.models import SessionKind
-from ..agenda.services import event_agenda
-from ..catalogue.services import get_event
-from ..logistics.models import TaskStatus
-from ..logistics.services import event_tasks
-from .schemas import Error, api_spec
-from .views import bp, documented, is_staff, public
+from ...agenda.models import SessionKind
+from ...agenda.services import event_agenda
+from ...catalogue.services import get_event
+from ...logistics.models import TaskStatus
+from ...logistics.services import event_tasks
+from ..schemas import Error, api_spec
+from . import bp, documented, is_staff, public
 
 
 class Session(BaseModel):

@@ -7,11 +7,11 @@ from flask_babel import gettext as _
 from pydantic import BaseModel, Field
 from spectree import Response as Answers
 
-from ..catalogue.services import get_event
-from ..costs.models import Category
-from ..costs.services import event_budget
-from .schemas import Error, api_spec
-from .views import bp, documented
+from ...catalogue.services import get_event
+from ...costs.models import Category
+from ...costs.services import event_budget
+from ..schemas import Error, api_spec
+from . import bp, documented
 
 Amount = Field(pattern=r"^\d+\.\d{2}$", description="a decimal string, such as 1250.50")
 

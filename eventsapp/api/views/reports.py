@@ -8,15 +8,15 @@ from flask import jsonify, request
 from pydantic import BaseModel, ConfigDict, Field
 from spectree import Response as Answers
 
-from ..catalogue.models import EventKind
-from ..reports.services import (
+from ...catalogue.models import EventKind
+from ...reports.services import (
     FIRST_RESULTS_YEAR,
     LAST_RESULTS_YEAR,
     parse_results_query,
     results_summary,
 )
-from .schemas import Error, Omittable, Parameters, api_spec
-from .views import bp, documented
+from ..schemas import Error, Omittable, Parameters, api_spec
+from . import bp, documented
 
 Kind = Literal[tuple(k.value for k in EventKind)]
 Year = Omittable[int, Field(ge=FIRST_RESULTS_YEAR, le=LAST_RESULTS_YEAR)]

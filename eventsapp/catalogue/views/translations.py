@@ -4,20 +4,14 @@
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import StringField, TextAreaField
-from wtforms.validators import Length
 
-from ..core.errors import InvalidInput
-from ..core.forms import Form
-from ..core.navigation import PAGE, event_tab
-from ..core.web import show_beside_field
-from ..extensions import db
-from .forms import bullet_lines
-from .models import LANGUAGES, Event
-from .translations import (
-    DESCRIPTION_MAX,
-    TITLE_MAX,
-    TranslationInput,
+from ...core.errors import InvalidInput
+from ...core.navigation import PAGE, event_tab
+from ...core.web import show_beside_field
+from ...extensions import db
+from ..forms import TranslationForm
+from ..models import LANGUAGES, Event
+from ..translations import (
     date_reading,
     localized,
     original_language,
@@ -25,34 +19,12 @@ from .translations import (
     translation_languages,
     translations_of,
 )
-from .views import manage_bp
+from . import manage_bp
 
 manage_bp.app_template_filter("localized")(localized)
 manage_bp.app_template_filter("date_reading")(date_reading)
 event_tab("catalogue_manage.event_translations", _l("Translations"), 120, (PAGE,))
 manage_bp.app_template_global("original_language")(original_language)
-
-
-class TranslationForm(Form):
-    """One language's content; each language's form has its code as prefix ("es-title")."""
-
-    title = StringField(_l("Title"), validators=[Length(max=TITLE_MAX)])
-    purpose = TextAreaField(
-        _l("Purpose"), validators=[Length(max=10000)], description=_l("One point per line.")
-    )
-    description = TextAreaField(_l("Description"), validators=[Length(max=DESCRIPTION_MAX)])
-
-    def fill_from(self, translation) -> None:
-        self.title.data = translation.title
-        self.purpose.data = "\n".join(translation.purpose)
-        self.description.data = translation.description
-
-    def to_input(self) -> TranslationInput:
-        return TranslationInput(
-            title=self.title.data or "",
-            purpose=bullet_lines(self.purpose.data),
-            description=self.description.data or "",
-        )
 
 
 def _forms(event: Event, posted: str | None = None) -> dict[str, TranslationForm]:

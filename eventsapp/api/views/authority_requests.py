@@ -7,10 +7,10 @@ from flask import jsonify
 from pydantic import BaseModel, Field, RootModel
 from spectree import Response as Answers
 
-from ..authority_requests.models import RequestKind, RequestStatus
-from ..authority_requests.services import staff_requests
-from .schemas import Error, api_spec
-from .views import bp, documented
+from ...authority_requests.models import RequestKind, RequestStatus
+from ...authority_requests.services import staff_requests
+from ..schemas import Error, api_spec
+from . import bp, documented
 
 
 class Request(BaseModel):

@@ -63,7 +63,11 @@ def pdf_text(response) -> str:
 
 
 def emails_to(db, address):
-    return list(db.session.scalars(select(OutboxEmail).where(OutboxEmail.to == address)))
+    return list(
+        db.session.scalars(
+            select(OutboxEmail).where(OutboxEmail.to == address).order_by(OutboxEmail.id)
+        )
+    )
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from ..catalogue.models import Event, EventStatus, Programme
 from ..catalogue.services import EventInput, VenueInput, save_event
+from ..core.actions import log_action
 from ..core.dates import DateWindow
 from ..extensions import db
 from ..logistics.models import Anchor, Task
@@ -26,6 +27,7 @@ from .models import Plan, PlanHeading, PlanItem
 from .readers import SHAPES, ReadPlan, UnreadableDocument, detect_shape
 from .readers.prose import read_prose
 from .readers.tables import read_grid, read_items
+from .services import IMPORTED
 
 MAX_BYTES = 2 * 1024 * 1024
 EXTENSIONS = ("txt", "tsv", "xlsx", "docx")
@@ -183,8 +185,11 @@ def _organisation_of(responsible: str, organisations: dict[str, int]) -> int | N
     return next((oid for name, oid in organisations.items() if name and name in words), None)
 
 
-def apply_plan(read: ReadPlan, programme: Programme, title: str | None = None) -> ImportCounts:
-    """Write ``read`` into ``programme``; an earlier import of the same title is updated."""
+def apply_plan(
+    read: ReadPlan, programme: Programme, title: str | None = None, actor=None
+) -> ImportCounts:
+    """Write ``read`` into ``programme``; an earlier import of the same title is updated. The
+    import is recorded with ``actor`` (None: a command)."""
     counts = ImportCounts()
     title = (title or read.title or _("Work programme"))[:300]
     plan = db.session.scalar(
@@ -270,4 +275,5 @@ def apply_plan(read: ReadPlan, programme: Programme, title: str | None = None) -
             )
             item.event_id = event.id
     db.session.flush()
+    log_action(plan, IMPORTED, actor, vars(counts))
     return counts

@@ -4,16 +4,20 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 
 from ..catalogue.models import Event
+from ..core.actions import describe, log_action
 from ..core.links import site_url
 from ..extensions import db
 from .funding import settle_and_tell
 from .models import Registration, Status
 from .notifications import notify
 from .seats import StatusError, get_settings, lock_event, seats_held, why_closed
+
+OFFERED = describe("registration.offered", _l("Offered a seat to %(object)s until %(until)s"))
 
 
 def offer_free_seats(event: Event, now: datetime) -> list[Registration]:
@@ -41,6 +45,7 @@ def offer_free_seats(event: Event, now: datetime) -> list[Registration]:
     offered = db.session.scalars(waiting).all()
     for registration in offered:
         registration.offer_expires_at = now + timedelta(hours=settings.offer_hours)
+        log_action(registration, OFFERED, None, {"until": registration.offer_expires_at}, at=now)
         notify(registration, "offered", accept_url=offer_url(registration))
         settle_and_tell(event, registration.organisation_id, now)
     return list(offered)

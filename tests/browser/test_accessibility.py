@@ -64,7 +64,7 @@ def scene(make, staff_user):
             utcnow(),
         )
         if action:
-            apply_staff_action(event, action, [registration.id], utcnow())
+            apply_staff_action(event, action, [registration.id], utcnow(), None)
     make.db.session.add(
         RegistrationQuestion(
             event_id=event.id,
@@ -98,6 +98,7 @@ def staff_pages(event):
         ("the check-in", f"/manage/events/{event.id}/check-in"),
         ("the attendance", f"/manage/events/{event.id}/attendance"),
         ("the evaluation", f"/manage/events/{event.id}/evaluation"),
+        ("the history of an event", f"/manage/events/{event.id}/history"),
         ("the tasks", "/manage/tasks/"),
         ("the budget", f"/manage/events/{event.id}/budget"),
         ("the agenda", f"/manage/events/{event.id}/agenda/"),

@@ -56,11 +56,11 @@ def _with_rules(programme) -> None:
         db.session.add(founder)
         db.session.flush()
         add_partner(programme, founder.id, PartnerRole.FOUNDER)
-    set_reporting_currency(programme, "MXN")
-    set_exchange_rate(programme, YEAR, "USD", "18.6617")
+    set_reporting_currency(programme, "MXN", actor=None)
+    set_exchange_rate(programme, YEAR, "USD", "18.6617", actor=None)
     for category, role, basis, amount, currency in RULES:
-        save_rule(programme, category, role, basis)
-        set_unit_estimate(programme, YEAR, category, amount, currency)
+        save_rule(programme, category, role, basis, actor=None)
+        set_unit_estimate(programme, YEAR, category, amount, currency, actor=None)
     db.session.commit()
 
 

@@ -65,7 +65,11 @@ def pdf_text(response) -> str:
 
 
 def emails_to(db, address):
-    return list(db.session.scalars(select(OutboxEmail).where(OutboxEmail.to == address)))
+    return list(
+        db.session.scalars(
+            select(OutboxEmail).where(OutboxEmail.to == address).order_by(OutboxEmail.id)
+        )
+    )
 
 
 @pytest.fixture
@@ -189,7 +193,8 @@ def test_the_badge_sheet_runs_a_fixed_number_of_queries(staff_client, db, course
     for total in (10, 500):
         existing = db.session.query(Registration).count()
         participants(db, course, ["approved"] * (total - existing))
-        for n, person in enumerate(db.session.scalars(select(Registration))):
+        people = db.session.scalars(select(Registration).order_by(Registration.id))
+        for n, person in enumerate(people):
             person.email = f"p{n}@example.org"  # the helper's addresses repeat between rounds
         db.session.commit()
         with count_queries() as queries:

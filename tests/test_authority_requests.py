@@ -10,7 +10,9 @@ from sqlalchemy import func, select
 from eventsapp.accounts.models import User
 from eventsapp.agenda.models import AgendaSession, AgendaTemplate, AgendaTemplateItem
 from eventsapp.authority_requests.models import AuthorityRequest
+from eventsapp.authority_requests.services import SENT, STATUS_CHANGED, timeline
 from eventsapp.catalogue.models import Event
+from eventsapp.core.actions import log_action
 from eventsapp.core.jobs import PERIODIC_JOBS
 from eventsapp.mail.models import OutboxEmail
 from tests.conftest import login
@@ -156,7 +158,8 @@ def test_an_internship_from_the_public_form_to_its_final_report(
 
     login(client, staff_user)
     detail = client.get(f"/manage/requests/{req.id}").data.decode()
-    assert "Informe final.pdf" in detail and "Final report received" in detail
+    assert "Informe final.pdf" in detail
+    assert "Sent the final report of National Office of Electoral Processes" in detail
     download = client.get(f"/manage/requests/{req.id}/report")
     assert download.data == pdf and download.mimetype == "application/pdf"
     # With the event: staff see whose request it was, and its final report.
@@ -255,8 +258,6 @@ def test_the_public_form_is_rate_limited(app, client, db, monkeypatch):
 
 
 def _requests(db, count):
-    from eventsapp.authority_requests.models import RequestChange
-
     now = datetime(2026, 1, 1)
     for i in range(count):
         req = AuthorityRequest(
@@ -274,8 +275,8 @@ def _requests(db, count):
             created_at=now,
             updated_at=now,
         )
-        req.changes.append(RequestChange(at=now, by_name="C", what="status", status="new"))
         db.session.add(req)
+        log_action(req, SENT, "C", at=now, label=req.authority_name)
     db.session.commit()
 
 
@@ -339,7 +340,11 @@ def test_the_authority_withdraws_its_open_request_once(client, db, staff_user):
     assert client.post(f"{path}/withdraw").status_code == 302
     req = db.session.scalar(select(AuthorityRequest))
     assert req.status == "withdrawn"
-    assert [c.by_name for c in req.changes if c.what == "status"] == ["Rosa Quispe"] * 2
+    statuses = [line for line in timeline(req) if line.action in (SENT, STATUS_CHANGED)]
+    assert [(line.who, line.data.get("status")) for line in statuses] == [
+        ("Rosa Quispe", None),
+        ("Rosa Quispe", "withdrawn"),
+    ]
     assert client.post(f"{path}/withdraw").status_code == 400
     assert emails_to(db, "rosa.quispe@example.org")[-1].subject == "Your request: Withdrawn"
     assert client.get("/requests/not-a-token").status_code == 404

@@ -42,23 +42,24 @@ class Costs:
             (self.associate, "associate_partner"),
         ):
             add_partner(self.programme, organisation.id, role)
-        set_reporting_currency(self.programme, "MXN")
-        set_exchange_rate(self.programme, 2016, "USD", "18.5")
+        set_reporting_currency(self.programme, "MXN", actor=None)
+        set_exchange_rate(self.programme, 2016, "USD", "18.5", actor=None)
         save_rule(
             self.programme,
             "lodging",
             "founder",
             "per_delegate_night",
             shares={self.founder_a.id: "60", self.founder_b.id: "40"},
+            actor=None,
         )
-        save_rule(self.programme, "meals", "founder", "per_delegate")
-        save_rule(self.programme, "air_ticket", "visiting_authority", "per_delegate")
-        save_rule(self.programme, "expert_fees", "associate_partner", "per_expert")
-        set_unit_estimate(self.programme, 2016, "lodging", "1000.00", "MXN")
-        set_unit_estimate(self.programme, 2016, "meals", "500.00", "MXN")
-        set_unit_estimate(self.programme, 2016, "air_ticket", "900.00", "USD")
-        set_unit_estimate(self.programme, 2016, "expert_fees", "100.00", "USD")
-        set_air_fare(self.programme, 2016, "Americas", "600.00", "USD")
+        save_rule(self.programme, "meals", "founder", "per_delegate", actor=None)
+        save_rule(self.programme, "air_ticket", "visiting_authority", "per_delegate", actor=None)
+        save_rule(self.programme, "expert_fees", "associate_partner", "per_expert", actor=None)
+        set_unit_estimate(self.programme, 2016, "lodging", "1000.00", "MXN", actor=None)
+        set_unit_estimate(self.programme, 2016, "meals", "500.00", "MXN", actor=None)
+        set_unit_estimate(self.programme, 2016, "air_ticket", "900.00", "USD", actor=None)
+        set_unit_estimate(self.programme, 2016, "expert_fees", "100.00", "USD", actor=None)
+        set_air_fare(self.programme, 2016, "Americas", "600.00", "USD", actor=None)
         self.event = make.event(
             date_text="18-22 April 2016",
             programme_id=self.programme.id,
@@ -145,7 +146,7 @@ def test_event_override_and_nights_from_travel_dates(costs, make):
 
     gt = make.organisation("Electoral Tribunal GT", acronym="TSE", country="GT")
     costs.register("Ana", gt, arrival=date(2016, 4, 16), departure=date(2016, 4, 23))
-    set_override(costs.event, "lodging", "organisation", gt.id)
+    set_override(costs.event, "lodging", "organisation", gt.id, actor=None)
     costs.db.session.commit()
     payers = _payers(event_budget(costs.event))
     assert payers["Electoral Tribunal GT (TSE)"]["lodging"] == (Decimal("7000.00"), None)
@@ -156,9 +157,9 @@ def test_amounts_never_pass_through_floats(costs, make):
     """1.00 USD at 1.005 is 1.005: 1.01 rounded half up, where floats give 1.00; and the
     split of 0.05 at 60/40 keeps every cent."""
     assert round(1.00 * 1.005, 2) == 1.0  # what a float would say
-    set_exchange_rate(costs.programme, 2016, "USD", "1.005")
-    set_unit_estimate(costs.programme, 2016, "expert_fees", "1.00", "USD")
-    set_unit_estimate(costs.programme, 2016, "lodging", "0.01", "MXN")
+    set_exchange_rate(costs.programme, 2016, "USD", "1.005", actor=None)
+    set_unit_estimate(costs.programme, 2016, "expert_fees", "1.00", "USD", actor=None)
+    set_unit_estimate(costs.programme, 2016, "lodging", "0.01", "MXN", actor=None)
     costs.register("Expert", costs.associate, country="SE", role="speaker")
     costs.register("Ana", make.organisation("GT body", country="GT"))
     costs.db.session.commit()
@@ -174,7 +175,8 @@ def test_amounts_never_pass_through_floats(costs, make):
         f"org:{costs.associate.id}",
         "0.10",
         "MXN",
-        {f"org:{costs.associate.id}"},
+        {f"org:{costs.associate.id}": "Associate"},
+        actor=None,
     )
     costs.db.session.commit()
     stored = costs.db.session.scalar(select(func.sum(ActualAmount.amount)))
@@ -189,6 +191,7 @@ def test_split_must_add_to_100_and_bad_amounts_are_refused(costs):
             "founder",
             "lump_sum",
             shares={costs.founder_a.id: "59", costs.founder_b.id: "40"},
+            actor=None,
         )
     assert refused.value.field == "shares"
     for amount, currency, field in (
@@ -198,7 +201,7 @@ def test_split_must_add_to_100_and_bad_amounts_are_refused(costs):
         ("1e400", "MXN", "amount"),
     ):
         with pytest.raises(InvalidInput) as refused:
-            set_unit_estimate(costs.programme, 2016, "venue", amount, currency)
+            set_unit_estimate(costs.programme, 2016, "venue", amount, currency, actor=None)
         assert refused.value.field == field
 
 

@@ -147,7 +147,7 @@ def test_yearly_totals_add_up_the_events_budgets(make, db):
     _events(costs, 3, gt.id)
     costs.register("Ana", gt, arrival=date(2016, 4, 15), departure=date(2016, 4, 23))
     costs.register("Beto", gt, funding="self_funded")
-    set_override(costs.event, "meals", "organisation", costs.associate.id)
+    set_override(costs.event, "meals", "organisation", costs.associate.id, actor=None)
     db.session.commit()
     expected: dict[str, Decimal] = {}
     for event in db.session.scalars(select(Event)):

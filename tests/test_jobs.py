@@ -44,7 +44,7 @@ def expired_offer(db, make):
     """An upcoming event whose seat offer to the second on its waiting list ran out."""
     event = make.open_event(capacity=1, approval_required=False)
     first, second = sign_up(db, event, 2)
-    withdraw(first, NOW)
+    withdraw(first, NOW, first.user)
     db.session.commit()
     assert second.has_offer
     return event, second

@@ -22,7 +22,8 @@ from tests.conftest import login
 
 LINK = re.compile(r"<a\b([^>]*)>(.*?)</a>", re.S)
 
-# What the templates showed before the registry, by place: (label, path after /manage/events/N).
+# What the templates showed before the registry, by place: (label, path after /manage/events/N),
+# and the History tab the action log added since.
 BEFORE = {
     BAR: [
         ("Participants", "participants"),
@@ -33,6 +34,7 @@ BEFORE = {
         ("Check-in", "check-in"),
         ("Attendance and certificates", "attendance"),
         ("Evaluation", "evaluation"),
+        ("History", "history"),
     ],
     LIST: [
         ("Edit", "edit"),

@@ -21,7 +21,7 @@ def test_a_table_added_later_is_merged_without_editing_the_merge(db, make):
     try:
         kept, twice = make.organisation("INE"), make.organisation("Instituto Nacional Electoral")
         db.session.execute(payers.insert().values(organisation_id=twice.id, category="lodging"))
-        merge_organisations(twice, kept, utcnow())
+        merge_organisations(twice, kept, utcnow(), None)
         db.session.commit()
         assert db.session.execute(select(payers.c.organisation_id)).scalars().all() == [kept.id]
     finally:
@@ -38,7 +38,7 @@ def test_events_showing_a_merged_organisation_are_marked_changed(db, make):
     untouched = make.event(title="Course")
     stamps = {e.id: e.updated_at for e in (partnered, requested, untouched)}
     later = utcnow()
-    merge_organisations(twice, kept, later)
+    merge_organisations(twice, kept, later, None)
     db.session.commit()
     events = {e.id: e for e in db.session.scalars(select(Event))}
     assert [o.id for o in events[partnered.id].partners] == [kept.id]  # no duplicate partner

@@ -239,7 +239,7 @@ def test_report_runs_a_fixed_number_of_queries(db, make, count_queries, size):
     db.session.commit()
     plan = db.session.scalar(select(Plan))
     for item in plan.items[:5]:
-        record_progress(item, "2016-Q1", "done", [1], "")
+        record_progress(item, "2016-Q1", "done", [1], "", None)
     db.session.commit()
     db.session.expire_all()
     with count_queries() as queries:

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from eventsapp import create_app
 from eventsapp.catalogue.models import Event
+from eventsapp.core.actions import LoggedAction
 from eventsapp.core.clock import utcnow
 from eventsapp.extensions import db as _db
 from eventsapp.mail.models import OutboxEmail
@@ -45,6 +46,13 @@ def status_counts(db, event_id) -> dict[str, int]:
         .group_by(Registration.status)
     )
     return dict(rows.all())
+
+
+def logged(db, action: str) -> list[str]:
+    """Who the action log says did ``action``, once per line."""
+    return list(
+        db.session.scalars(select(LoggedAction.actor_name).where(LoggedAction.action == action))
+    )
 
 
 def test_sequential_registrations_never_exceed_the_capacity(db, make):
@@ -189,7 +197,7 @@ def _five_clicks(settings, registration_id: int, action) -> int:
     def click():
         registration = _db.session.get(Registration, registration_id)
         with contextlib.suppress(StatusError):  # a later click finds it done
-            action(registration, utcnow())
+            action(registration, utcnow(), registration.user)
         return registration
 
     outcomes, errors = at_once(settings, [click] * 5)
@@ -208,6 +216,7 @@ def test_a_withdrawal_clicked_five_times_at_once_withdraws_and_emails_once(setti
 
     assert _five_clicks(settings, registration.id, withdraw) == 1
     assert status_counts(db, event.id) == {"withdrawn": 1}
+    assert logged(db, "registration.withdrawn") == ["Delegate 1"]
 
 
 @pytest.mark.postgres
@@ -217,9 +226,10 @@ def test_an_offer_accepted_five_times_at_once_is_accepted_once(settings, db, mak
     first = register(event, person(1), utcnow())
     second = register(event, person(2), utcnow())
     db.session.commit()
-    withdraw(first, utcnow())  # the seat is offered to the second
+    withdraw(first, utcnow(), None)  # the seat is offered to the second
     db.session.commit()
     assert db.session.get(Registration, second.id).has_offer
 
     assert _five_clicks(settings, second.id, accept_offer) == 1
     assert status_counts(db, event.id) == {"withdrawn": 1, "approved": 1}
+    assert logged(db, "registration.offer_accepted") == ["Delegate 2"]

@@ -79,7 +79,7 @@ def test_each_row_offers_only_the_actions_its_status_takes(staff_client, db, mak
         ("approve", attended),
         ("attended", attended),
     ]:
-        apply_staff_action(event, action, [registration.id], utcnow())
+        apply_staff_action(event, action, [registration.id], utcnow(), None)
     withdrawn.status = Status.WITHDRAWN
     db.session.commit()
     assert waitlisted.status == Status.WAITLISTED and not waitlisted.has_offer
@@ -95,7 +95,7 @@ def test_each_row_offers_only_the_actions_its_status_takes(staff_client, db, mak
 
     # A seat frees (the pending delegate is declined): it is offered to the first waiting, who
     # may then be approved; the declined ones still wait for another seat.
-    apply_staff_action(event, "decline", [pending.id], utcnow())
+    apply_staff_action(event, "decline", [pending.id], utcnow(), None)
     db.session.commit()
     page = staff_client.get(f"/manage/events/{event.id}/participants").data.decode()
     assert row_buttons(page, waitlisted) == ["Approve", "Decline"]
@@ -114,7 +114,7 @@ def test_the_actions_offered_are_those_the_services_accept(db, make, status, cap
     seat_free = not event_availability(event, now).full
     offered = allowed_actions([registration], seat_free, now)[registration.id]
     for action in STAFF_ACTIONS:
-        done, problems = apply_staff_action(event, action, [registration.id], now)
+        done, problems = apply_staff_action(event, action, [registration.id], now, None)
         db.session.rollback()
         assert (action in offered) == (done == 1), (action, problems)
 
@@ -158,7 +158,7 @@ def test_a_row_refused_by_the_services_is_refused_through_http_too(staff_client,
         "Delegate 0: only pending, waitlisted or declined registrations can be approved."
     ]
     with pytest.raises(StatusError):
-        change_status(registration, "approve", utcnow())
+        change_status(registration, "approve", utcnow(), None)
 
 
 @pytest.mark.parametrize("online", [False, True])
@@ -275,7 +275,7 @@ def test_my_registrations_lead_to_the_personal_calendar(client, db, delegate_use
 def test_a_delegate_offered_a_seat_sees_the_offer_not_a_place(client, db, make):
     event = make.open_event(capacity=1)
     first, waiting = sign_up(db, event, 2)
-    apply_staff_action(event, "decline", [first.id], utcnow())
+    apply_staff_action(event, "decline", [first.id], utcnow(), None)
     db.session.commit()
     assert waiting.has_offer
     page = client.get(f"/registrations/{page_token(waiting)}").data.decode()

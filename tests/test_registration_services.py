@@ -227,7 +227,7 @@ def test_a_withdrawal_passes_the_funded_place_to_the_next_officer(db, make):
     event = make.open_event(capacity=4, quota_per_organisation=1)
     kenya = make.organisation(country="KE")
     first, second, third = sign_up(db, event, 3, organisation=kenya)
-    withdraw(first, NOW)
+    withdraw(first, NOW, None)
     db.session.commit()
     assert [second.funding, third.funding] == [Funding.FUNDED, Funding.SELF_FUNDED]
     (email,) = funding_emails(db, second)
@@ -242,11 +242,11 @@ def test_reapproving_a_declined_officer_keeps_to_the_quota(db, make):
     event = make.open_event(capacity=10, quota_per_organisation=1)
     kenya = make.organisation(country="KE")
     (first,) = sign_up(db, event, 1, organisation=kenya)
-    apply_staff_action(event, "decline", [first.id], NOW)
+    apply_staff_action(event, "decline", [first.id], NOW, None)
     db.session.commit()
     (second,) = sign_up(db, event, 1, start=2, organisation=kenya)
     assert second.funding == Funding.FUNDED
-    apply_staff_action(event, "approve", [first.id, second.id], NOW)
+    apply_staff_action(event, "approve", [first.id, second.id], NOW, None)
     db.session.commit()
     assert statuses([first, second]) == ["approved", "approved"]
     # The oldest registration holding a seat has the funded place; the other is told.
@@ -263,7 +263,7 @@ def test_seat_holders_have_the_funded_places_before_the_waiting_list(db, make):
     kenya = make.organisation(country="KE")
     first, second = sign_up(db, event, 2, organisation=kenya)
     assert [first.status, second.status] == ["pending", "waitlisted"]
-    apply_staff_action(event, "waitlist", [first.id], NOW + timedelta(minutes=1))
+    apply_staff_action(event, "waitlist", [first.id], NOW + timedelta(minutes=1), None)
     db.session.commit()
     # The first is now behind the second, who is offered the freed seat and the funded place.
     assert second.has_offer and second.funding == Funding.FUNDED
@@ -294,7 +294,7 @@ def test_a_new_organisation_is_added_once_and_counts_for_the_quota(db, make):
 def test_a_freed_seat_is_offered_to_the_first_waiting_who_can_accept_it(db, make):
     event = make.open_event(capacity=2, offer_hours=24)
     first, _second, third, fourth = sign_up(db, event, 4)
-    withdraw(first, NOW)
+    withdraw(first, NOW, None)
     db.session.commit()
     assert third.offer_expires_at == NOW + timedelta(hours=24)
     assert fourth.offer_expires_at is None
@@ -303,7 +303,7 @@ def test_a_freed_seat_is_offered_to_the_first_waiting_who_can_accept_it(db, make
     # The offer holds the seat: nobody new gets it.
     (newcomer,) = sign_up(db, event, 1, start=5)
     assert newcomer.status == Status.WAITLISTED
-    accept_offer(third, NOW + timedelta(hours=23))
+    accept_offer(third, NOW + timedelta(hours=23), None)
     db.session.commit()
     assert third.status == Status.PENDING and third.offer_expires_at is None
     assert event_availability(event, NOW + timedelta(hours=23)).held == 2
@@ -312,11 +312,11 @@ def test_a_freed_seat_is_offered_to_the_first_waiting_who_can_accept_it(db, make
 def test_an_offer_not_accepted_in_time_passes_to_the_next(db, make):
     event = make.open_event(capacity=1, offer_hours=48)
     first, second, third = sign_up(db, event, 3)
-    withdraw(first, NOW)
+    withdraw(first, NOW, None)
     db.session.commit()
     later = NOW + timedelta(hours=49)
     with pytest.raises(StatusError, match="expired"):
-        accept_offer(second, later)
+        accept_offer(second, later, None)
     db.session.rollback()
     assert expire_offers(event, later) == 1
     db.session.commit()
@@ -327,7 +327,7 @@ def test_an_offer_not_accepted_in_time_passes_to_the_next(db, make):
 def test_offer_links_are_signed_and_single_offer(db, make, app):
     event = make.open_event(capacity=1)
     first, second = sign_up(db, event, 2)
-    withdraw(first, NOW)
+    withdraw(first, NOW, None)
     db.session.commit()
     from eventsapp.registration.waiting_list import offer_url
 
@@ -348,7 +348,7 @@ def test_raising_the_capacity_offers_seats_to_the_waiting_list(db, make):
 def test_tick_expires_offers_and_sends_reminders_once(db, make):
     event = make.open_event(capacity=1, approval_required=False, reminder_days=7, days_ahead=5)
     first, second = sign_up(db, event, 2)
-    withdraw(first, NOW)
+    withdraw(first, NOW, None)
     db.session.commit()
     summary = tick(NOW + timedelta(days=3))
     db.session.commit()
@@ -369,7 +369,7 @@ def test_staff_approve_in_bulk_up_to_the_capacity(db, make):
     event = make.open_event(capacity=3)
     registrations = sign_up(db, event, 5)
     ids = [r.id for r in registrations]
-    done, problems = apply_staff_action(event, "approve", ids, NOW)
+    done, problems = apply_staff_action(event, "approve", ids, NOW, None)
     db.session.commit()
     # Three pending get approved; the two waitlisted cannot: no seat is left.
     assert done == 3
@@ -381,20 +381,20 @@ def test_staff_approve_in_bulk_up_to_the_capacity(db, make):
 def test_declining_frees_the_seat_for_the_waiting_list(db, make):
     event = make.open_event(capacity=1)
     first, second = sign_up(db, event, 2)
-    apply_staff_action(event, "decline", [first.id], NOW)
+    apply_staff_action(event, "decline", [first.id], NOW, None)
     db.session.commit()
     assert first.status == Status.DECLINED
     assert second.has_offer
     assert len(outbox(db, "Your registration was not accepted")) == 1
     # Staff may also approve the offered delegate directly.
-    apply_staff_action(event, "approve", [second.id], NOW)
+    apply_staff_action(event, "approve", [second.id], NOW, None)
     assert second.status == Status.APPROVED and second.offer_expires_at is None
 
 
 def test_moving_to_the_waiting_list_puts_them_last(db, make):
     event = make.open_event(capacity=2)
     first, _second, third = sign_up(db, event, 3)
-    apply_staff_action(event, "waitlist", [first.id], NOW + timedelta(minutes=1))
+    apply_staff_action(event, "waitlist", [first.id], NOW + timedelta(minutes=1), None)
     db.session.commit()
     assert first.status == Status.WAITLISTED
     assert third.has_offer and not first.has_offer
@@ -403,8 +403,8 @@ def test_moving_to_the_waiting_list_puts_them_last(db, make):
 def test_attendance_only_for_approved_participants(db, make):
     event = make.open_event(capacity=2)
     first, second = sign_up(db, event, 2)
-    apply_staff_action(event, "approve", [first.id], NOW)
-    done, problems = apply_staff_action(event, "attended", [first.id, second.id], NOW)
+    apply_staff_action(event, "approve", [first.id], NOW, None)
+    done, problems = apply_staff_action(event, "attended", [first.id, second.id], NOW, None)
     assert done == 1
     assert problems == ["Delegate 2: only approved participants can be marked as attended."]
     assert first.status == Status.ATTENDED
@@ -415,9 +415,9 @@ def test_attendance_only_for_approved_participants(db, make):
 def test_withdrawn_cannot_be_withdrawn_again(db, make):
     event = make.open_event()
     (first,) = sign_up(db, event, 1)
-    withdraw(first, NOW)
+    withdraw(first, NOW, None)
     with pytest.raises(StatusError):
-        withdraw(first, NOW)
+        withdraw(first, NOW, None)
 
 
 # ---------------------------------------------------------------- invitations
@@ -482,7 +482,7 @@ def test_no_seat_is_offered_for_a_cancelled_or_postponed_event(db, make, event_s
     first, second = sign_up(db, event, 2)
     event.status = event_status
     db.session.commit()
-    withdraw(first, NOW)
+    withdraw(first, NOW, None)
     db.session.commit()
     assert not second.has_offer
     assert outbox(db, "A seat is free for you") == []
@@ -491,12 +491,12 @@ def test_no_seat_is_offered_for_a_cancelled_or_postponed_event(db, make, event_s
 def test_an_offer_cannot_be_accepted_once_the_event_is_cancelled(db, make):
     event = make.open_event(capacity=1)
     first, second = sign_up(db, event, 2)
-    withdraw(first, NOW)
+    withdraw(first, NOW, None)
     db.session.commit()
     event.status = "cancelled"
     db.session.commit()
     with pytest.raises(StatusError, match="This event is cancelled"):
-        accept_offer(second, NOW + timedelta(hours=1))
+        accept_offer(second, NOW + timedelta(hours=1), None)
     db.session.rollback()
     assert second.status == Status.WAITLISTED
 
@@ -504,10 +504,10 @@ def test_an_offer_cannot_be_accepted_once_the_event_is_cancelled(db, make):
 def test_a_seat_freed_after_the_event_is_not_offered(db, make):
     event = make.open_event(capacity=1, days_ahead=30)
     first, second = sign_up(db, event, 2)
-    apply_staff_action(event, "approve", [first.id], NOW)
+    apply_staff_action(event, "approve", [first.id], NOW, None)
     db.session.commit()
     after = NOW + timedelta(days=40)
-    apply_staff_action(event, "decline", [first.id], after)
+    apply_staff_action(event, "decline", [first.id], after, None)
     db.session.commit()
     assert not second.has_offer
     assert outbox(db, "A seat is free for you") == []
@@ -516,7 +516,7 @@ def test_a_seat_freed_after_the_event_is_not_offered(db, make):
 def test_tick_leaves_events_that_ended_alone(db, make):
     event = make.open_event(capacity=1, days_ahead=5)
     first, second = sign_up(db, event, 2)
-    withdraw(first, NOW)
+    withdraw(first, NOW, None)
     db.session.commit()
     assert second.has_offer
     summary = tick(NOW + timedelta(days=10))
@@ -543,7 +543,7 @@ def test_newcomers_queue_behind_the_waiting_list_when_seats_free(db, make):
 def test_a_lapsed_offer_is_told_and_the_delegate_may_register_again(db, make):
     event = make.open_event(capacity=1, offer_hours=24)
     first, second, third = sign_up(db, event, 3)
-    withdraw(first, NOW)
+    withdraw(first, NOW, None)
     db.session.commit()
     later = NOW + timedelta(hours=25)
     tick(later)

@@ -404,8 +404,8 @@ def test_catalogues_not_compiled_are_named_at_start_up_and_never_written(
 def test_regions_are_named_in_the_visitors_language(staff_client, db, make):
     programme = make.programme("CICIE")
     set_region_override(programme, "GE", "Europe")
-    set_reporting_currency(programme, "USD")
-    set_air_fare(programme, 2016, "Americas", "600.00", "USD")
+    set_reporting_currency(programme, "USD", actor=None)
+    set_air_fare(programme, 2016, "Americas", "600.00", "USD", actor=None)
     db.session.commit()
     spanish = {"Accept-Language": "es"}
     europe, americas = in_catalogue("es", "Europe"), in_catalogue("es", "Americas")

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..core.actions import changes, describe, log_action
 from ..core.clock import utcnow
 from ..core.errors import InvalidInput
 from ..core.links import site_url
@@ -200,13 +201,19 @@ def send_login_links(now: datetime) -> dict[str, int]:
     return {"asked": len(requests), "sent": sent}
 
 
+SIGNED_IN_BY_LINK = describe("account.signed_in_by_link", _l("Signed in with an emailed link"))
+
+
 def signed_in(user: User, now: datetime, by_link: bool = False) -> None:
-    """Note a sign-in (which also uses up the sign-in links sent before).
+    """Note a sign-in (which also uses up the sign-in links sent before); one by an emailed link
+    is recorded in the action log.
 
     The first sign-in by link confirms the address; a password set on the account before that
     was not set by the address's owner (old registration forms took one), and is dropped.
     """
     user.last_login_at = now
+    if by_link:
+        log_action(user, SIGNED_IN_BY_LINK, user, at=now)
     if by_link and user.email_confirmed_at is None:
         user.email_confirmed_at = now
         user.password_hash = None
@@ -254,6 +261,15 @@ def send_account_setup(user: User, invited_by: User) -> None:
     )
 
 
+INVITED = describe("account.invited", _l("Invited %(object)s as %(role)s"), labels={"role": Role})
+UPDATED = describe(
+    "account.updated",
+    _l("Changed the account of %(object)s"),
+    labels={"role": Role},
+    fields={"name": _l("Name"), "role": _l("Role"), "active": _l("Active")},
+)
+
+
 def invite_colleague(email: str, name: str, role: str, invited_by: User) -> User:
     """A staff account without a password, and the email that lets its owner set one."""
     if role not in {r.value for r in STAFF_ROLES}:
@@ -263,6 +279,7 @@ def invite_colleague(email: str, name: str, role: str, invited_by: User) -> User
     user = create_user(email, role, name=name.strip())
     db.session.flush()
     send_account_setup(user, invited_by)
+    log_action(user, INVITED, invited_by, {"role": role})
     return user
 
 
@@ -282,9 +299,12 @@ def update_account(user: User, name: str, role: str, active: bool, acting: User)
             raise InvalidInput("role", _("The site needs at least one active administrator."))
     if user.active and not active:
         end_sessions(user)
+    before = {"name": user.name, "role": user.role, "active": user.active}
     user.name = name.strip()
     user.role = role
     user.active = active
+    if changed := changes(before, {"name": user.name, "role": role, "active": active}):
+        log_action(user, UPDATED, acting, changed)
 
 
 def accounts_page(page: int, per_page: int, query: str = "", role: str = ""):

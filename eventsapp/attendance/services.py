@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload
 
 from ..accounts.models import User
 from ..catalogue.models import Event
+from ..core.actions import describe, log_action
 from ..core.errors import InvalidInput
 from ..core.links import site_url
 from ..core.tokens import BADGE, ids_in
@@ -21,7 +22,15 @@ from ..extensions import db
 from ..registration.models import Registration, Status
 from ..registration.notifications import notify, participant_email
 from ..registration.participants import WITH_A_PLACE, participants_with_a_place
+from ..registration.seats import lock_event
+from ..registration.statuses import change_status
 from .models import AttendanceSettings, Certificate, CheckIn
+
+CHECKED_IN = describe("registration.checked_in", _l("Checked in %(object)s for %(day)s"))
+CERTIFICATE_ISSUED = describe(
+    "certificate.issued", _l("Issued a certificate to %(object)s (days attended: %(days)s)")
+)
+CERTIFICATE_REVOKED = describe("certificate.revoked", _l("Revoked the certificate of %(object)s"))
 
 # ---------------------------------------------------------------- settings
 
@@ -97,8 +106,9 @@ def event_days(event: Event) -> list[date]:
     ]
 
 
-def check_in(registration: Registration, day: date, now: datetime) -> bool:
-    """Mark the participant present on ``day``; False when they were already (nothing changes)."""
+def check_in(registration: Registration, day: date, now: datetime, staff) -> bool:
+    """Mark the participant present on ``day`` (``staff``: who checks them in); False when they
+    were already (nothing changes)."""
     if registration.status not in WITH_A_PLACE:
         raise InvalidInput(
             "token", _("%(name)s has no place at this event.", name=registration.name)
@@ -112,6 +122,7 @@ def check_in(registration: Registration, day: date, now: datetime) -> bool:
         return False
     db.session.add(CheckIn(registration_id=registration.id, day=day, checked_in_at=now))
     db.session.flush()
+    log_action(registration, CHECKED_IN, staff, {"day": day}, at=now)
     return True
 
 
@@ -193,9 +204,11 @@ def certificates_of(event_id: int) -> dict[int, Certificate]:
     return {c.registration_id: c for c in rows}
 
 
-def issue_certificates(event: Event, now: datetime) -> int:
+def issue_certificates(event: Event, now: datetime, staff) -> int:
     """A certificate (emailed) for each participant with a place who attended at least the
-    event's minimum of days; those who have one keep it. Returns how many were issued."""
+    event's minimum of days, who is marked as attended (by ``staff``); those who have one keep
+    it. Returns how many were issued."""
+    lock_event(event.id)  # for the registrations' change of status
     minimum_days = certificate_minimum(event)
     attended = days_attended(event.id)
     issued = certificates_of(event.id)
@@ -211,7 +224,18 @@ def issue_certificates(event: Event, now: datetime) -> int:
             issued_at=now,
         )
         db.session.add(certificate)
-        registration.status = Status.ATTENDED
+        log_action(
+            certificate,
+            CERTIFICATE_ISSUED,
+            staff,
+            {"days": days},
+            at=now,
+            label=registration.name,
+            event_id=event.id,
+            account_id=registration.user_id,
+        )
+        if registration.status == Status.APPROVED:
+            change_status(registration, "attended", now, staff)
         notify(
             registration,
             CERTIFICATE_EMAIL,
@@ -250,5 +274,17 @@ def certificate_codes(registration_ids: list[int]) -> dict[int, str]:
     return dict(rows.all())
 
 
-def revoke_certificate(certificate: Certificate, now: datetime) -> None:
-    certificate.revoked_at = certificate.revoked_at or now
+def revoke_certificate(certificate: Certificate, now: datetime, staff) -> None:
+    if certificate.revoked_at is not None:
+        return
+    certificate.revoked_at = now
+    registration = certificate.registration
+    log_action(
+        certificate,
+        CERTIFICATE_REVOKED,
+        staff,
+        at=now,
+        label=registration.name,
+        event_id=registration.event_id,
+        account_id=registration.user_id,
+    )

@@ -145,7 +145,7 @@ def _check_in_outcome(event, day: date) -> tuple[str, str]:
     if registration is None:
         return "refused", _("This badge is not one of this event's participants.")
     try:
-        new = check_in(registration, day, utcnow())
+        new = check_in(registration, day, utcnow(), current_user)
     except InvalidInput as error:
         db.session.rollback()
         return "refused", error.message
@@ -246,7 +246,7 @@ def attendance_page(event_id: int):
 @bp.route("/manage/events/<int:event_id>/certificates", methods=["POST"])
 def issue_certificates_page(event_id: int):
     event = _event(event_id)
-    issued = issue_certificates(event, utcnow())
+    issued = issue_certificates(event, utcnow(), current_user)
     flash(
         ngettext(
             "Issued %(num)d certificate, sent by email.",
@@ -268,7 +268,7 @@ def revoke_certificate_page(event_id: int, certificate_id: int):
     certificate = db.session.get(Certificate, certificate_id)
     if certificate is None or certificate.registration.event_id != event.id:
         abort(404)
-    revoke_certificate(certificate, utcnow())
+    revoke_certificate(certificate, utcnow(), current_user)
     flash(_("Revoked the certificate of %(name)s.", name=certificate.registration.name), "success")
     return redirect(url_for(".attendance_page", event_id=event.id))
 

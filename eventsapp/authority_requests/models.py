@@ -1,4 +1,5 @@
-"""A request from an electoral authority, its timeline, and an internship's final report."""
+"""A request from an electoral authority and an internship's final report (its timeline is in
+the action log, ``core.actions``)."""
 
 from datetime import date, datetime
 
@@ -6,7 +7,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..accounts.models import User
 from ..catalogue.models import LANGUAGES, Event, EventKind
 from ..core.clock import utcnow
 from ..core.dates import PRECISIONS, format_window
@@ -107,9 +107,6 @@ class AuthorityRequest(db.Model):
     country: Mapped[Country] = relationship(lazy="joined")
     organisation: Mapped[Organisation | None] = relationship()
     event: Mapped[Event | None] = relationship()
-    changes: Mapped[list["RequestChange"]] = relationship(
-        back_populates="request", cascade="all, delete-orphan", order_by="RequestChange.id"
-    )
 
     @property
     def kind_label(self) -> str:
@@ -142,23 +139,3 @@ class AuthorityRequest(db.Model):
     @property
     def has_report(self) -> bool:
         return self.report_received_at is not None
-
-
-class RequestChange(db.Model):
-    """One line of a request's timeline: a status change, a note, an email, a report."""
-
-    __tablename__ = "authority_request_changes"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    request_id: Mapped[int] = mapped_column(
-        ForeignKey("authority_requests.id", ondelete="CASCADE"), index=True
-    )
-    at: Mapped[datetime] = mapped_column(default=utcnow)
-    by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    by_name: Mapped[str] = mapped_column(String(200))  # kept when the account goes
-    what: Mapped[str] = mapped_column(String(30))  # "status", "note", "email", "report"
-    status: Mapped[str | None] = mapped_column(String(20))
-    text: Mapped[str] = mapped_column(Text, default="")
-
-    request: Mapped[AuthorityRequest] = relationship(back_populates="changes")
-    by: Mapped[User | None] = relationship()

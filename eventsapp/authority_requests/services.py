@@ -1,7 +1,8 @@
 """Receiving requests, triage by staff, the event a request becomes, and the final report.
 
-Every change is written in the request's timeline with who made it and when, and the authority's
-contact is told by email in its language (``queue_email``: sent by the worker after the commit).
+Every change is written in the action log (``core.actions``) with who made it and when: the
+request's timeline is read from it. The authority's contact is told by email in its language
+(``queue_email``: sent by the worker after the commit).
 """
 
 from collections import Counter
@@ -14,7 +15,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from ..accounts.models import User
 from ..agenda.drafting import METHODOLOGIES, apply_template
@@ -22,6 +23,7 @@ from ..agenda.models import AgendaTemplate
 from ..agenda.services import default_timezone
 from ..catalogue.models import LANGUAGES, Event, EventStatus, Region
 from ..catalogue.services import EventInput, save_event
+from ..core.actions import LoggedAction, describe, log_action, object_history
 from ..core.dates import DatePhraseError, DateWindow, read_date_phrase
 from ..core.errors import InvalidInput
 from ..core.i18n import country_name
@@ -32,7 +34,7 @@ from ..core.uploads import MIME_TYPES, UploadStore, file_kind, shown_name, suffi
 from ..extensions import db
 from ..mail.services import in_language, queue_email
 from ..people.models import Country, Organisation, OrganisationKind
-from .models import EVENT_KIND, AuthorityRequest, RequestChange, RequestKind, RequestStatus
+from .models import EVENT_KIND, AuthorityRequest, RequestKind, RequestStatus
 from .topics import INTERNSHIP_CRITERIA, SCENARIOS, TOPICS, topic_block
 
 S = RequestStatus
@@ -46,6 +48,17 @@ NEXT_STATUSES = {
     S.WITHDRAWN: (S.UNDER_DISCUSSION,),
 }
 REPORTS = UploadStore("requests")  # internships' final reports
+
+# The lines of a request's timeline (``_log``); the authority's page shows all but the notes.
+SENT = describe("request.sent", _l("Sent the request of %(object)s"))
+STATUS_CHANGED = describe(
+    "request.status_changed",
+    _l("Set the request of %(object)s to “%(status)s”"),
+    labels={"status": RequestStatus},
+)
+NOTE_ADDED = describe("request.note_added", _l("Added a note on the request of %(object)s"))
+EMAILED = describe("request.emailed", _l("Emailed %(to)s: “%(subject)s”"))
+REPORT_RECEIVED = describe("request.report_received", _l("Sent the final report of %(object)s"))
 
 
 @dataclass
@@ -142,7 +155,7 @@ def confirm_request(req: AuthorityRequest, now: datetime) -> None:
     if req.confirmed_at:
         return
     req.confirmed_at = now
-    _log(req, now, None, "status", S.NEW, _("Request received"))
+    _log(req, now, req.contact_name, SENT)
     _email(req, now, _l("We received your request"), "request_received")
 
 
@@ -158,22 +171,20 @@ def request_for_token(token: str) -> AuthorityRequest | None:
     return db.session.scalar(
         select(AuthorityRequest)
         .where(AuthorityRequest.id == ids[0])
-        .options(joinedload(AuthorityRequest.event), selectinload(AuthorityRequest.changes))
+        .options(joinedload(AuthorityRequest.event))
     )
 
 
-def _log(req, now, by: User | None, what: str, status=None, text: str = "") -> None:
-    req.changes.append(
-        RequestChange(
-            at=now,
-            by_id=by.id if by else None,
-            by_name=(by.name or by.email) if by else req.contact_name,
-            what=what,
-            status=status,
-            text=text,
-        )
-    )
+def _log(req, now, by, action: str, data: dict | None = None) -> None:
+    """A line of the request's timeline; ``by``: staff, the contact (by name), or the site."""
+    event_id = req.event.id if req.event else None
+    log_action(req, action, by, data, at=now, label=req.authority_name, event_id=event_id)
     req.updated_at = now
+
+
+def timeline(req: AuthorityRequest, for_the_authority: bool = False) -> list[LoggedAction]:
+    """The request's timeline, oldest first; the authority's page leaves out staff's notes."""
+    return object_history("request", req.id, leaving_out=(NOTE_ADDED,) if for_the_authority else ())
 
 
 def _email(req, now, subject, template: str, by: User | None = None, **context) -> None:
@@ -186,7 +197,7 @@ def _email(req, now, subject, template: str, by: User | None = None, **context) 
         link=site_url("authority_requests.follow", token=request_token(req)),
         **context,
     )
-    _log(req, now, by, "email", text=f"{subject} → {req.contact_email}")
+    _log(req, now, by, EMAILED, {"subject": subject, "to": req.contact_email})
 
 
 def staff_requests(status: str | None = None) -> list[AuthorityRequest]:
@@ -215,17 +226,14 @@ def get_request(request_id: int) -> AuthorityRequest | None:
     return db.session.scalar(
         select(AuthorityRequest)
         .where(AuthorityRequest.id == request_id, AuthorityRequest.confirmed_at.is_not(None))
-        .options(
-            joinedload(AuthorityRequest.event),
-            selectinload(AuthorityRequest.changes).joinedload(RequestChange.by),
-        )
+        .options(joinedload(AuthorityRequest.event))
     )
 
 
 def add_note(req: AuthorityRequest, by: User, text: str, now: datetime) -> None:
     if not text.strip():
         raise InvalidInput("note", _("Write the note first."))
-    _log(req, now, by, "note", text=text.strip())
+    _log(req, now, by, NOTE_ADDED, {"text": text.strip()})
 
 
 def change_status(
@@ -252,8 +260,14 @@ def change_status(
     req.status = status
     req.decline_reason = reason.strip() if status == S.DECLINED else ""
     if status == S.ACCEPTED and req.event_id is None:
-        req.event = draft_event(req)
-    _log(req, now, by, "status", status, req.decline_reason)
+        req.event = draft_event(req, by)
+    _log(
+        req,
+        now,
+        by or req.contact_name,
+        STATUS_CHANGED,
+        {"status": status, "text": req.decline_reason},
+    )
     with in_language(req.contact_locale):
         subject = _("Your request: %(status)s", status=req.status_label)
     _email(req, now, subject, "request_status", by)
@@ -278,9 +292,10 @@ def _authority(req: AuthorityRequest) -> Organisation:
     return found
 
 
-def draft_event(req: AuthorityRequest) -> Event:
+def draft_event(req: AuthorityRequest, by: User) -> Event:
     """A proposed event of the request's kind, for its authority and country, on its topics,
-    window and languages, with the agenda of its kind's template when there is one."""
+    window and languages, with the agenda of its kind's template when there is one (``by``:
+    the staff member accepting the request)."""
     themes = [t for t in req.topics if topic_block(t)]
     labels = req.topic_labels or [req.other_topics[:100]]
     authority = _authority(req)
@@ -304,6 +319,7 @@ def draft_event(req: AuthorityRequest) -> Event:
             requesting_countries=[req.country_code],
             notes=_("Drafted from request %(id)d.", id=req.id),
         ),
+        by,
     )
     template = (
         "kind"
@@ -376,7 +392,7 @@ def receive_report_form(
 
 def _report_received(req: AuthorityRequest, now: datetime) -> None:
     req.report_received_at = now
-    _log(req, now, None, "report", text=_("Final report received"))
+    _log(req, now, req.contact_name, REPORT_RECEIVED)
 
 
 def report_file(req: AuthorityRequest) -> tuple[Path, str] | None:
@@ -400,7 +416,6 @@ def remind_final_reports(now: datetime) -> int:
             (AuthorityRequest.report_reminded_at.is_(None))
             | (AuthorityRequest.report_reminded_at <= now - days),
         )
-        .options(selectinload(AuthorityRequest.changes))
     ).all()
     for req in due:
         req.report_reminded_at = now

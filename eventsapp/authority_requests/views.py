@@ -39,6 +39,7 @@ from .services import (
     request_token,
     staff_requests,
     status_counts,
+    timeline,
 )
 from .topics import BLOCKS, TOPICS
 
@@ -98,6 +99,7 @@ def _follow_page(req, token, file_form=None, report_form=None, status=200):
         "authority_requests/follow.html",
         req=req,
         token=token,
+        timeline=timeline(req, for_the_authority=True),
         form=ButtonForm(),
         report_due=report_due(req, utcnow().date()) and not req.has_report,
         file_form=file_form or ReportFileForm(),
@@ -177,6 +179,7 @@ def _detail(req, status_form=None, note_form=None, status=200):
     return render_template(
         "authority_requests/manage_detail.html",
         req=req,
+        timeline=timeline(req),
         status_form=status_form or StatusForm(),
         note_form=note_form or NoteForm(),
         follow_url=url_for("authority_requests.follow", token=request_token(req)),

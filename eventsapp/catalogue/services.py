@@ -10,10 +10,12 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, String, and_, cast, exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload, subqueryload
 
 from ..core import signals
+from ..core.actions import changes, describe, log_action
 from ..core.clock import utcnow
 from ..core.dates import FIRST_YEAR, LAST_YEAR, DateWindow
 from ..core.errors import InvalidInput
@@ -295,6 +297,39 @@ SCHEDULE_FIELDS = (
 )
 
 
+# What an event's history records of an edit, before and after.
+LOGGED_FIELDS = ("title", "kind", "status", "date_text", "venue", "capacity")
+CREATED, EDITED, DELETED = (
+    describe(
+        action,
+        phrase,
+        labels={"kind": EventKind, "status": EventStatus},
+        fields={
+            "title": _l("Title"),
+            "kind": _l("Kind"),
+            "status": _l("Status"),
+            "date_text": _l("Dates"),
+            "venue": _l("Venue"),
+            "capacity": _l("Capacity"),
+        },
+    )
+    for action, phrase in (
+        ("event.created", _l("Created the event %(object)s")),
+        ("event.edited", _l("Edited the event %(object)s")),
+        ("event.deleted", _l("Deleted the event %(object)s")),
+    )
+)
+
+
+def _logged_fields(event: Event) -> dict | None:
+    """What the history records of an event's edit (None for a new event)."""
+    if event.id is None:
+        return None
+    venue = event.venue_id and db.session.get(Venue, event.venue_id)
+    fields = {name: getattr(event, name) for name in LOGGED_FIELDS if name != "venue"}
+    return {**fields, "venue": venue.label if venue else None}
+
+
 def find_or_create_venue(data: VenueInput) -> Venue:
     city = (data.city or "").strip() or None
     place = (data.place or "").strip() or None
@@ -367,8 +402,9 @@ def _check_references(data: EventInput) -> None:
             )
 
 
-def save_event(event: Event, data: EventInput) -> Event:
-    """Apply what staff entered to a new or existing event, and add it to the session.
+def save_event(event: Event, data: EventInput, actor=None) -> Event:
+    """Apply what staff entered to a new or existing event, and add it to the session; with
+    ``actor`` (who saves the form), recorded in the event's history (an import records itself).
 
     An edit of the dates, times, venue or status bumps ``sequence``, which calendar feeds use.
     Saving marks the event updated even when only its countries or partners changed: calendar
@@ -380,6 +416,7 @@ def save_event(event: Event, data: EventInput) -> Event:
     signals.event_saving.send(event, capacity=data.capacity, now=now)
     starts_at, ends_at, zone = _times(data)
     before = {name: getattr(event, name) for name in SCHEDULE_FIELDS}
+    logged = _logged_fields(event)
 
     event.title = data.title.strip()
     event.kind = data.kind
@@ -426,12 +463,24 @@ def save_event(event: Event, data: EventInput) -> Event:
     db.session.add(event)
     db.session.flush()
     signals.event_saved.send(event, now=now)
+    if actor is not None:
+        _log_saved(event, logged, actor, now)
     return event
 
 
-def delete_event(event: Event) -> None:
-    """Delete an event, unless a capability above refuses (InvalidInput): people registered."""
+def _log_saved(event: Event, before: dict | None, actor, now: datetime) -> None:
+    """A new event, or an edit with what it changed (an edit changing none is not recorded)."""
+    if before is None:
+        log_action(event, CREATED, actor, at=now)
+    elif changed := changes(before, _logged_fields(event)):
+        log_action(event, EDITED, actor, changed, at=now)
+
+
+def delete_event(event: Event, actor) -> None:
+    """Delete an event, unless a capability above refuses (InvalidInput): people registered.
+    Its history is kept (without the event: the line of its deletion names it)."""
     signals.event_deleting.send(event)
+    log_action(event, DELETED, actor, {"starts_on": event.starts_on})
     db.session.delete(event)
 
 

@@ -2,15 +2,18 @@
 fares and exchange rates per year; an event's overrides and actual amounts.
 
 Each function checks what it is given and raises ``InvalidInput`` naming the field at fault;
-nothing is written then (the request rolls back).
+nothing is written then (the request rolls back). What is saved is recorded in the action log
+with who saved it (``actor``) and what it was before.
 """
 
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from ..catalogue.models import REGIONS, Event, PartnerRole, Programme, ProgrammePartner
+from ..catalogue.models import REGIONS, Event, PartnerRole, Programme, ProgrammePartner, Region
+from ..core.actions import changes, describe, log_action
 from ..core.dates import FIRST_YEAR, LAST_YEAR
 from ..core.errors import InvalidInput
 from ..extensions import db
@@ -31,6 +34,56 @@ from .models import (
 )
 
 MAX_AMOUNT = Decimal("1000000000000")  # a trillion: more is a typing slip
+
+_SHOWN = {"category": Category, "region": Region, "payer_role": PayerRole, "basis": Basis}
+_FIELDS = {
+    "payer_role": _l("Who pays"),
+    "payer": _l("Organisation"),
+    "basis": _l("Counted"),
+    "note": _l("Note"),
+    "shares": _l("Split between founders"),
+    "amount": _l("Amount"),
+    "rate": _l("Rate"),
+    "currency": _l("Currency"),
+}
+CURRENCY_SET, RULE_SAVED, ESTIMATE_SET, FARE_SET, RATE_SET, OVERRIDE_SET, OVERRIDE_DELETED = (
+    describe(action, phrase, labels=_SHOWN, fields=_FIELDS)
+    for action, phrase in (
+        ("cost_settings.saved", _l("Set the reporting currency of %(object)s")),
+        ("cost_rule.saved", _l("Saved the cost rule of %(category)s in %(object)s")),
+        (
+            "unit_estimate.saved",
+            _l("Set the unit estimate of %(category)s for %(year)s in %(object)s"),
+        ),
+        ("air_fare.saved", _l("Set the air fare from %(region)s for %(year)s in %(object)s")),
+        (
+            "exchange_rate.saved",
+            _l("Set the exchange rate of %(currency)s for %(year)s in %(object)s"),
+        ),
+        ("cost_override.saved", _l("Set who pays %(category)s in %(object)s")),
+        (
+            "cost_override.deleted",
+            _l("The programme's rule applies again to %(category)s in %(object)s"),
+        ),
+    )
+)
+ACTUAL_SET = describe(
+    "actual_amount.saved",
+    _l("Entered what %(payer)s spent on %(category)s in %(object)s"),
+    labels=_SHOWN,
+    fields=_FIELDS,
+)
+
+
+def _money(row) -> str | None:
+    return f"{row.amount} {row.currency}" if row is not None and row.amount is not None else None
+
+
+def _payer(row) -> dict:
+    organisation = row.payer_organisation_id and db.session.get(
+        Organisation, row.payer_organisation_id
+    )
+    return {"payer_role": row.payer_role, "payer": organisation and organisation.name}
 
 
 def parse_amount(text: str | None, field: str, places: int = 2, positive=False) -> Decimal:
@@ -72,13 +125,16 @@ def reporting_currency(programme: Programme) -> str | None:
     return settings.currency if settings else None
 
 
-def set_reporting_currency(programme: Programme, code: str) -> None:
+def set_reporting_currency(programme: Programme, code: str, *, actor) -> None:
     code = check_currency(code)
     settings = db.session.get(CostSettings, programme.id)
+    before = settings and settings.currency
     if settings is None:
-        db.session.add(CostSettings(programme_id=programme.id, currency=code))
-    else:
-        settings.currency = code
+        settings = CostSettings(programme_id=programme.id)
+        db.session.add(settings)
+    settings.currency = code
+    currency = changes({"currency": before}, {"currency": code})
+    log_action(settings, CURRENCY_SET, actor, currency, label=programme.name)
 
 
 def _check_convertible(programme: Programme, year: int, currency: str, field="currency") -> None:
@@ -120,6 +176,8 @@ def save_rule(
     payer_organisation_id: int | None = None,
     note: str = "",
     shares: dict[int, str] | None = None,
+    *,
+    actor,
 ) -> CostRule:
     """Add or replace the programme's rule for a category. ``shares``: founder → percent as
     typed; when given, they must add to 100."""
@@ -153,16 +211,31 @@ def save_rule(
     rule = db.session.scalar(
         select(CostRule).where(CostRule.programme_id == programme.id, CostRule.category == category)
     ) or CostRule(programme_id=programme.id, category=category)
+    before = _rule_fields(rule)
     rule.payer_role, rule.payer_organisation_id, rule.basis = payer_role, organisation_id, basis
     rule.note = (note or "").strip()[:500]
     rule.shares = [CostShare(organisation_id=o, percent=p) for o, p in percents.items()]
     db.session.add(rule)
     db.session.flush()
+    changed = changes(before, _rule_fields(rule))
+    log_action(rule, RULE_SAVED, actor, {"category": category, **changed}, label=programme.name)
     return rule
 
 
+def _rule_fields(rule: CostRule) -> dict:
+    """What the log keeps of a rule, to tell what a change changed."""
+    if rule.payer_role is None:
+        return {}
+    return {
+        **_payer(rule),
+        "basis": rule.basis,
+        "note": rule.note,
+        "shares": [f"{s.organisation.name} {s.percent} %" for s in rule.shares],
+    }
+
+
 def set_unit_estimate(
-    programme: Programme, year: int, category: str, amount: str, currency: str
+    programme: Programme, year: int, category: str, amount: str, currency: str, *, actor
 ) -> None:
     year = _check_year(year, programme)
     if category not in Category.__members__.values():
@@ -173,11 +246,15 @@ def set_unit_estimate(
     row = db.session.get(UnitEstimate, (programme.id, year, category)) or UnitEstimate(
         programme_id=programme.id, year=year, category=category
     )
+    before = _money(row)
     row.amount, row.currency = value, currency
     db.session.add(row)
+    _log_amount(programme, row, ESTIMATE_SET, actor, before, _money(row))
 
 
-def set_air_fare(programme: Programme, year: int, region: str, amount: str, currency: str) -> None:
+def set_air_fare(
+    programme: Programme, year: int, region: str, amount: str, currency: str, *, actor
+) -> None:
     year = _check_year(year, programme)
     if region not in REGIONS:
         raise InvalidInput("region", _("Choose a region."))
@@ -187,11 +264,23 @@ def set_air_fare(programme: Programme, year: int, region: str, amount: str, curr
     row = db.session.get(AirFare, (programme.id, year, region)) or AirFare(
         programme_id=programme.id, year=year, region=region
     )
+    before = _money(row)
     row.amount, row.currency = value, currency
     db.session.add(row)
+    _log_amount(programme, row, FARE_SET, actor, before, _money(row))
 
 
-def set_exchange_rate(programme: Programme, year: int, currency: str, rate: str) -> None:
+def _log_amount(programme: Programme, row, action: str, actor, before, after) -> None:
+    """A programme's estimate (or rate) of a year set, with its value before and after."""
+    what = {
+        k: getattr(row, k) for k in ("year", "category", "region", "currency") if hasattr(row, k)
+    }
+    name = "rate" if action == RATE_SET else "amount"
+    data = {**what, **changes({name: before}, {name: after})}
+    log_action(row, action, actor, data, label=programme.name)
+
+
+def set_exchange_rate(programme: Programme, year: int, currency: str, rate: str, *, actor) -> None:
     year = _check_year(year, programme)
     currency = check_currency(currency)
     if currency == reporting_currency(programme):
@@ -200,12 +289,19 @@ def set_exchange_rate(programme: Programme, year: int, currency: str, rate: str)
     row = db.session.get(ExchangeRate, (programme.id, year, currency)) or ExchangeRate(
         programme_id=programme.id, year=year, currency=currency
     )
+    before = row.rate
     row.rate = value
     db.session.add(row)
+    _log_amount(programme, row, RATE_SET, actor, before, value)
 
 
 def set_override(
-    event: Event, category: str, payer_role: str, payer_organisation_id: int | None = None
+    event: Event,
+    category: str,
+    payer_role: str,
+    payer_organisation_id: int | None = None,
+    *,
+    actor,
 ) -> None:
     if category not in Category.__members__.values():
         raise InvalidInput("category", _("Choose a cost category."))
@@ -213,13 +309,31 @@ def set_override(
     row = db.session.get(CostOverride, (event.id, category)) or CostOverride(
         event_id=event.id, category=category
     )
+    before = _payer(row) if row.payer_role else {}
     row.payer_role, row.payer_organisation_id = payer_role, organisation_id
     db.session.add(row)
+    changed = changes(before, _payer(row))
+    log_action(row, OVERRIDE_SET, actor, {"category": category, **changed}, label=event.title)
 
 
-def set_actual(event: Event, category: str, payer: str, amount: str, currency: str, payers) -> None:
+def delete_override(event: Event, category: str, *, actor) -> bool:
+    """The programme's rule applies again to the category in the event; False when no override
+    was set."""
+    row = db.session.get(CostOverride, (event.id, category))
+    if row is None:
+        return False
+    changed = changes(_payer(row), {"payer_role": None, "payer": None})
+    db.session.delete(row)
+    data = {"category": category, **changed}
+    log_action(row, OVERRIDE_DELETED, actor, data, label=event.title, event_id=event.id)
+    return True
+
+
+def set_actual(
+    event: Event, category: str, payer: str, amount: str, currency: str, payers: dict, *, actor
+) -> None:
     """The amount a payer actually spent on a category (replacing what was entered);
-    ``payers``: the keys of the event's payers, one of which ``payer`` must be."""
+    ``payers``: the event's payers, their names by their keys, one of which ``payer`` must be."""
     if category not in Category.__members__.values():
         raise InvalidInput("category", _("Choose a cost category."))
     if payer not in payers:
@@ -236,5 +350,9 @@ def set_actual(event: Event, category: str, payer: str, amount: str, currency: s
             ActualAmount.payer == payer,
         )
     ) or ActualAmount(event_id=event.id, category=category, payer=payer)
+    before = _money(row)
     row.amount, row.currency = value, currency
     db.session.add(row)
+    data = {"category": category, "payer": payers[payer]}
+    data |= changes({"amount": before}, {"amount": _money(row)})
+    log_action(row, ACTUAL_SET, actor, data, label=event.title, event_id=event.id)

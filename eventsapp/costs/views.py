@@ -4,6 +4,7 @@ partner, and their CSV and XLSX."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -29,6 +30,7 @@ from .forms import (
 from .models import AirFare, CostOverride, CostRule, ExchangeRate, UnitEstimate
 from .services import budget_lines, event_budget
 from .settings import (
+    delete_override,
     reporting_currency,
     save_rule,
     set_actual,
@@ -80,7 +82,7 @@ def budget_actual(event_id: int):
     event = get_event(event_id) or abort(404)
     form = ActualForm(prefix="actual")
     if form.validate_on_submit():
-        payers = {p.payer.key for p in event_budget(event).payers}
+        payers = {p.payer.key: p.payer.party for p in event_budget(event).payers}
         try:
             set_actual(
                 event,
@@ -89,6 +91,7 @@ def budget_actual(event_id: int):
                 form.amount.data,
                 form.currency.data,
                 payers,
+                actor=current_user,
             )
         except InvalidInput as error:
             show_beside_field(form, error)
@@ -106,7 +109,11 @@ def budget_override(event_id: int):
     if form.validate_on_submit():
         try:
             set_override(
-                event, form.category.data, form.payer_role.data, form.payer_organisation_id.data
+                event,
+                form.category.data,
+                form.payer_role.data,
+                form.payer_organisation_id.data,
+                actor=current_user,
             )
         except InvalidInput as error:
             show_beside_field(form, error)
@@ -118,8 +125,8 @@ def budget_override(event_id: int):
 
 @bp.route("/events/<int:event_id>/budget/override/<string:category>/delete", methods=["POST"])
 def budget_override_delete(event_id: int, category: str):
-    override = db.session.get(CostOverride, (event_id, category)) or abort(404)
-    db.session.delete(override)
+    event = get_event(event_id) or abort(404)
+    delete_override(event, category, actor=current_user) or abort(404)
     flash(_("The programme's rule applies again."), "success")
     return redirect(url_for(".budget", event_id=event_id))
 
@@ -222,7 +229,7 @@ def rules_save(programme_id: int, part: str):
 
 def _save(programme: Programme, part: str, form) -> None:
     if part == "currency":
-        set_reporting_currency(programme, form.currency.data)
+        set_reporting_currency(programme, form.currency.data, actor=current_user)
     elif part == "rule":
         shares = {
             organisation_id: value
@@ -238,17 +245,29 @@ def _save(programme: Programme, part: str, form) -> None:
             form.payer_organisation_id.data,
             form.note.data,
             shares,
+            actor=current_user,
         )
     elif part == "estimate":
         set_unit_estimate(
-            programme, form.year.data, form.category.data, form.amount.data, form.currency.data
+            programme,
+            form.year.data,
+            form.category.data,
+            form.amount.data,
+            form.currency.data,
+            actor=current_user,
         )
     elif part == "fare":
         set_air_fare(
-            programme, form.year.data, form.region.data, form.amount.data, form.currency.data
+            programme,
+            form.year.data,
+            form.region.data,
+            form.amount.data,
+            form.currency.data,
+            actor=current_user,
         )
     else:
-        set_exchange_rate(programme, form.year.data, form.currency.data, form.rate.data)
+        rate = form.rate.data
+        set_exchange_rate(programme, form.year.data, form.currency.data, rate, actor=current_user)
 
 
 # ---------------------------------------------------------------- yearly totals

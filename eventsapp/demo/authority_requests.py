@@ -11,8 +11,10 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from ..authority_requests.models import AuthorityRequest, RequestChange
+from ..authority_requests.models import AuthorityRequest
+from ..authority_requests.services import SENT, STATUS_CHANGED
 from ..catalogue.models import Event
+from ..core.actions import log_action
 from ..core.dates import read_date_phrase
 from ..extensions import db
 
@@ -145,19 +147,13 @@ def load() -> dict[str, int]:
             decline_reason=extra if status == "declined" else "",
             event=events.get(extra),
         )
-        req.changes.append(
-            RequestChange(at=RECEIVED, by_name=req.contact_name, what="status", status="new")
-        )
+        db.session.add(req)
+        db.session.flush()
+        timeline = {"at": RECEIVED, "label": authority, "event_id": req.event and req.event.id}
+        log_action(req, SENT, req.contact_name, **timeline)
         if status != "new":
-            req.changes.append(
-                RequestChange(
-                    at=RECEIVED,
-                    by_name="CICIE",
-                    what="status",
-                    status=status,
-                    text=req.decline_reason,
-                )
-            )
+            reason = {"status": status, "text": req.decline_reason}
+            log_action(req, STATUS_CHANGED, "CICIE", reason, **timeline)
         if status == "scheduled":
             req.report_received_at = datetime(2016, 11, 10, 9, 0)
             req.report_experience = (
@@ -166,6 +162,5 @@ def load() -> dict[str, int]:
             )
             req.report_adaptations = "A register of voters abroad before the 2018 reform."
             req.report_recommendations = "Publish the audit protocols of the electronic vote."
-        db.session.add(req)
     db.session.flush()
     return {}

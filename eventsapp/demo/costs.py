@@ -43,7 +43,7 @@ def load(data: dict, programme, organisations: dict) -> None:
     extra = json.loads(path.read_text(encoding="utf-8"))
     if db.session.scalar(select(CostRule.id).where(CostRule.programme_id == programme.id)):
         return  # loaded before: left as staff edited it
-    set_reporting_currency(programme, extra["currency"])
+    set_reporting_currency(programme, extra["currency"], actor=None)  # the site loads it
     for rule in rules:
         save_rule(
             programme,
@@ -51,14 +51,15 @@ def load(data: dict, programme, organisations: dict) -> None:
             rule["payer_role"],
             extra["bases"].get(rule["basis"], rule["basis"]),
             note=rule.get("note", ""),
+            actor=None,
         )
     for year, figures in extra["years"].items():
         for currency, rate in figures["rates"].items():
-            set_exchange_rate(programme, int(year), currency, rate)
+            set_exchange_rate(programme, int(year), currency, rate, actor=None)
         for category, (amount, currency) in figures["estimates"].items():
-            set_unit_estimate(programme, int(year), category, amount, currency)
+            set_unit_estimate(programme, int(year), category, amount, currency, actor=None)
         for region, (amount, currency) in figures["air_fares"].items():
-            set_air_fare(programme, int(year), region, amount, currency)
+            set_air_fare(programme, int(year), region, amount, currency, actor=None)
     if "course" in extra:
         _course(extra["course"], organisations)
 
@@ -125,4 +126,6 @@ def _course(course: dict, organisations: dict) -> None:
                 ActualAmount.event_id == event.id, ActualAmount.payer == payer
             )
         ):
-            set_actual(event, entry["category"], payer, entry["amount"], entry["currency"], {payer})
+            payers = {payer: entry["payer"]}
+            amount, currency = entry["amount"], entry["currency"]
+            set_actual(event, entry["category"], payer, amount, currency, payers, actor=None)

@@ -4,10 +4,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import UniqueConstraint as Unique
 from sqlalchemy import delete, func, select, tuple_, update
 
 from ..core import signals
+from ..core.actions import describe, log_action
 from ..core.errors import InvalidInput
 from ..core.i18n import country_name, sort_key
 from ..extensions import db
@@ -107,7 +109,10 @@ def _unique_with(table, column) -> list:
     return others
 
 
-def merge_organisations(source: Organisation, target: Organisation, now: datetime) -> None:
+MERGED = describe("organisation.merged", _l("Merged %(merged)s into %(object)s"))
+
+
+def merge_organisations(source: Organisation, target: Organisation, now: datetime, actor) -> None:
     """Move everything that points at ``source`` to ``target`` (registrations, invitations,
     programmes it owns or partners, events it requested or co-organises…), and delete
     ``source``: for the same body entered twice ("IEBC" and "IEBC Kenya").
@@ -115,18 +120,23 @@ def merge_organisations(source: Organisation, target: Organisation, now: datetim
     A row that would repeat one the kept organisation has already (the same partnership) is
     dropped. The capabilities above are told before (``organisations_merging``: events that
     show the organisation are marked changed) and after (``organisations_merged``: what counts
-    per organisation, such as funded places, is settled again).
+    per organisation, such as funded places, is settled again). Recorded with ``actor``, and
+    how many rows of each table moved.
     """
     if source.id == target.id:
         raise InvalidInput("target_id", _("Choose the other organisation to keep."))
     signals.organisations_merging.send(source, now=now)
+    moved = {}
     for table, column in _references_to_organisations():
         for others in _unique_with(table, column):
             kept = select(*others).where(column == target.id)
             db.session.execute(delete(table).where(column == source.id, tuple_(*others).in_(kept)))
-        db.session.execute(
+        changed = db.session.execute(
             update(table).where(column == source.id).values({column.name: target.id})
         )
+        if changed.rowcount:
+            moved[f"{table.name}.{column.name}"] = changed.rowcount
+    log_action(target, MERGED, actor, {"merged": source.name, "moved": moved}, at=now)
     db.session.expire_all()
     db.session.delete(db.session.get(Organisation, source.id))
     db.session.flush()

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from ..core.clock import utcnow
 from ..core.errors import InvalidInput
@@ -63,6 +64,6 @@ def merge_organisation(organisation_id: int):
         return redirect(url_for(".organisation_form", organisation_id=organisation.id))
     target = db.session.get(Organisation, form.target_id.data)
     name = organisation.name
-    merge_organisations(organisation, target, utcnow())
+    merge_organisations(organisation, target, utcnow(), current_user)
     flash(_("Merged %(name)s into %(target)s.", name=name, target=target.name), "success")
     return redirect(url_for(".organisation_form", organisation_id=target.id))

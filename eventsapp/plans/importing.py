@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from ..catalogue.models import Event, EventStatus, Programme
 from ..catalogue.services import EventInput, VenueInput, save_event
+from ..core.actions import log_action
 from ..core.dates import DateWindow
 from ..extensions import db
 from ..logistics.models import Anchor, Task
@@ -26,6 +27,7 @@ from .readers import SHAPES, ReadHeading, ReadItem, ReadPlan, UnreadableDocument
 from .readers.files import over_bound, rows_of
 from .readers.prose import read_prose
 from .readers.tables import read_grid, read_items
+from .services import IMPORTED
 
 PASTED = "pasted.txt"  # the name of a text pasted rather than uploaded
 TASK_DAYS_BEFORE = 14  # imported tasks are due two weeks before the event starts
@@ -155,8 +157,11 @@ def _organisation_of(responsible: str, organisations: dict[str, int]) -> int | N
     return next((oid for name, oid in organisations.items() if name and name in words), None)
 
 
-def apply_plan(read: ReadPlan, programme: Programme, title: str | None = None) -> ImportCounts:
-    """Write ``read`` into ``programme``; an earlier import of the same title is updated."""
+def apply_plan(
+    read: ReadPlan, programme: Programme, title: str | None = None, actor=None
+) -> ImportCounts:
+    """Write ``read`` into ``programme``; an earlier import of the same title is updated. The
+    import is recorded with ``actor`` (None: a command)."""
     counts = ImportCounts()
     title = (title or read.title or _("Work programme"))[:300]
     plan = db.session.scalar(
@@ -171,6 +176,7 @@ def apply_plan(read: ReadPlan, programme: Programme, title: str | None = None) -
     _save_events(read, programme, title, counts)
     _save_items(read.items, plan, programme, title, counts)
     db.session.flush()
+    log_action(plan, IMPORTED, actor, vars(counts))
     return counts
 
 

@@ -4,14 +4,30 @@ import re
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from ..core.actions import changes, describe, log_action
 from ..core.errors import InvalidInput
 from ..extensions import db
 from .models import ItemProgress, ItemStatus, Plan, PlanItem
 
 _PERIOD = re.compile(r"^(\d{4})(-Q[1-4])?$")
 LATE_FIRST = {ItemStatus.DELAYED: 0, ItemStatus.NOT_STARTED: 1, ItemStatus.ON_TRACK: 2}
+
+IMPORTED = describe(
+    "plan.imported",
+    _l(
+        "Imported %(object)s (events: %(events)s, items: %(items)s, tasks: %(tasks)s, new: "
+        "%(created)s)"
+    ),
+)
+PROGRESS_RECORDED = describe(
+    "plan_item.progress_recorded",
+    _l("Recorded the progress of %(object)s for %(period)s"),
+    labels={"status": ItemStatus},
+    fields={"status": _l("Status"), "actuals": _l("Actuals")},
+)
 
 
 def check_period(period: str) -> str:
@@ -27,9 +43,10 @@ def programme_plans(programme_id: int) -> list[Plan]:
 
 
 def record_progress(
-    item: PlanItem, period: str, status: str, actuals: list[float | None], comment: str
+    item: PlanItem, period: str, status: str, actuals: list[float | None], comment: str, actor
 ) -> ItemProgress:
-    """Set an item's status and what was achieved on its indicators in ``period``."""
+    """Set an item's status and what was achieved on its indicators in ``period`` (recorded
+    with ``actor``, who reports it)."""
     period = check_period(period)
     if status not in set(ItemStatus):
         raise InvalidInput("status", _("Choose a status."))
@@ -39,10 +56,14 @@ def record_progress(
     if row is None:
         row = ItemProgress(item_id=item.id, period=period)
         db.session.add(row)
+    before = {"status": item.status, "actuals": row.actuals}
     item.status = status
     row.actuals = list(actuals)[: len(item.indicators)]
     row.comment = (comment or "").strip()
     db.session.flush()
+    changed = changes(before, {"status": item.status, "actuals": row.actuals})
+    data = {"period": period, **changed, "text": row.comment}
+    log_action(item, PROGRESS_RECORDED, actor, data, label=f"{item.ref} {item.title}")
     return row
 
 

@@ -5,6 +5,7 @@ import binascii
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from ..catalogue.models import Programme
 from ..catalogue.services import programme_choices
@@ -53,7 +54,7 @@ def import_plan():
             form.document.errors = [str(error)]
             read = None
         if read is not None and request.form.get("confirm"):
-            counts = apply_plan(read, programme)  # committed with the redirect (core/web.py)
+            counts = apply_plan(read, programme, actor=current_user)  # committed with the redirect
             flash(
                 _(
                     "Imported %(events)d events, %(items)d items and %(tasks)d tasks "
@@ -117,7 +118,8 @@ def item_progress(plan_id: int, item_id: int):
             if (form.actuals.data or "").strip()
             else []
         )
-        record_progress(item, form.period.data, form.status.data, actuals, form.comment.data)
+        period, status, comment = form.period.data, form.status.data, form.comment.data
+        record_progress(item, period, status, actuals, comment, current_user)
     except InvalidInput as error:
         db.session.rollback()  # a redirect commits: nothing of a refused report may go with it
         flash(error.message, "error")

@@ -25,6 +25,7 @@ from datetime import date, datetime, timedelta
 
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import and_, delete, false, func, select
 from sqlalchemy.exc import IntegrityError
@@ -34,6 +35,7 @@ from werkzeug.datastructures import FileStorage
 from ..accounts.models import Role, User
 from ..accounts.services import create_user, find_user_by_email
 from ..catalogue.models import Event
+from ..core.actions import describe, log_action
 from ..core.errors import InvalidInput
 from ..core.links import site_url
 from ..core.validation import MAX_ID
@@ -70,6 +72,18 @@ from .seats import (
 from .statuses import FIRST_EMAIL, expire_offers
 from .uploads import files_of, remove_after_commit, store
 from .waiting_list import offer_free_seats
+
+# A registration taking its place: at once (``register``), or once its address is confirmed.
+REGISTERED, CONFIRMED_BY_EMAIL = (
+    describe(action, phrase, labels={"status": Status}, fields={"status": _l("Status")})
+    for action, phrase in (
+        ("registration.registered", _l("Registered %(object)s")),
+        (
+            "registration.confirmed",
+            _l("Confirmed the address of %(object)s: the registration counts"),
+        ),
+    )
+)
 
 
 @dataclass
@@ -172,6 +186,7 @@ def register(
     if organisation is None and (name := (data.new_organisation or "").strip()):
         organisation = _new_organisation(name, data.new_organisation_kind, data.country_code)
     account = _account(email, data.name.strip(), data.locale)
+    before = registration and registration.status
     if registration is None:
         registration = Registration(event=event, email=email)
     _fill(registration, data, organisation, now)
@@ -185,6 +200,7 @@ def register(
         raise InvalidInput("email", already_registered_message()) from None
     if invitation is not None:
         invitation.used_at = now
+    _log_place(registration, REGISTERED, before, now)
     return registration
 
 
@@ -228,6 +244,7 @@ def confirm_registration(token: str, now: datetime) -> Registration | None:
         registration.email, registration.name, registration.locale
     )
     _take_place(registration, state, counted, now)
+    _log_place(registration, CONFIRMED_BY_EMAIL, Status.UNCONFIRMED, now)
     return registration
 
 
@@ -295,6 +312,12 @@ def _take_place(registration: Registration, state: Availability, counted: Tally,
         notify(registration, FIRST_EMAIL[status], position=counted.waiting + 1)
     else:
         notify(registration, FIRST_EMAIL[status])
+
+
+def _log_place(registration: Registration, action: str, before: str | None, now: datetime):
+    """The delegate (the address's owner) registered: recorded with the status it got."""
+    status = {"status": [before, registration.status]}
+    log_action(registration, action, registration.user, {"changes": status}, at=now)
 
 
 def _read_the_form(

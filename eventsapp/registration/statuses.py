@@ -5,10 +5,12 @@ delegate withdrawing or accepting a seat offered; an offer lapsing) goes through
 ``change_status``, which applies the same steps in the same order:
 
 1. refuse a status the transition does not start from, or a seat it needs and cannot have;
-2. set the new status; the waiting list's order and any seat offer follow from it;
-3. tell the delegate (the transition's email), then settle the organisation's funded places
+2. record the change in the action log with who made it (``actor``: staff deciding, the
+   delegate withdrawing or accepting an offer, None for the site letting an offer lapse);
+3. set the new status; the waiting list's order and any seat offer follow from it;
+4. tell the delegate (the transition's email), then settle the organisation's funded places
    (the others whose funding changed are told);
-4. offer a seat it freed to the next on the waiting list.
+5. offer a seat it freed to the next on the waiting list.
 
 The caller holds the event's lock (``seats.lock_event``). A registration's first status (from
 unconfirmed, or new) is given by ``services.register`` and ``services.confirm_registration``;
@@ -23,6 +25,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..catalogue.models import Event
+from ..core.actions import describe, log_action
 from ..core.locks import reread_locked
 from ..extensions import db
 from .funding import settle_and_tell
@@ -44,7 +47,12 @@ class Transition:
     to: Status | None  # None: pending or approved, as the event's approval setting says
     sources: tuple[Status, ...]
     refused: str  # why a registration in another status cannot take it (``%(name)s``)
+    logged: str  # the action it is recorded as (``core.actions``)
     email: str | None = None  # the email telling the delegate
+
+
+def _logged(action: str, phrase) -> str:
+    return describe(action, phrase, labels={"status": Status}, fields={"status": _l("Status")})
 
 
 TRANSITIONS = {
@@ -52,12 +60,14 @@ TRANSITIONS = {
         Status.APPROVED,
         (Status.PENDING, Status.WAITLISTED, Status.DECLINED),
         _l("%(name)s: only pending, waitlisted or declined registrations can be approved."),
+        _logged("registration.approved", _l("Approved the registration of %(object)s")),
         "approved",
     ),
     "decline": Transition(
         Status.DECLINED,
         (Status.PENDING, Status.APPROVED, Status.WAITLISTED),
         _l("%(name)s: only pending, approved or waitlisted registrations can be declined."),
+        _logged("registration.declined", _l("Declined the registration of %(object)s")),
         "declined",
     ),
     "waitlist": Transition(
@@ -67,28 +77,36 @@ TRANSITIONS = {
             "%(name)s: only pending, approved or declined registrations can be moved to the "
             "waiting list."
         ),
+        _logged("registration.waitlisted", _l("Moved %(object)s to the waiting list")),
         "waitlisted",
     ),
     "attended": Transition(
         Status.ATTENDED,
         (Status.APPROVED,),
         _l("%(name)s: only approved participants can be marked as attended."),
+        _logged("registration.attended", _l("Marked %(object)s as attended")),
     ),
     "withdraw": Transition(
         Status.WITHDRAWN,
         (Status.PENDING, Status.APPROVED, Status.WAITLISTED),
         _l("This registration cannot be withdrawn any more."),
+        _logged("registration.withdrawn", _l("Withdrew the registration of %(object)s")),
         "withdrawn",
     ),
     "accept_offer": Transition(
         None,
         (Status.WAITLISTED,),
         _l("This offer is no longer open."),
+        _logged("registration.offer_accepted", _l("Accepted the seat offered to %(object)s")),
     ),
     "lapse": Transition(
         Status.WITHDRAWN,
         (Status.WAITLISTED,),
         _l("This offer is no longer open."),
+        _logged(
+            "registration.offer_lapsed",
+            _l("Ended the seat offered to %(object)s: it was not accepted in time"),
+        ),
         "offer_lapsed",
     ),
 }
@@ -128,8 +146,9 @@ def _takes_seat(transition: Transition) -> bool:
     return transition.to is None or transition.to in SEAT_HOLDING
 
 
-def change_status(registration: Registration, action: str, now: datetime) -> None:
-    """Apply a transition of ``TRANSITIONS`` and its effects (see the module's docstring)."""
+def change_status(registration: Registration, action: str, now: datetime, actor) -> None:
+    """Apply a transition of ``TRANSITIONS`` and its effects (see the module's docstring);
+    ``actor``: who makes it (an account, or None for the site)."""
     if problem := refusal(registration, action, now):
         raise StatusError(problem)
     transition = TRANSITIONS[action]
@@ -138,6 +157,13 @@ def change_status(registration: Registration, action: str, now: datetime) -> Non
     new = transition.to
     if new is None:
         new = Status.PENDING if get_settings(event.id).approval_required else Status.APPROVED
+    log_action(
+        registration,
+        transition.logged,
+        actor,
+        {"changes": {"status": [registration.status, new]}},
+        at=now,
+    )
     registration.status = new
     registration.offer_expires_at = None
     if new == Status.WAITLISTED:
@@ -163,9 +189,10 @@ def allowed_actions(
 
 
 def apply_staff_action(
-    event: Event, action: str, registration_ids: list[int], now: datetime
+    event: Event, action: str, registration_ids: list[int], now: datetime, staff
 ) -> tuple[int, list[str]]:
-    """Apply one staff action to the chosen registrations of the event, in registration order.
+    """Apply one staff action (by the account ``staff``) to the chosen registrations of the
+    event, in registration order.
 
     Returns how many changed and the reasons of those that could not.
     """
@@ -185,7 +212,7 @@ def apply_staff_action(
     done, problems = 0, []
     for registration in registrations:
         try:
-            change_status(registration, action, now)
+            change_status(registration, action, now, staff)
         except StatusError as error:
             problems.append(error.message)
         else:
@@ -194,13 +221,13 @@ def apply_staff_action(
     return done, problems
 
 
-def withdraw(registration: Registration, now: datetime) -> None:
+def withdraw(registration: Registration, now: datetime, delegate) -> None:
     """The delegate withdraws; a seat held is offered to the first on the waiting list."""
     _lock(registration)
-    change_status(registration, "withdraw", now)
+    change_status(registration, "withdraw", now, delegate)
 
 
-def accept_offer(registration: Registration, now: datetime) -> None:
+def accept_offer(registration: Registration, now: datetime, delegate) -> None:
     """The delegate takes the seat offered, while the offer runs and the event takes
     registrations."""
     _lock(registration)
@@ -208,7 +235,7 @@ def accept_offer(registration: Registration, now: datetime) -> None:
         raise StatusError(_("This offer has expired, and the seat passed to the next delegate."))
     if closed := why_closed(registration.event, get_settings(registration.event_id), now):
         raise StatusError(closed)
-    change_status(registration, "accept_offer", now)
+    change_status(registration, "accept_offer", now, delegate)
 
 
 def _lock(registration: Registration) -> None:
@@ -229,7 +256,7 @@ def expire_offers(event: Event, now: datetime) -> int:
         )
     ).all()
     for registration in expired:
-        change_status(registration, "lapse", now)
+        change_status(registration, "lapse", now, None)
     if expired:
         db.session.flush()
         offer_free_seats(event, now)

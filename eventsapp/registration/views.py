@@ -283,8 +283,8 @@ def _link_refused(refused: LinkRefused, status: int = 410):
 def accept_offer_page(token: str):
     try:
         registration = registration_for_offer(token)
-        if request.method == "POST":
-            accept_offer(registration, utcnow())
+        if request.method == "POST":  # the link emailed to the delegate: they accept
+            accept_offer(registration, utcnow(), registration.user or registration.name)
     except StatusError as error:
         return render_template("registration/offer.html", problem=error.message), 410
     if request.method == "GET":
@@ -326,7 +326,7 @@ def _my_registration(registration_id: int) -> Registration:
 def withdraw_page(registration_id: int):
     registration = _my_registration(registration_id)
     try:
-        withdraw(registration, utcnow())
+        withdraw(registration, utcnow(), current_user)
     except StatusError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -432,7 +432,7 @@ def participants_action(event_id: int):
     elif not ids:
         flash(_("Tick the participants first."), "error")
     else:
-        done, problems = apply_staff_action(event, action, ids, utcnow())
+        done, problems = apply_staff_action(event, action, ids, utcnow(), current_user)
         if done:
             flash(ACTION_DONE[action](done), "success")
         elif not problems:

@@ -3,9 +3,11 @@
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..catalogue.models import Event
+from ..core.actions import describe, log_action
 from ..core.links import site_url
 from ..core.tokens import SEAT_OFFER
 from ..extensions import db
@@ -13,6 +15,8 @@ from .funding import settle_and_tell
 from .models import Registration, Status
 from .notifications import notify
 from .seats import StatusError, get_settings, lock_event, seats_held, why_closed
+
+OFFERED = describe("registration.offered", _l("Offered a seat to %(object)s until %(until)s"))
 
 
 def offer_free_seats(event: Event, now: datetime) -> list[Registration]:
@@ -40,6 +44,7 @@ def offer_free_seats(event: Event, now: datetime) -> list[Registration]:
     offered = db.session.scalars(waiting).all()
     for registration in offered:
         registration.offer_expires_at = now + timedelta(hours=settings.offer_hours)
+        log_action(registration, OFFERED, None, {"until": registration.offer_expires_at}, at=now)
         notify(registration, "offered", accept_url=offer_url(registration))
         settle_and_tell(event, registration.organisation_id, now)
     return list(offered)

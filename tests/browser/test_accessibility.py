@@ -65,7 +65,7 @@ def scene(make, staff_user):
             utcnow(),
         )
         if action:
-            apply_staff_action(event, action, [registration.id], utcnow())
+            apply_staff_action(event, action, [registration.id], utcnow(), None)
     make.db.session.add(
         RegistrationQuestion(
             event_id=event.id,
@@ -111,6 +111,7 @@ def staff_pages(event):
         ("the attendance", f"/manage/events/{event.id}/attendance"),
         ("the evaluation", f"/manage/events/{event.id}/evaluation"),
         ("an evaluation question", f"/manage/events/{event.id}/evaluation/questions/{question}"),
+        ("the history of an event", f"/manage/events/{event.id}/history"),
         ("the tasks", "/manage/tasks/"),
         ("the budget", f"/manage/events/{event.id}/budget"),
         ("the agenda", f"/manage/events/{event.id}/agenda/"),

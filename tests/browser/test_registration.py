@@ -104,7 +104,7 @@ def test_the_participants_list_fits_a_laptop_screen(page, make, staff_user):
             utcnow(),
         )
         if action:
-            apply_staff_action(event, action, [registration.id], utcnow())
+            apply_staff_action(event, action, [registration.id], utcnow(), None)
         people.append(registration)
     make.db.session.commit()
     approved, declined, pending, _pending, waitlisted = people

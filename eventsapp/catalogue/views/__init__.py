@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
 from ...core.clock import utcnow
 from ...core.errors import InvalidInput
@@ -72,7 +73,7 @@ def event_form(event_id: int | None = None):
             form.programme_id.data = programme
     if form.validate_on_submit():
         try:
-            save_event(event, form.to_input())
+            save_event(event, form.to_input(), current_user)
         except InvalidInput as error:
             show_beside_field(form, error)
         else:
@@ -91,7 +92,7 @@ def event_delete(event_id: int):
     event = db.session.get(Event, event_id) or abort(404)
     title = event.title
     try:
-        delete_event(event)
+        delete_event(event, current_user)
     except InvalidInput as refused:
         db.session.rollback()
         flash(refused.message, "error")

@@ -128,9 +128,8 @@ def test_the_event_cancelled_and_moved(db, make, mailbox, through_notify):
     assert moved["Subject"] == subject("New dates: %(title)s", event)
     (calendar,) = calendar_files(moved)
     assert the_event_in(calendar, event)
-    assert (
-        "The attached calendar file updates the event" in moved.get_body(("plain",)).get_content()
-    )
+    body = moved.get_body(("plain",)).get_content()
+    assert "El archivo de calendario adjunto actualiza el evento" in body
     (told,) = mailbox.to(waiting.email)
     assert told["Subject"] == moved["Subject"] and calendar_files(told) == []
     assert "The attached calendar file" not in told.get_content()

@@ -192,7 +192,11 @@ def delegate_registers(w):
 @case
 def delegate_confirms_by_the_emailed_link(w):
     post_registration(w.app.test_client(), w.event())
-    return "registration.confirmed", AMINA, f"Confirmed the address of {AMINA}"
+    return (
+        "registration.confirmed",
+        AMINA,
+        f"Confirmed the registration of {AMINA} by the emailed link",
+    )
 
 
 @case

@@ -75,7 +75,7 @@ def test_an_approximate_window_gives_approximate_due_dates(staff_client, make, d
     assert task.due_on == date(2012, 3, 17)  # against the window's start, 1 May
     assert task.approximate
     page = html.unescape(staff_client.get(tasks_url(event)).data.decode())
-    assert "≈ 17 March 2012" in page and "approximate: the window is month" in page
+    assert "≈ 17 March 2012" in page and "approximate: the event is dated May – June 2012" in page
 
 
 def test_the_template_of_the_kind_is_offered_and_added_once(staff_client, make, db):

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..catalogue.models import Programme
+from ..catalogue.models import EventKind, Programme
 from ..catalogue.services import programme_choices
 from ..core.errors import InvalidInput
 from ..core.exports import xlsx_response
@@ -51,7 +51,9 @@ def import_plan():
             data, filename = _document(form)
             read = read_document(data, filename, form.shape.data, form.year.data)
         except UnreadableDocument as error:
-            form.document.errors = [str(error)]
+            # Beside what was sent: the file, or the pasted text.
+            pasted = filename == PASTED and not form.token.data
+            (form.text if pasted else form.document).errors = [str(error)]
             read = None
         if read is not None and request.form.get("confirm"):
             counts = apply_plan(read, programme, actor=current_user)  # committed with the redirect
@@ -70,7 +72,12 @@ def import_plan():
     token = base64.b64encode(data).decode() if read is not None else ""
     status = 400 if request.method == "POST" and read is None else 200
     return render_template(
-        "plans/import.html", form=form, read=read, token=token, filename=filename
+        "plans/import.html",
+        form=form,
+        read=read,
+        token=token,
+        filename=filename,
+        kinds=dict(EventKind.choices()),
     ), status
 
 

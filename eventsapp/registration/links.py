@@ -39,10 +39,7 @@ class ConfirmedAlready(LinkRefused):
 
     def __init__(self, registration: Registration):
         super().__init__(
-            _(
-                "This link confirmed your registration already: it counts, and the link does "
-                "nothing more."
-            ),
+            _("Your registration is confirmed already: this link has done its work."),
             registration,
         )
 

@@ -80,7 +80,7 @@ REGISTERED, CONFIRMED_BY_EMAIL = (
         ("registration.registered", _l("Registered %(object)s")),
         (
             "registration.confirmed",
-            _l("Confirmed the address of %(object)s: the registration counts"),
+            _l("Confirmed the registration of %(object)s by the emailed link"),
         ),
     )
 )

@@ -51,3 +51,32 @@ def test_migrating_a_sqlite_database_keeps_its_rows(settings, tmp_path):
         assert counts() == before
         _db.session.remove()
         _db.engine.dispose()
+
+
+def test_names_on_two_lines_are_put_on_one_without_clashing(settings, tmp_path):
+    """Before 0018 anyone could type "Electoral\\nCommission" beside "Electoral Commission";
+    organisations' names are unique, so the first becomes "Electoral Commission (2)"."""
+    app = create_app(
+        {**settings, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'names.sqlite3'}"}
+    )
+    with app.app_context():
+        upgrade(revision="0017_event_translations")
+        with _db.engine.begin() as connection:
+            for name in ("Electoral\nCommission", "Electoral Commission", "Electoral\r\nBody"):
+                connection.execute(
+                    text(
+                        "INSERT INTO organisations (name, kind) "
+                        "VALUES (:name, 'electoral_management_body')"
+                    ),
+                    {"name": name},
+                )
+        upgrade()
+        with _db.engine.connect() as connection:
+            names = connection.execute(text("SELECT name FROM organisations ORDER BY id")).scalars()
+            assert list(names) == [
+                "Electoral Commission (2)",
+                "Electoral Commission",
+                "Electoral Body",
+            ]
+        _db.session.remove()
+        _db.engine.dispose()

@@ -17,6 +17,7 @@ from ..catalogue.models import Event
 from ..core.actions import describe, log_action
 from ..core.errors import InvalidInput
 from ..core.links import site_url
+from ..core.locks import reread_locked
 from ..core.tokens import BADGE, ids_in
 from ..extensions import db
 from ..registration.models import Registration, Status
@@ -275,6 +276,8 @@ def certificate_codes(registration_ids: list[int]) -> dict[int, str]:
 
 
 def revoke_certificate(certificate: Certificate, now: datetime, staff) -> None:
+    """Revoke once, however many clicks (the certificate is read again under its lock)."""
+    reread_locked(certificate)
     if certificate.revoked_at is not None:
         return
     certificate.revoked_at = now

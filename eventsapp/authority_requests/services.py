@@ -151,7 +151,9 @@ def receive_request(data: RequestInput, now: datetime, account: User | None = No
 
 
 def confirm_request(req: AuthorityRequest, now: datetime) -> None:
-    """The contact's address is confirmed: staff see the request from now on (once)."""
+    """The contact's address is confirmed: staff see the request from now on (once, however
+    many clicks: the request is read again under its lock)."""
+    reread_locked(req)
     if req.confirmed_at:
         return
     req.confirmed_at = now
@@ -374,6 +376,7 @@ def receive_report_file(
     suffix = suffix_of(filename, kind) if kind in ("pdf", "docx") else None
     if suffix is None:
         raise InvalidInput("file", _("Send the report as a PDF or a Word (.docx) document."))
+    _refuse_a_second_report(req, "file")
     req.report_stored_as = REPORTS.keep(content, suffix)
     req.report_filename = shown_name(filename)
     _report_received(req, now)
@@ -384,10 +387,18 @@ def receive_report_form(
 ) -> None:
     if not experience.strip():
         raise InvalidInput("experience", _("Tell us about your experience of the internship."))
+    _refuse_a_second_report(req, "experience")
     req.report_experience = experience.strip()
     req.report_adaptations = adaptations.strip()
     req.report_recommendations = recommendations.strip()
     _report_received(req, now)
+
+
+def _refuse_a_second_report(req: AuthorityRequest, field: str) -> None:
+    """The request read again under its lock: a report sent twice at once is received once."""
+    reread_locked(req)
+    if req.has_report:
+        raise InvalidInput(field, _("The final report was received already: thank you."))
 
 
 def _report_received(req: AuthorityRequest, now: datetime) -> None:

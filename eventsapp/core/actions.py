@@ -196,10 +196,6 @@ def describe(action: str, phrase, *, labels: dict | None = None, fields: dict | 
     return action
 
 
-def described_actions() -> dict[str, Description]:
-    return dict(_DESCRIPTIONS)
-
-
 class _Values(dict):
     def __missing__(self, key):
         return "—"

@@ -84,9 +84,11 @@ def _header_cell(sheet, text, font: Font) -> WriteOnlyCell:
 
 
 def _xlsx_cell(sheet, value):
-    """Text as text (even when it begins with "="); dates as date cells."""
+    """Text as text (even when it begins with "=", once what XLSX cannot hold is taken out);
+    dates as date cells."""
     if isinstance(value, str):
-        return _text_cell(sheet, value) if value.startswith("=") else _xlsx_text(value)
+        value = _xlsx_text(value)
+        return _text_cell(sheet, value) if value.startswith("=") else value
     if isinstance(value, date | datetime):
         cell = WriteOnlyCell(sheet, value)
         cell.number_format = "yyyy-mm-dd"

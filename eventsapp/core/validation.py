@@ -30,6 +30,9 @@ def time_zone_names() -> frozenset[str]:
 # separators. Names and titles end up in emails, their subjects and calendar files, where a line
 # break would let whoever typed it write lines of their own.
 CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# What no text holds at all, on one line or several: the control characters but tabs and line
+# breaks (PostgreSQL refuses NUL; the others end up in emails, calendars and spreadsheets).
+CONTROL_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 ONE_LINE_MESSAGE = _l("Write this on one line, without line breaks or tabs.")
 
 

@@ -260,7 +260,7 @@ def _stage_uploads(tar: tarfile.TarFile, names: list[str], force: bool) -> list:
     """Unpack each upload folder beside the one it replaces; returns ``(staging, unpacked,
     target)`` for each."""
     targets = upload_folders()
-    root = Path(current_app.instance_path) / UPLOADS
+    root = Path(current_app.config["UPLOADS_FOLDER"])
     chosen = {name: targets.get(name, root / name).resolve() for name in names}
     if not force:
         for target in chosen.values():

@@ -123,8 +123,8 @@ def receive_registration(
     account: User | None = None,
 ) -> Registration | None:
     """The registration form, as anyone may send it. With an address proven (``account``, the
-    one signed in, has it, or ``invitation`` is for it) the registration counts at once and is
-    returned (see ``register``).
+    one signed in, has it, or ``invitation`` was emailed to it) the registration counts at once
+    and is returned (see ``register``).
 
     Otherwise None, the same whatever became of the address, so that the answer tells nobody
     who registered: a new registration (or one sent again before it was confirmed, or after a
@@ -132,6 +132,11 @@ def receive_registration(
     registered already is told so by email, and nothing else is written.
     """
     email = _check_input(data)
+    if invitation is not None and invitation.email != email:
+        # A link proves only the address it was emailed to: forwarded, it vouches for nobody.
+        if event_availability(event, now).by_invitation:
+            check_invitation_email(invitation, email)  # refused, naming the address invited
+        invitation = None
     if invitation is not None or (account is not None and account.email.lower() == email):
         return register(event, data, now, invitation)
     refuse_unless_open(event_availability(event, now), event, invitation=None)

@@ -2,8 +2,9 @@
 address is not confirmed waits on the registration (``new_organisation``) instead of being listed
 for everyone.
 
-Line breaks already in those names become spaces (and control characters leave the final
-reports' file names) before the constraints are added.
+Line breaks already in those names become spaces (an organisation's name that would then equal
+another's gets " (2)"), and control characters leave the final reports' file names, before the
+constraints are added.
 
 Revision ID: 0018_one_line_names
 Revises: 0017_event_translations
@@ -37,14 +38,30 @@ def one_line(column: str) -> str:
     return f"{column} NOT LIKE '%\n%' AND {column} NOT LIKE '%\r%'"
 
 
+def on_one_line(connection, table: str, column: str, unique: bool) -> None:
+    """Line breaks become spaces; a unique name that would then equal another gets " (2)"."""
+    rows = connection.execute(
+        sa.text(f"SELECT id, {column} FROM {table} WHERE {column} LIKE :n OR {column} LIKE :r"),
+        {"n": "%\n%", "r": "%\r%"},
+    ).all()
+    taken = set(connection.execute(sa.text(f"SELECT {column} FROM {table}")).scalars())
+    for row_id, value in rows:
+        name = value.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+        candidate, n = name, 1
+        while unique and candidate in taken:
+            n += 1
+            suffix = f" ({n})"
+            candidate = name[: 200 - len(suffix)] + suffix  # names hold 200 characters
+        taken.add(candidate)
+        connection.execute(
+            sa.text(f"UPDATE {table} SET {column} = :v WHERE id = :id"), {"v": candidate, "id": row_id}
+        )
+
+
 def upgrade():
+    connection = op.get_bind()
     for table, column in ONE_LINE:
-        for character in ("\r\n", "\n", "\r"):
-            op.execute(
-                sa.text(f"UPDATE {table} SET {column} = replace({column}, :c, ' ')").bindparams(
-                    c=character
-                )
-            )
+        on_one_line(connection, table, column, unique=table == "organisations")
     for character in [chr(n) for n in range(1, 32) if chr(n) not in "\r\n"] + ["\x7f"]:
         op.execute(
             sa.text(

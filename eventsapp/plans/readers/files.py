@@ -20,6 +20,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from openpyxl.utils.cell import coordinate_to_tuple
 
+from ...core.validation import CONTROL_IN_TEXT
 from . import UnreadableDocument
 
 EXTENSIONS = ("txt", "tsv", "xlsx", "docx")
@@ -51,7 +52,13 @@ def rows_of(data: bytes, filename: str) -> list[list[str]]:
             _("Upload a text, TSV, XLSX or DOCX file (not .%(ext)s).", ext=extension[:10])
         )
     rows = _package_rows(data, extension) if extension in ("xlsx", "docx") else _text_rows(data)
-    return _bounded(rows)
+    return _without_control_characters(_bounded(rows))
+
+
+def _without_control_characters(rows: list[list[str]]) -> list[list[str]]:
+    """Cells without the control characters no text holds (a NUL, an ESC before "="): what is
+    read becomes titles of events, emails' subjects and spreadsheets' cells."""
+    return [[CONTROL_IN_TEXT.sub("", cell) for cell in row] for row in rows]
 
 
 def over_bound(bound: int, message: str) -> UnreadableDocument:

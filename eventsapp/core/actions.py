@@ -254,6 +254,11 @@ def _newest_first(stmt: Select) -> Select:
     return stmt.order_by(LoggedAction.at.desc(), LoggedAction.id.desc())
 
 
+def recent_actions(limit: int) -> list[LoggedAction]:
+    """The latest lines of the whole site (the staff home's "Recent changes")."""
+    return list(db.session.scalars(_newest_first(select(LoggedAction)).limit(limit)))
+
+
 def event_history(event_id: int) -> Select:
     """What was done in an event, newest first (to paginate)."""
     return _newest_first(select(LoggedAction).where(LoggedAction.event_id == event_id))

@@ -13,6 +13,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from ..accounts.models import STAFF_ROLES, User
 from ..catalogue.models import Event, EventStatus, Programme
+from ..core.actions import changes, describe, log_action
 from ..core.dates import FIRST_YEAR, LAST_YEAR
 from ..core.errors import InvalidInput
 from ..core.links import site_url
@@ -54,8 +55,25 @@ def _checked_due(due: date, field: str) -> date:
     return due
 
 
-def save_task(event: Event, task: Task, data: TaskInput) -> Task:
-    """Apply what staff entered to a new or existing task of ``event``, and add it."""
+TASK_ADDED, TASK_SAVED = (
+    describe(
+        action,
+        phrase,
+        labels={"status": TaskStatus},
+        fields={"title": _l("Task"), "status": _l("Status"), "due_on": _l("Due")},
+    )
+    for action, phrase in (
+        ("task.added", _l("Added the task %(object)s")),
+        ("task.saved", _l("Changed the task %(object)s")),
+    )
+)
+_LOGGED = ("title", "status", "due_on")
+
+
+def save_task(event: Event, task: Task, data: TaskInput, actor=None) -> Task:
+    """Apply what staff entered to a new or existing task of ``event``, and add it; recorded as
+    ``actor``'s when one is given (a template's or an import's tasks are not, one by one)."""
+    before = None if task.id is None else {name: getattr(task, name) for name in _LOGGED}
     if (data.days is None) == (data.due_on is None):
         raise InvalidInput(
             "due_on",
@@ -89,7 +107,16 @@ def save_task(event: Event, task: Task, data: TaskInput) -> Task:
     task.notes = (data.notes or "").strip()
     db.session.add(task)
     db.session.flush()
+    if actor is not None:
+        _log_saved(task, before, actor)
     return task
+
+
+def _log_saved(task: Task, before: dict | None, actor) -> None:
+    if before is None:
+        log_action(task, TASK_ADDED, actor)
+    elif changed := changes(before, {name: getattr(task, name) for name in _LOGGED}):
+        log_action(task, TASK_SAVED, actor, changed)
 
 
 def reschedule(event: Event) -> int:

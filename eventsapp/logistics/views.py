@@ -46,7 +46,7 @@ def _saved(form: TaskForm, event, task: Task) -> bool:
     if not form.validate_on_submit():
         return False
     try:
-        save_task(event, task, form.to_input())
+        save_task(event, task, form.to_input(), actor=current_user)
     except InvalidInput as error:
         show_beside_field(form, error, error.field if error.field in form else "due_on")
         return False

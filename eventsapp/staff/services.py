@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from ..catalogue.models import Event, EventStatus
+from ..core.actions import LoggedAction, recent_actions
 from ..extensions import db
 from ..logistics.models import Task
 from ..logistics.services import open_tasks_due, overdue_count, progress
@@ -35,7 +36,7 @@ class Home:
     upcoming: list[Upcoming]
     overdue: list[Task]
     overdue_total: int
-    changes: list[tuple[datetime, str, object]]  # (when, "event" or "task", the row)
+    changes: tuple[list[LoggedAction], dict[int, str]]  # the log's latest lines, events' titles
 
 
 def pending_approvals() -> tuple[list[tuple[Event, int]], int]:
@@ -94,20 +95,14 @@ def upcoming_events(now: datetime) -> list[Upcoming]:
     return [Upcoming(e, seats.get(e.id, 0), *tasks.get(e.id, (0, 0))) for e in events]
 
 
-def recent_changes(limit: int = 10) -> list[tuple[datetime, str, object]]:
-    events = db.session.scalars(
-        select(Event).order_by(Event.updated_at.desc(), Event.id.desc()).limit(limit)
-    ).all()
-    tasks = db.session.scalars(
-        select(Task)
-        .options(joinedload(Task.event))
-        .order_by(Task.updated_at.desc(), Task.id.desc())
-        .limit(limit)
-    ).all()
-    changes = [(e.updated_at, "event", e) for e in events] + [
-        (t.updated_at, "task", t) for t in tasks
-    ]
-    return sorted(changes, key=lambda c: c[0], reverse=True)[:limit]
+def recent_changes(limit: int = 10) -> tuple[list[LoggedAction], dict[int, str]]:
+    """The latest lines of the action log, and the titles of the events they concern."""
+    lines = recent_actions(limit)
+    ids = {line.event_id for line in lines if line.event_id}
+    if not ids:
+        return lines, {}
+    titles = db.session.execute(select(Event.id, Event.title).where(Event.id.in_(ids)))
+    return lines, dict(titles.all())
 
 
 def staff_home(now: datetime) -> Home:

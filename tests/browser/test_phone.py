@@ -169,6 +169,8 @@ def phone(chromium, live_server, language, **options):
         locale=locale,
         extra_http_headers={"Accept-Language": f"{locale},{language};q=0.9"},
         viewport={"width": PHONE, "height": 800},
+        is_mobile=True,  # as a phone's browser: a page without a mobile viewport is 980 px wide
+        has_touch=True,
         **options,
     )
     page = context.new_page()
@@ -194,8 +196,9 @@ def too_wide(page) -> list[str]:
     """What sticks out of the screen (outside a table's scrolling region), when the page scrolls
     sideways; nothing when it does not."""
     return page.evaluate(
-        """() => {
-            const width = window.innerWidth;
+        """(width) => {
+            // The phone's width, not the window's: a page without a mobile viewport is laid
+            // out 980 px wide in a 980 px window.
             if (document.documentElement.scrollWidth <= width) return [];
             return [...document.querySelectorAll("body *")]
                 .filter((e) => e.getBoundingClientRect().right > width + 0.5
@@ -204,7 +207,8 @@ def too_wide(page) -> list[str]:
                 .map((e) => `${e.tagName.toLowerCase()}.${e.className} ` +
                             `(${Math.round(e.getBoundingClientRect().right)}px): ` +
                             e.textContent.trim().slice(0, 60));
-        }"""
+        }""",
+        PHONE,
     )
 
 

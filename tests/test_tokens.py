@@ -222,7 +222,7 @@ def test_the_confirmation_link_works_once_and_never_for_a_later_registration(
     post_registration(client, event, confirm=False)
     (first,) = mailbox.to(FORM["email"])
     link = link_path(first, "/registrations/")
-    confirmed = client.post(link, follow_redirects=True)
+    confirmed = app.test_client().post(link, follow_redirects=True)  # signed in there
     assert "Your email address is confirmed." in confirmed.text
     assert "Your place is confirmed." in confirmed.text  # the registration's page
     assert registration_of(db, FORM["email"]).status == Status.APPROVED

@@ -212,11 +212,11 @@ def signed_in(user: User, now: datetime, by_link: bool = False) -> None:
     was not set by the address's owner (old registration forms took one), and is dropped.
     """
     user.last_login_at = now
-    if by_link:
-        log_action(user, SIGNED_IN_BY_LINK, user, at=now)
     if by_link and user.email_confirmed_at is None:
         user.email_confirmed_at = now
         user.password_hash = None
+    if by_link:  # after the changes: a new account is written with them
+        log_action(user, SIGNED_IN_BY_LINK, user, at=now)
 
 
 def choose_language(user: User, locale: str) -> None:

@@ -189,9 +189,16 @@ def _login_page(form: LoginForm, status: int = 200):
 
 def _sign_in(user: User, remember: bool = False, by_link: bool = False):
     signed_in(user, utcnow(), by_link=by_link)
-    login_user(user, remember=remember)
     flash(_("Welcome, %(name)s.", name=user.name or user.email), "success")
     response = redirect(_safe_next(request.args.get("next")) or _home(user))
+    return start_session(response, user, remember=remember)
+
+
+def start_session(response, user: User, remember: bool = False):
+    """The session of an account whose sign-in is noted (``services.signed_in``), answering
+    with ``response``: signed in with the account's session version, in its language, this
+    browser known to it. A registration's confirmation link signs its owner in with it too."""
+    login_user(user, remember=remember)
     if chosen := language_of(request.cookies.get(LANGUAGE_COOKIE)):
         # Chosen with the switcher before signing in: the account's language from now on.
         choose_language(user, locale_of(chosen))

@@ -103,6 +103,14 @@ def ids_in(value: Any, count: int) -> tuple[int, ...] | None:
 # only while the registration awaits confirmation with that consent time, which sending the form
 # again (or registering again after a withdrawal) changes: so it works once, for that form.
 # (Until issue 22 it held the bare id with the salt "confirmation", and worked for ever.)
+# Since issue 24 confirming by it also signs a delegate's account in (registration.links).
+# Decision: it keeps its 48 hours, though a sign-in link works an hour. A sign-in link is asked
+# for by someone waiting for it; this one waits for a delegate who registered in another time
+# zone and reads the email the next day, and the registration lives exactly as long. What the
+# link gives is what the mailbox gives already (its owner can ask for a sign-in link at any
+# time); it is used up by confirming (a second click confirms and signs in nothing), names
+# only that form (sending it again voids it), signs in only from its page's button (POST, never
+# the GET that mail scanners open), and never a staff account or an inactive one.
 REGISTRATION_CONFIRMATION = Purpose("registration-confirmation", timedelta(hours=48))
 
 # Retired: that link until issue 22 (the bare id, working for ever). Read only to tell whoever

@@ -104,6 +104,24 @@ class RegistrationForm(TravelFields, Form):
         self.organisation_id.choices = [(None, "—")] + organisation_choices()
         self.country_code.choices = [("", "—")] + country_choices()
 
+    def prefill(self, invitation, account, details: dict[str, object]) -> bool:
+        """The form as it is first shown: an invitation's address and authority; for a
+        signed-in ``account``, its address and what she said of herself in her latest
+        registration (``details``: ``returning.last_details``), else the account's name; not
+        when the invitation is for another address. Whether her details were filled in."""
+        own = account is not None and (
+            invitation is None or invitation.email == account.email.lower()
+        )
+        if own:
+            self.email.data = account.email
+            self.name.data = account.name
+            for key, value in details.items():
+                self[key].data = value
+        if invitation is not None:
+            self.email.data = invitation.email
+            self.organisation_id.data = invitation.organisation_id
+        return own and bool(details)
+
     def validate_organisation_id(self, field):
         if field.data is None and not (self.new_organisation.data or "").strip():
             raise ValidationError(_l("Choose your organisation, or add it below."))

@@ -6,6 +6,11 @@ sent for, within CONFIRMATION_HOURS, once: opened again it says the registration
 already; after the form was sent again, that it was for an earlier form; too late, that it
 expired. The page link is where the site sends whoever has just registered, confirmed or
 accepted a seat; it works for a day (later, "My registrations" shows the registration).
+
+Following the emailed link (the button of its page: a POST, which mail scanners do not send)
+also signs its owner in, as a sign-in link does, when the address's account is a delegate's
+(``signs_its_owner_in``): the link is the address's proof, made for that one form, used up by
+confirming. Staff accounts are never signed in this way (they use their password).
 """
 
 from dataclasses import dataclass
@@ -15,6 +20,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from ..accounts.models import User
+from ..accounts.services import can_sign_in_by_link, find_user_by_email
 from ..catalogue.models import Event
 from ..core.tokens import REGISTRATION_CONFIRMATION, REGISTRATION_PAGE, RETIRED_CONFIRMATION, ids_in
 from ..extensions import db
@@ -143,3 +150,14 @@ def registration_by_link(token: str, now: datetime) -> Registration | None:
     registration = _registration_shown(link.registration_id)
     check_confirmation_link(link, registration)
     return registration
+
+
+def signs_its_owner_in(registration: Registration, signed_in: User | None) -> bool:
+    """Whether confirming ``registration`` signs its owner in on this browser (``signed_in``:
+    who is signed in on it): a delegate's active account (never staff), where nobody is signed
+    in (a browser signed in already, as its owner or anyone else, stays as it is). Before it is
+    confirmed, the account is the address's (one query), or a delegate's made by confirming."""
+    if signed_in is not None:
+        return False
+    owner = registration.user or find_user_by_email(registration.email)
+    return owner is None or owner.id is None or can_sign_in_by_link(owner)  # None: being made

@@ -34,6 +34,7 @@ from werkzeug.datastructures import FileStorage
 
 from ..accounts.models import Role, User
 from ..accounts.services import create_user, find_user_by_email
+from ..accounts.services import signed_in as note_sign_in
 from ..catalogue.models import Event
 from ..core.actions import describe, log_action
 from ..core.errors import InvalidInput
@@ -49,6 +50,7 @@ from .links import (
     check_confirmation_link,
     confirmation_token,
     read_confirmation_link,
+    signs_its_owner_in,
 )
 from .models import (
     Funding,
@@ -209,10 +211,14 @@ def register(
     return registration
 
 
-def confirm_registration(token: str, now: datetime) -> Registration | None:
+def confirm_registration(
+    token: str, now: datetime, signed_in: User | None = None
+) -> Registration | None:
     """The address's owner followed the emailed link (``confirmation_token``) and confirmed: the
     registration takes its place as ``register`` gives one, and counts from now on. None for a
-    token the site did not make for it.
+    token the site did not make for it. Its owner is signed in by it (noted as a sign-in by an
+    emailed link, before the new account is written) when ``links.signs_its_owner_in`` says so
+    (``signed_in``: who is signed in on the browser); the view starts the session.
 
     Raises ConfirmedAlready when the link confirmed it already, StatusError when it confirms
     nothing (expired, or sent for an earlier form: see ``links``), and RegistrationRefused when
@@ -249,6 +255,8 @@ def confirm_registration(token: str, now: datetime) -> Registration | None:
         registration.email, registration.name, registration.locale
     )
     _take_place(registration, state, counted, now)
+    if signs_its_owner_in(registration, signed_in):  # before anything is written: one flush
+        note_sign_in(registration.user, now, by_link=True)
     _log_place(registration, CONFIRMED_BY_EMAIL, Status.UNCONFIRMED, now)
     return registration
 
@@ -447,7 +455,10 @@ def my_registrations(user: User) -> list[Registration]:
         db.session.scalars(
             select(Registration)
             .where(Registration.user_id == user.id)
-            .options(joinedload(Registration.event).joinedload(Event.venue))
+            .options(
+                joinedload(Registration.event).joinedload(Event.venue),
+                joinedload(Registration.event).selectinload(Event.translations),
+            )
             .order_by(Registration.created_at.desc())
         )
     )

@@ -21,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from ..accounts.views import start_session
 from ..catalogue.services import get_event
 from ..core.clock import utcnow
 from ..core.errors import InvalidInput
@@ -41,6 +42,7 @@ from .links import (
     LinkRefused,
     page_token,
     registration_by_link,
+    signs_its_owner_in,
 )
 from .models import CONFIRMED, Funding, Registration, Status
 from .participants import (
@@ -65,6 +67,7 @@ from .questions import (
     questions_of,
     update_question,
 )
+from .returning import last_details, registered_already, registration_for
 from .seats import (
     RegistrationRefused,
     StatusError,
@@ -144,6 +147,11 @@ def _refused(event, message: str, status: int = 403):
 @public_post_limit
 def register_page(event_id: int):
     event = event_to_register(event_id) or abort(404)
+    account = _signed_in()
+    mine = account and request.method == "GET" and registration_for(account, event.id)
+    if registered_already(mine):  # her registration is shown on the event's page
+        flash(_("You are registered for this event already."), "info")
+        return redirect(url_for("site.event_page", event_id=event.id))
     now = utcnow()
     token = request.args.get("invitation")
     questions = questions_of(event.id)
@@ -161,7 +169,7 @@ def register_page(event_id: int):
                     ),
                     now,
                     invitation=invitation,
-                    account=current_user if current_user.is_authenticated else None,
+                    account=account,
                 )
             except InvalidInput as error:
                 show_beside_field(form, error)
@@ -173,17 +181,12 @@ def register_page(event_id: int):
         state = registration_form_state(event, now, invitation)
     except RegistrationRefused as refused:
         return _refused(event, refused.message)
-    if request.method == "GET":
-        if invitation:
-            form.email.data = invitation.email
-            form.organisation_id.data = invitation.organisation_id
-        elif current_user.is_authenticated:
-            form.email.data = current_user.email
-            form.name.data = current_user.name
-    return _registration_form(event, form, state, questions)
+    details = last_details(account) if account and request.method == "GET" else {}
+    prefilled = request.method == "GET" and form.prefill(invitation, account, details)
+    return _registration_form(event, form, state, questions, prefilled=prefilled)
 
 
-def _registration_form(event, form, state, questions, status: int = 200):
+def _registration_form(event, form, state, questions, status: int = 200, prefilled=False):
     form.fill_choices()
     return render_template(
         "registration/register.html",
@@ -192,6 +195,7 @@ def _registration_form(event, form, state, questions, status: int = 200):
         state=state,
         settings=state.settings,
         questions=questions,
+        prefilled=prefilled,
     ), status
 
 
@@ -246,10 +250,9 @@ def confirmation(token: str):
     now = utcnow()
     try:
         if request.method == "POST":
-            registration = confirm_registration(token, now)
+            registration = confirm_registration(token, now, _signed_in())
             if registration is not None:
-                flash(_("Your email address is confirmed."), "success")
-                return redirect(url_for(".confirmation", token=page_token(registration, now)))
+                return _confirmed(registration, now)
         else:
             registration = registration_by_link(token, now)
     except LinkRefused as refused:
@@ -259,11 +262,28 @@ def confirmation(token: str):
     if registration is None:
         not_ours = LinkRefused(_("This link is not valid. Copy it whole from the email."))
         return _link_refused(not_ours, 404)
+    unconfirmed = registration.status == Status.UNCONFIRMED
     return render_template(
         "registration/confirmation.html",
         registration=registration,
         positions=waiting_positions([registration]),
+        signs_in=unconfirmed and signs_its_owner_in(registration, _signed_in()),
     )
+
+
+def _signed_in():
+    return current_user if current_user.is_authenticated else None
+
+
+def _confirmed(registration: Registration, now):
+    """The registration's page, once its owner confirmed it: signed in too, when confirming
+    signed the account in (``links.signs_its_owner_in``: a delegate's)."""
+    response = redirect(url_for(".confirmation", token=page_token(registration, now)))
+    flash(_("Your email address is confirmed."), "success")
+    if not signs_its_owner_in(registration, _signed_in()):
+        return response
+    flash(_("You are signed in on this device: My registrations shows your registrations."), "info")
+    return start_session(response, registration.user)
 
 
 def _link_refused(refused: LinkRefused, status: int = 410):

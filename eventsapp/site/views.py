@@ -10,6 +10,7 @@ from ..catalogue.services import get_event, recently_held, upcoming_events, with
 from ..core.clock import utcnow
 from ..core.web import page_number
 from ..extensions import db
+from ..registration.returning import your_registration
 from ..registration.seats import availability_for, event_availability
 from .services import schema_org_event
 
@@ -44,15 +45,18 @@ def event_page(event_id: int):
     state = event_availability(event, utcnow())
     agenda = agenda_by_day(event_agenda(event, public=True))
     # Staff see the authority's request the event came from, and its final report.
-    request_of_event = None
+    request_of_event = yours = None
     if current_user.is_authenticated and current_user.is_staff:
         request_of_event = requests_of_events([event.id]).get(event.id)
+    if current_user.is_authenticated:  # her registration, in place of the registration button
+        yours = your_registration(current_user, event.id)
     return render_template(
         "site/event.html",
         event=event,
         agenda=agenda,
         request_of_event=request_of_event,
         registration=state,
+        yours=yours,
         json_ld=schema_org_event(event, state),
         today=utcnow().date(),
     )

@@ -1,31 +1,43 @@
-"""Per-event navigation drawn from the registry (core/navigation.py): every tab a capability
-registers is on the event's staff pages, in its order, the current one marked; the four places
-show what they showed when each template wrote its links by hand; a new tab needs no template."""
+"""Per-event navigation drawn from the registry (core/navigation.py): the event's hub, one tab bar
+on every staff page of an event (each of its sub-pages too), holding every one of them, the
+current one marked, so that each is one click from every other; the list of events and the public
+event page show the few used most; a new tab needs no template."""
 
 import re
+from datetime import date
 
 import pytest
 
 from eventsapp.accounts.models import Role
 from eventsapp.accounts.services import create_user
+from eventsapp.attendance.models import EvaluationQuestion
 from eventsapp.core.navigation import (
     BAR,
     EVENT_TABS,
-    FORM,
     LIST,
     PAGE,
     PLACES,
     event_tab,
     tabs_of,
 )
+from eventsapp.logistics.models import Task
+from eventsapp.registration.questions import RegistrationQuestion
+from tests.calendar_helpers import add_session
 from tests.conftest import login
 
 LINK = re.compile(r"<a\b([^>]*)>(.*?)</a>", re.S)
 
-# What the templates showed before the registry, by place: (label, path after /manage/events/N),
-# and the History tab the action log added since.
-BEFORE = {
+# What each place shows, by place: (label, path after /manage/events/N). The hub's bar: the event
+# and what staff prepare (agenda, tasks, budget), then registration, the days themselves and what
+# follows, and the event's History last. Before it, Budget was linked from the edit form only and
+# Tasks from the agenda only; the edit, agenda, tasks, budget and translations pages had no bar.
+SHOWN = {
     BAR: [
+        ("Edit", "edit"),
+        ("Translations", "translations"),
+        ("Agenda", "agenda/"),
+        ("Tasks", "tasks/"),
+        ("Budget", "budget"),
         ("Participants", "participants"),
         ("Registration settings", "registration"),
         ("Invitations", "invitations"),
@@ -38,18 +50,23 @@ BEFORE = {
     ],
     LIST: [
         ("Edit", "edit"),
-        ("Participants", "participants"),
         ("Agenda", "agenda/"),
         ("Tasks", "tasks/"),
+        ("Participants", "participants"),
     ],
     PAGE: [
         ("Edit", "edit"),
+        ("Translations", "translations"),
+        ("Agenda", "agenda/"),
         ("Participants", "participants"),
         ("Registration settings", "registration"),
-        ("Agenda", "agenda/"),
-        ("Translations", "translations"),
     ],
-    FORM: [("Budget: who pays what", "budget")],
+}
+# What a staff page of an event may be without the hub: downloads, JSON and the hub's own address.
+NOT_PAGES = {
+    "registration_manage.answer_file",
+    "attendance.check_in_people",
+    "catalogue_manage.event_hub",
 }
 
 
@@ -72,36 +89,79 @@ def place_links(client, event, place: str) -> list[tuple[str, str, bool]]:
     """The links of an event's navigation as its page draws them in a place."""
     if place == BAR:
         page = client.get(f"/manage/events/{event.id}/participants").get_data(as_text=True)
-        return links(between(page, '<nav class="tabs"', "</nav>"))
+        return bar_links(page)
     if place == LIST:
         page = client.get("/manage/events/?past=1").get_data(as_text=True)
         row = between(page, f'<a href="/events/{event.id}">', "</tr>")
         return links(row[row.rindex("<td>") :])  # the row's last cell
-    if place == PAGE:
-        page = client.get(f"/events/{event.id}").get_data(as_text=True)
-        actions = links(between(page, '<p class="actions">', "</p>"))
-        return actions[[label for label, *_ in actions].index("Add to my calendar (.ics)") + 1 :]
-    page = client.get(f"/manage/events/{event.id}/edit").get_data(as_text=True)
-    return links(between(page, "</h1>", "<form"))
+    page = client.get(f"/events/{event.id}").get_data(as_text=True)
+    actions = links(between(page, '<p class="actions">', "</p>"))
+    return actions[[label for label, *_ in actions].index("Add to my calendar (.ics)") + 1 :]
+
+
+def bar_links(page: str) -> list[tuple[str, str, bool]]:
+    return links(between(page, '<nav class="tabs"', "</nav>"))
 
 
 @pytest.mark.parametrize("place", PLACES)
-def test_each_place_shows_what_it_showed_before(staff_client, make, place):
+def test_each_place_shows_its_tabs_in_order(staff_client, make, place):
     event = make.event(title="Regional workshop")
     shown = [(label, href) for label, href, _current in place_links(staff_client, event, place)]
-    assert shown == [(label, f"/manage/events/{event.id}/{path}") for label, path in BEFORE[place]]
+    assert shown == [(label, f"/manage/events/{event.id}/{path}") for label, path in SHOWN[place]]
 
 
-def test_every_tab_of_the_bar_is_on_each_of_its_pages_the_current_one_marked(staff_client, make):
-    event = make.event(title="Regional workshop")
-    bar = sorted((t for t in EVENT_TABS.values() if BAR in t.places), key=lambda t: t.order)
-    assert len(bar) == len(BEFORE[BAR])
-    for tab in bar:
-        url = f"/manage/events/{event.id}/{dict(BEFORE[BAR])[str(tab.label)]}"
+@pytest.fixture
+def event_with_everything(db, make):
+    """An event with a session (and its speaker), a task and a question of each kind, so that
+    every page of the event, each sub-page too, can be opened."""
+    event = make.event(title="Regional workshop", date_text="18-19 January 2016")
+    session = add_session(db, event, date(2016, 1, 18), speakers="Ana Pérez, INE")
+    task = Task(event_id=event.id, title="Book the interpreters", due_on=date(2016, 1, 4))
+    question = RegistrationQuestion(event_id=event.id, label="Your role", kind="short_text")
+    evaluation = EvaluationQuestion(event_id=event.id, label="Overall", kind="scale", position=0)
+    db.session.add_all([task, question, evaluation])
+    db.session.commit()
+    ids = {"session_id": session.id, "speaker_id": session.people[0].id, "task_id": task.id}
+    return event, ids, question.id, evaluation.id
+
+
+def event_pages(app) -> list:
+    """Every page of an event's staff area: the GET routes under /manage/events/<event_id>/ but
+    for downloads, JSON and the hub's own address."""
+    return [
+        rule
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/manage/events/<int:event_id>")
+        and "GET" in rule.methods
+        and not rule.rule.endswith((".csv", ".xlsx", ".pdf"))
+        and rule.endpoint not in NOT_PAGES
+    ]
+
+
+def test_every_staff_page_of_an_event_shows_the_whole_bar_its_tab_marked(
+    app, staff_client, event_with_everything
+):
+    """Each page of an event is one click from every other: the same bar on all of them, each
+    page (or sub-page: a session's form, a speaker, the booklet, a task, a question) marking its
+    tab, and every one of them a tab or a tab's sub-page."""
+    event, ids, question, evaluation = event_with_everything
+    bar = [t for t in sorted(EVENT_TABS.values(), key=lambda t: t.order) if BAR in t.places]
+    expected = [(label, f"/manage/events/{event.id}/{path}") for label, path in SHOWN[BAR]]
+    pages = event_pages(app)
+    assert len(pages) >= 20  # the test sees the routes
+    for rule in pages:
+        (tab,) = [t for t in bar if rule.endpoint in {t.endpoint, *t.also_current_on}] or [None]
+        assert tab is not None, f"{rule.rule} is in no tab of the event's hub"
+        question_id = evaluation if rule.endpoint.startswith("attendance.") else question
+        values = {**ids, "event_id": event.id, "question_id": question_id}
+        with app.test_request_context():
+            url = app.url_map.bind("localhost").build(
+                rule.endpoint, {a: values[a] for a in rule.arguments}
+            )
         page = staff_client.get(url)
         assert page.status_code == 200, url
-        shown = links(between(page.get_data(as_text=True), '<nav class="tabs"', "</nav>"))
-        assert [label for label, _href, _current in shown] == [str(t.label) for t in bar]
+        shown = bar_links(page.get_data(as_text=True))
+        assert [(label, href) for label, href, _current in shown] == expected, url
         assert [label for label, _href, current in shown if current] == [str(tab.label)], url
 
 
@@ -110,6 +170,14 @@ def test_a_tabs_sub_page_marks_it(app, make, staff_user):
     with app.test_request_context():
         shown = tabs_of(event, BAR, staff_user, "registration_manage.question_page")
     assert [tab.label for tab in shown if tab.current] == ["Questions"]
+
+
+def test_the_hubs_address_opens_its_first_tab(staff_client, make):
+    event = make.event()
+    response = staff_client.get(f"/manage/events/{event.id}")
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/manage/events/{event.id}/edit"
+    assert staff_client.get(f"/manage/events/{event.id + 1}").status_code == 404
 
 
 def test_visitors_and_delegates_see_no_staff_tabs(client, make, delegate_user):
@@ -121,7 +189,7 @@ def test_visitors_and_delegates_see_no_staff_tabs(client, make, delegate_user):
 
 def test_a_new_event_has_no_tabs_yet(staff_client, db):
     page = staff_client.get("/manage/events/new").get_data(as_text=True)
-    assert "/budget" not in page and links(between(page, "</h1>", "<form")) == []
+    assert "/budget" not in page and '<nav class="tabs"' not in page
 
 
 @pytest.fixture
@@ -136,9 +204,9 @@ def registry(monkeypatch):
 def test_a_capability_adds_a_tab_everywhere_by_registering_it_only(staff_client, make, registry):
     event = make.event()
     event_tab("calendars.event_file", "Calendar file", 45, PLACES)
-    after = {BAR: 3, LIST: 2, PAGE: 3, FORM: 0}  # its place by order among the others
+    after = {BAR: 8, LIST: 4, PAGE: 5}  # its place by order among the others
     for place in PLACES:
-        expected = [label for label, _path in BEFORE[place]]
+        expected = [label for label, _path in SHOWN[place]]
         expected.insert(after[place], "Calendar file")
         shown = place_links(staff_client, event, place)
         assert [label for label, *_ in shown] == expected, place

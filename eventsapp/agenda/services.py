@@ -1,7 +1,8 @@
 """Agenda sessions: listing, saving and deleting, as plain functions over models.
 
 Nothing here commits: the caller owns the transaction. Every change to a session marks its event
-as updated, so that calendar feeds rebuild the event with its agenda (and only that event).
+as updated, so that calendar feeds rebuild the event with its agenda (and only that event). A
+session published or unpublished, alone or with others, is written in the event's History.
 """
 
 import itertools
@@ -11,11 +12,13 @@ from functools import cache
 from importlib import resources
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..catalogue.models import Event
 from ..catalogue.services import time_zone, to_utc
+from ..core.actions import describe, log_action
 from ..core.clock import utcnow
 from ..core.errors import InvalidInput
 from ..core.validation import time_zone_names
@@ -44,6 +47,8 @@ class SessionInput:
 
 # Changing any of these tells calendar subscribers that the session moved (iCal SEQUENCE).
 SCHEDULE_FIELDS = ("day", "starts_at", "ends_at", "timezone", "room")
+PUBLISHED = describe("agenda_session.published", _l("Published the session %(object)s"))
+UNPUBLISHED = describe("agenda_session.unpublished", _l("Unpublished the session %(object)s"))
 
 
 def shown_sessions() -> Select:
@@ -86,8 +91,11 @@ def get_session(event_id: int, session_id: int) -> AgendaSession | None:
     return session if session is not None and session.event_id == event_id else None
 
 
-def save_session(event: Event, session: AgendaSession, data: SessionInput) -> AgendaSession:
-    """Apply what staff entered to a new or existing session of `event`, and add it."""
+def save_session(
+    event: Event, session: AgendaSession, data: SessionInput, actor=None
+) -> AgendaSession:
+    """Apply what staff entered to a new or existing session of `event`, and add it; `actor`
+    (staff, or None for the site) published or unpublished it if an existing one changes so."""
     if not event.starts_on <= data.day <= event.ends_on:
         raise InvalidInput(
             "day",
@@ -100,6 +108,7 @@ def save_session(event: Event, session: AgendaSession, data: SessionInput) -> Ag
         raise InvalidInput("end_time", _("The session must end after it starts."))
     refuse_clashes(event, session, data, starts_at, ends_at)
     before = {name: getattr(session, name) for name in SCHEDULE_FIELDS}
+    publication_changed = session.id is not None and session.published != data.published
 
     session.event_id = event.id
     session.day = data.day
@@ -118,7 +127,26 @@ def save_session(event: Event, session: AgendaSession, data: SessionInput) -> Ag
     touch(event)
     db.session.add(session)
     db.session.flush()
+    if publication_changed:
+        log_action(session, PUBLISHED if session.published else UNPUBLISHED, actor)
     return session
+
+
+def publish_sessions(event: Event, session_ids: list[int], published: bool, actor) -> int:
+    """Publish (or unpublish) the sessions of `event` among `session_ids` that are not so
+    already, each written in the event's History; the event is marked changed once, so that its
+    calendar files and feeds show them (or no longer do). Returns how many changed.
+
+    Ids of other events' sessions, or of none, are left out (the agenda is read whole: however
+    many ids are sent, one query)."""
+    ticked = set(session_ids)
+    sessions = [s for s in event_agenda(event) if s.id in ticked and s.published != published]
+    for session in sessions:
+        session.published = published
+        log_action(session, PUBLISHED if published else UNPUBLISHED, actor)
+    if sessions:
+        touch(event)
+    return len(sessions)
 
 
 def speaker_lines(speakers: str) -> list[tuple[str, str]]:

@@ -1,12 +1,15 @@
-"""Staff pages of an event's agenda: list, add, edit and delete sessions."""
+"""Staff pages of an event's agenda: list, add, edit, publish and delete sessions."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from flask_login import current_user
 
 from ..catalogue.services import get_event
 from ..core.errors import InvalidInput
-from ..core.navigation import LIST, PAGE, event_tab
+from ..core.navigation import BAR, LIST, PAGE, event_tab
+from ..core.validation import whole_numbers
 from ..core.web import show_beside_field
 from ..extensions import db
 from .drafting import apply_template, save_as_template, template_choices
@@ -20,13 +23,25 @@ from .services import (
     event_speakers,
     get_session,
     next_session_start,
+    publish_sessions,
     save_session,
     save_speaker,
     time_zone_choices,
 )
 
 bp = Blueprint("agenda", __name__, url_prefix="/manage/events/<int:event_id>/agenda")
-event_tab("agenda.sessions", _l("Agenda"), 100, (LIST, PAGE))
+event_tab(
+    "agenda.sessions",
+    _l("Agenda"),
+    14,
+    (BAR, LIST, PAGE),
+    also_current_on=(
+        "agenda.session_form",
+        "agenda.speakers",
+        "agenda.speaker_form",
+        "agenda.booklet",
+    ),
+)
 
 
 def _saved(form: SessionForm, event, session: AgendaSession) -> bool:
@@ -34,7 +49,7 @@ def _saved(form: SessionForm, event, session: AgendaSession) -> bool:
     if not form.validate_on_submit():
         return False
     try:
-        save_session(event, session, form.to_input())
+        save_session(event, session, form.to_input(), current_user)
     except InvalidInput as error:
         show_beside_field(form, error)
         return False
@@ -74,6 +89,35 @@ def _agenda_page(event, sessions, **forms):
     ), status
 
 
+PUBLISHED_FLASH = {
+    True: lambda num: ngettext("Published %(num)d session.", "Published %(num)d sessions.", num),
+    False: lambda num: ngettext(
+        "Unpublished %(num)d session.", "Unpublished %(num)d sessions.", num
+    ),
+}
+UNCHANGED_FLASH = {
+    True: _l("Nothing changed: the ticked sessions were published already."),
+    False: _l("Nothing changed: the ticked sessions were unpublished already."),
+}
+
+
+@bp.route("/publish", methods=["POST"])
+def publish(event_id: int):
+    """Publish (``publish=1``) or unpublish (``publish=0``) the ticked sessions at once."""
+    event = get_event(event_id) or abort(404)
+    published = {"1": True, "0": False}.get(request.form.get("publish", ""))
+    if published is None:
+        abort(400)
+    ids = whole_numbers(request.form.getlist("ids"))
+    if not ids:
+        flash(_("Tick the sessions first."), "error")
+    elif changed := publish_sessions(event, ids, published, current_user):
+        flash(PUBLISHED_FLASH[published](changed), "success")
+    else:
+        flash(str(UNCHANGED_FLASH[published]), "warning")
+    return redirect(url_for(".sessions", event_id=event.id))
+
+
 @bp.route("/from-template", methods=["POST"])
 def from_template(event_id: int):
     """Draft the empty agenda from a template, in the time zone given."""
@@ -87,9 +131,10 @@ def from_template(event_id: int):
             show_beside_field(form, error, "timezone" if error.field == "timezone" else "template")
         else:
             flash(
-                _(
-                    "Drafted %(num)d sessions. Check them, then publish them one by one.",
-                    num=len(drafted),
+                ngettext(
+                    "Drafted %(num)d session. Check it, then publish it.",
+                    "Drafted %(num)d sessions. Check them, then tick them and publish them.",
+                    len(drafted),
                 ),
                 "success",
             )

@@ -82,7 +82,13 @@ from .services import (
 bp = Blueprint("attendance", __name__)
 event_tab("attendance.check_in_page", _l("Check-in"), 70, (BAR,))
 event_tab("attendance.attendance_page", _l("Attendance and certificates"), 80, (BAR,))
-event_tab("attendance.evaluation_admin", _l("Evaluation"), 90, (BAR,))
+event_tab(
+    "attendance.evaluation_admin",
+    _l("Evaluation"),
+    90,
+    (BAR,),
+    also_current_on=("attendance.evaluation_question",),
+)
 PRINT_CSS = STATIC / "css" / "attendance-print.css"
 
 

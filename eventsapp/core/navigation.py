@@ -3,12 +3,15 @@ templates draw what the registry holds (``event_tabs`` in Jinja), so that a new 
 no template to be reached from an event.
 
 A tab names its page's endpoint (which takes ``event_id``), its label, its order among the others,
-the places it is shown in, who may see it and, if need be, the events it is for. Places:
+the places it is shown in, who may see it and, if need be, the events it is for, and the endpoints
+of its sub-pages (a session's form marks the Agenda tab). Places:
 
-- ``BAR``: the tab bar of an event's staff pages (participants, questions, check-in...);
-- ``LIST``: the links beside each event of the staff's list of events;
-- ``PAGE``: the buttons for staff on the public event page;
-- ``FORM``: the links above the event's form.
+- ``BAR``: the event's hub, the tab bar of every staff page of an event
+  (templates/_event_tabs.html), which holds every one of them, so that each is one click from
+  every other: the event's form first, then its agenda, tasks and budget, then registration, the
+  days themselves and what follows, and History last;
+- ``LIST``: the links beside each event of the staff's list of events (the pages used most);
+- ``PAGE``: the buttons for staff on the public event page.
 """
 
 from collections.abc import Callable, Iterable
@@ -18,8 +21,8 @@ from flask import Flask, url_for
 from jinja2 import pass_context
 from markupsafe import Markup
 
-BAR, LIST, PAGE, FORM = "bar", "list", "page", "form"
-PLACES = (BAR, LIST, PAGE, FORM)
+BAR, LIST, PAGE = "bar", "list", "page"
+PLACES = (BAR, LIST, PAGE)
 
 
 def staff(user) -> bool:

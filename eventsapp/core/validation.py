@@ -20,6 +20,13 @@ def parse_number(raw: str | None) -> int | None:
     return int(raw) if _NUMBER.fullmatch(raw) else None
 
 
+def whole_numbers(values: list[str]) -> list[int]:
+    """The ids among request values; anything else (words, "²", numbers larger than the database
+    holds) is left out."""
+    numbers = (parse_number(value) for value in values)
+    return [n for n in numbers if n is not None and n <= MAX_ID]
+
+
 @cache
 def time_zone_names() -> frozenset[str]:
     """The IANA names a time zone field accepts ("America" alone is a folder, not a zone)."""

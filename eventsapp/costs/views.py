@@ -12,7 +12,7 @@ from ..catalogue.models import Event, PartnerRole, Programme
 from ..catalogue.services import get_event
 from ..core.errors import InvalidInput
 from ..core.exports import csv_response, xlsx_response
-from ..core.navigation import FORM, event_tab
+from ..core.navigation import BAR, event_tab
 from ..core.validation import parse_number
 from ..core.web import show_beside_field
 from ..extensions import db
@@ -43,7 +43,7 @@ from .settings import (
 from .totals import yearly_totals
 
 bp = Blueprint("costs", __name__, url_prefix="/manage")
-event_tab("costs.budget", _l("Budget: who pays what"), 130, (FORM,))
+event_tab("costs.budget", _l("Budget"), 18, (BAR,))
 
 BUDGET_HEADER = (
     _l("Payer"),

@@ -16,7 +16,7 @@ from ..extensions import db
 PER_PAGE = 25
 
 bp = Blueprint("history", __name__, url_prefix="/manage")
-event_tab("history.event_page", _l("History"), 95, (BAR,))
+event_tab("history.event_page", _l("History"), 200, (BAR,))  # last: the whole event's log
 
 
 def _page(stmt):

@@ -13,7 +13,7 @@ from ..catalogue.services import get_event
 from ..core.clock import utcnow
 from ..core.dates import FIRST_YEAR, LAST_YEAR
 from ..core.errors import InvalidInput
-from ..core.navigation import LIST, event_tab
+from ..core.navigation import BAR, LIST, event_tab
 from ..core.web import show_beside_field
 from ..extensions import db
 from .forms import TaskForm
@@ -33,7 +33,13 @@ from .services import (
 )
 
 bp = Blueprint("logistics", __name__, url_prefix="/manage")
-event_tab("logistics.event_task_list", _l("Tasks"), 110, (LIST,))
+event_tab(
+    "logistics.event_task_list",
+    _l("Tasks"),
+    16,
+    (BAR, LIST),
+    also_current_on=("logistics.task_form",),
+)
 
 
 def _task_form(**kwargs) -> TaskForm:

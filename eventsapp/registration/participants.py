@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from ..catalogue.models import LANGUAGES
 from ..core.questions import NO, SEVERAL_CHOICES, YES, YES_NO
-from ..core.validation import MAX_ID, parse_number
+from ..core.validation import whole_numbers
 from ..extensions import db
 from ..people.models import Organisation
 from ..people.services import country_choices
@@ -57,13 +57,6 @@ class ParticipantFilters:
             "contains": self.contains,
         }
         return {name: value for name, value in args.items() if value}
-
-
-def whole_numbers(values: list[str]) -> list[int]:
-    """The ids among request values; anything else (words, "²", numbers larger than the database
-    holds) is left out."""
-    numbers = (parse_number(value) for value in values)
-    return [n for n in numbers if n is not None and n <= MAX_ID]
 
 
 def participants(

@@ -1,9 +1,11 @@
 // Small behaviours of every page, kept out of the HTML so that the Content-Security-Policy can
 // refuse inline scripts:
 // - a form with data-confirm asks before it is sent ("Withdraw from this event?");
-// - a checkbox with data-tick-all ticks or unticks the boxes of its form named by its value;
+// - a checkbox with data-tick-all ticks or unticks the boxes of its form named by its value (in
+//   its own table when it is in one: the agenda's days; boxes may join the form by form="…");
 // - a button with data-print prints the page (the yearly calendar);
-// - a read-only field with data-select-on-focus selects its text (a feed address to copy).
+// - a read-only field with data-select-on-focus selects its text (a feed address to copy);
+// - the event hub's tabs, when they scroll sideways (on a phone), show the page's own tab.
 document.addEventListener("submit", (event) => {
   const message = event.target.dataset && event.target.dataset.confirm;
   if (message && !window.confirm(message)) event.preventDefault();
@@ -11,8 +13,9 @@ document.addEventListener("submit", (event) => {
 document.addEventListener("change", (event) => {
   const box = event.target;
   if (!box.matches || !box.matches("input[data-tick-all]")) return;
-  for (const other of box.form.querySelectorAll(`input[name="${box.dataset.tickAll}"]`)) {
-    other.checked = box.checked;
+  const within = box.closest("table") || box.form;
+  for (const other of box.form.elements) {
+    if (other.name === box.dataset.tickAll && within.contains(other)) other.checked = box.checked;
   }
 });
 document.addEventListener("click", (event) => {
@@ -23,3 +26,10 @@ document.addEventListener("focusin", (event) => {
   if (field.matches && field.matches("input[data-select-on-focus]")) field.select();
 });
 
+document.addEventListener("DOMContentLoaded", () => {
+  const current = document.querySelector(".event-hub .tabs [aria-current]");
+  const bar = current && current.parentElement;
+  if (bar && bar.scrollWidth > bar.clientWidth) {
+    bar.scrollLeft = current.offsetLeft - (bar.clientWidth - current.offsetWidth) / 2;
+  }
+});

@@ -7,15 +7,18 @@ app. The app's Content-Security-Policy refuses scripts it does not serve, so the
 browser context that bypasses the policy; every other test here runs under the policy.
 """
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from eventsapp.agenda.models import AgendaSession
+from eventsapp.agenda.services import SessionInput, save_session
 from eventsapp.attendance.models import EvaluationQuestion
 from eventsapp.core.clock import utcnow
+from eventsapp.plans.models import Plan, PlanHeading, PlanItem
 from eventsapp.registration.models import Registration
 from eventsapp.registration.questions import RegistrationQuestion
 from eventsapp.registration.services import RegistrationInput, register
@@ -33,7 +36,8 @@ STAFF = ("staff@example.org", "kettle-on-the-hob")
 @pytest.fixture
 def scene(make, staff_user):
     """An event open for registration with a few registrations, in a programme, with a tentative
-    event beside it (its amber badge), and a full one (its waiting-list badge)."""
+    event beside it (its amber badge), and a full one (its waiting-list badge); its agenda with
+    published and unpublished sessions; the programme's action plan of four items."""
     programme = make.programme("CICIE 2030", acronym="CICIE")
     event = make.open_event(capacity=3, days_ahead=40)
     event.title = "Specialization course on electoral justice"
@@ -84,8 +88,47 @@ def scene(make, staff_user):
                 translations={"es": {"label": f"{label} (es)", "choices": []}},
             )
         )
+    add_agenda(event)
+    make.db.session.add(add_plan(programme))
     make.db.session.commit()
     return event
+
+
+def add_agenda(event):
+    """A day of sessions, the afternoon's not published yet (as drafted from a template)."""
+    sessions = [
+        ("Opening: electoral justice in the Americas", "presentation", "Ana Pérez, INE", True),
+        ("Coffee break", "break", "", True),
+        ("Country presentations: recent disputes", "country_presentations", "", False),
+        ("Recommendations and conclusions", "recommendations_conclusions", "", False),
+    ]
+    for number, (title, kind, speakers, published) in enumerate(sessions):
+        start, day = 9 + 2 * number, event.starts_on
+        data = SessionInput(day, time(start), time(start + 1), "America/Mexico_City", title, kind)
+        data.speakers, data.published, data.room = speakers, published, "Sala de Consejo"
+        data.shares_room = kind == "break"
+        save_session(event, AgendaSession(), data)
+
+
+def add_plan(programme):
+    """A month-grid action plan: one pillar, four items in each status staff report."""
+    plan = Plan(programme_id=programme.id, title="Action plan 2030", shape="grid", year=2030)
+    plan.headings.append(PlanHeading(kind="pillar", ref="1", title="Electoral justice"))
+    for number, status in enumerate(["not_started", "on_track", "delayed", "done"], start=1):
+        plan.items.append(
+            PlanItem(
+                key=f"1.{number}",
+                ref=f"1.{number}",
+                heading_ref="1",
+                title=f"Train the magistrates of the electoral courts, module {number}",
+                responsible="Training unit",
+                months=[number, number + 1],
+                indicators=[{"text": "Magistrates trained", "target": 40, "unit": ""}],
+                status=status,
+                position=number,
+            )
+        )
+    return plan
 
 
 def public_pages(event):
@@ -96,14 +139,19 @@ def public_pages(event):
         ("the login page", "/login", None),
         ("the year calendar", f"/calendar/{event.starts_on.year}", None),
         ("the request form of an authority", "/requests/new", None),
+        ("the API's documentation, an operation open", "/api/v1/docs", open_an_operation),
     ]
 
 
 def staff_pages(event):
     question = min(q.id for q in EvaluationQuestion.query.filter_by(event_id=event.id))
+    plan = Plan.query.filter_by(programme_id=event.programme_id).one()
     return [
         ("the staff home", "/manage/"),
         ("the event form", "/manage/events/new"),
+        ("an event's form, the hub's first tab", f"/manage/events/{event.id}/edit"),
+        ("an event's translations", f"/manage/events/{event.id}/translations"),
+        ("an event's tasks", f"/manage/events/{event.id}/tasks/"),
         ("the participants list", f"/manage/events/{event.id}/participants"),
         ("the registration questions", f"/manage/events/{event.id}/questions/"),
         ("the messages to participants", f"/manage/events/{event.id}/messages/"),
@@ -114,7 +162,8 @@ def staff_pages(event):
         ("the history of an event", f"/manage/events/{event.id}/history"),
         ("the tasks", "/manage/tasks/"),
         ("the budget", f"/manage/events/{event.id}/budget"),
-        ("the agenda", f"/manage/events/{event.id}/agenda/"),
+        ("the agenda, with unpublished sessions", f"/manage/events/{event.id}/agenda/"),
+        ("an action plan", f"/manage/plans/{plan.id}"),
         ("the organisations", "/manage/organisations/"),
         ("the requests from authorities", "/manage/requests/"),
     ]
@@ -124,6 +173,15 @@ def submit_empty(page):
     page.locator("main form.form button[type=submit]").click()
     page.wait_for_load_state()
     expect(page.locator(".field.has-error").first).to_be_visible()
+
+
+def open_an_operation(page):
+    """Swagger UI draws the document once it has fetched it: open the first operation and try
+    it, as a reader would, so that its parameters, example and live response are checked too."""
+    page.locator(".opblock-summary-control").first.click()
+    page.get_by_role("button", name="Try it out").first.click()
+    page.get_by_role("button", name="Execute").first.click()
+    expect(page.locator(".live-responses-table").first).to_be_visible()
 
 
 def sign_in_any_language(page):
@@ -199,18 +257,19 @@ def test_pages_pass_axe(chromium, live_server, scene, language, width):
 
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_no_page_scrolls_sideways_on_a_phone(chromium, live_server, scene, language):
-    """At 390 px the page itself never scrolls sideways: only a table's marked region may."""
-    context = new_context(chromium, live_server, language, PHONE)
+    """At 390 px the page itself never scrolls sideways: only a table's marked region may. As on
+    a phone (a mobile browser), a page without a viewport for phones is laid out 980 px wide."""
+    context = new_context(chromium, live_server, language, PHONE, is_mobile=True, has_touch=True)
     page = context.new_page()
     page.set_default_timeout(10_000)
     too_wide = {}
 
     def check(name):
         widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-        if widths[0] > widths[1]:
+        if max(widths) > PHONE:
             too_wide[name] = widths
         # Wide tables scroll inside a region that says so and can be reached with the keyboard.
-        for table in page.locator("table").all():
+        for table in page.locator("main.page table").all():
             region = table.locator("xpath=ancestor::div[contains(@class, 'table-scroll')][1]")
             expect(region, f"a table outside .table-scroll on {name}").to_have_count(1)
             expect(region).to_have_attribute("role", "region")

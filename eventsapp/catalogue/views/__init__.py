@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from ...core.clock import utcnow
 from ...core.errors import InvalidInput
-from ...core.navigation import LIST, PAGE, event_tab
+from ...core.navigation import BAR, LIST, PAGE, event_tab, tabs_of
 from ...core.validation import parse_number
 from ...core.web import page_number, show_beside_field
 from ...extensions import db
@@ -27,7 +27,7 @@ from ..services import (
 )
 
 manage_bp = Blueprint("catalogue_manage", __name__, url_prefix="/manage")
-event_tab("catalogue_manage.event_form", _l("Edit"), 10, places=(LIST, PAGE))
+event_tab("catalogue_manage.event_form", _l("Edit"), 10, (BAR, LIST, PAGE))
 
 
 # ---------------------------------------------------------------- staff: events
@@ -85,6 +85,14 @@ def event_form(event_id: int | None = None):
         event=event,
         precision_labels={key: str(label) for key, label in PRECISION_LABELS.items()},
     )
+
+
+@manage_bp.route("/events/<int:event_id>")
+def event_hub(event_id: int):
+    """The event's hub: its first tab (the event's form)."""
+    event = get_event(event_id) or abort(404)
+    first, *_others = tabs_of(event, BAR, current_user, None)
+    return redirect(first.url)
 
 
 @manage_bp.route("/events/<int:event_id>/delete", methods=["POST"])

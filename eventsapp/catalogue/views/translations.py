@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ...core.errors import InvalidInput
-from ...core.navigation import PAGE, event_tab
+from ...core.navigation import BAR, PAGE, event_tab
 from ...core.web import show_beside_field
 from ...extensions import db
 from ..forms import TranslationForm
@@ -23,7 +23,7 @@ from . import manage_bp
 
 manage_bp.app_template_filter("localized")(localized)
 manage_bp.app_template_filter("date_reading")(date_reading)
-event_tab("catalogue_manage.event_translations", _l("Translations"), 120, (PAGE,))
+event_tab("catalogue_manage.event_translations", _l("Translations"), 12, (BAR, PAGE))
 manage_bp.app_template_global("original_language")(original_language)
 
 

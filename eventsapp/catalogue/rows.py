@@ -35,6 +35,7 @@ class EventRow:
     date_text: str
     starts_on: date
     ends_on: date
+    precision: str
     tentative: bool
     venue_tentative: bool
     audience: str | None
@@ -71,6 +72,7 @@ def event_rows(events: Select | list[int]) -> list[EventRow]:
             Event.date_text,
             Event.starts_on,
             Event.ends_on,
+            Event.precision,
             Event.tentative,
             Event.venue_tentative,
             Event.audience,

@@ -120,8 +120,8 @@ class Localized:
 
 
 def localized(content, name: str) -> Localized:
-    """The field `name` (title, purpose, description, audience) of an event (or a list's row of one) in
-    the visitor's language when staff wrote it, else the original's.
+    """The field `name` (title, purpose, description, audience) of an event (or a list's row of
+    one) in the visitor's language when staff wrote it, else the original's.
 
     It reads ``content.translations``: on one event, its relationship (one query); on a list,
     load them at once (``selectinload(Event.translations)``, or :func:`attach_translations` on

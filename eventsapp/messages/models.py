@@ -3,8 +3,9 @@
 A message is written to the participants of one event, or to every participant of a programme's
 year, in one language first (its default: ``subject``, ``body`` and ``language``) and, where
 staff wrote them, in the site's other languages (``texts``): each recipient reads the one of
-their registration's language, else the default. Sending it only records its recipients, waiting; the worker's job (``cron.py``) then hands
-them to the outbox a few at a time, at the rate the mail server accepts.
+their registration's language, else the default. Sending it only records its recipients,
+waiting; the worker's job (``cron.py``) then hands them to the outbox a few at a time, at the
+rate the mail server accepts.
 """
 
 from datetime import datetime

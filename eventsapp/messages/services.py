@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from ..catalogue.models import Event
 from ..core.errors import InvalidInput
 from ..core.i18n import language_of
 from ..core.links import site_url
@@ -23,7 +24,7 @@ from ..extensions import db
 from ..mail.models import EmailStatus, OutboxEmail
 from ..mail.services import in_language
 from ..registration.models import Registration, Status
-from ..registration.notifications import notify, participant_email
+from ..registration.notifications import localized_title, notify, participant_email
 from .models import Message, MessageRecipient, MessageText, RecipientState
 
 # Its subject is the message's own; the event's calendar file goes with it when the message asks.
@@ -32,7 +33,7 @@ MESSAGE_EMAIL = participant_email("participant_message", None)
 # What each placeholder becomes for a recipient (a registration).
 PLACEHOLDERS = {
     "name": lambda r: r.name,
-    "event": lambda r: r.event.title,
+    "event": lambda r: localized_title(r.event),
     "dates": lambda r: r.event.window_label,
     "registrations_link": lambda r: site_url("registration.my_registrations"),
     "event_link": lambda r: site_url("site.event_page", event_id=r.event_id),
@@ -90,7 +91,7 @@ def word_message(
 def check_message(message: Message) -> None:
     """Refuse a placeholder we do not know, or one a message to a programme's year cannot fill,
     in any of its wordings; and a wording in another language with its subject or body alone.
-    (Fields of the wording in ``language`` are named ``subject_<language>``, ``body_<language>``.)"""
+    (The fields of the wording in a language are ``subject_<language>``, ``body_<language>``.)"""
     allowed = tuple(PLACEHOLDERS) if message.event_id else PROGRAMME_PLACEHOLDERS
     check_placeholders("subject", message.subject, allowed)
     check_placeholders("body", message.body, allowed)
@@ -198,7 +199,9 @@ def hand_over_due(now: datetime, per_minute: int) -> dict[str, int]:
         .where(MessageRecipient.id.in_(ids))
         .options(
             selectinload(MessageRecipient.message),
-            selectinload(MessageRecipient.registration).selectinload(Registration.event),
+            selectinload(MessageRecipient.registration)
+            .selectinload(Registration.event)
+            .selectinload(Event.translations),
         )
         .order_by(MessageRecipient.id)
     ).all()

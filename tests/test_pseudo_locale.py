@@ -1,5 +1,5 @@
-"""Every page of the URL map and every email, rendered in a pseudo-language (tests/pseudo_locale.py),
-shows no English word of the interface: every string goes through gettext, every choice by its
+"""Every page of the URL map and every email, rendered in a pseudo-language
+(tests/pseudo_locale.py), shows no English word of the interface: every string goes through gettext, every choice by its
 label, every country and region by its name in the reader's language, every email in its
 recipient's.
 
@@ -13,7 +13,6 @@ from datetime import timedelta
 import pytest
 from flask import template_rendered
 from sqlalchemy import func, select
-from werkzeug.routing import IntegerConverter
 
 from eventsapp import create_app
 from eventsapp.accounts.models import Role

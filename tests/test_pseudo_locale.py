@@ -1,7 +1,7 @@
 """Every page of the URL map and every email, rendered in a pseudo-language
-(tests/pseudo_locale.py), shows no English word of the interface: every string goes through gettext, every choice by its
-label, every country and region by its name in the reader's language, every email in its
-recipient's.
+(tests/pseudo_locale.py), shows no English word of the interface: every string goes through
+gettext, every choice by its label, every country and region by its name in the reader's
+language, every email in its recipient's.
 
 The world is the demo (programmes, plans, requests, events open for registration with delegates,
 agendas, tasks) with one of everything the demo lacks (questions, a message, a certificate, an
@@ -275,13 +275,17 @@ def page_text(response) -> str:
         from openpyxl import load_workbook
 
         book = load_workbook(BytesIO(response.data), read_only=True)
-        return "\n".join(
-            str(cell)
-            for sheet in book.worksheets
-            for row in sheet.iter_rows(values_only=True)
-            for cell in row
-            if isinstance(cell, str)
-        ) + "\n" + "\n".join(book.sheetnames)
+        return (
+            "\n".join(
+                str(cell)
+                for sheet in book.worksheets
+                for row in sheet.iter_rows(values_only=True)
+                for cell in row
+                if isinstance(cell, str)
+            )
+            + "\n"
+            + "\n".join(book.sheetnames)
+        )
     return ""
 
 

@@ -16,7 +16,7 @@ older than its ``.po`` (``stale_catalogues``), and that language is then in Engl
 import logging
 import threading
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -170,6 +170,12 @@ def sort_key(text: str | None) -> bytes:
 def sorted_by_name(items: Iterable[T], name: Callable[[T], str] = str) -> list[T]:
     """``items`` in the current language's order of their ``name``."""
     return sorted(items, key=lambda item: sort_key(name(item)))
+
+
+def ranked(counts: Mapping[str, int]) -> list[tuple[str, int]]:
+    """``(name, count)`` pairs, the largest count first, equal counts in the order of the names
+    in the current language."""
+    return sorted(counts.items(), key=lambda pair: (-pair[1], sort_key(str(pair[0]))))
 
 
 def language_choices() -> list[tuple[str, str]]:

@@ -38,7 +38,7 @@ from eventsapp.authority_requests.services import (
     request_token,
 )
 from eventsapp.calendars.services import feed_token
-from eventsapp.catalogue.models import Event, Programme
+from eventsapp.catalogue.models import Event, EventCountry, Programme
 from eventsapp.core.clock import utcnow
 from eventsapp.core.question_columns import QuestionInput
 from eventsapp.demo.services import load_demo
@@ -147,6 +147,12 @@ def world(db) -> dict:
     )
     for registration in registrations:
         registration.locale = PSEUDO
+    for role, codes in (
+        ("requesting", ["MX"]),
+        ("candidate", ["CZ", "DE"]),
+        ("participant", ["EG"]),
+    ):
+        event.countries.extend(EventCountry(country_code=c, role=role) for c in codes)
     approved = next(r for r in registrations if r.status == Status.APPROVED)
     waitlisted = next(r for r in registrations if r.status == Status.WAITLISTED)
     waitlisted.offer_expires_at = now + timedelta(days=2)

@@ -136,6 +136,12 @@ def country_names(countries: Iterable[tuple[str, str | None]]) -> list[str]:
     return sorted_by_name(country_name(code, english) for code, english in countries)
 
 
+def country_list(countries: Iterable) -> str:
+    """Countries (anything with a ``code`` and an English ``name``) named in the current
+    language and in its order, joined: "Allemagne, Égypte, Pérou"."""
+    return ", ".join(country_names((country.code, country.name) for country in countries))
+
+
 def folded(text: str) -> str:
     """Text as readers match it, case and accents aside: "Otoño" is "otono", "Août" "aout",
     "d’" "d'" (the date reader matches its words so)."""
@@ -219,5 +225,6 @@ def register(app) -> None:
         money=format_money,
         language_name=language_name,
         country_name=country_name,
+        country_list=country_list,
     )
     app.jinja_env.globals.update(get_locale=get_locale, language_choices=language_choices)

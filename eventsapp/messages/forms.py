@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from ..catalogue.models import CONTENT_LANGUAGES, LANGUAGES
 from ..core.forms import Form
+from ..core.i18n import language_name
 
 EVENT_HINT = _l(
     "{name}, {event}, {dates}, {event_link} (the event's page), {calendar_link} (its calendar "
@@ -62,15 +63,16 @@ class MessageForm(Form):
 
     def version_fields(self) -> list[tuple[str, StringField, TextAreaField]]:
         """(language, subject field, body field) of each language but the one chosen above,
-        and of that one too when it holds words (refused: shown with the refusal beside it)."""
-        fields = [
-            (code, self[f"subject_{code}"], self[f"body_{code}"]) for code in CONTENT_LANGUAGES
-        ]
-        return [
-            (code, subject, body)
-            for code, subject, body in fields
-            if code != self.language.data or subject.data or body.data
-        ]
+        and of that one too when it holds words (refused: shown with the refusal beside it).
+        Their labels name their language: "Subject (Spanish)"."""
+        fields = []
+        for code in CONTENT_LANGUAGES:
+            subject, body = self[f"subject_{code}"], self[f"body_{code}"]
+            if code != self.language.data or subject.data or body.data:
+                for field, label in ((subject, _l("Subject")), (body, _l("Message"))):
+                    field.label.text = f"{label} ({language_name(code)})"
+                fields.append((code, subject, body))
+        return fields
 
 
 for _code in CONTENT_LANGUAGES:

@@ -194,3 +194,15 @@ def test_the_demos_events_read_in_spanish_and_french(client, db):
         select(Event).where(Event.title.like("International workshop/internship (% 2027)"))
     ).all()
     assert copies and all({t.locale for t in copy.translations} == {"es", "fr"} for copy in copies)
+
+
+def test_dates_on_lists_read_in_the_visitors_language_with_the_window_only_when_it_says_more(
+    client, db, make
+):
+    make.event(title="Taller de registro", date_text="early March 2027")
+    make.event(title="Pasantía", date_text="May 2027 (tbc)")
+    page = client.get("/calendar/2027", headers=FRENCH).text
+    text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert "début mars 2027 (1–10 mars 2027)" in text
+    assert "mai 2027 (à confirmer)" in text and "(mai 2027)" not in text
+    assert "early March" not in text and "(tbc)" not in text

@@ -145,6 +145,18 @@ def date_reading(event) -> str:
     return describe_window(window)
 
 
+def window_beside_reading(event) -> str:
+    """The window ("1–10 de marzo de 2027") to show beside the reading of the dates
+    ("principios de marzo de 2027"), or "" when it says nothing more ("febrero de 2027")."""
+    plain = describe_window(DateWindow(event.starts_on, event.ends_on, event.precision, False))
+    label = event.window_label
+    return "" if _letters_and_digits(plain) == _letters_and_digits(label) else label
+
+
+def _letters_and_digits(text: str) -> str:
+    return "".join(c for c in text.casefold() if c.isalnum())
+
+
 def attach_translations(rows: Iterable) -> None:
     """Give each of `rows` (anything with the ``id`` of an event, not Event itself: use
     selectinload there) its ``translations`` in the visitor's language, in one query."""

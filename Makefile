@@ -11,7 +11,16 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: $(BIN)/python requirements.txt requirements-dev.txt
+# PyICU (names sorted as each language sorts them) is built against Debian's ICU by pip, which
+# finds it with pkg-config.
+ICU := /usr/include/unicode/coll.h
+PKG_CONFIG := /usr/bin/pkg-config
+$(ICU) $(PKG_CONFIG):
+	@if [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libicu-dev pkg-config >/dev/null; \
+	else echo "Installing PyICU needs ICU and pkg-config: sudo apt-get install libicu-dev pkg-config"; exit 1; fi
+
+$(VENV)/.installed: $(BIN)/python requirements.txt requirements-dev.txt | $(ICU) $(PKG_CONFIG)
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 

@@ -2,6 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
+from ..core.fields import LanguageField
 from ..core.forms import Form
 from .models import Role
 from .passwords import MIN_LENGTH, strong_password
@@ -52,6 +53,9 @@ class ColleagueForm(Form):
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     role = SelectField(_l("Role"), choices=STAFF_ROLE_CHOICES, default=Role.STAFF)
+    language = LanguageField(
+        _l("Language"), description=_l("Of the invitation email, and of their pages and emails.")
+    )
 
 
 class AccountForm(Form):

@@ -270,13 +270,16 @@ UPDATED = describe(
 )
 
 
-def invite_colleague(email: str, name: str, role: str, invited_by: User) -> User:
-    """A staff account without a password, and the email that lets its owner set one."""
+def invite_colleague(
+    email: str, name: str, role: str, invited_by: User, locale: str | None = None
+) -> User:
+    """A staff account without a password, and the email that lets its owner set one, in
+    ``locale`` (also the account's language)."""
     if role not in {r.value for r in STAFF_ROLES}:
         raise InvalidInput("role", _("Choose administrator, coordinator or staff."))
     if find_user_by_email(email):
         raise InvalidInput("email", _("There is already an account for %(email)s.", email=email))
-    user = create_user(email, role, name=name.strip())
+    user = create_user(email, role, name=name.strip(), locale=locale)
     db.session.flush()
     send_account_setup(user, invited_by)
     log_action(user, INVITED, invited_by, {"role": role})

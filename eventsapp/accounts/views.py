@@ -367,7 +367,13 @@ def invite():
     form = ColleagueForm()
     if form.validate_on_submit():
         try:
-            user = invite_colleague(form.email.data, form.name.data, form.role.data, current_user)
+            user = invite_colleague(
+                form.email.data,
+                form.name.data,
+                form.role.data,
+                current_user,
+                locale_of(form.language.data),
+            )
         except InvalidInput as error:
             show_beside_field(form, error)
         else:

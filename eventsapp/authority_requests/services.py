@@ -26,7 +26,7 @@ from ..catalogue.services import EventInput, save_event
 from ..core.actions import LoggedAction, describe, log_action, object_history
 from ..core.dates import DatePhraseError, DateWindow, read_date_phrase
 from ..core.errors import InvalidInput
-from ..core.i18n import country_name
+from ..core.i18n import country_name, ranked
 from ..core.links import site_url
 from ..core.locks import reread_locked
 from ..core.tokens import AUTHORITY_REQUEST, ids_in
@@ -479,8 +479,8 @@ def demand(first_year: int, last_year: int) -> Demand:
         total=len(rows),
         became_events=sum(1 for r in rows if r.event_id),
         reports=sum(1 for r in rows if r.report_received_at),
-        by_country=countries.most_common(),
-        by_region=regions.most_common(),
-        by_kind=kinds.most_common(),
-        by_topic=topics.most_common(10),
+        by_country=ranked(countries),
+        by_region=ranked(regions),
+        by_kind=ranked(kinds),
+        by_topic=ranked(topics)[:10],
     )

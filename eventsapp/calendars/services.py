@@ -44,7 +44,7 @@ from .store import BY_ID_LIMIT, event_texts, fingerprint, forget_everything, pro
 
 # Raise it when the text of feeds changes, so that the ETags clients hold, and the text kept in
 # the database by an older release, stop matching.
-FEED_FORMAT = 3
+FEED_FORMAT = 4
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from sqlalchemy import func, select
 from ..catalogue.models import Event, Programme, ProgrammeSection
 from ..catalogue.rows import EventRow, event_rows
 from ..catalogue.services import EventFilters, narrow_events
-from ..catalogue.translations import attach_translations
+from ..catalogue.translations import attach_translations, localized
 from ..core.clock import utcnow
 from ..core.exports import csv_bytes, xlsx_bytes
 from ..core.links import site_url
@@ -33,7 +33,7 @@ from .services import event_stamps, versions_digest, versions_of
 from .store import document, fingerprint, store_document
 
 # Raise it when what the documents show changes, so that kept ones stop matching.
-YEAR_FORMAT = 3
+YEAR_FORMAT = 4
 # Events on one page of the yearly calendar: a year of thousands of events is read page by page.
 YEAR_PAGE_SIZE = 300
 
@@ -168,7 +168,8 @@ def calendar_table(calendar: YearCalendar) -> tuple[list[str], list[list]]:
     first_day = date(calendar.filters.year, 1, 1)
     link = site_url("site.event_page", event_id=0).removesuffix("0")  # the id ends the address
     yes = _("yes")
-    events = narrow_events(select(Event.id), calendar.filters)
+    events = event_rows(narrow_events(select(Event.id), calendar.filters))
+    attach_translations(events)  # titles and audiences in the visitor's language, in one query
     rows = [
         [
             month_names[max(event.starts_on, first_day).month],
@@ -176,7 +177,7 @@ def calendar_table(calendar: YearCalendar) -> tuple[list[str], list[list]]:
             event.ends_on,
             event.date_text,
             yes if event.is_tentative else "",
-            event.title,
+            str(localized(event, "title")),
             event.kind_label,
             event.status_label,
             event.programme or "",
@@ -184,11 +185,11 @@ def calendar_table(calendar: YearCalendar) -> tuple[list[str], list[list]]:
             ", ".join(event.requesting),
             ", ".join(event.candidates),
             ", ".join(event.participants),
-            event.audience or "",
+            str(localized(event, "audience")),
             ", ".join(event.partners),
             f"{link}{event.id}",
         ]
-        for event in event_rows(events)
+        for event in events
     ]
     return header, rows
 

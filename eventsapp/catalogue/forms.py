@@ -32,7 +32,7 @@ from .models import (
     Region,
 )
 from .services import EventInput, ProgrammeInput, VenueInput, programme_choices, section_choices
-from .translations import DESCRIPTION_MAX, TITLE_MAX, TranslationInput
+from .translations import AUDIENCE_MAX, DESCRIPTION_MAX, TITLE_MAX, TranslationInput
 
 NONE = ("", "—")
 
@@ -250,15 +250,18 @@ class TranslationForm(Form):
         _l("Purpose"), validators=[Length(max=10000)], description=_l("One point per line.")
     )
     description = TextAreaField(_l("Description"), validators=[Length(max=DESCRIPTION_MAX)])
+    audience = StringField(_l("Audience"), validators=[Length(max=AUDIENCE_MAX)])
 
     def fill_from(self, translation) -> None:
         self.title.data = translation.title
         self.purpose.data = "\n".join(translation.purpose)
         self.description.data = translation.description
+        self.audience.data = translation.audience
 
     def to_input(self) -> TranslationInput:
         return TranslationInput(
             title=self.title.data or "",
             purpose=bullet_lines(self.purpose.data),
             description=self.description.data or "",
+            audience=self.audience.data or "",
         )

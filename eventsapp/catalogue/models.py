@@ -235,7 +235,7 @@ class Venue(db.Model):
 
     @property
     def label(self) -> str:
-        return ", ".join(p for p in (self.place, self.city, self.country.name) if p)
+        return ", ".join(p for p in (self.place, self.city, self.country.local_name) if p)
 
 
 event_partners = Table(
@@ -396,8 +396,8 @@ CONTENT_LANGUAGES = ("en", "es", "fr")
 
 
 class EventTranslation(db.Model):
-    """An event's title, purpose and description written by staff in another language; a field
-    left empty shows the original's."""
+    """An event's title, purpose, description and audience written by staff in another
+    language; a field left empty shows the original's."""
 
     __tablename__ = "event_translations"
     __table_args__ = (
@@ -405,6 +405,7 @@ class EventTranslation(db.Model):
         CheckConstraint(f"locale IN ({sql_in(CONTENT_LANGUAGES)})", name="locale"),
         CheckConstraint("length(title) <= 300", name="title_length"),
         CheckConstraint("length(description) <= 10000", name="description_length"),
+        CheckConstraint("length(audience) <= 300", name="audience_length"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -413,6 +414,7 @@ class EventTranslation(db.Model):
     title: Mapped[str] = mapped_column(String(300), default="")
     purpose: Mapped[list] = mapped_column(JSON, default=list)  # the purpose bullets
     description: Mapped[str] = mapped_column(Text, default="")
+    audience: Mapped[str] = mapped_column(String(300), default="", server_default="")
 
     def __repr__(self) -> str:
         return f"<EventTranslation {self.event_id} {self.locale}>"

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased
 
+from ..core.i18n import country_name, sorted_by_name
 from ..extensions import db
 from ..people.models import Country, Organisation
 from .models import (
@@ -34,13 +35,15 @@ class EventRow:
     date_text: str
     starts_on: date
     ends_on: date
+    precision: str
     tentative: bool
     venue_tentative: bool
     audience: str | None
     programme: str | None  # its short name
     section: str | None  # its code
-    venue: str | None  # its label
-    requesting: list[str] = field(default_factory=list)  # country names, in order
+    venue: str | None  # its label, its country named in the visitor's language
+    # Country names in the visitor's language and its order.
+    requesting: list[str] = field(default_factory=list)
     candidates: list[str] = field(default_factory=list)
     participants: list[str] = field(default_factory=list)
     partners: list[str] = field(default_factory=list)  # short names, in order
@@ -69,6 +72,7 @@ def event_rows(events: Select | list[int]) -> list[EventRow]:
             Event.date_text,
             Event.starts_on,
             Event.ends_on,
+            Event.precision,
             Event.tentative,
             Event.venue_tentative,
             Event.audience,
@@ -76,6 +80,7 @@ def event_rows(events: Select | list[int]) -> list[EventRow]:
             ProgrammeSection.code,
             venue.place,
             venue.city,
+            venue_country.code,
             venue_country.name,
         )
         .outerjoin(Programme, Programme.id == Event.programme_id)
@@ -86,8 +91,8 @@ def event_rows(events: Select | list[int]) -> list[EventRow]:
         .order_by(*EVENT_ORDER)
     )
     rows = {}
-    for *columns, place, city, country in db.session.execute(stmt):
-        label = ", ".join(p for p in (place, city, country) if p) or None
+    for *columns, place, city, code, english in db.session.execute(stmt):
+        label = ", ".join(p for p in (place, city, country_name(code, english)) if p) or None
         rows[columns[0]] = EventRow(*columns, venue=label)
     lists = {
         CountryRole.REQUESTING: "requesting",
@@ -95,13 +100,13 @@ def event_rows(events: Select | list[int]) -> list[EventRow]:
         CountryRole.PARTICIPANT: "participants",
     }
     countries = (
-        select(EventCountry.event_id, EventCountry.role, Country.name)
+        select(EventCountry.event_id, EventCountry.role, Country.code, Country.name)
         .join(Country, Country.code == EventCountry.country_code)
         .where(EventCountry.event_id.in_(events))
     )
     found: dict[tuple[int, str], list[str]] = defaultdict(list)
-    for event_id, role, name in db.session.execute(countries):
-        found[event_id, lists[role]].append(name)
+    for event_id, role, code, english in db.session.execute(countries):
+        found[event_id, lists[role]].append(country_name(code, english))
     partners = (
         select(
             event_partners.c.event_id,
@@ -114,5 +119,5 @@ def event_rows(events: Select | list[int]) -> list[EventRow]:
         found[event_id, "partners"].append(name)
     for (event_id, name), values in found.items():
         if row := rows.get(event_id):
-            setattr(row, name, sorted(values))
+            setattr(row, name, sorted_by_name(values))
     return list(rows.values())

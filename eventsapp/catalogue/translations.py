@@ -1,4 +1,5 @@
-"""An event's title, purpose and description in other languages, and the text a page shows.
+"""An event's title, purpose, description and audience in other languages, and the text a page
+shows.
 
 Staff write an event's content in the site's language (its original: the event has no field
 saying otherwise) and, where they can, in the other languages of the site. A page shows each
@@ -24,8 +25,8 @@ from ..core.validation import CONTROL_CHARACTERS
 from ..extensions import db
 from .models import CONTENT_LANGUAGES, Event, EventTranslation
 
-FIELDS = ("title", "purpose", "description")
-TITLE_MAX, DESCRIPTION_MAX = 300, 10_000
+FIELDS = ("title", "purpose", "description", "audience")
+TITLE_MAX, DESCRIPTION_MAX, AUDIENCE_MAX = 300, 10_000, 300
 
 
 def original_language() -> str:
@@ -46,6 +47,7 @@ class TranslationInput:
     title: str = ""
     purpose: list[str] = field(default_factory=list)  # the bullets
     description: str = ""
+    audience: str = ""
 
 
 def translations_of(event: Event) -> dict[str, EventTranslation]:
@@ -61,16 +63,18 @@ def save_translation(
     if language not in translation_languages():
         raise InvalidInput("language", _("Choose one of the languages offered."))
     title, description = data.title.strip(), data.description.strip()
+    audience = data.audience.strip()
     purpose = [point.strip() for point in data.purpose if point.strip()]
-    if CONTROL_CHARACTERS.search(title):
-        raise InvalidInput("title", _("Write this on one line, without line breaks or tabs."))
-    if len(title) > TITLE_MAX:
-        raise InvalidInput("title", _("At most %(count)d characters.", count=TITLE_MAX))
+    for name, text, most in (("title", title, TITLE_MAX), ("audience", audience, AUDIENCE_MAX)):
+        if CONTROL_CHARACTERS.search(text):
+            raise InvalidInput(name, _("Write this on one line, without line breaks or tabs."))
+        if len(text) > most:
+            raise InvalidInput(name, _("At most %(count)d characters.", count=most))
     if len(description) > DESCRIPTION_MAX:
         raise InvalidInput("description", _("At most %(count)d characters.", count=DESCRIPTION_MAX))
     translation = translations_of(event).get(language)
     event.updated_at = utcnow()  # pages and feeds kept for the event's version are written again
-    if not (title or purpose or description):
+    if not (title or purpose or description or audience):
         if translation is not None:
             event.translations.remove(translation)
         return None
@@ -78,6 +82,7 @@ def save_translation(
         translation = EventTranslation(locale=language)
         event.translations.append(translation)
     translation.title, translation.purpose, translation.description = title, purpose, description
+    translation.audience = audience
     db.session.flush()
     return translation
 
@@ -115,8 +120,8 @@ class Localized:
 
 
 def localized(content, name: str) -> Localized:
-    """The field `name` (title, purpose, description) of an event (or a list's row of one) in
-    the visitor's language when staff wrote it, else the original's.
+    """The field `name` (title, purpose, description, audience) of an event (or a list's row of
+    one) in the visitor's language when staff wrote it, else the original's.
 
     It reads ``content.translations``: on one event, its relationship (one query); on a list,
     load them at once (``selectinload(Event.translations)``, or :func:`attach_translations` on
@@ -138,6 +143,18 @@ def date_reading(event) -> str:
     (tbc)")."""
     window = DateWindow(event.starts_on, event.ends_on, event.precision, event.tentative)
     return describe_window(window)
+
+
+def window_beside_reading(event) -> str:
+    """The window ("1–10 de marzo de 2027") to show beside the reading of the dates
+    ("principios de marzo de 2027"), or "" when it says nothing more ("febrero de 2027")."""
+    plain = describe_window(DateWindow(event.starts_on, event.ends_on, event.precision, False))
+    label = event.window_label
+    return "" if _letters_and_digits(plain) == _letters_and_digits(label) else label
+
+
+def _letters_and_digits(text: str) -> str:
+    return "".join(c for c in text.casefold() if c.isalnum())
 
 
 def attach_translations(rows: Iterable) -> None:

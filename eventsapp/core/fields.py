@@ -2,13 +2,14 @@
 checkboxes. Apart from ``forms.py`` so that the question engine (``questions.py``), which models
 and services read, builds its fields without importing a form."""
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectMultipleField, StringField
+from wtforms import SelectField, SelectMultipleField, StringField
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .dates import DatePhraseError, read_date_phrase
-from .i18n import format_day
+from .i18n import format_day, language_choices
 
 
 class DayField(StringField):
@@ -55,3 +56,14 @@ class CheckboxesField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+class LanguageField(SelectField):
+    """One of the site's languages (each named in itself), the page's by default: the language
+    someone who is not yet a user of the site gets their emails in (an invited colleague, an
+    authority's officials)."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("choices", language_choices)
+        kwargs.setdefault("default", lambda: get_locale().language)
+        super().__init__(label, validators, **kwargs)

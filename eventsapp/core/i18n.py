@@ -14,12 +14,15 @@ older than its ``.po`` (``stale_catalogues``), and that language is then in Engl
 """
 
 import logging
+import threading
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import TypeVar
 
+import icu
 from babel import Locale
 from babel.dates import format_skeleton
 from flask import current_app
@@ -30,6 +33,7 @@ LANGUAGE_COOKIE = "language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def language_of(value: str | None) -> str | None:
@@ -114,22 +118,70 @@ def language_name(code: str | None) -> str:
 
 
 def country_name(code: str | None, english: str | None = None) -> str:
-    """A country's name in the current language. In English, the shipped name (``english``,
-    which people/data/countries.csv writes as people say it) when given."""
+    """A country's name in the current language (CLDR's, through Babel). In English, the shipped
+    name (``english``, which people/data/countries.csv writes as people say it) when given."""
     if not code:
         return ""
     locale = get_locale()
-    if english and locale.language == "en":
+    if english and (locale is None or locale.language == "en"):
         return english
+    if locale is None:
+        return english or code
     return locale.territories.get(code, english or code)
 
 
-def sort_key(text: str) -> str:
-    """Text as readers compare it, case and accents aside: "Otoño" is "otono", "Août" "aout",
-    "d’" "d'". Orders names as a reader expects ("Émirats" among the E, not after Z); the date
-    reader matches its words so too."""
+def country_names(countries: Iterable[tuple[str, str | None]]) -> list[str]:
+    """The names of ``(code, English name)`` pairs in the current language, in its order
+    ("Allemagne, Costa Rica, Égypte, Pérou, Tchéquie")."""
+    return sorted_by_name(country_name(code, english) for code, english in countries)
+
+
+def country_list(countries: Iterable) -> str:
+    """Countries (anything with a ``code`` and an English ``name``) named in the current
+    language and in its order, joined: "Allemagne, Égypte, Pérou"."""
+    return ", ".join(country_names((country.code, country.name) for country in countries))
+
+
+def folded(text: str) -> str:
+    """Text as readers match it, case and accents aside: "Otoño" is "otono", "Août" "aout",
+    "d’" "d'" (the date reader matches its words so)."""
     decomposed = unicodedata.normalize("NFD", text.casefold().replace("’", "'"))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+# One ICU collator per language and thread (a collator is built once, and is not shared).
+_collators = threading.local()
+
+
+def _collator(locale: str) -> icu.Collator:
+    kept = _collators.__dict__.setdefault("by_locale", {})
+    if locale not in kept:
+        collator = icu.Collator.createInstance(icu.Locale(locale))
+        collator.setStrength(icu.Collator.TERTIARY)
+        # Numbers as numbers: "Session 2" before "Session 10".
+        collator.setAttribute(icu.UCollAttribute.NUMERIC_COLLATION, icu.UCollAttributeValue.ON)
+        kept[locale] = collator
+    return kept[locale]
+
+
+def sort_key(text: str | None) -> bytes:
+    """The key that orders names as readers of the current language do (ICU's collation of
+    CLDR): "Égypte" among the E in French, "Ñandú" after "Nutria" in Spanish, "Chad" among
+    the C in both; case and accents weigh only between otherwise equal names."""
+    locale = get_locale()
+    code = str(locale) if locale is not None else current_app.config["BABEL_DEFAULT_LOCALE"]
+    return _collator(code).getSortKey(text or "")
+
+
+def sorted_by_name(items: Iterable[T], name: Callable[[T], str] = str) -> list[T]:
+    """``items`` in the current language's order of their ``name``."""
+    return sorted(items, key=lambda item: sort_key(name(item)))
+
+
+def ranked(counts: Mapping[str, int]) -> list[tuple[str, int]]:
+    """``(name, count)`` pairs, the largest count first, equal counts in the order of the names
+    in the current language."""
+    return sorted(counts.items(), key=lambda pair: (-pair[1], sort_key(str(pair[0]))))
 
 
 def language_choices() -> list[tuple[str, str]]:
@@ -173,5 +225,6 @@ def register(app) -> None:
         money=format_money,
         language_name=language_name,
         country_name=country_name,
+        country_list=country_list,
     )
     app.jinja_env.globals.update(get_locale=get_locale, language_choices=language_choices)

@@ -7,7 +7,6 @@ registrations.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
@@ -36,7 +35,8 @@ class FundingStatement:
     currency: str | None
     self_funded: bool
     authority: list[StatementLine] = field(default_factory=list)
-    others: dict[str, list[StatementLine]] = field(default_factory=dict)
+    # Party (None: the hosts, so that a sentence of its own names them) → what it covers.
+    others: dict[str | None, list[StatementLine]] = field(default_factory=dict)
 
     @property
     def hosts_pay(self) -> bool:
@@ -104,7 +104,7 @@ def _statement(registration, event, programme, facts, region) -> FundingStatemen
             continue
         roles = {payer.role for payer, _share in shares}
         if roles <= {PayerRole.FOUNDER, PayerRole.HOST}:
-            party = _("The hosts")
+            party = None
         else:
             party = ", ".join(payer.party for payer, _share in shares)
         statement.others.setdefault(party, []).append(line)

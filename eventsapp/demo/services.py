@@ -25,7 +25,7 @@ from ..catalogue.services import (
 from ..core.dates import format_window, read_date_phrase
 from ..extensions import db
 from ..people.models import Organisation
-from . import authority_requests, costs, logistics, plans
+from . import authority_requests, costs, logistics, plans, translations
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -136,6 +136,7 @@ def load_demo() -> dict[str, int]:
     for load_more in (plans.load, authority_requests.load):  # after every programme's events
         for name, count in load_more().items():
             added[name] = added.get(name, 0) + count
+    translations.load()  # every event's, the current programme year's among them
     return added
 
 

@@ -84,7 +84,7 @@ class Audience:
         parts = [Status(self.status).label if self.status else str(WITH_A_PLACE_LABEL)]
         if self.country:
             country = db.session.get(Country, self.country)
-            parts.append(country.name if country else self.country)
+            parts.append(country.local_name if country else self.country)
         if self.role:
             parts.append(ParticipantRole(self.role).label)
         if self.organisation_kind:

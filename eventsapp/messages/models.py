@@ -1,8 +1,11 @@
 """A message staff sent to participants, and its recipients (the log of who got what).
 
 A message is written to the participants of one event, or to every participant of a programme's
-year. Sending it only records its recipients, waiting; the worker's job (``cron.py``) then hands
-them to the outbox a few at a time, at the rate the mail server accepts.
+year, in one language first (its default: ``subject``, ``body`` and ``language``) and, where
+staff wrote them, in the site's other languages (``texts``): each recipient reads the one of
+their registration's language, else the default. Sending it only records its recipients,
+waiting; the worker's job (``cron.py``) then hands them to the outbox a few at a time, at the
+rate the mail server accepts.
 """
 
 from datetime import datetime
@@ -11,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..catalogue.models import CONTENT_LANGUAGES
 from ..core.clock import utcnow
 from ..core.labels import Labelled, sql_in
 from ..extensions import db
@@ -31,6 +35,9 @@ class Message(db.Model):
         CheckConstraint(
             "NOT calendar_file OR event_id IS NOT NULL", name="calendar_file_of_an_event"
         ),
+        CheckConstraint(
+            f"language IS NULL OR language IN ({sql_in(CONTENT_LANGUAGES)})", name="language"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -43,8 +50,10 @@ class Message(db.Model):
     year: Mapped[int | None]
     # Who it went to, as staff chose them ("Approved · Mexico"), for the log.
     audience: Mapped[str] = mapped_column(String(500), default="")
+    # The default wording, and its language (None: sent before messages had languages).
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(5))
     # The event's calendar file goes with it (to an event's participants only).
     calendar_file: Mapped[bool] = mapped_column(default=False, server_default="0")
     sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -56,6 +65,41 @@ class Message(db.Model):
     recipients: Mapped[list["MessageRecipient"]] = relationship(
         back_populates="message", cascade="all, delete-orphan", order_by="MessageRecipient.id"
     )
+    texts: Mapped[list["MessageText"]] = relationship(
+        cascade="all, delete-orphan", order_by="MessageText.locale", lazy="selectin"
+    )
+
+    def wording(self, language: str | None) -> "MessageText":
+        """The subject and body a reader of ``language`` gets: theirs if written, else the
+        default."""
+        for text in self.texts:
+            if text.locale == language:
+                return text
+        return MessageText(locale=self.language, subject=self.subject, body=self.body)
+
+    @property
+    def wordings(self) -> list["MessageText"]:
+        """Every wording, the default first."""
+        default = MessageText(locale=self.language, subject=self.subject, body=self.body)
+        return [default, *(text for text in self.texts if text.locale != self.language)]
+
+
+class MessageText(db.Model):
+    """A message's subject and body in a language other than its default's."""
+
+    __tablename__ = "participant_message_texts"
+    __table_args__ = (
+        UniqueConstraint("message_id", "locale"),
+        CheckConstraint(f"locale IN ({sql_in(CONTENT_LANGUAGES)})", name="locale"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("participant_messages.id", ondelete="CASCADE")
+    )
+    locale: Mapped[str] = mapped_column(String(5))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
 
 
 class RecipientState(Labelled):

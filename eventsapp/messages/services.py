@@ -16,14 +16,16 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from ..catalogue.models import Event
 from ..core.errors import InvalidInput
+from ..core.i18n import language_of
 from ..core.links import site_url
 from ..extensions import db
 from ..mail.models import EmailStatus, OutboxEmail
 from ..mail.services import in_language
 from ..registration.models import Registration, Status
-from ..registration.notifications import notify, participant_email
-from .models import Message, MessageRecipient, RecipientState
+from ..registration.notifications import localized_title, notify, participant_email
+from .models import Message, MessageRecipient, MessageText, RecipientState
 
 # Its subject is the message's own; the event's calendar file goes with it when the message asks.
 MESSAGE_EMAIL = participant_email("participant_message", None)
@@ -31,7 +33,7 @@ MESSAGE_EMAIL = participant_email("participant_message", None)
 # What each placeholder becomes for a recipient (a registration).
 PLACEHOLDERS = {
     "name": lambda r: r.name,
-    "event": lambda r: r.event.title,
+    "event": lambda r: localized_title(r.event),
     "dates": lambda r: r.event.window_label,
     "registrations_link": lambda r: site_url("registration.my_registrations"),
     "event_link": lambda r: site_url("site.event_page", event_id=r.event_id),
@@ -68,32 +70,81 @@ def fill_placeholders(text: str, registration: Registration) -> str:
     return _BRACES.sub(value, text)
 
 
+def word_message(
+    message: Message, language: str, subject: str, body: str, others: dict[str, tuple[str, str]]
+) -> None:
+    """Set the message's default wording (in ``language``) and its wordings in ``others``
+    (language → subject and body; both empty: none in that language)."""
+    message.language, message.subject, message.body = language, subject, body
+    texts = []
+    for code, (other_subject, other_body) in others.items():
+        if not ((other_subject or "").strip() or (other_body or "").strip()):
+            continue
+        if code == language:
+            raise InvalidInput(
+                f"subject_{code}", _("The message above is in this language: write it there.")
+            )
+        texts.append(MessageText(locale=code, subject=other_subject or "", body=other_body or ""))
+    message.texts = texts
+
+
 def check_message(message: Message) -> None:
-    """Refuse a placeholder we do not know, or one a message to a programme's year cannot fill."""
+    """Refuse a placeholder we do not know, or one a message to a programme's year cannot fill,
+    in any of its wordings; and a wording in another language with its subject or body alone.
+    (The fields of the wording in a language are ``subject_<language>``, ``body_<language>``.)"""
     allowed = tuple(PLACEHOLDERS) if message.event_id else PROGRAMME_PLACEHOLDERS
     check_placeholders("subject", message.subject, allowed)
     check_placeholders("body", message.body, allowed)
+    for text in message.texts:
+        for name in ("subject", "body"):
+            field = f"{name}_{text.locale}"
+            if not (getattr(text, name) or "").strip():
+                raise InvalidInput(field, _("Write the subject and the message, or neither."))
+            check_placeholders(field, getattr(text, name), allowed)
+
+
+def wording_for(message: Message, registration: Registration) -> tuple[str, str]:
+    """The subject and body ``registration`` gets: in its language if staff wrote it, else the
+    default; placeholders filled as the recipient reads them ({dates} in their language)."""
+    text = message.wording(language_of(registration.locale))
+    with in_language(registration.locale):
+        return fill_placeholders(text.subject, registration), fill_placeholders(
+            text.body, registration
+        )
+
+
+@dataclass
+class Wording:
+    """What the recipients of one wording read, as the first of them reads it."""
+
+    language: str | None  # the wording's (None: a message of no stated language)
+    first: Registration
+    subject: str
+    body: str
+    count: int  # recipients who get it
 
 
 @dataclass
 class Preview:
-    first: Registration  # as this recipient reads it
-    subject: str
-    body: str
+    wordings: list[Wording]  # the default's first
     count: int  # recipients
 
 
 def preview_message(message: Message, recipients: list[Registration]) -> Preview:
+    """Each wording the recipients get, as the first of its readers reads it."""
     check_message(message)
     if not recipients:
         raise InvalidInput("subject", _("Nobody is chosen: tick participants, or write to all."))
-    first = recipients[0]
-    return Preview(
-        first,
-        fill_placeholders(message.subject, first),
-        fill_placeholders(message.body, first),
-        len(recipients),
-    )
+    readers: dict[str | None, list[Registration]] = {}
+    for registration in recipients:
+        language = message.wording(language_of(registration.locale)).locale
+        readers.setdefault(language, []).append(registration)
+    order = [text.locale for text in message.wordings]
+    wordings = [
+        Wording(language, group[0], *wording_for(message, group[0]), len(group))
+        for language, group in sorted(readers.items(), key=lambda item: order.index(item[0]))
+    ]
+    return Preview(wordings, len(recipients))
 
 
 def already_sent(send_key: str | None) -> bool:
@@ -113,6 +164,8 @@ def send_message(
     """
     preview_message(message, recipients)
     message.subject = message.subject.strip()
+    for text in message.texts:
+        text.subject = text.subject.strip()
     message.sent_at = now
     message.send_key = send_key or None
     message.recipients = [
@@ -146,7 +199,9 @@ def hand_over_due(now: datetime, per_minute: int) -> dict[str, int]:
         .where(MessageRecipient.id.in_(ids))
         .options(
             selectinload(MessageRecipient.message),
-            selectinload(MessageRecipient.registration).selectinload(Registration.event),
+            selectinload(MessageRecipient.registration)
+            .selectinload(Registration.event)
+            .selectinload(Event.translations),
         )
         .order_by(MessageRecipient.id)
     ).all()
@@ -158,15 +213,12 @@ def hand_over_due(now: datetime, per_minute: int) -> dict[str, int]:
             recipient.state = RecipientState.SKIPPED
             done["skipped"] += 1
             continue
-        message = recipient.message
-        with in_language(registration.locale):  # {dates} as the recipient reads dates
-            subject = fill_placeholders(message.subject, registration)
-            body = fill_placeholders(message.body, registration)
+        subject, body = wording_for(recipient.message, registration)
         recipient.outbox_email = notify(
             registration,
             MESSAGE_EMAIL,
             subject=subject,
-            calendar_file=message.calendar_file,
+            calendar_file=recipient.message.calendar_file,
             body=body,
         )
         recipient.state = RecipientState.HANDED

@@ -38,6 +38,7 @@ from .services import (
     progress_of,
     recipients_of,
     send_message,
+    word_message,
 )
 
 bp = Blueprint("messages", __name__)
@@ -56,12 +57,14 @@ def _compose(form: MessageForm, message: Message, recipients: list, audience: st
     (nothing submitted, or refused: the refusal is beside its field)."""
     if not form.validate_on_submit():
         return None
-    message.subject, message.body = form.subject.data, form.body.data
     message.calendar_file = "calendar_file" in form and form.calendar_file.data
     message.audience = audience[:500]
     message.sent_by_id = current_user.id
     again = redirect(url_for(request.endpoint, **{**request.args.to_dict(), **request.view_args}))
     try:
+        word_message(
+            message, form.language.data, form.subject.data, form.body.data, form.versions()
+        )
         if "send" not in request.form:
             return preview_message(message, recipients)
         if already_sent(form.send_key.data):

@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, select, tuple_, update
 from ..core import signals
 from ..core.actions import describe, log_action
 from ..core.errors import InvalidInput
-from ..core.i18n import country_name, sort_key
+from ..core.i18n import country_name, sort_key, sorted_by_name
 from ..extensions import db
 from .countries import country_rows
 from .models import Country, Organisation
@@ -29,10 +29,9 @@ def country_choices(among=None) -> list[tuple[str, str]]:
 
 
 def organisation_choices() -> list[tuple[int, str]]:
-    return [
-        (o.id, o.display_name)
-        for o in db.session.scalars(select(Organisation).order_by(Organisation.name))
-    ]
+    """Every organisation's id and name, in the order of the visitor's language."""
+    choices = [(o.id, o.display_name) for o in db.session.scalars(select(Organisation))]
+    return sorted_by_name(choices, lambda choice: choice[1])
 
 
 def sync_countries() -> int:

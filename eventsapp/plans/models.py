@@ -20,6 +20,20 @@ class ItemStatus(Labelled):
     DROPPED = "dropped", _l("Dropped")
 
 
+class HeadingKind(Labelled):
+    """What a plan's heading is, as the document names it."""
+
+    PILLAR = "pillar", _l("Pillar")
+    GOAL = "goal", _l("Goal")
+    OBJECTIVE = "objective", _l("Objective")
+    SECTION = "section", _l("Section")
+
+
+def heading_kind_label(kind: str) -> str:
+    """A heading kind's label; a kind this version does not know, as stored."""
+    return HeadingKind(kind).label if kind in HeadingKind.__members__.values() else kind
+
+
 class Plan(db.Model):
     """One imported document of a programme; re-importing the same title updates it."""
 
@@ -52,6 +66,10 @@ class PlanHeading(db.Model):
     title: Mapped[str] = mapped_column(Text)
     parent_ref: Mapped[str | None] = mapped_column(String(20))
     position: Mapped[int] = mapped_column(default=0)
+
+    @property
+    def kind_label(self) -> str:
+        return heading_kind_label(self.kind)
 
 
 class PlanItem(db.Model):
@@ -86,6 +104,10 @@ class PlanItem(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
     progress: Mapped[list["ItemProgress"]] = relationship(cascade="all, delete-orphan")
+
+    @property
+    def status_label(self) -> str:
+        return ItemStatus(self.status).label
 
 
 class ItemProgress(db.Model):

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..catalogue.models import EventKind, Programme
+from ..catalogue.models import Programme
 from ..catalogue.services import programme_choices
 from ..core.errors import InvalidInput
 from ..core.exports import xlsx_response
@@ -77,7 +77,6 @@ def import_plan():
         read=read,
         token=token,
         filename=filename,
-        kinds=dict(EventKind.choices()),
     ), status
 
 

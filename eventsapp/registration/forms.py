@@ -24,7 +24,7 @@ from wtforms.validators import (
 )
 
 from ..catalogue.models import LANGUAGES
-from ..core.fields import DayField
+from ..core.fields import DayField, LanguageField
 from ..core.forms import Form, id_or_none
 from ..people.models import OrganisationKind
 from ..people.services import country_choices, organisation_choices
@@ -208,6 +208,7 @@ class InvitationForm(Form):
         validators=[DataRequired(), Length(max=20000)],
         description=_l("One a line."),
     )
+    language = LanguageField(_l("Language of the invitation"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

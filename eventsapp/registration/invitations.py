@@ -8,11 +8,12 @@ from sqlalchemy.orm import joinedload
 
 from ..accounts.models import User
 from ..catalogue.models import Event
+from ..catalogue.translations import localized
 from ..core.errors import InvalidInput
 from ..core.links import site_url
 from ..core.tokens import INVITATION
 from ..extensions import db
-from ..mail.services import queue_email
+from ..mail.services import in_language, queue_email
 from ..people.models import Organisation
 from .models import Invitation
 from .seats import RegistrationRefused
@@ -46,9 +47,15 @@ def check_invitation_email(invitation: Invitation, email: str) -> None:
 
 
 def invite(
-    event: Event, organisation: Organisation, emails: list[str], by: User, now: datetime
+    event: Event,
+    organisation: Organisation,
+    emails: list[str],
+    by: User,
+    now: datetime,
+    locale: str | None = None,
 ) -> list[Invitation]:
-    """Invite officials of an authority by email (again, for those invited before)."""
+    """Invite officials of an authority by email (again, for those invited before), written in
+    ``locale`` (the language staff chose for them; the site's default when None)."""
     invitations = []
     for email in dict.fromkeys(e.strip().lower() for e in emails if e.strip()):
         invitation = db.session.scalar(
@@ -61,10 +68,13 @@ def invite(
             db.session.add(invitation)
             db.session.flush()
         invitations.append(invitation)
+        with in_language(locale):
+            subject = _("Invitation to register: %(title)s", title=localized(event, "title"))
         queue_email(
             email,
-            _("Invitation to register: %(title)s", title=event.title),
+            subject,
             "invitation",
+            locale=locale,
             event=event,
             organisation=organisation,
             event_url=site_url("site.event_page", event_id=event.id),

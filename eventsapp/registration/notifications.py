@@ -15,6 +15,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from ..catalogue.translations import localized
 from ..core.links import site_url
 from ..core.signals import ask, event_calendar_file
 from ..mail.models import OutboxEmail
@@ -80,6 +81,11 @@ participant_email("event_postponed", _l("Postponed: %(title)s"))
 participant_email("event_moved", _l("New dates: %(title)s"), _holds_the_approval_file)
 
 
+def localized_title(event) -> str:
+    """The event's title in the current language (the recipient's, within ``in_language``)."""
+    return str(localized(event, "title"))
+
+
 def notify(
     registration: Registration,
     template: str,
@@ -106,7 +112,7 @@ def notify(
             attachment = (f"event-{event.id}.ics", CALENDAR_TYPE, calendar)
         return queue_email(
             registration.email,
-            subject if subject is not None else email.subject % {"title": event.title},
+            subject if subject is not None else email.subject % {"title": localized_title(event)},
             template,
             locale=registration.locale,
             attachment=attachment,

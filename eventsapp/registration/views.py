@@ -27,6 +27,7 @@ from ..core.clock import utcnow
 from ..core.errors import InvalidInput
 from ..core.exports import csv_response, xlsx_response
 from ..core.forms import QuestionEditForm, QuestionForm
+from ..core.i18n import locale_of
 from ..core.navigation import BAR, LIST, PAGE, event_tab
 from ..core.questions import FILE, read_answers, upload_megabytes, with_questions
 from ..core.uploads import shown_name
@@ -571,7 +572,14 @@ def invitations_page(event_id: int):
         form.organisation_id.data = event.requesting_authority_id
     if form.validate_on_submit():
         organisation = db.session.get(Organisation, form.organisation_id.data) or abort(400)
-        sent = invite(event, organisation, form.email_list(), current_user, utcnow())
+        sent = invite(
+            event,
+            organisation,
+            form.email_list(),
+            current_user,
+            utcnow(),
+            locale_of(form.language.data),
+        )
         flash(
             ngettext("Sent %(num)d invitation.", "Sent %(num)d invitations.", len(sent)), "success"
         )

@@ -14,6 +14,7 @@ from pygal.style import Style
 
 from ..core.charts import chart_style, svg_data_url
 from .services import Results
+from .tables import region_label
 
 # Colour-blind-safe (Okabe–Ito), one per region whatever the regions a chart shows.
 REGION_COLOURS = {
@@ -63,11 +64,11 @@ def events_by_year_chart(results: Results) -> Chart | None:
     step = max(1, -(-tallest // 10))  # whole events: at most about ten labels
     chart.y_labels = list(range(0, tallest + step, step))
     for region in regions:
-        chart.add(region, [row["counts"][region] or None for row in results.rows])
+        chart.add(region_label(region), [row["counts"][region] or None for row in results.rows])
     description = _(
         "%(total)s events: %(regions)s. The table beside gives each year.",
         total=results.totals["total"],
-        regions=", ".join(f"{r} {results.totals['counts'][r]}" for r in regions),
+        regions=", ".join(f"{region_label(r)} {results.totals['counts'][r]}" for r in regions),
     )
     return Chart(title, description, svg_data_url(chart))
 

@@ -16,7 +16,7 @@ from datetime import date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, exists, func, literal, null, select, union_all
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, selectinload
 
 from ..attendance.models import EvaluationResponse
 from ..catalogue.models import (
@@ -31,9 +31,10 @@ from ..catalogue.models import (
     RegionOverride,
 )
 from ..catalogue.services import find_programme
+from ..catalogue.translations import localized
 from ..core.clock import utcnow
 from ..core.errors import InvalidInput
-from ..core.i18n import country_name
+from ..core.i18n import country_name, country_names, sort_key, sorted_by_name
 from ..core.validation import number_argument
 from ..extensions import db
 from ..people.models import Country, Organisation, OrganisationKind
@@ -382,9 +383,9 @@ def _people(held) -> tuple[list[dict], dict]:
         by["gender"][gender] += number
         by["kind"][kind or "none"] += number
         by["role"][role] += number
-    reached = sorted(
+    reached = sorted_by_name(
         ({**countries[code], "events": count} for code, count in reached_events.items()),
-        key=lambda country: country["name"],
+        lambda country: country["name"],
     )
     registered = sum(by["country"].values())
     participants = {
@@ -394,7 +395,8 @@ def _people(held) -> tuple[list[dict], dict]:
         "by_country": [
             {"code": code, "name": countries[code]["name"], "count": count}
             for code, count in sorted(
-                by["country"].items(), key=lambda item: (-item[1], countries[item[0]]["name"])
+                by["country"].items(),
+                key=lambda item: (-item[1], sort_key(countries[item[0]]["name"])),
             )
         ],
         "by_region": _labelled(
@@ -501,13 +503,14 @@ class EventLine:
     kind: str
     starts_on: date
     ends_on: date
-    region: str
-    countries: str
+    region: str  # as stored (English), or NOT_ASSIGNED: ``reports.tables.region_label`` names it
+    countries: str  # requesting countries, named and ordered in the visitor's language
     participants: int | None
 
 
 def events_reached(query: ResultsQuery) -> list[EventLine]:
-    """The counted events with their requesting countries and participants, in two queries."""
+    """The counted events with their requesting countries and participants, their titles in
+    the visitor's language, in three queries."""
     counted = _counted_events(query)
     participants = (
         select(func.count())
@@ -518,28 +521,28 @@ def events_reached(query: ResultsQuery) -> list[EventLine]:
     rows = db.session.execute(
         select(Event, counted.c.region, participants)
         .join(counted, counted.c.id == Event.id)
+        .options(selectinload(Event.translations))
         .order_by(Event.starts_on, Event.title, Event.id)
     ).all()
-    names: dict[int, list[str]] = defaultdict(list)
-    for event_id, name in db.session.execute(
-        select(EventCountry.event_id, Country.name)
+    names: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for event_id, code, name in db.session.execute(
+        select(EventCountry.event_id, Country.code, Country.name)
         .join(Country, Country.code == EventCountry.country_code)
         .where(
             EventCountry.event_id.in_(select(counted.c.id)),
             EventCountry.role == CountryRole.REQUESTING,
         )
-        .order_by(Country.name)
     ):
-        names[event_id].append(name)
+        names[event_id].append((code, name))
     return [
         EventLine(
             id=event.id,
-            title=event.title,
+            title=str(localized(event, "title")),
             kind=event.kind_label,
             starts_on=event.starts_on,
             ends_on=event.ends_on,
             region=region or NOT_ASSIGNED,
-            countries=", ".join(names[event.id]),
+            countries=", ".join(country_names(names[event.id])),
             participants=registered or event.participants_count,
         )
         for event, region, registered in rows

@@ -161,7 +161,7 @@ def events_table(lines: list[EventLine]) -> Table:
                 line.ends_on,
                 line.title,
                 line.kind,
-                line.region,
+                region_label(line.region),
                 line.countries,
                 line.participants,
             ]

@@ -18,11 +18,13 @@ from ..translations import (
     save_translation,
     translation_languages,
     translations_of,
+    window_beside_reading,
 )
 from . import manage_bp
 
 manage_bp.app_template_filter("localized")(localized)
 manage_bp.app_template_filter("date_reading")(date_reading)
+manage_bp.app_template_filter("window_beside_reading")(window_beside_reading)
 event_tab("catalogue_manage.event_translations", _l("Translations"), 12, (BAR, PAGE))
 manage_bp.app_template_global("original_language")(original_language)
 

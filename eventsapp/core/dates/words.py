@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field, fields
 from functools import cached_property
 
-from ..i18n import sort_key as folded  # case and accents aside
+from ..i18n import folded  # case and accents aside
 
 # --------------------------------------------------------------------------- languages
 

@@ -8,7 +8,9 @@ Readers never touch the database; :mod:`eventsapp.plans.importing` writes what t
 import re
 from dataclasses import dataclass, field
 
+from ...catalogue.models import EventKind
 from ...core.dates import FIRST_YEAR, LAST_YEAR, DatePhraseError, DateWindow, read_date_phrase
+from ..models import heading_kind_label
 
 SHAPES = ("prose", "items", "grid")
 
@@ -25,6 +27,10 @@ class ReadHeading:
     title: str
     parent_ref: str | None = None
 
+    @property
+    def kind_label(self) -> str:
+        return heading_kind_label(self.kind)
+
 
 @dataclass
 class ReadEvent:
@@ -38,6 +44,10 @@ class ReadEvent:
     tasks: list[str] = field(default_factory=list)
     section_ref: str | None = None
     line: int = 0
+
+    @property
+    def kind_label(self) -> str:
+        return EventKind(self.kind).label if self.kind in EventKind.__members__.values() else ""
 
 
 @dataclass

@@ -1,0 +1,377 @@
+"""Every page of the URL map and every email, rendered in a pseudo-language
+(tests/pseudo_locale.py), shows no English word of the interface: every string goes through
+gettext, every choice by its label, every country and region by its name in the reader's
+language, every email in its recipient's.
+
+The world is the demo (programmes, plans, requests, events open for registration with delegates,
+agendas, tasks) with one of everything the demo lacks (questions, a message, a certificate, an
+evaluation, accounts and links), read by an administrator whose language is the pseudo-language.
+"""
+
+from datetime import timedelta
+
+import pytest
+from flask import template_rendered
+from sqlalchemy import func, select
+
+from eventsapp import create_app
+from eventsapp.accounts.models import Role
+from eventsapp.accounts.services import (
+    account_setup_token,
+    ask_for_login_link,
+    create_user,
+    invite_colleague,
+    login_link_token,
+    send_login_links,
+)
+from eventsapp.agenda.models import AgendaSession, Speaker
+from eventsapp.attendance.evaluations import add_question as add_evaluation_question
+from eventsapp.attendance.evaluations import evaluation_token
+from eventsapp.attendance.models import Certificate
+from eventsapp.authority_requests.models import AuthorityRequest
+from eventsapp.authority_requests.services import (
+    RequestInput,
+    change_status,
+    confirm_request,
+    receive_request,
+    remind_final_reports,
+    request_token,
+)
+from eventsapp.calendars.services import feed_token
+from eventsapp.catalogue.models import Event, EventCountry, Programme
+from eventsapp.core.clock import utcnow
+from eventsapp.core.question_columns import QuestionInput
+from eventsapp.demo.services import load_demo
+from eventsapp.extensions import babel
+from eventsapp.logistics.models import Task
+from eventsapp.logistics.services import send_weekly_reminders
+from eventsapp.mail.models import OutboxEmail
+from eventsapp.messages.models import Message
+from eventsapp.messages.services import hand_over_due, send_message, word_message
+from eventsapp.people.countries import country_rows
+from eventsapp.people.models import Organisation
+from eventsapp.plans.models import Plan
+from eventsapp.registration.invitations import invite
+from eventsapp.registration.links import confirmation_token, page_token
+from eventsapp.registration.models import Registration, Status
+from eventsapp.registration.notifications import PARTICIPANT_EMAILS, notify
+from eventsapp.registration.questions import add_question
+from eventsapp.registration.waiting_list import offer_url
+from tests.conftest import RequestIsolatingClient, login
+from tests.pseudo_locale import (
+    PSEUDO,
+    ROOT,
+    WORD,
+    cldr_words,
+    data_strings,
+    english_left,
+    pseudo,
+    shown_text,
+    write_pseudo_catalogue,
+)
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+# Pages that are not the site's own text: the API (its JSON stays in English, as documented), a
+# file of another format, static files, and what ends the session.
+NOT_PAGES = ("/api/", "/static/", "/logout", "/healthz")
+NOT_PAGE_SUFFIXES = (".ics", ".pdf", ".json")
+# Files staff download from a registration's answers: the delegate's own upload.
+UPLOADS = {"registration_manage.answer_file", "authority_requests_manage.download_report"}
+# Query parameters a page needs to show its content.
+QUERIES = {
+    "plans.plan_report": "?period={year}",
+    "reports.results_page": "?from=2004&to={year}",
+    "reports.results_csv": "?from=2004&to={year}",
+    "reports.results_xlsx": "?from=2004&to={year}",
+    "reports.annual_report": "?year=2013",
+}
+
+
+@pytest.fixture(scope="module")
+def pseudo_site(settings, tmp_path_factory):
+    """The application speaking the pseudo-language too; the interface's English words; the
+    words CLDR writes in the pseudo-language's locale."""
+    directory = tmp_path_factory.mktemp("pseudo")
+    vocabulary = write_pseudo_catalogue(directory)
+    shipped = create_app(settings).config["BABEL_TRANSLATION_DIRECTORIES"]
+    app = create_app(
+        {
+            **settings,
+            "LANGUAGES": ("en", "es", "fr", PSEUDO),
+            "BABEL_TRANSLATION_DIRECTORIES": f"{shipped};{directory}",
+        }
+    )
+    app.test_client_class = RequestIsolatingClient
+    # Flask-Babel keeps the catalogues it loaded for the process, whichever application loaded
+    # them: forget any pseudo-language loaded without its catalogue.
+    with app.app_context():
+        babel.domain_instance.cache.clear()
+    allowed = cldr_words(app.config["LANGUAGES"])
+    # English names of countries are not data: a page in another language names them in it.
+    english_names = {w.lower() for row in country_rows() for w in WORD.findall(row["name"])}
+    return app, vocabulary | (english_names - allowed), allowed
+
+
+def test_the_pseudo_language_and_its_scan():
+    assert pseudo("Hello %(name)s, see {event_link} <b>now</b>") == (
+        "⟦Ĥéĺĺó %(name)s, šéé {event_link} <b>ñóŵ</b>⟧"
+    )
+    vocabulary = {"status", "approved", "delegates", "germany", "peru"}
+    text = "⟦Šţáţúš⟧: ⟦Áƥƥŕóṽéđ⟧ · Taller de Lima · Peru, Deutschland · status · 3 Delegates"
+    left = english_left(text, ["Taller de Lima"], vocabulary, {"deutschland"})
+    assert [line.split(" in ")[0] for line in left] == ["'Peru'", "'status'", "'Delegates'"]
+
+
+# ---------------------------------------------------------------- the world
+
+
+def world(db) -> dict:
+    """The demo and one of everything it lacks; returns the values URLs are filled with."""
+    load_demo()
+    db.session.commit()
+    now = utcnow()
+    admin = create_user(
+        "ada@example.org", Role.ADMIN, "one key to rule them", name="Ada Lovelace", locale=PSEUDO
+    )
+    admin.email_confirmed_at = now
+    event = db.session.scalar(
+        select(Event)
+        .join(AgendaSession, AgendaSession.event_id == Event.id)
+        .join(Registration, Registration.event_id == Event.id)
+        .group_by(Event.id)
+        .order_by(func.count(Registration.id).desc(), Event.id)
+    )
+    registrations = list(
+        db.session.scalars(select(Registration).where(Registration.event_id == event.id))
+    )
+    for registration in registrations:
+        registration.locale = PSEUDO
+    for role, codes in (
+        ("requesting", ["MX"]),
+        ("candidate", ["CZ", "DE"]),
+        ("participant", ["EG"]),
+    ):
+        event.countries.extend(EventCountry(country_code=c, role=role) for c in codes)
+    approved = next(r for r in registrations if r.status == Status.APPROVED)
+    waitlisted = next(r for r in registrations if r.status == Status.WAITLISTED)
+    waitlisted.offer_expires_at = now + timedelta(days=2)
+    add_question(event, QuestionInput("Carta de nominación", "file"))
+    question = add_question(
+        event, QuestionInput("Comida", "one_choice", choices="Vegetariana\nSin gluten")
+    )
+    evaluation_question = add_evaluation_question(event, QuestionInput("Utilidad", "scale"))
+    certificate = Certificate(registration=approved, code="Q7ZX4P9K2M", days_attended=2)
+    db.session.add(certificate)
+    db.session.flush()
+    message = Message(event_id=event.id, audience="Aprobados", sent_by_id=admin.id)
+    word_message(message, "es", "Hola {name}", "Nos vemos el {dates}.", {})
+    send_message(message, [approved], now)
+    approved.user = admin  # "My registrations" and their pages, read by the administrator
+    other = next(r for r in registrations if r.status == Status.APPROVED and r is not approved)
+    delegate = create_user(other.email, Role.DELEGATE, locale=PSEUDO)
+    delegate.email_confirmed_at = now
+    other.user = delegate
+    speaker = Speaker(name="Rosa Quispe", name_key="rosa quispe", role="Jefa", country_code="PE")
+    db.session.add(speaker)
+    db.session.flush()
+    programme = event.programme or db.session.scalar(select(Programme))
+    plan = db.session.scalar(select(Plan).order_by(Plan.id))
+    request = db.session.scalar(select(AuthorityRequest).order_by(AuthorityRequest.id))
+    task = db.session.scalar(select(Task).where(Task.event_id == event.id))
+    colleague = invite_colleague("bo@example.org", "Bo Kowalski", Role.COORDINATOR, admin, PSEUDO)
+    db.session.commit()
+    return {
+        "admin": admin,
+        "event_id": event.id,
+        "programme_id": programme.id,
+        "year": event.starts_on.year,
+        "user_id": colleague.id,
+        "session_id": db.session.scalar(
+            select(AgendaSession.id).where(AgendaSession.event_id == event.id)
+        ),
+        "speaker_id": speaker.id,
+        "task_id": task.id,
+        "message_id": message.id,
+        "organisation_id": db.session.scalar(select(Organisation.id).order_by(Organisation.id)),
+        "plan_id": plan.id,
+        "request_id": request.id,
+        "registration_id": approved.id,
+        "delegate_registration_id": other.id,
+        "question_id": {"attendance": evaluation_question.id, "registration": question.id},
+        "code": certificate.code,
+        "token": {
+            "accounts.setup_account": account_setup_token(colleague),
+            "calendars.personal_feed": feed_token(admin),
+            "attendance.evaluation_page": evaluation_token(approved),
+            "accounts.login_with_link": login_link_token(delegate),
+            "registration.accept_offer": offer_url(waitlisted).rsplit("/", 1)[1],
+            "registration.registration_page": page_token(approved),
+            "registration.confirmation": confirmation_token(approved),
+            "authority_requests.follow": request_token(request),
+        },
+    }
+
+
+def url_of(app, rule, values: dict) -> str | None:
+    """The rule's URL with the world's values; None when it names something the world lacks."""
+    filled = {}
+    for name in rule.arguments:
+        value = values.get(name)
+        if isinstance(value, dict):
+            value = value.get(rule.endpoint) or value.get(rule.endpoint.split(".")[0])
+        if value is None and name == "question_id":
+            value = values["question_id"]["registration"]
+        if value is None:
+            return None
+        filled[name] = value
+    with app.test_request_context():
+        from flask import url_for
+
+        return url_for(rule.endpoint, **filled)
+
+
+def test_every_page_is_in_the_pseudo_language(pseudo_site, db):
+    app, vocabulary, allowed = pseudo_site
+    with app.app_context():  # emails written meanwhile are in the pseudo-language's catalogue
+        values = world(db)
+        client = app.test_client()
+        login(client, values.pop("admin"))
+        client.set_cookie("language", PSEUDO, domain="localhost")
+        data = data_strings(db, vocabulary)
+        offenders, unreached = walk(app, client, values, data, vocabulary, allowed)
+    assert not unreached, "Pages the walk did not reach:\n" + "\n".join(unreached)
+    assert not offenders, f"{len(offenders)} English words outside gettext:\n" + "\n".join(
+        offenders
+    )
+
+
+def walk(app, client, values, data, vocabulary, allowed) -> tuple[list[str], list[str]]:
+    """Every page of the URL map read: the English words each shows, and the pages not read."""
+    offenders, unreached = [], []
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if "GET" not in rule.methods or rule.rule.startswith(NOT_PAGES):
+            continue
+        if rule.rule.endswith(NOT_PAGE_SUFFIXES) or rule.endpoint in UPLOADS:
+            continue
+        url = url_of(app, rule, values)
+        if url is None:
+            unreached.append(rule.rule)
+            continue
+        query = QUERIES.get(rule.endpoint, "").format(**values)
+        response = client.get(url + query, follow_redirects=True)
+        if response.status_code != 200:
+            unreached.append(f"{rule.rule}: {response.status_code}")
+            continue
+        for line in english_left(page_text(response), data, vocabulary, allowed):
+            offenders.append(f"{url}: {line}")
+    return offenders, unreached
+
+
+def page_text(response) -> str:
+    """What a person reads of a response: a page's shown text, a spreadsheet's cells."""
+    kind = response.mimetype
+    if kind == "text/html":
+        return shown_text(response.get_data(as_text=True))
+    if kind == "text/csv":
+        return response.get_data(as_text=True)
+    if "spreadsheetml" in kind:
+        from io import BytesIO
+
+        from openpyxl import load_workbook
+
+        book = load_workbook(BytesIO(response.data), read_only=True)
+        return (
+            "\n".join(
+                str(cell)
+                for sheet in book.worksheets
+                for row in sheet.iter_rows(values_only=True)
+                for cell in row
+                if isinstance(cell, str)
+            )
+            + "\n"
+            + "\n".join(book.sheetnames)
+        )
+    return ""
+
+
+# ---------------------------------------------------------------- every email
+
+
+def test_every_email_is_in_its_recipients_language(pseudo_site, db):
+    app, vocabulary, allowed = pseudo_site
+    rendered: list[str] = []
+
+    def record(_sender, template, context, **_extra):
+        rendered.append(template.name)
+
+    with app.app_context():
+        template_rendered.connect(record, app)
+        try:
+            send_every_email(db)
+        finally:
+            template_rendered.disconnect(record, app)
+        data = data_strings(db, vocabulary)
+        emails = db.session.scalars(select(OutboxEmail).order_by(OutboxEmail.id)).all()
+        offenders = [
+            f"{email.to} «{email.subject}»: {line}"
+            for email in emails
+            for line in english_left(
+                f"{email.subject}\n{email.text_body}", data, vocabulary, allowed
+            )
+        ]
+    templates = {
+        f"emails/{path.name}"
+        for path in (ROOT / "templates" / "emails").glob("*.txt")
+        if not path.name.startswith("_")
+    }
+    assert templates - set(rendered) == set(), "Emails this test does not write"
+    assert not offenders, f"{len(offenders)} English words outside gettext:\n" + "\n".join(
+        offenders
+    )
+
+
+def send_every_email(db) -> None:
+    """Every email the site writes, each to a recipient whose language is the pseudo-language."""
+    values = world(db)
+    now = utcnow()
+    admin = values["admin"]
+    event = db.session.get(Event, values["event_id"])
+    registration = db.session.get(Registration, values["delegate_registration_id"])
+    extras = {
+        "confirm": {"confirm_url": "https://example.org/c", "hours": 48},
+        "certificate": {"certificate_url": "https://example.org/certificates/x"},
+        "evaluation": {"evaluation_url": "https://example.org/e", "anonymous": True},
+        "offered": {"accept_url": "https://example.org/o"},
+        "waitlisted": {"position": 2},
+    }
+    for template in PARTICIPANT_EMAILS:
+        if template != "participant_message":
+            notify(registration, template, **extras.get(template, {}))
+    hand_over_due(now, per_minute=100)
+    organisation = db.session.scalar(select(Organisation).order_by(Organisation.id))
+    invite(event, organisation, ["oficial@example.org"], admin, now, PSEUDO)
+    ask_for_login_link(registration.email, None)
+    send_login_links(now)
+    request = receive_request(
+        RequestInput(
+            authority_name="Jurado Nacional de Elecciones",
+            country_code="PE",
+            kind="internship",
+            date_text="2020-03-02",
+            contact_name="Rosa Quispe",
+            contact_email="rosa@jne.example",
+            topics=["aspect.legal"],
+            locale=PSEUDO,
+        ),
+        now - timedelta(days=2000),
+    )
+    confirm_request(request, now)
+    change_status(request, "accepted", admin, now)
+    request.status = "scheduled"
+    request.event.starts_on = request.event.ends_on = (now - timedelta(days=60)).date()
+    remind_final_reports(now)
+    task = db.session.get(Task, values["task_id"])
+    task.owner_id, task.due_on, task.status = admin.id, (now - timedelta(days=3)).date(), "to_do"
+    send_weekly_reminders(now)
+    db.session.commit()

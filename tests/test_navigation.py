@@ -33,6 +33,7 @@ BEFORE = {
         ("Messages", "messages/"),
         ("Check-in", "check-in"),
         ("Attendance and certificates", "attendance"),
+        ("Documents", "documents"),
         ("Evaluation", "evaluation"),
         ("History", "history"),
     ],

@@ -62,6 +62,8 @@ def create_app(config: dict | None = None) -> Flask:
     from .catalogue.views import manage_bp as catalogue_manage_bp
     from .costs import hooks as _costs_hooks  # noqa: F401
     from .costs.views import bp as costs_bp
+    from .documents import hooks as _documents_hooks  # noqa: F401  (badges with approvals)
+    from .documents.views import bp as documents_bp
     from .history.views import bp as history_bp
     from .logistics import cron as _logistics_cron  # noqa: F401  (the weekly reminder)
     from .logistics import hooks as _logistics_hooks  # noqa: F401
@@ -94,6 +96,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(plans_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(history_bp)
+    app.register_blueprint(documents_bp)
     app.register_blueprint(attendance_bp)
     app.register_blueprint(messages_bp)
     app.register_blueprint(authority_requests_views.bp)

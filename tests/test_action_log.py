@@ -15,7 +15,6 @@ from sqlalchemy import func, insert, inspect, select, text
 from eventsapp import create_app
 from eventsapp.accounts.models import Role, User
 from eventsapp.accounts.services import create_user, login_link_token
-from eventsapp.attendance.services import badge_token
 from eventsapp.authority_requests.models import AuthorityRequest
 from eventsapp.authority_requests.services import receive_report_form
 from eventsapp.catalogue.models import Event
@@ -30,6 +29,7 @@ from eventsapp.registration.services import RegistrationInput, register
 from eventsapp.registration.statuses import apply_staff_action, withdraw
 from eventsapp.registration.waiting_list import offer_url
 from tests.conftest import login
+from tests.documents_helpers import badge_code
 from tests.test_authority_requests import ask
 from tests.test_events import post_event
 from tests.test_registration_http import post_registration
@@ -263,7 +263,7 @@ def _certificate(w):
     r = w.approved(event)
     for day in ("2016-01-18", "2016-01-19"):
         w.staff.post(
-            f"/manage/events/{event.id}/check-in", data={"token": badge_token(r), "day": day}
+            f"/manage/events/{event.id}/check-in", data={"token": badge_code(r), "day": day}
         )
     w.staff.post(f"/manage/events/{event.id}/certificates")
     return event
@@ -278,19 +278,37 @@ def staff_issue_a_certificate(w):
         "Staff Member",
         {"status": ["approved", "attended"]},
     )
+    line = newest(w.db, "document.issued")
+    assert line.data["days"] == 2 and line.data["of"] == 2
     return (
-        "certificate.issued",
+        "document.issued",
         "Staff Member",
-        f"Issued a certificate to {AMINA} (days attended: 2)",
+        f"Issued document DOC-2016-0002 to {AMINA} (Certificate of participation)",
     )
 
 
 @case
 def staff_revoke_a_certificate(w):
     event = _certificate(w)
-    line = newest(w.db, "certificate.issued")
+    line = newest(w.db, "document.issued")
     w.staff.post(f"/manage/events/{event.id}/certificates/{line.object_id}/revoke")
-    return "certificate.revoked", "Staff Member", f"Revoked the certificate of {AMINA}"
+    return (
+        "document.revoked",
+        "Staff Member",
+        f"Revoked document DOC-2016-0002 of {AMINA} (Certificate of participation)",
+    )
+
+
+@case
+def staff_print_the_badges(w):
+    event = _course(w)
+    w.approved(event)
+    w.staff.get(f"/manage/events/{event.id}/badges.pdf")
+    return (
+        "document.issued",
+        "Staff Member",
+        f"Issued document DOC-2016-0001 to {AMINA} (Badge)",
+    )
 
 
 def _costs(w, part: str, **data):

@@ -24,7 +24,6 @@ from eventsapp.attendance.models import (
     EvaluationReceipt,
     EvaluationResponse,
 )
-from eventsapp.attendance.services import badge_token
 from eventsapp.catalogue.models import Event
 from eventsapp.catalogue.services import EventInput, save_event
 from eventsapp.core.clock import utcnow
@@ -36,6 +35,7 @@ from eventsapp.mail.models import OutboxEmail
 from eventsapp.registration.models import Registration
 from eventsapp.worker import run_job
 from tests.conftest import login
+from tests.documents_helpers import badge_code, pdf_text
 from tests.test_registration_http import link_path, post_registration
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -57,11 +57,6 @@ def participants(db, event, statuses=("approved", "approved", "declined", "withd
     db.session.add_all(people)
     db.session.commit()
     return people
-
-
-def pdf_text(response) -> str:
-    assert response.status_code == 200 and response.content_type == "application/pdf"
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
 
 
 def emails_to(db, address):
@@ -89,19 +84,19 @@ def test_the_badge_sheet_holds_the_approved_participants_only(staff_client, db, 
 def test_check_in_by_badge_and_by_name_once_a_day(staff_client, db, course):
     a, b, declined, _ = participants(db, course)
     url = f"/manage/events/{course.id}/check-in"
-    staff_client.post(url, data={"token": badge_token(a), "day": "2016-01-18"})
+    staff_client.post(url, data={"token": badge_code(a), "day": "2016-01-18"})
     again = staff_client.post(
-        url, data={"token": badge_token(a), "day": "2016-01-18"}, follow_redirects=True
+        url, data={"token": badge_code(a), "day": "2016-01-18"}, follow_redirects=True
     )
     assert "was checked in already today" in again.text
     found = staff_client.get(url, query_string={"day": "2016-01-19", "q": "officer b"}).text
     assert "Officer B" in found and "Officer C" not in found
     staff_client.post(url, data={"registration_id": str(b.id), "day": "2016-01-19"})
     refused = staff_client.post(
-        url, data={"token": badge_token(declined), "day": "2016-01-18"}, follow_redirects=True
+        url, data={"token": badge_code(declined), "day": "2016-01-18"}, follow_redirects=True
     )
     assert "not one of this event" in refused.text
-    forged = staff_client.post(url, data={"token": "x" + badge_token(a), "day": "2016-01-19"})
+    forged = staff_client.post(url, data={"token": "x" + badge_code(a), "day": "2016-01-19"})
     assert forged.status_code == 302
     days = sorted((c.registration_id, c.day.day) for c in db.session.scalars(select(CheckIn)))
     assert days == [(a.id, 18), (b.id, 19)]
@@ -114,8 +109,8 @@ def test_certificates_for_those_who_attended_enough_verifiable_and_revocable(
     a, b, declined, _ = participants(db, course)
     url = f"/manage/events/{course.id}/check-in"
     for day in ("2016-01-18", "2016-01-19"):
-        staff_client.post(url, data={"token": badge_token(a), "day": day})
-    staff_client.post(url, data={"token": badge_token(b), "day": "2016-01-18"})
+        staff_client.post(url, data={"token": badge_code(a), "day": day})
+    staff_client.post(url, data={"token": badge_code(b), "day": "2016-01-18"})
     attendance = f"/manage/events/{course.id}/attendance"
     too_many = staff_client.post(attendance, data={"minimum_days": "9"})
     assert too_many.status_code == 400 and "Between 1 and 2 days" in too_many.text
@@ -126,7 +121,7 @@ def test_certificates_for_those_who_attended_enough_verifiable_and_revocable(
     (email,) = emails_to(db, a.email)
     assert emails_to(db, b.email) == [] and emails_to(db, declined.email) == []
     site = re.escape(current_app.config["SITE_URL"])
-    path = re.search(rf"{site}(/certificates/\S+)", email.text_body).group(1)
+    path = re.search(rf"{site}(/documents/\S+)", email.text_body).group(1)
     assert f"{current_app.config['SITE_URL']}/me/registrations" in email.text_body
 
     client = app.test_client()  # anyone, signed out
@@ -142,7 +137,8 @@ def test_certificates_for_those_who_attended_enough_verifiable_and_revocable(
     staff_client.post(f"/manage/events/{course.id}/certificates/{certificate_id}/revoke")
     assert "not valid" in client.get(path).text
     assert client.get(path + ".pdf").status_code == 410
-    assert client.get("/certificates/made-up-code").status_code == 404
+    assert client.get(path).status_code == 410
+    assert client.get("/documents/made-up-code").status_code == 404
 
 
 def test_an_evaluation_is_filled_in_once_and_counted(staff_client, app, db, course):
@@ -151,7 +147,7 @@ def test_an_evaluation_is_filled_in_once_and_counted(staff_client, app, db, cour
     for person in (a, b):
         staff_client.post(
             f"/manage/events/{course.id}/check-in",
-            data={"token": badge_token(person), "day": "2016-01-18"},
+            data={"token": badge_code(person), "day": "2016-01-18"},
         )
     staff_client.post(f"/manage/events/{course.id}/evaluation/open")
     site = re.escape(current_app.config["SITE_URL"])
@@ -244,7 +240,7 @@ def test_the_check_in_script_gets_json_with_the_counter(staff_client, db, course
     url = f"/manage/events/{course.id}/check-in"
     as_json = {"Accept": "application/json"}
     first = staff_client.post(
-        url, data={"token": badge_token(a), "day": "2016-01-18"}, headers=as_json
+        url, data={"token": badge_code(a), "day": "2016-01-18"}, headers=as_json
     )
     assert first.get_json() == {
         "outcome": "in",
@@ -254,11 +250,11 @@ def test_the_check_in_script_gets_json_with_the_counter(staff_client, db, course
         "counter": "1 of 2 in",
     }
     again = staff_client.post(
-        url, data={"token": badge_token(a), "day": "2016-01-18"}, headers=as_json
+        url, data={"token": badge_code(a), "day": "2016-01-18"}, headers=as_json
     )
     assert again.get_json()["outcome"] == "already"
     refused = staff_client.post(
-        url, data={"token": badge_token(declined), "day": "2016-01-18"}, headers=as_json
+        url, data={"token": badge_code(declined), "day": "2016-01-18"}, headers=as_json
     )
     assert refused.get_json()["outcome"] == "refused"
     assert refused.get_json()["counter"] == "1 of 2 in"
@@ -319,11 +315,11 @@ def test_a_certificate_of_someone_who_withdrew_is_refused(staff_client, app, db,
     a, *_ = participants(db, course)
     for day in ("2016-01-18", "2016-01-19"):
         staff_client.post(
-            f"/manage/events/{course.id}/check-in", data={"token": badge_token(a), "day": day}
+            f"/manage/events/{course.id}/check-in", data={"token": badge_code(a), "day": day}
         )
     staff_client.post(f"/manage/events/{course.id}/certificates")
     (email,) = emails_to(db, a.email)
-    path = re.search(r"(/certificates/[\w-]+)", email.text_body).group(1)
+    path = re.search(r"(/documents/[\w-]+)", email.text_body).group(1)
     client = app.test_client()
     assert staff_client.get(path + ".pdf").status_code == 200
     a.status = "withdrawn"
@@ -340,14 +336,14 @@ def test_my_registrations_offer_the_certificate(staff_client, app, db, course, d
     for day in ("2016-01-18", "2016-01-19"):
         staff_client.post(
             f"/manage/events/{course.id}/check-in",
-            data={"token": badge_token(registration), "day": day},
+            data={"token": badge_code(registration), "day": day},
         )
     staff_client.post(f"/manage/events/{course.id}/certificates")
     delegate = app.test_client()
     login(delegate, delegate_user)
     mine = delegate.get("/me/registrations").text
     assert "Certificate of participation (PDF)" in mine
-    link = re.search(r'href="(/certificates/[\w-]+\.pdf)"', mine).group(1)
+    link = re.search(r'href="(/documents/[\w-]+\.pdf)"', mine).group(1)
     assert "Officer A" in pdf_text(delegate.get(link))
 
 
@@ -361,15 +357,15 @@ def test_the_pdf_of_a_certificate_is_for_its_holder_who_signs_in_by_link_and_com
         attend(staff_client, course, [registration], day)
     staff_client.post(f"/manage/events/{course.id}/certificates")
     (email,) = [m for m in mailbox.to(delegate_user.email) if "certificate" in m["Subject"]]
-    page_path = link_path(email, "/certificates/")
+    page_path = link_path(email, "/documents/")
 
     holder = app.test_client()  # signed out, as after opening the email
     page = holder.get(page_path).text
-    pdf_path = re.search(r'href="(/certificates/[\w-]+\.pdf)"', page).group(1)
+    pdf_path = re.search(r'href="(/documents/[\w-]+\.pdf)"', page).group(1)
     to_sign_in = holder.get(pdf_path)
     assert to_sign_in.status_code == 302
     login_page = holder.get(to_sign_in.location, follow_redirects=True).text
-    assert "Sign in to download your certificate" in login_page
+    assert "Sign in to download your document" in login_page
     link_page = re.search(r'href="(/login/link\?next=[^"]+)"', login_page).group(1)
     holder.post(html.unescape(link_page), data={"email": delegate_user.email})
     sign_in = [m for m in mailbox.to(delegate_user.email) if m["Subject"] == "Your sign-in link"]
@@ -401,7 +397,7 @@ def evaluation_links(db, people) -> list[str]:
 def attend(staff_client, event, people, day="2016-01-18"):
     for person in people:
         staff_client.post(
-            f"/manage/events/{event.id}/check-in", data={"token": badge_token(person), "day": day}
+            f"/manage/events/{event.id}/check-in", data={"token": badge_code(person), "day": day}
         )
 
 

@@ -93,6 +93,7 @@ PROGRAMME_KEYS = {
     "cost_rules",
     "sections",
     "events",
+    "documents",
 }
 EVENT_KEYS = {
     "key",

@@ -45,6 +45,7 @@ SHOWN = {
         ("Messages", "messages/"),
         ("Check-in", "check-in"),
         ("Attendance and certificates", "attendance"),
+        ("Documents", "documents"),
         ("Evaluation", "evaluation"),
         ("History", "history"),
     ],

@@ -11,7 +11,6 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from eventsapp.attendance.services import badge_token
 from eventsapp.catalogue.models import Event
 from eventsapp.catalogue.services import save_event
 from eventsapp.core.clock import utcnow
@@ -20,6 +19,7 @@ from eventsapp.messages.models import Message
 from eventsapp.registration import notifications
 from eventsapp.registration.models import Registration
 from eventsapp.worker import run_job
+from tests.documents_helpers import badge_code
 from tests.test_attendance import _event_input
 from tests.test_registration_http import link_path, post_registration
 from tests.test_translations import in_catalogue
@@ -152,7 +152,7 @@ def check_in(staff_client, event, registration, days=("2016-01-18", "2016-01-19"
     for day in days:
         staff_client.post(
             f"/manage/events/{event.id}/check-in",
-            data={"token": badge_token(registration), "day": day},
+            data={"token": badge_code(registration), "day": day},
         )
 
 
@@ -163,7 +163,7 @@ def test_the_certificate_email(staff_client, db, course, mailbox, through_notify
     (message,) = mailbox.to(registration.email)
     assert message["Subject"] == subject("Your certificate of participation: %(title)s", course)
     text = message.get_content()
-    assert DEAR in text and "/certificates/" in text
+    assert DEAR in text and "/documents/" in text
     assert through_notify == [(registration.email, "certificate", "es")]
 
 

@@ -27,7 +27,6 @@ from eventsapp.accounts.services import (
 from eventsapp.agenda.models import AgendaSession, Speaker
 from eventsapp.attendance.evaluations import add_question as add_evaluation_question
 from eventsapp.attendance.evaluations import evaluation_token
-from eventsapp.attendance.models import Certificate
 from eventsapp.authority_requests.models import AuthorityRequest
 from eventsapp.authority_requests.services import (
     RequestInput,
@@ -42,6 +41,8 @@ from eventsapp.catalogue.models import Event, EventCountry, Programme
 from eventsapp.core.clock import utcnow
 from eventsapp.core.question_columns import QuestionInput
 from eventsapp.demo.services import load_demo
+from eventsapp.documents.models import DocumentKind
+from eventsapp.documents.services import issue
 from eventsapp.extensions import babel
 from eventsapp.logistics.models import Task
 from eventsapp.logistics.services import send_weekly_reminders
@@ -161,9 +162,9 @@ def world(db) -> dict:
         event, QuestionInput("Comida", "one_choice", choices="Vegetariana\nSin gluten")
     )
     evaluation_question = add_evaluation_question(event, QuestionInput("Utilidad", "scale"))
-    certificate = Certificate(registration=approved, code="Q7ZX4P9K2M", days_attended=2)
-    db.session.add(certificate)
-    db.session.flush()
+    (certificate,) = issue(
+        DocumentKind.CERTIFICATE, [approved], now, admin, {approved.id: {"days": 2}}
+    )
     message = Message(event_id=event.id, audience="Aprobados", sent_by_id=admin.id)
     word_message(message, "es", "Hola {name}", "Nos vemos el {dates}.", {})
     send_message(message, [approved], now)

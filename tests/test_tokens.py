@@ -14,7 +14,6 @@ from sqlalchemy import select
 
 from eventsapp.accounts.models import Role
 from eventsapp.accounts.services import account_setup_token, create_user, login_link_token
-from eventsapp.attendance.services import badge_token
 from eventsapp.core import tokens
 from eventsapp.core.clock import utcnow
 from eventsapp.registration.links import page_token
@@ -72,7 +71,7 @@ def test_a_token_of_one_purpose_opens_no_page_of_another(client, db, make, deleg
     )
     db.session.add(registration)
     db.session.commit()
-    badge = badge_token(registration)
+    badge = tokens.BADGE.sign([event.id, registration.id])  # a badge printed before documents
     assert client.get(f"/evaluations/{badge}").status_code == 404
     assert client.get(f"/calendar/personal/{badge}.ics").status_code == 404
     assert client.get(f"/requests/{badge}").status_code == 404

@@ -180,7 +180,7 @@ def _note_opened(event_id: int, now: datetime) -> None:
 def open_evaluation(event: Event, now: datetime) -> int:
     """Email the evaluation form to those who attended at least one day and have not answered
     yet, and note when it was first sent; returns how many were emailed."""
-    attended, answered = days_attended(event.id), _answered(event.id)
+    attended, answered = days_attended(event, now), _answered(event.id)
     people = [
         r for r in participants_with_a_place(event.id) if r.id in attended and r.id not in answered
     ]

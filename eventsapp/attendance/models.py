@@ -1,4 +1,5 @@
-"""Check-ins per day, certificates, and evaluations: their questions, answers and receipts."""
+"""Check-ins per day, and evaluations: their questions, answers and receipts. (Certificates are
+documents: ``documents.models``.)"""
 
 from datetime import date, datetime
 
@@ -7,18 +8,15 @@ from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
     SmallInteger,
-    String,
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.clock import utcnow
 from ..core.question_columns import QuestionColumns
 from ..core.questions import FILE, KINDS
 from ..extensions import db
-from ..registration.models import Registration
-from ..registration.participants import WITH_A_PLACE
 
 
 class AttendanceSettings(db.Model):
@@ -51,33 +49,6 @@ class CheckIn(db.Model):
     registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"))
     day: Mapped[date]
     checked_in_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-class Certificate(db.Model):
-    """A certificate of participation; ``code`` is in its verification URL."""
-
-    __tablename__ = "certificates"
-    __table_args__ = (CheckConstraint("days_attended >= 1", name="days_attended"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    registration_id: Mapped[int] = mapped_column(
-        ForeignKey("registrations.id", ondelete="CASCADE"), unique=True
-    )
-    code: Mapped[str] = mapped_column(String(40), unique=True)
-    days_attended: Mapped[int]
-    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
-    revoked_at: Mapped[datetime | None]
-
-    registration: Mapped[Registration] = relationship()
-
-    @property
-    def revoked(self) -> bool:
-        return self.revoked_at is not None
-
-    @property
-    def valid(self) -> bool:
-        """Not revoked, and its holder still has a place (declined or withdrawn: not valid)."""
-        return not self.revoked and self.registration.status in WITH_A_PLACE
 
 
 class EvaluationQuestion(QuestionColumns, db.Model):

@@ -1,37 +1,41 @@
-"""After approval: badges, check-in per day, certificates, and the attendance settings of an event.
-Nothing here commits; emails go through the outbox (evaluations are in ``evaluations``)."""
+"""After approval: check-in per day, certificates, and the attendance settings of an event.
+Nothing here commits; emails go through the outbox (evaluations are in ``evaluations``).
 
-import secrets
+Only days that were real count: check-in offers the event's days once its window is exact (its
+dates written to the day and not tentative) and never a day still to come; an approximate window
+("November 2027 (tbc)") asks staff to confirm the dates first. Certificates are documents
+(``documents``), issued once the event's first day has passed, for the days checked in.
+"""
+
 from collections import Counter
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
-import segno
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
-from ..accounts.models import User
 from ..catalogue.models import Event
 from ..core.actions import describe, log_action
 from ..core.errors import InvalidInput
+from ..core.i18n import format_day
 from ..core.links import site_url
-from ..core.locks import reread_locked
 from ..core.tokens import BADGE, ids_in
+from ..documents.models import Document, DocumentKind
+from ..documents.services import badge_by_reference, issue
 from ..extensions import db
 from ..registration.models import Registration, Status
 from ..registration.notifications import notify, participant_email
 from ..registration.participants import WITH_A_PLACE, participants_with_a_place
 from ..registration.seats import lock_event
 from ..registration.statuses import change_status
-from .models import AttendanceSettings, Certificate, CheckIn
+from .models import AttendanceSettings, CheckIn
 
 CHECKED_IN = describe("registration.checked_in", _l("Checked in %(object)s for %(day)s"))
-CERTIFICATE_ISSUED = describe(
-    "certificate.issued", _l("Issued a certificate to %(object)s (days attended: %(days)s)")
-)
-CERTIFICATE_REVOKED = describe("certificate.revoked", _l("Revoked the certificate of %(object)s"))
+# Certificates were logged so until they became documents ("document.issued"): the lines stay.
+describe("certificate.issued", _l("Issued a certificate to %(object)s (days attended: %(days)s)"))
+describe("certificate.revoked", _l("Revoked the certificate of %(object)s"))
 
 # ---------------------------------------------------------------- settings
 
@@ -67,55 +71,103 @@ def set_certificate_minimum(event: Event, minimum_days: int | None) -> None:
     saved_settings(event.id).certificate_minimum_days = minimum_days
 
 
-# ---------------------------------------------------------------- badges and check-in
-
-
-def badge_token(registration: Registration) -> str:
-    """What a badge's QR code holds: the registration, signed (nobody can make one up)."""
-    return BADGE.sign([registration.event_id, registration.id])
-
-
-def registration_of_badge(event: Event, token: str) -> Registration | None:
-    ids = ids_in(BADGE.read(token.strip()), 2)
-    if ids is None or ids[0] != event.id:
-        return None
-    registration_id = ids[1]
-    registration = db.session.get(Registration, registration_id)
-    if registration is None or registration.status not in WITH_A_PLACE:
-        return None
-    return registration
-
-
-@dataclass
-class Badge:
-    registration: Registration
-    qr_image: str  # a PNG data: URI (WeasyPrint draws PNGs faster than SVGs)
-
-
-def badges(event: Event) -> list[Badge]:
-    """A badge for each participant with a place, by name (one query)."""
-    return [
-        Badge(r, segno.make(badge_token(r), error="m").png_data_uri(scale=6, border=0))
-        for r in participants_with_a_place(event.id)
-    ]
+# ---------------------------------------------------------------- the days that are real
 
 
 def event_days(event: Event) -> list[date]:
+    """Every day of the event's window."""
     return [
         event.starts_on + timedelta(days=n)
         for n in range((event.ends_on - event.starts_on).days + 1)
     ]
 
 
+def dates_confirmed(event: Event) -> bool:
+    """Whether the window names the event's real days: written to the day, not tentative."""
+    return event.precision == "day" and not event.tentative
+
+
+def event_today(event: Event, now: datetime) -> date:
+    """The day it is where the event is (its time zone, when it has times), else in UTC."""
+    if event.timezone:
+        return now.replace(tzinfo=UTC).astimezone(ZoneInfo(event.timezone)).date()
+    return now.date()
+
+
+def check_in_days(event: Event, now: datetime) -> list[date]:
+    """The days one may be checked in for now: the event's, once its dates are confirmed, up to
+    today (none before it starts)."""
+    if not dates_confirmed(event):
+        return []
+    today = event_today(event, now)
+    return [day for day in event_days(event) if day <= today]
+
+
+def why_no_check_in(event: Event, now: datetime) -> str | None:
+    """Why nobody can be checked in now (the dates are not confirmed, the event has not
+    begun), or None."""
+    if not dates_confirmed(event):
+        return _(
+            "The dates of this event are not confirmed yet (%(dates)s): write its exact dates "
+            "on its form first. Check-in offers only the days it really takes place.",
+            dates=event.date_text,
+        )
+    if event_today(event, now) < event.starts_on:
+        return _(
+            "Check-in opens on the event's first day, %(day)s.", day=format_day(event.starts_on)
+        )
+    return None
+
+
+def why_no_certificates(event: Event, now: datetime) -> str | None:
+    """Why certificates cannot be issued now (the dates are not confirmed, the first day has
+    not passed yet), or None."""
+    if not dates_confirmed(event):
+        return _(
+            "The dates of this event are not confirmed yet (%(dates)s): write its exact dates "
+            "on its form first. Certificates count only the days it really took place.",
+            dates=event.date_text,
+        )
+    if event_today(event, now) <= event.starts_on:
+        return _(
+            "Certificates can be issued once the event's first day has passed: from %(day)s.",
+            day=format_day(event.starts_on + timedelta(days=1)),
+        )
+    return None
+
+
+# ---------------------------------------------------------------- check-in
+
+
+def registration_of_badge(event: Event, reference: str) -> Registration | None:
+    """The participant a badge names, if they have a place at the event: the badge's QR code
+    (its verification page's address), its code or serial typed in, or the signed token that
+    badges printed before documents held."""
+    badge = badge_by_reference(event, reference)
+    if badge is not None:
+        registration = badge.registration
+    else:
+        ids = ids_in(BADGE.read(reference.strip()), 2)
+        if ids is None or ids[0] != event.id:
+            return None
+        registration = db.session.get(Registration, ids[1])
+    if registration is None or registration.status not in WITH_A_PLACE:
+        return None
+    return registration
+
+
 def check_in(registration: Registration, day: date, now: datetime, staff) -> bool:
     """Mark the participant present on ``day`` (``staff``: who checks them in); False when they
-    were already (nothing changes)."""
+    were already (nothing changes). Only a day of ``check_in_days``."""
     if registration.status not in WITH_A_PLACE:
         raise InvalidInput(
             "token", _("%(name)s has no place at this event.", name=registration.name)
         )
-    if day not in event_days(registration.event):
-        raise InvalidInput("day", _("This day is not one of the event's."))
+    event = registration.event
+    if problem := why_no_check_in(event, now):
+        raise InvalidInput("day", problem)
+    if day not in check_in_days(event, now):
+        raise InvalidInput("day", _("This day is not one of the event's days so far."))
     exists = db.session.scalar(
         select(CheckIn.id).where(CheckIn.registration_id == registration.id, CheckIn.day == day)
     )
@@ -167,12 +219,18 @@ def checked_in_on(event_id: int, day: date) -> set[int]:
     )
 
 
-def days_attended(event_id: int) -> dict[int, int]:
-    """``{registration id: days checked in}`` for the event."""
+def days_attended(event: Event, now: datetime) -> dict[int, int]:
+    """``{registration id: days checked in}`` for the event, counting only its days so far (a
+    check-in on a day the window no longer holds, or still to come, counts for nothing)."""
+    last = min(event.ends_on, event_today(event, now))
     rows = db.session.execute(
         select(CheckIn.registration_id, func.count(CheckIn.id))
         .join(Registration, Registration.id == CheckIn.registration_id)
-        .where(Registration.event_id == event_id)
+        .where(
+            Registration.event_id == event.id,
+            CheckIn.day >= event.starts_on,
+            CheckIn.day <= last,
+        )
         .group_by(CheckIn.registration_id)
     )
     return dict(rows.all())
@@ -195,99 +253,43 @@ CERTIFICATE_EMAIL = participant_email(
 )
 
 
-def certificates_of(event_id: int) -> dict[int, Certificate]:
-    """``{registration id: certificate}`` for the event."""
+def certificates_of(event_id: int) -> dict[int, Document]:
+    """``{registration id: certificate}`` for the event: the last issued to each (revoked or
+    not)."""
     rows = db.session.scalars(
-        select(Certificate)
-        .join(Registration, Registration.id == Certificate.registration_id)
-        .where(Registration.event_id == event_id)
+        select(Document)
+        .join(Registration, Registration.id == Document.registration_id)
+        .where(Registration.event_id == event_id, Document.kind == DocumentKind.CERTIFICATE)
+        .order_by(Document.issued_at, Document.id)
     )
     return {c.registration_id: c for c in rows}
 
 
 def issue_certificates(event: Event, now: datetime, staff) -> int:
     """A certificate (emailed) for each participant with a place who attended at least the
-    event's minimum of days, who is marked as attended (by ``staff``); those who have one keep
-    it. Returns how many were issued."""
+    event's minimum of days, who is marked as attended (by ``staff``); those who have one (even
+    revoked) keep it. Only once the event's first day has passed, and for confirmed dates.
+    Returns how many were issued."""
+    if problem := why_no_certificates(event, now):
+        raise InvalidInput("certificates", problem)
     lock_event(event.id)  # for the registrations' change of status
     minimum_days = certificate_minimum(event)
-    attended = days_attended(event.id)
+    total = len(event_days(event))
+    attended = days_attended(event, now)
     issued = certificates_of(event.id)
-    count = 0
-    for registration in participants_with_a_place(event.id):
-        days = attended.get(registration.id, 0)
-        if days < minimum_days or registration.id in issued:
-            continue
-        certificate = Certificate(
-            registration=registration,
-            code=secrets.token_urlsafe(12),
-            days_attended=days,
-            issued_at=now,
-        )
-        db.session.add(certificate)
-        log_action(
-            certificate,
-            CERTIFICATE_ISSUED,
-            staff,
-            {"days": days},
-            at=now,
-            label=registration.name,
-            event_id=event.id,
-            account_id=registration.user_id,
-        )
+    due = [
+        r
+        for r in participants_with_a_place(event.id)
+        if attended.get(r.id, 0) >= minimum_days and r.id not in issued
+    ]
+    facts = {r.id: {"days": attended[r.id], "of": total} for r in due}
+    for certificate in issue(DocumentKind.CERTIFICATE, due, now, staff, facts):
+        registration = certificate.registration
         if registration.status == Status.APPROVED:
             change_status(registration, "attended", now, staff)
         notify(
             registration,
             CERTIFICATE_EMAIL,
-            certificate_url=site_url("attendance.certificate_page", code=certificate.code),
+            certificate_url=site_url("documents.verify", code=certificate.code),
         )
-        count += 1
-    return count
-
-
-def certificate_by_code(code: str) -> Certificate | None:
-    return db.session.scalar(
-        select(Certificate)
-        .where(Certificate.code == code)
-        .options(joinedload(Certificate.registration).joinedload(Registration.event))
-    )
-
-
-def may_download_certificate(certificate: Certificate, user: User) -> bool:
-    """The PDF of a certificate is for its holder (the account the registration belongs to)
-    and for staff; anyone may check it on its page."""
-    return user.is_staff or certificate.registration.user_id == user.id
-
-
-def certificate_codes(registration_ids: list[int]) -> dict[int, str]:
-    """The valid certificates' codes of some registrations (for "My registrations"): not
-    revoked, of participants who still have a place."""
-    rows = db.session.execute(
-        select(Certificate.registration_id, Certificate.code)
-        .join(Registration, Registration.id == Certificate.registration_id)
-        .where(
-            Certificate.registration_id.in_(registration_ids),
-            Certificate.revoked_at.is_(None),
-            Registration.status.in_(WITH_A_PLACE),
-        )
-    )
-    return dict(rows.all())
-
-
-def revoke_certificate(certificate: Certificate, now: datetime, staff) -> None:
-    """Revoke once, however many clicks (the certificate is read again under its lock)."""
-    reread_locked(certificate)
-    if certificate.revoked_at is not None:
-        return
-    certificate.revoked_at = now
-    registration = certificate.registration
-    log_action(
-        certificate,
-        CERTIFICATE_REVOKED,
-        staff,
-        at=now,
-        label=registration.name,
-        event_id=registration.event_id,
-        account_id=registration.user_id,
-    )
+    return len(due)

@@ -1,13 +1,12 @@
-"""Pages after approval: badges, check-in, attendance and certificates, the evaluation's
-questions and results (staff); the public verification of certificates, and the attendee's
-evaluation form."""
+"""Pages after approval: check-in, attendance and certificates, the evaluation's questions and
+results (staff), and the attendee's evaluation form. (Badges and certificates are documents:
+their pages are ``documents.views``.)"""
 
 from datetime import date
 
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -24,15 +23,15 @@ from sqlalchemy.exc import IntegrityError
 from ..catalogue.services import get_event
 from ..core.clock import utcnow
 from ..core.errors import InvalidInput
-from ..core.exports import csv_response, download, xlsx_response
+from ..core.exports import csv_response, xlsx_response
 from ..core.forms import QuestionEditForm, QuestionForm
 from ..core.i18n import LANGUAGE_COOKIE, language_of, visitor_locale
-from ..core.links import site_url
 from ..core.navigation import BAR, event_tab
-from ..core.pdf import STATIC, PdfUnavailable, html_to_pdf
 from ..core.questions import SCALE
 from ..core.validation import parse_number
 from ..core.web import show_beside_field
+from ..documents.models import Document, DocumentKind
+from ..documents.services import revoke
 from ..extensions import db
 from ..mail.services import in_language
 from ..registration.models import Registration
@@ -57,26 +56,26 @@ from .evaluations import (
     update_question,
 )
 from .forms import AttendanceSettingsForm, EvaluationSettingsForm, evaluation_form
-from .models import Certificate, EvaluationQuestion
+from .models import EvaluationQuestion
 from .services import (
     attendance_settings,
-    badges,
-    certificate_by_code,
-    certificate_codes,
     certificate_minimum,
     certificates_of,
     check_in,
+    check_in_days,
     checked_in_on,
     counts_per_day,
+    dates_confirmed,
     days_attended,
     event_days,
+    event_today,
     find_participants,
     issue_certificates,
-    may_download_certificate,
     places_count,
     registration_of_badge,
-    revoke_certificate,
     set_certificate_minimum,
+    why_no_certificates,
+    why_no_check_in,
 )
 
 bp = Blueprint("attendance", __name__)
@@ -89,46 +88,24 @@ event_tab(
     (BAR,),
     also_current_on=("attendance.evaluation_question",),
 )
-PRINT_CSS = STATIC / "css" / "attendance-print.css"
-
-
-@bp.app_template_global()
-def certificate_codes_of(registrations) -> dict[int, str]:
-    """For "My registrations": the codes of the valid certificates, in one query."""
-    return certificate_codes([r.id for r in registrations])
-
-
-def _pdf(html: str, name: str):
-    try:
-        return download(html_to_pdf(html, PRINT_CSS), "application/pdf", name)
-    except PdfUnavailable as error:
-        current_app.logger.error("A PDF cannot be made: %s", error)
-        message = _("This server cannot make PDFs yet (it needs Pango: libpango-1.0-0).")
-        return render_template("error.html", code=503, message=message), 503
 
 
 def _event(event_id: int):
     return get_event(event_id) or abort(404)
 
 
-# ---------------------------------------------------------------- badges and check-in
+# ---------------------------------------------------------------- check-in
 
 
-@bp.route("/manage/events/<int:event_id>/badges.pdf")
-def badges_pdf(event_id: int):
-    event = _event(event_id)
-    html = render_template("attendance/badges_print.html", event=event, badges=badges(event))
-    return _pdf(html, f"badges-{event.id}.pdf")
-
-
-def _day(event, raw: str | None) -> date:
-    """The day asked for, else today when the event runs, else its first day."""
-    days = event_days(event)
+def _day(event, raw: str | None) -> date | None:
+    """The day asked for, if one may be checked in for now; else today, or the last day so far
+    (None before the event, or while its dates are not confirmed)."""
+    days = check_in_days(event, utcnow())
     try:
         asked = date.fromisoformat(raw or "")
     except ValueError:
-        asked = date.today()
-    return asked if asked in days else days[0]
+        asked = event_today(event, utcnow())
+    return asked if asked in days else (days[-1] if days else None)
 
 
 def _wants_json() -> bool:
@@ -136,9 +113,12 @@ def _wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json"
 
 
-def _check_in_outcome(event, day: date) -> tuple[str, str]:
-    """Check in the participant the form names (by badge token or id): (outcome, message),
-    outcome being "in", "already" or "refused"."""
+def _check_in_outcome(event, day: date | None) -> tuple[str, str]:
+    """Check in the participant the form names (by badge or id) for the day it names:
+    (outcome, message), outcome being "in", "already" or "refused"."""
+    if day is None or day.isoformat() != request.form.get("day", day.isoformat()):
+        why = why_no_check_in(event, utcnow())
+        return "refused", why or _("This day is not one of the event's days so far.")
     token = request.form.get("token", "")
     number = parse_number(request.form.get("registration_id"))
     registration = None
@@ -176,18 +156,20 @@ def check_in_page(event_id: int):
     day = _day(event, request.values.get("day"))
     if request.method == "POST":
         outcome, message = _check_in_outcome(event, day)
+        present = checked_in_on(event.id, day) if day else set()
         if _wants_json():
-            present = checked_in_on(event.id, day)
             return jsonify(outcome=outcome, message=message, **_counter(event, present))
         flash(message, "error" if outcome == "refused" else "success")
-        return redirect(url_for(".check_in_page", event_id=event.id, day=day.isoformat()))
+        return redirect(url_for(".check_in_page", event_id=event.id, day=day and day.isoformat()))
     words = request.args.get("q", "")[:100]
-    present = checked_in_on(event.id, day)
+    present = checked_in_on(event.id, day) if day else set()
     return render_template(
         "attendance/check_in.html",
         event=event,
         day=day,
-        days=event_days(event),
+        days=check_in_days(event, utcnow()),
+        closed=why_no_check_in(event, utcnow()),
+        confirmed=dates_confirmed(event),
         words=words,
         found=find_participants(event.id, words) if words.strip() else [],
         present=present,
@@ -202,7 +184,7 @@ def check_in_people(event_id: int):
     day = _day(event, request.args.get("day"))
     words = request.args.get("q", "")[:100]
     found = find_participants(event.id, words) if words.strip() else []
-    present = checked_in_on(event.id, day)
+    present = checked_in_on(event.id, day) if day else set()
     return jsonify(
         people=[
             {
@@ -239,12 +221,13 @@ def attendance_page(event_id: int):
         "attendance/attendance.html",
         event=event,
         form=form,
-        days=event_days(event),
+        days=event_days(event) if dates_confirmed(event) else [],
         minimum=minimum,
         per_day=counts_per_day(event.id),
         people=participants_with_a_place(event.id),
-        attended=days_attended(event.id),
+        attended=days_attended(event, utcnow()),
         certificates=certificates_of(event.id),
+        not_yet=why_no_certificates(event, utcnow()),
     )
     return page, 400 if form.errors else 200
 
@@ -252,7 +235,11 @@ def attendance_page(event_id: int):
 @bp.route("/manage/events/<int:event_id>/certificates", methods=["POST"])
 def issue_certificates_page(event_id: int):
     event = _event(event_id)
-    issued = issue_certificates(event, utcnow(), current_user)
+    try:
+        issued = issue_certificates(event, utcnow(), current_user)
+    except InvalidInput as error:
+        flash(error.message, "error")
+        return redirect(url_for(".attendance_page", event_id=event.id))
     flash(
         ngettext(
             "Issued %(num)d certificate, sent by email.",
@@ -271,10 +258,14 @@ def issue_certificates_page(event_id: int):
 )
 def revoke_certificate_page(event_id: int, certificate_id: int):
     event = _event(event_id)
-    certificate = db.session.get(Certificate, certificate_id)
-    if certificate is None or certificate.registration.event_id != event.id:
+    certificate = db.session.get(Document, certificate_id)
+    if (
+        certificate is None
+        or certificate.kind != DocumentKind.CERTIFICATE
+        or certificate.registration.event_id != event.id
+    ):
         abort(404)
-    revoke_certificate(certificate, utcnow(), current_user)
+    revoke(certificate, utcnow(), current_user)
     flash(_("Revoked the certificate of %(name)s.", name=certificate.registration.name), "success")
     return redirect(url_for(".attendance_page", event_id=event.id))
 
@@ -425,47 +416,7 @@ def evaluation_xlsx(event_id: int):
     return xlsx_response(f"evaluation-{event.id}.xlsx", _("Evaluation"), header, rows)
 
 
-# ---------------------------------------------------------------- public
-
-
-@bp.route("/certificates/<code>")
-def certificate_page(code: str):
-    """Anyone checks a certificate here; its PDF is for its holder and staff."""
-    certificate = certificate_by_code(code[:40]) or abort(404)
-    downloadable = certificate.valid and (
-        not current_user.is_authenticated or may_download_certificate(certificate, current_user)
-    )
-    return render_template(
-        "attendance/certificate.html", certificate=certificate, downloadable=downloadable
-    )
-
-
-@bp.route("/certificates/<code>.pdf")
-def certificate_pdf(code: str):
-    """The PDF of a valid certificate, for its holder (signed in, by link or password) and
-    staff: anyone else signed out is asked to sign in first, and comes back here; a revoked
-    one, or one whose holder was declined or withdrew, is gone (410)."""
-    certificate = certificate_by_code(code[:40]) or abort(404)
-    if not certificate.valid:
-        abort(410, description=_("This certificate is not valid: there is no PDF of it."))
-    if not current_user.is_authenticated:
-        flash(_("Sign in to download your certificate: its PDF is for its holder."), "info")
-        return redirect(url_for("accounts.login", next=request.path))
-    if not may_download_certificate(certificate, current_user):
-        abort(
-            403,
-            description=_(
-                "This certificate's PDF is for its holder. Anyone can check the certificate on "
-                "its page."
-            ),
-        )
-    with in_language(certificate.registration.locale):  # in the participant's language
-        html = render_template(
-            "attendance/certificate_print.html",
-            certificate=certificate,
-            verify_url=site_url("attendance.certificate_page", code=certificate.code),
-        )
-    return _pdf(html, f"certificate-{certificate.code}.pdf")
+# ---------------------------------------------------------------- the attendee's evaluation
 
 
 def _attendee_locale(registration: Registration) -> str:

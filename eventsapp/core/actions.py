@@ -22,7 +22,17 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Select, String, or_, select
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Select,
+    String,
+    insert,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -94,9 +104,11 @@ def log_action(
     label: str | None = None,
     event_id=_FROM_OBJECT,
     account_id=_FROM_OBJECT,
+    add: bool = True,
 ) -> LoggedAction:
     """Record ``action`` on ``obj`` by ``actor`` (an account, a person's name, or None for the
-    site) at ``at`` (now by default), in the session's transaction.
+    site) at ``at`` (now by default), in the session's transaction (``add=False``: the line is
+    only made, for ``log_actions`` to write with others).
 
     The object's label is its ``title`` or ``name`` unless given; the event it concerns is the
     object itself or its ``event_id``, the account its ``user_id`` or ``account_id`` (the account
@@ -116,8 +128,19 @@ def log_action(
         account_id=_account_of(obj) if account_id is _FROM_OBJECT else account_id,
         data=_plain(data or {}),
     )
-    db.session.add(line)
+    if add:
+        db.session.add(line)
     return line
+
+
+def log_actions(lines: list[LoggedAction]) -> None:
+    """Write lines made by ``log_action(..., add=False)`` in one statement: one action done to
+    many objects at once (an event's badges printed), however many."""
+    columns = [c.key for c in LoggedAction.__table__.columns if c.key != "id"]
+    if lines:
+        db.session.execute(
+            insert(LoggedAction), [{key: getattr(line, key) for key in columns} for line in lines]
+        )
 
 
 def changes(before: dict, after: dict) -> dict:

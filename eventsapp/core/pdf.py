@@ -14,7 +14,9 @@ class PdfUnavailable(RuntimeError):
     """This server cannot print PDFs (Pango is not installed)."""
 
 
-def html_to_pdf(html: str, stylesheet: Path) -> bytes:
+def html_to_pdf(html: str, stylesheet: Path, more_css: str = "") -> bytes:
+    """The page as a PDF, with the stylesheet and ``more_css`` (rules made by the caller: a
+    programme's colours and paper)."""
     try:
         from weasyprint import CSS, HTML  # loads Pango: only when a PDF is asked for
         from weasyprint.urls import URLFetcher
@@ -23,4 +25,7 @@ def html_to_pdf(html: str, stylesheet: Path) -> bytes:
 
     local_only = URLFetcher(allowed_protocols={"file", "data"})
     page = HTML(string=html, base_url=str(STATIC), url_fetcher=local_only)
-    return page.write_pdf(stylesheets=[CSS(filename=str(stylesheet), url_fetcher=local_only)])
+    stylesheets = [CSS(filename=str(stylesheet), url_fetcher=local_only)]
+    if more_css:
+        stylesheets.append(CSS(string=more_css, url_fetcher=local_only))
+    return page.write_pdf(stylesheets=stylesheets)

@@ -11,8 +11,8 @@ _signals = Namespace()
 
 organisations_merging = _signals.signal(
     "organisations-merging",
-    doc="Sent with the organisation about to be merged into another (``sender``) and ``now``, "
-    "before its rows move.",
+    doc="Sent with the organisation about to be merged (``sender``) into another (``into``) "
+    "and ``now``, before its rows move.",
 )
 
 organisations_merged = _signals.signal(
@@ -42,6 +42,14 @@ event_calendar_file = _signals.signal(
     "event-calendar-file",
     doc="Asks for an event's .ics file (``sender``: the event) with links to SITE_URL; the "
     "receiver returns its bytes.",
+)
+
+participant_email_attachments = _signals.signal(
+    "participant-email-attachments",
+    doc="Asks what files go with a participant email (``sender``: the registration, "
+    "``template``: the email's name): each receiver returns a list of files the worker makes "
+    "as it sends the email (``[{'maker': name, 'key': id}]``, see ``mail.attachments``), or "
+    "None.",
 )
 
 registration_funding = _signals.signal(

@@ -129,8 +129,9 @@ INVITATION = Purpose("invitation")
 # "until": the offer's end}. It works until that end, and only for the offer it was sent for.
 SEAT_OFFER = Purpose("seat-offer")
 
-# A badge's QR code (attendance.services): [event id, registration id]. No age: printed badges
-# scan for as long as the registration has a place.
+# A badge's QR code until badges became documents (issue 24), whose QR codes hold their
+# verification page's address: [event id, registration id]. Read only (attendance.services), so
+# that badges printed before still check their holders in while they have a place.
 BADGE = Purpose("attendance-badge")
 
 # The link to an attendee's evaluation form (attendance.evaluations): the registration's id.

@@ -25,7 +25,7 @@ from ..catalogue.services import (
 from ..core.dates import format_window, read_date_phrase
 from ..extensions import db
 from ..people.models import Organisation
-from . import authority_requests, costs, logistics, plans, translations
+from . import authority_requests, costs, documents, logistics, plans, translations
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -130,7 +130,8 @@ def load_demo() -> dict[str, int]:
             save_event(event, event_input(entry, programme, organisations))
             count += 1
         db.session.flush()
-        for load_more in (costs.load, logistics.load):  # what the file says beyond its events
+        # What the file says beyond its events.
+        for load_more in (costs.load, logistics.load, documents.load):
             load_more(data, programme, organisations)
         added[programme.short_name] = count
     for load_more in (plans.load, authority_requests.load):  # after every programme's events

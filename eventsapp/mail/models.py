@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, LargeBinary, String, Text
+from sqlalchemy import JSON, CheckConstraint, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.clock import utcnow
@@ -31,6 +31,9 @@ class OutboxEmail(db.Model):
     attachment: Mapped[bytes | None] = mapped_column(LargeBinary)
     attachment_filename: Mapped[str | None] = mapped_column(String(200))
     attachment_mimetype: Mapped[str | None] = mapped_column(String(100))
+    # Files made when the email is sent, by the makers of ``mail.attachments`` (a delegate's
+    # badge): [{"maker": "badge", "key": registration id}, ...].
+    attachments_to_make: Mapped[list] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(10), default=EmailStatus.PENDING, index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)

@@ -29,6 +29,7 @@ from sqlalchemy import select
 
 from ..core.clock import utcnow
 from ..extensions import db
+from .attachments import made_attachments
 from .models import EmailStatus, OutboxEmail
 
 MAX_ATTEMPTS = 12
@@ -69,13 +70,16 @@ def as_message(email: OutboxEmail) -> EmailMessage:
     message.set_content(email.text_body)
     if email.html_body:
         message.add_alternative(email.html_body, subtype="html")
+    files = made_attachments(email.attachments_to_make)
     if email.attachment is not None:
-        maintype, subtype, params = content_type(email.attachment_mimetype)
+        files.insert(0, (email.attachment_filename, email.attachment_mimetype, email.attachment))
+    for filename, mimetype, content in files:
+        maintype, subtype, params = content_type(mimetype)
         message.add_attachment(
-            email.attachment,
+            content,
             maintype=maintype,
             subtype=subtype,
-            filename=one_line(email.attachment_filename or "attachment"),
+            filename=one_line(filename or "attachment"),
             params=params,
         )
     return message

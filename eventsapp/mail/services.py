@@ -28,13 +28,15 @@ def queue_email(
     template: str,
     locale: str | None = None,
     attachment: tuple[str, str, bytes] | None = None,
+    attachments_to_make: list[dict] | None = None,
     **context,
 ) -> OutboxEmail:
     """Render ``templates/emails/<template>.txt`` (and ``.html`` if there is one) in ``locale``
     (the site's default when None) into the outbox.
 
     ``subject`` may be lazy: it is written in ``locale`` too. ``attachment`` is
-    ``(filename, mimetype, content)``.
+    ``(filename, mimetype, content)``; ``attachments_to_make`` name files made as the email is
+    sent (``mail.attachments``).
     """
     context.setdefault("site_name", current_app.config["SITE_NAME"])
     with in_language(locale):
@@ -48,6 +50,7 @@ def queue_email(
             subject=str(subject)[: OutboxEmail.subject.type.length],
             text_body=render_template(f"emails/{template}.txt", **context),
             html_body=html,
+            attachments_to_make=attachments_to_make or [],
         )
     if attachment:
         email.attachment_filename, email.attachment_mimetype, email.attachment = attachment

@@ -124,7 +124,7 @@ def merge_organisations(source: Organisation, target: Organisation, now: datetim
     """
     if source.id == target.id:
         raise InvalidInput("target_id", _("Choose the other organisation to keep."))
-    signals.organisations_merging.send(source, now=now)
+    signals.organisations_merging.send(source, now=now, into=target)
     moved = {}
     for table, column in _references_to_organisations():
         for others in _unique_with(table, column):

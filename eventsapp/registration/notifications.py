@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..catalogue.translations import localized
 from ..core.links import site_url
-from ..core.signals import ask, event_calendar_file
+from ..core.signals import ask, event_calendar_file, participant_email_attachments
 from ..mail.models import OutboxEmail
 from ..mail.services import in_language, queue_email
 from .models import Registration, Status
@@ -98,7 +98,8 @@ def notify(
     registration's address, in its language. ``subject`` replaces the declared one (a message's,
     written by staff: used as it is); ``calendar_file`` says whether the event's calendar file
     goes with it, when the email does not decide (a message). The template is told whether it
-    went (``calendar_file``)."""
+    went (``calendar_file``), and which files the capabilities above add, made as it is sent
+    (``attached``: the names of their makers, such as "badge")."""
     email = PARTICIPANT_EMAILS[template]
     event = registration.event
     for name, default in email.defaults.items():
@@ -110,12 +111,21 @@ def notify(
         attachment = None
         if calendar_file and (calendar := ask(event_calendar_file, event)) is not None:
             attachment = (f"event-{event.id}.ics", CALENDAR_TYPE, calendar)
+        to_make = [
+            item
+            for _receiver, items in participant_email_attachments.send(
+                registration, template=template
+            )
+            for item in items or ()
+        ]
         return queue_email(
             registration.email,
             subject if subject is not None else email.subject % {"title": localized_title(event)},
             template,
             locale=registration.locale,
             attachment=attachment,
+            attachments_to_make=to_make,
+            attached=[item["maker"] for item in to_make],
             registration=registration,
             event=event,
             event_url=site_url("site.event_page", event_id=event.id),

@@ -8,14 +8,14 @@ translations gain the audience (empty: the original's shows). Going down drops t
 languages' wordings and the translated audiences.
 
 Revision ID: 0024_message_languages
-Revises: 0022_action_log
+Revises: 0023_documents
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0024_message_languages"
-down_revision = "0022_action_log"
+down_revision = "0023_documents"
 branch_labels = None
 depends_on = None
 

@@ -157,6 +157,8 @@ def staff_pages(event):
         ("the messages to participants", f"/manage/events/{event.id}/messages/"),
         ("the check-in", f"/manage/events/{event.id}/check-in"),
         ("the attendance", f"/manage/events/{event.id}/attendance"),
+        ("the documents of an event", f"/manage/events/{event.id}/documents"),
+        ("a programme's documents", f"/manage/programmes/{event.programme_id}/documents"),
         ("the evaluation", f"/manage/events/{event.id}/evaluation"),
         ("an evaluation question", f"/manage/events/{event.id}/evaluation/questions/{question}"),
         ("the history of an event", f"/manage/events/{event.id}/history"),

@@ -9,10 +9,10 @@ import segno
 from PIL import Image
 from playwright.sync_api import expect
 
-from eventsapp.attendance.services import badge_token
 from eventsapp.core.clock import utcnow
 from eventsapp.registration.models import Registration
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, sign_in
+from tests.documents_helpers import badge_code
 
 pytestmark = pytest.mark.browser
 
@@ -77,16 +77,16 @@ def test_staff_check_in_by_badge_code_without_leaving_the_page(page, staff_user,
     counter = check_in_page(page, event)
     code = page.get_by_label("Badge code")
     result = page.locator("[data-check-in-result]")
-    code.fill(badge_token(nino))
+    code.fill(badge_code(nino))
     code.press("Enter")
     expect(result).to_have_text("Nino Beridze is checked in.")
     expect(counter).to_have_text("1 of 2 in")
     expect(code).to_have_value("")
-    code.fill(badge_token(nino))
+    code.fill(badge_code(nino))
     page.get_by_role("button", name="Check in", exact=True).click()
     expect(result).to_have_text("Nino Beridze was checked in already today.")
     expect(result).to_have_class("check-in-result flash flash-warning")
-    code.fill(badge_token(declined))
+    code.fill(badge_code(declined))
     code.press("Enter")
     expect(result).to_have_text("This badge is not one of this event's participants.")
     expect(counter).to_have_text("1 of 2 in")
@@ -97,7 +97,7 @@ def test_a_lapsed_session_says_to_sign_in_again(page, staff_user, course):
     counter = check_in_page(page, event)
     page.context.clear_cookies()  # the session ends while the page stays open
     code = page.get_by_label("Badge code")
-    code.fill(badge_token(nino))
+    code.fill(badge_code(nino))
     code.press("Enter")
     result = page.locator("[data-check-in-result]")
     expect(result).to_have_text("Your session has ended: sign in again, then scan again.")
@@ -115,7 +115,7 @@ def test_an_error_the_site_answers_is_shown_as_it_is(page, staff_user, course):
         ),
     )
     code = page.get_by_label("Badge code")
-    code.fill(badge_token(nino))
+    code.fill(badge_code(nino))
     code.press("Enter")
     expect(page.locator("[data-check-in-result]")).to_have_text(
         "The site cannot reach its database."
@@ -143,7 +143,7 @@ def test_the_camera_reads_a_badge_and_checks_its_holder_in(
 ):
     event, (nino, *_) = course
     video = tmp_path / "badge.y4m"
-    badge_video(video, badge_token(nino))
+    badge_video(video, badge_code(nino))
     camera_args = [
         "--use-fake-device-for-media-stream",
         "--use-fake-ui-for-media-stream",

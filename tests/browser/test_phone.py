@@ -15,11 +15,11 @@ from sqlalchemy import select
 
 from eventsapp.accounts.services import find_user_by_email, login_link_token
 from eventsapp.attendance.evaluations import evaluation_token
-from eventsapp.attendance.models import Certificate
 from eventsapp.attendance.services import check_in, event_days, issue_certificates
 from eventsapp.catalogue.services import add_partner
 from eventsapp.core.clock import utcnow
 from eventsapp.costs.settings import save_rule, set_reporting_currency, set_unit_estimate
+from eventsapp.documents.models import Document, DocumentKind
 from eventsapp.mail.models import OutboxEmail
 from eventsapp.registration.links import confirmation_token, page_token
 from eventsapp.registration.models import Registration, RegistrationSettings, Status
@@ -134,7 +134,9 @@ def scene(make, staff_user):
     waiting = db.session.scalar(select(Registration).where(Registration.status == "unconfirmed"))
     db.session.commit()
     mine = db.session.scalar(select(Registration).where(Registration.event_id == course.id))
-    certificate = db.session.scalar(select(Certificate))
+    certificate = db.session.scalar(
+        select(Document).where(Document.kind == DocumentKind.CERTIFICATE)
+    )
     return {
         "course": course,
         "another": another,

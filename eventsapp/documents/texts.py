@@ -1,0 +1,144 @@
+"""The words of documents: each kind's default heading and body in each language, the
+placeholders a body may hold, and a body filled in for one holder.
+
+A body is written as people write a letter, with placeholders in braces (``{event}``): blank
+lines part paragraphs (on a badge each line is a line of its own), a paragraph that is only
+``{name}`` is the holder's name written large, and a line whose every placeholder is empty (a
+holder without an organisation) is left out. The defaults are written here, in each language,
+as the centre's letterhead is: they are documents' content, which staff rewrite per programme,
+not the site's interface.
+"""
+
+import re
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from ..core.errors import InvalidInput
+from .models import DocumentKind
+
+PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+HEADING_LENGTH, BODY_LENGTH = 200, 2000
+
+# What each placeholder is, for the staff's form.
+PLACEHOLDERS = {
+    "name": _l("the holder's name"),
+    "organisation": _l("their organisation"),
+    "position": _l("their position"),
+    "country": _l("their country"),
+    "role": _l("their role at the event (delegate, speaker…)"),
+    "event": _l("the event's title"),
+    "dates": _l("the event's dates"),
+    "place": _l("where it was held (city and country)"),
+    "centre": _l("the centre's name"),
+    "programme": _l("the programme's name"),
+    "serial": _l("the document's serial number"),
+    "issued": _l("the day it was issued"),
+    "attendance": _l("the days attended (“3 days”, “2 of 3 days”)"),
+}
+# The placeholders of each kind (a badge is printed before anyone attends).
+KIND_PLACEHOLDERS = {
+    DocumentKind.CERTIFICATE: tuple(PLACEHOLDERS),
+    DocumentKind.BADGE: tuple(p for p in PLACEHOLDERS if p != "attendance"),
+}
+
+
+@dataclass(frozen=True)
+class Wording:
+    heading: str
+    body: str
+
+
+DEFAULTS = {
+    DocumentKind.CERTIFICATE: {
+        "en": Wording(
+            "Certificate of participation",
+            "This certifies that\n\n{name}\n\ntook part in “{event}”, held in {place} "
+            "({dates}), and attended {attendance}.",
+        ),
+        "es": Wording(
+            "Constancia de participación",
+            "Se hace constar que\n\n{name}\n\nparticipó en «{event}», celebrado en {place} "
+            "({dates}), y asistió {attendance}.",
+        ),
+        "fr": Wording(
+            "Attestation de participation",
+            "Nous attestons que\n\n{name}\n\na participé à « {event} », tenu à {place} "
+            "({dates}), avec une présence de {attendance}.",
+        ),
+    },
+    DocumentKind.BADGE: {
+        language: Wording(
+            "{centre}", "{organisation}\n{country} · {role}\n{event}\n{dates} · {place}"
+        )
+        for language in ("en", "es", "fr")
+    },
+}
+
+
+def default_wording(kind: str, language: str) -> Wording:
+    return DEFAULTS[DocumentKind(kind)].get(language) or DEFAULTS[DocumentKind(kind)]["en"]
+
+
+def check_wording(kind: str, heading: str, body: str) -> None:
+    """Refuse a heading on several lines or too long, a body too long, and placeholders the
+    kind does not have (or braces that are not one)."""
+    if "\n" in heading or "\r" in heading or len(heading) > HEADING_LENGTH:
+        raise InvalidInput(
+            "heading",
+            _("Write the heading on one line, in %(num)d characters at most.", num=HEADING_LENGTH),
+        )
+    if len(body) > BODY_LENGTH:
+        raise InvalidInput("body", _("At most %(num)d characters.", num=BODY_LENGTH))
+    allowed = KIND_PLACEHOLDERS[DocumentKind(kind)]
+    for field, value in (("heading", heading), ("body", body)):
+        unknown = [name for name in PLACEHOLDER.findall(value) if name not in allowed]
+        if unknown:
+            raise InvalidInput(
+                field,
+                _("“{%(name)s}” is not one of the placeholders listed.", name=unknown[0]),
+            )
+        if "{" in PLACEHOLDER.sub("", value) or "}" in PLACEHOLDER.sub("", value):
+            raise InvalidInput(field, _("Write placeholders as a word in braces, such as {event}."))
+
+
+def fill(text: str, values: dict[str, str]) -> str:
+    """The text with each placeholder replaced by its value."""
+    return PLACEHOLDER.sub(lambda m: values.get(m.group(1), ""), text)
+
+
+def _all_empty(line: str, values: dict[str, str]) -> bool:
+    names = PLACEHOLDER.findall(line)
+    return bool(names) and not any(values.get(name) for name in names)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    is_name: bool = False  # the holder's name, written large
+
+
+def paragraphs(body: str, values: dict[str, str]) -> list[Paragraph]:
+    """A certificate's or letter's body as paragraphs (parted by blank lines)."""
+    found = []
+    for block in re.split(r"\n\s*\n", body.replace("\r\n", "\n").strip()):
+        lines = [line for line in block.split("\n") if not _all_empty(line, values)]
+        if not lines:
+            continue
+        is_name = block.strip() == "{name}"
+        found.append(Paragraph(" ".join(fill(line, values).strip() for line in lines), is_name))
+    return found
+
+
+_LOOSE_ENDS = re.compile(r"^[\s·,]+|[\s·,]+$")
+
+
+def lines(body: str, values: dict[str, str]) -> list[str]:
+    """A badge's body as lines, those with nothing to say left out (and a separator left
+    hanging by an empty placeholder: "18 January 2027 · ")."""
+    return [
+        _LOOSE_ENDS.sub("", fill(line, values))
+        for line in body.replace("\r\n", "\n").split("\n")
+        if line.strip() and not _all_empty(line, values)
+    ]

@@ -40,6 +40,7 @@ ACCENTED = str.maketrans(
 )
 PSEUDO_TEXT = re.compile(f"{OPEN}[^{OPEN}{CLOSE}]*{CLOSE}")
 WORD = re.compile(r"[A-Za-z]{2,}")
+PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 ADDRESS = re.compile(r"https?://\S+|[\w.+-]+@[\w-]+(\.[\w-]+)+|\b[\w-]+\.(?:pdf|csv|xlsx|ics)\b")
 # Names of formats, standards and products, the same in every language.
 SAME_IN_EVERY_LANGUAGE = {"csv", "xlsx", "pdf", "ical", "ics", "json", "api", "qr", "excel", "iso"}
@@ -224,6 +225,7 @@ def english_left(text: str, data: list[str], vocabulary: set[str], allowed: set[
         if value in text:
             text = text.replace(value, " \x00 ")
     text = ADDRESS.sub(" \x00 ", text)
+    text = PLACEHOLDER.sub(" \x00 ", text)  # {name}: what staff type into wordings, as code
     left = []
     for match in WORD.finditer(text):
         word = match.group()

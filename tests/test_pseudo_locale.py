@@ -8,7 +8,7 @@ agendas, tasks) with one of everything the demo lacks (questions, a message, a c
 evaluation, accounts and links), read by an administrator whose language is the pseudo-language.
 """
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from flask import template_rendered
@@ -43,6 +43,7 @@ from eventsapp.core.question_columns import QuestionInput
 from eventsapp.demo.services import load_demo
 from eventsapp.documents.models import DocumentKind
 from eventsapp.documents.services import issue
+from eventsapp.documents.settings import SignatoryInput, add_signatory
 from eventsapp.extensions import babel
 from eventsapp.logistics.models import Task
 from eventsapp.logistics.services import send_weekly_reminders
@@ -78,7 +79,11 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 NOT_PAGES = ("/api/", "/static/", "/logout", "/healthz")
 NOT_PAGE_SUFFIXES = (".ics", ".pdf", ".json")
 # Files staff download from a registration's answers: the delegate's own upload.
-UPLOADS = {"registration_manage.answer_file", "authority_requests_manage.download_report"}
+UPLOADS = {
+    "registration_manage.answer_file",
+    "authority_requests_manage.download_report",
+    "documents.image",
+}
 # Query parameters a page needs to show its content.
 QUERIES = {
     "plans.plan_report": "?period={year}",
@@ -162,9 +167,9 @@ def world(db) -> dict:
         event, QuestionInput("Comida", "one_choice", choices="Vegetariana\nSin gluten")
     )
     evaluation_question = add_evaluation_question(event, QuestionInput("Utilidad", "scale"))
-    (certificate,) = issue(
-        DocumentKind.CERTIFICATE, [approved], now, admin, {approved.id: {"days": 2}}
-    )
+    # Issued after the event began, so that its page says it is valid.
+    issued = max(now, datetime.combine(event.starts_on, time(18)))
+    (certificate,) = issue(DocumentKind.CERTIFICATE, [approved], issued, admin, {approved.id: {}})
     message = Message(event_id=event.id, audience="Aprobados", sent_by_id=admin.id)
     word_message(message, "es", "Hola {name}", "Nos vemos el {dates}.", {})
     send_message(message, [approved], now)
@@ -177,6 +182,7 @@ def world(db) -> dict:
     db.session.add(speaker)
     db.session.flush()
     programme = event.programme or db.session.scalar(select(Programme))
+    signatory = add_signatory(programme, SignatoryInput("Rosa Quispe", {"en": "Director"}))
     plan = db.session.scalar(select(Plan).order_by(Plan.id))
     request = db.session.scalar(select(AuthorityRequest).order_by(AuthorityRequest.id))
     task = db.session.scalar(select(Task).where(Task.event_id == event.id))
@@ -201,6 +207,9 @@ def world(db) -> dict:
         "delegate_registration_id": other.id,
         "question_id": {"attendance": evaluation_question.id, "registration": question.id},
         "code": certificate.code,
+        "kind": DocumentKind.CERTIFICATE.value,
+        "language": "es",
+        "signatory_id": signatory.id,
         "token": {
             "accounts.setup_account": account_setup_token(colleague),
             "calendars.personal_feed": feed_token(admin),

@@ -29,7 +29,7 @@ from ..core.i18n import LANGUAGE_COOKIE, language_of, visitor_locale
 from ..core.navigation import BAR, event_tab
 from ..core.questions import SCALE
 from ..core.validation import parse_number
-from ..core.web import show_beside_field
+from ..core.web import edit_question_page, show_beside_field
 from ..documents.models import Document, DocumentKind
 from ..documents.services import revoke
 from ..extensions import db
@@ -321,25 +321,22 @@ def evaluation_question(event_id: int, question_id: int):
     attendees have answered, its translations only)."""
     event = _event(event_id)
     question = _evaluation_question(event, question_id)
-    form = QuestionEditForm()
-    if request.method == "GET":
-        form.fill(question)
-    if form.validate_on_submit():
-        try:
-            update_question(question, form.to_input(question.kind))
-        except InvalidInput as error:
-            show_beside_field(form, error)
-        else:
-            flash(_("Saved the question."), "success")
-            return redirect(url_for(".evaluation_admin", event_id=event.id))
-    page = render_template(
-        "attendance/evaluation_question.html",
-        event=event,
-        form=form,
-        question=question,
-        answered=answers_count(event.id),
+    answered = answers_count(event.id)
+    return edit_question_page(
+        event,
+        question,
+        QuestionEditForm(),
+        update_question,
+        url_for(".evaluation_admin", event_id=event.id),
+        meta=f"{_('Evaluation')} · {question.kind_label}",
+        note=_("Attendees have answered already: only the translations can change.")
+        if answered
+        else None,
+        hint=_(
+            "Attendees who registered in Spanish or French see the question in their language; "
+            "others see it as written above. Answers are kept in the original choices."
+        ),
     )
-    return page, 400 if form.errors else 200
 
 
 @bp.post("/manage/events/<int:event_id>/evaluation/questions/<int:question_id>/move")

@@ -1,7 +1,8 @@
 """Helpers for views (never for services): the request's transaction, page numbers, refusals
-shown beside form fields."""
+shown beside form fields, the page that changes a question."""
 
-from flask import request
+from flask import flash, redirect, render_template, request
+from flask_babel import gettext as _
 
 from ..extensions import db
 from .errors import InvalidInput
@@ -19,6 +20,24 @@ def show_beside_field(form, error: InvalidInput, field_name: str | None = None) 
     """Undo what the request wrote and put the refusal beside its form field."""
     db.session.rollback()
     getattr(form, field_name or error.field).errors.append(error.message)
+
+
+def edit_question_page(event, question, form, update, back: str, **shown):
+    """The page that changes a question of an event's form with ``form`` (a QuestionEditForm):
+    ``update`` saves what it says, or raises InvalidInput; back to ``back`` once saved.
+    ``shown``: what the page says of the question (``meta``, ``note``, ``hint``)."""
+    if request.method == "GET":
+        form.fill(question)
+    if form.validate_on_submit():
+        try:
+            update(question, form.to_input(question.kind))
+        except InvalidInput as error:
+            show_beside_field(form, error)
+        else:
+            flash(_("Saved the question."), "success")
+            return redirect(back)
+    page = render_template("_question_edit.html", event=event, form=form, back=back, **shown)
+    return page, 400 if form.errors else 200
 
 
 def commit_or_roll_back(response):

@@ -1,2 +1,2 @@
-"""Documents handed out: certificates, badges (and next letters), made from each programme's settings,
-with serials and QR codes to their public verification page."""
+"""Documents handed out (certificates, badges; letters next), made from each programme's
+settings, with serials and QR codes to their public verification page."""

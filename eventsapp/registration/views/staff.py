@@ -25,7 +25,7 @@ from ...core.forms import QuestionEditForm, QuestionForm
 from ...core.i18n import locale_of
 from ...core.navigation import BAR, LIST, PAGE, event_tab
 from ...core.uploads import shown_name
-from ...core.web import page_number, show_beside_field
+from ...core.web import edit_question_page, page_number, show_beside_field
 from ...extensions import db
 from ...people.models import Organisation
 from ..forms import InvitationForm, SettingsForm
@@ -244,23 +244,27 @@ def question_page(event_id: int, question_id: int):
     """Change a question: its label, choices, translations, whether it needs an answer."""
     event = get_event(event_id) or abort(404)
     question = get_question(event, question_id) or abort(404)
-    form = QuestionEditForm()
-    if request.method == "GET":
-        form.fill(question)
-    if form.validate_on_submit():
-        try:
-            update_question(question, form.to_input(question.kind))
-        except InvalidInput as error:
-            show_beside_field(form, error)
-        else:
-            flash(_("Saved the question."), "success")
-            return redirect(url_for(".questions_page", event_id=event.id))
-    return render_template(
-        "registration/question.html",
-        event=event,
-        form=form,
-        question=question,
-        answered=answer_counts(event.id).get(question.id, 0),
+    answered = answer_counts(event.id).get(question.id, 0)
+    note = _(
+        "Answers already given keep the text of the choice chosen, even if you rename or remove it."
+    )
+    return edit_question_page(
+        event,
+        question,
+        QuestionEditForm(),
+        update_question,
+        url_for(".questions_page", event_id=event.id),
+        meta=" · ".join(
+            (
+                str(question.kind_label),
+                ngettext("%(num)d answer given", "%(num)d answers given", answered),
+            )
+        ),
+        note=note if answered and question.has_choices else None,
+        hint=_(
+            "Delegates browsing in Spanish or French see the question in their language; others "
+            "see it as written above. Answers are kept in the original choices."
+        ),
     )
 
 

@@ -51,6 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .accounts import cron as _accounts_cron  # noqa: F401  (a job of the worker)
     from .accounts import views as accounts_views
     from .agenda.views import bp as agenda_bp
+    from .alumni.views import bp as alumni_bp
     from .api.views import bp as api_bp
     from .attendance import cron as _attendance_cron  # noqa: F401  (evaluations open after events)
     from .attendance.views import bp as attendance_bp
@@ -70,8 +71,10 @@ def create_app(config: dict | None = None) -> Flask:
     from .logistics.views import bp as logistics_bp
     from .messages import cron as _messages_cron  # noqa: F401  (sends messages in batches)
     from .messages.views import bp as messages_bp
+    from .network.views import bp as network_bp
     from .people.views import bp as people_bp
     from .plans.views import bp as plans_bp
+    from .privacy.views import bp as privacy_bp
     from .registration import cron as _registration_cron  # noqa: F401  (a periodic job)
     from .registration import hooks as _registration_hooks  # noqa: F401
     from .registration.views import bp as registration_bp
@@ -96,6 +99,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(plans_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(history_bp)
+    app.register_blueprint(network_bp)
+    app.register_blueprint(privacy_bp)
+    app.register_blueprint(alumni_bp)
     app.register_blueprint(documents_bp)
     app.register_blueprint(attendance_bp)
     app.register_blueprint(messages_bp)

@@ -4,14 +4,15 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..core.clock import utcnow
 from ..core.labels import Labelled, sql_in
 from ..core.validation import one_line_sql
 from ..extensions import db
+from ..people.models import Person
 
 
 class Role(Labelled):
@@ -34,6 +35,10 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200), default="")
+    # The person it belongs to, once a registration or request proved its address.
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("persons.id", ondelete="SET NULL"), index=True
+    )
     password_hash: Mapped[str | None] = mapped_column(String(256))
     role: Mapped[str] = mapped_column(String(20), default=Role.DELEGATE)
     active: Mapped[bool] = mapped_column(default=True)
@@ -50,6 +55,8 @@ class User(UserMixin, db.Model):
     # Part of every session and "keep me signed in" cookie of the account: raising it (sign-out,
     # a new password, deactivation) turns all of them away.
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    person: Mapped[Person | None] = relationship()
 
     def get_id(self) -> str:
         """What sessions and remember cookies carry: the account and its session version."""

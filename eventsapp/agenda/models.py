@@ -21,7 +21,7 @@ from ..core.clock import utcnow
 from ..core.dates import within_calendar_years
 from ..core.labels import Labelled, sql_in
 from ..extensions import db
-from ..people.models import Country, Organisation
+from ..people.models import Country, Organisation, Person
 
 
 class SessionKind(Labelled):
@@ -58,9 +58,15 @@ class Speaker(db.Model):
         ForeignKey("organisations.id", ondelete="SET NULL")
     )
     country_code: Mapped[str | None] = mapped_column(ForeignKey("countries.code"))
+    # The person across the years: one of their own when first named, merged by staff with the
+    # same person's registrations (``people.merging``).
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("persons.id", ondelete="SET NULL"), index=True
+    )
 
     organisation: Mapped[Organisation | None] = relationship()
     country: Mapped[Country | None] = relationship()
+    person: Mapped[Person | None] = relationship()
 
 
 session_speakers = Table(

@@ -24,6 +24,7 @@ from ..core.errors import InvalidInput
 from ..core.validation import time_zone_names
 from ..extensions import db
 from ..people.models import Organisation
+from ..people.persons import new_person
 from .models import AgendaSession, Speaker, name_key
 
 
@@ -176,7 +177,8 @@ def speakers_named(speakers: str) -> list[Speaker]:
     }
     for key, (name, role) in lines.items():
         if key not in known:
-            known[key] = Speaker(name=name, name_key=key, role=role)
+            person = new_person(name, position=role[:200])
+            known[key] = Speaker(name=name, name_key=key, role=role, person=person)
             db.session.add(known[key])
     return [known[key] for key in lines]
 

@@ -13,7 +13,7 @@ from ..core.dates import PRECISIONS, format_window
 from ..core.labels import Labelled, sql_in
 from ..core.validation import one_line_sql
 from ..extensions import db
-from ..people.models import Country, Organisation
+from ..people.models import Country, Organisation, Person
 from .topics import INTERNSHIP_CRITERIA, SCENARIOS, TOPICS
 
 
@@ -82,6 +82,10 @@ class AuthorityRequest(db.Model):
     languages: Mapped[list] = mapped_column(JSON, default=list)
     interpretation: Mapped[bool] = mapped_column(default=False)
     contact_name: Mapped[str] = mapped_column(String(200))
+    # The contact across the years, once their address is confirmed.
+    contact_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("persons.id", ondelete="SET NULL"), index=True
+    )
     contact_email: Mapped[str] = mapped_column(String(254))
     contact_locale: Mapped[str | None] = mapped_column(String(20))
     account_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -107,6 +111,7 @@ class AuthorityRequest(db.Model):
     country: Mapped[Country] = relationship(lazy="joined")
     organisation: Mapped[Organisation | None] = relationship()
     event: Mapped[Event | None] = relationship()
+    contact_person: Mapped[Person | None] = relationship()
 
     @property
     def kind_label(self) -> str:

@@ -34,6 +34,7 @@ from ..core.uploads import MIME_TYPES, UploadStore, file_kind, shown_name, suffi
 from ..extensions import db
 from ..mail.services import in_language, queue_email
 from ..people.models import Country, Organisation, OrganisationKind
+from ..people.persons import person_for_address
 from .models import EVENT_KIND, AuthorityRequest, RequestKind, RequestStatus
 from .topics import INTERNSHIP_CRITERIA, SCENARIOS, TOPICS, topic_block
 
@@ -157,6 +158,13 @@ def confirm_request(req: AuthorityRequest, now: datetime) -> None:
     if req.confirmed_at:
         return
     req.confirmed_at = now
+    req.contact_person = person_for_address(
+        req.contact_email,
+        now,
+        name=req.contact_name,
+        country_code=req.country_code,
+        organisation=req.organisation,
+    )
     _log(req, now, req.contact_name, SENT)
     _email(req, now, _l("We received your request"), "request_received")
 

@@ -22,9 +22,11 @@ from ..catalogue.services import (
     set_region_override,
     to_utc,
 )
+from ..core.clock import utcnow
 from ..core.dates import format_window, read_date_phrase
 from ..extensions import db
 from ..people.models import Organisation
+from ..registration.persons import give_people
 from . import authority_requests, costs, documents, logistics, plans, translations
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -138,6 +140,7 @@ def load_demo() -> dict[str, int]:
         for name, count in load_more().items():
             added[name] = added.get(name, 0) + count
     translations.load()  # every event's, the current programme year's among them
+    give_people(utcnow())  # as confirming their registrations would have
     return added
 
 
@@ -259,7 +262,6 @@ def synthesise_participants(programme: Programme, count: int, seed: int = 1) -> 
     it adds ``count`` more: participants are numbered after the registrations there (their emails
     stay unique per event) and the seats they hold already count against the capacity.
     """
-    from ..core.clock import utcnow
     from ..registration.models import SEAT_HOLDING, Registration, RegistrationSettings, Status
 
     events = db.session.execute(

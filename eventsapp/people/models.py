@@ -1,9 +1,12 @@
-"""Countries and organisations."""
+"""Countries, organisations and people: one record per person across the years."""
+
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.clock import utcnow
 from ..core.i18n import country_name
 from ..core.labels import Labelled, sql_in
 from ..core.validation import one_line_sql
@@ -77,3 +80,84 @@ class Organisation(db.Model):
 
     def __repr__(self) -> str:
         return f"<Organisation {self.acronym or self.name}>"
+
+
+class Gender(Labelled):
+    FEMALE = "female", _l("Female")
+    MALE = "male", _l("Male")
+    OTHER = "other", _l("Other")
+    UNDISCLOSED = "undisclosed", _l("Prefer not to say")
+
+
+class Person(db.Model):
+    """One human across the years: their accounts, registrations, speaker entries and requests
+    point to it (``person_id``). Made for an address the first time its owner proves it (a
+    confirmed registration or request), or for a speaker named in an agenda; never matched by a
+    guess: staff merge the duplicates (``people.merging``).
+
+    Its name, gender, country, organisation and position are the latest written; the rows that
+    point to it keep theirs (organisations and positions over time). A merged person stays, empty,
+    pointing to the one it was merged into, so that a merge can be undone; an erased one keeps
+    only what statistics count (gender, country, organisation).
+    """
+
+    __tablename__ = "persons"
+    __table_args__ = (
+        CheckConstraint(f"gender IS NULL OR gender IN ({sql_in(Gender)})", name="gender"),
+        CheckConstraint("length(name) > 0", name="name_not_empty"),
+        CheckConstraint(one_line_sql("name"), name="name_one_line"),
+        CheckConstraint(one_line_sql("position"), name="position_one_line"),
+        CheckConstraint("merged_into_id IS NULL OR merged_into_id != id", name="not_into_self"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # The name as compared for duplicates (``names.name_key``): "Garcia Lopez Maria".
+    name_key: Mapped[str] = mapped_column(String(200), index=True, default="")
+    gender: Mapped[str | None] = mapped_column(String(20))
+    country_code: Mapped[str | None] = mapped_column(ForeignKey("countries.code"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="SET NULL"), index=True
+    )
+    position: Mapped[str] = mapped_column(String(200), default="")
+    languages: Mapped[list] = mapped_column(JSON, default=list)
+    notes: Mapped[str] = mapped_column(Text, default="")  # staff's, about the person
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("persons.id", ondelete="SET NULL"), index=True
+    )
+    erased_at: Mapped[datetime | None]
+    # In the alumni directory since (their consent), and whether fellow alumni see their address.
+    alumni_since: Mapped[datetime | None]
+    alumni_shows_email: Mapped[bool] = mapped_column(default=False)
+
+    country: Mapped[Country | None] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
+    emails: Mapped[list["PersonEmail"]] = relationship(
+        back_populates="person", order_by="PersonEmail.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def gender_label(self) -> str:
+        return Gender(self.gender).label if self.gender else ""
+
+    def __repr__(self) -> str:
+        return f"<Person {self.id} {self.name}>"
+
+
+class PersonEmail(db.Model):
+    """An address a person proved theirs: what matches a new registration or request to them."""
+
+    __tablename__ = "person_emails"
+    __table_args__ = (
+        UniqueConstraint("email"),
+        CheckConstraint("email = lower(email)", name="email_lower_case"),
+        CheckConstraint("length(email) > 0", name="email_not_empty"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    confirmed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    person: Mapped[Person] = relationship(back_populates="emails")

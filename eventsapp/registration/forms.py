@@ -26,9 +26,9 @@ from wtforms.validators import (
 from ..catalogue.models import LANGUAGES
 from ..core.fields import DayField, LanguageField
 from ..core.forms import Form, id_or_none
-from ..people.models import OrganisationKind
+from ..people.models import Gender, OrganisationKind
 from ..people.services import country_choices, organisation_choices
-from .models import Access, Gender
+from .models import Access
 from .services import RegistrationInput, TravelInput
 from .settings import SettingsInput
 

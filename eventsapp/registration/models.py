@@ -13,7 +13,7 @@ from ..core.dates import within_calendar_years
 from ..core.labels import Labelled, sql_in
 from ..core.validation import one_line_sql
 from ..extensions import db
-from ..people.models import Country, Organisation, OrganisationKind
+from ..people.models import Country, Gender, Organisation, OrganisationKind, Person
 
 
 class Status(Labelled):
@@ -43,13 +43,6 @@ class ParticipantRole(Labelled):
     FACILITATOR = "facilitator", _l("Facilitator")
     OBSERVER = "observer", _l("Observer")
     STAFF = "staff", _l("Staff")
-
-
-class Gender(Labelled):
-    FEMALE = "female", _l("Female")
-    MALE = "male", _l("Male")
-    OTHER = "other", _l("Other")
-    UNDISCLOSED = "undisclosed", _l("Prefer not to say")
 
 
 class Funding(Labelled):
@@ -135,6 +128,10 @@ class Registration(db.Model):
     user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
+    # Whose it is across the years: set once the address is proven (``persons.person_of``).
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("persons.id", ondelete="SET NULL"), index=True
+    )
     name: Mapped[str] = mapped_column(String(200))
     gender: Mapped[str] = mapped_column(String(20))
     email: Mapped[str] = mapped_column(String(254))
@@ -169,6 +166,7 @@ class Registration(db.Model):
 
     event: Mapped[Event] = relationship()
     user: Mapped[User | None] = relationship()
+    person: Mapped[Person | None] = relationship()
     organisation: Mapped[Organisation | None] = relationship()
     country: Mapped[Country] = relationship()
 

@@ -42,6 +42,7 @@ from ..core.links import site_url
 from ..core.validation import MAX_ID
 from ..extensions import db
 from ..people.models import Country, Organisation
+from ..people.persons import person_for_address
 from ..people.services import OrganisationInput, save_organisation
 from .funding import settle_and_tell
 from .invitations import check_invitation_email
@@ -198,6 +199,7 @@ def register(
         registration = Registration(event=event, email=email)
     _fill(registration, data, organisation, now)
     registration.user = account
+    _follow_person(registration, now)
     _take_place(registration, state, counted, now)
     db.session.add(registration)
     try:
@@ -254,6 +256,7 @@ def confirm_registration(
     registration.user = account or _new_account(
         registration.email, registration.name, registration.locale
     )
+    _follow_person(registration, now)
     _take_place(registration, state, counted, now)
     if signs_its_owner_in(registration, signed_in):  # before anything is written: one flush
         note_sign_in(registration.user, now, by_link=True)
@@ -377,6 +380,22 @@ def _new_organisation(name: str, kind: str, country_code: str) -> Organisation:
         return db.session.scalar(
             select(Organisation).where(func.lower(Organisation.name) == name.lower())
         )
+
+
+def _follow_person(registration: Registration, now: datetime) -> None:
+    """Its address proven, the registration (and its account) belong to the person of that
+    address, whose details follow the registration's."""
+    registration.person = person_for_address(
+        registration.email,
+        now,
+        name=registration.name,
+        gender=registration.gender,
+        country_code=registration.country_code,
+        organisation=registration.organisation,
+        position=registration.position,
+    )
+    if registration.user.person is None:
+        registration.user.person = registration.person
 
 
 def _account(email: str, name: str, locale: str | None) -> User:

@@ -37,8 +37,8 @@ from ..core.errors import InvalidInput
 from ..core.i18n import country_name, country_names, sort_key, sorted_by_name
 from ..core.validation import number_argument
 from ..extensions import db
-from ..people.models import Country, Organisation, OrganisationKind
-from ..registration.models import Gender, ParticipantRole, Registration, Status
+from ..people.models import Country, Gender, Organisation, OrganisationKind
+from ..registration.models import ParticipantRole, Registration, Status
 
 NOT_ASSIGNED = "Not assigned"  # events with no requesting country nor target region
 # Registrations that count as participants: accepted, or present.

@@ -1,0 +1,1 @@
+"""The alumni directory (``/alumni/``): people who chose to be found by fellow alumni."""

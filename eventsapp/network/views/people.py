@@ -1,0 +1,3 @@
+"""The person registry's search and a person's page."""
+
+from . import bp  # noqa: F401

@@ -1,0 +1,34 @@
+"""The people of registrations written without the forms (the demo, imports)."""
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from ..extensions import db
+from ..people.persons import person_for_address
+from .models import CONFIRMED, Registration
+
+
+def give_people(now: datetime) -> int:
+    """Each confirmed registration without a person gets the person of its address (and its
+    account, that person), as confirming it would have; returns how many."""
+    registrations = db.session.scalars(
+        select(Registration)
+        .where(Registration.person_id.is_(None), Registration.status.in_(CONFIRMED))
+        .options(joinedload(Registration.user), joinedload(Registration.organisation))
+        .order_by(Registration.created_at, Registration.id)
+    ).all()
+    for registration in registrations:
+        registration.person = person_for_address(
+            registration.email,
+            registration.consent_at or now,
+            name=registration.name,
+            gender=registration.gender,
+            country_code=registration.country_code,
+            organisation=registration.organisation,
+            position=registration.position,
+        )
+        if registration.user is not None and registration.user.person is None:
+            registration.user.person = registration.person
+    return len(registrations)

@@ -20,6 +20,8 @@ _PARTICLES = frozenset(
     "da das de del della der di do dos du e el la las le les los van von y".split()  # noqa: SIM905
 )
 _WORD = re.compile(r"[^\W\d_]+")
+# An argument not given: the person (or account) is to be looked up.
+LOOK_UP = object()
 
 
 def name_words(name: str) -> list[str]:
@@ -39,6 +41,7 @@ def person_for_address(
     email: str,
     confirmed_at: datetime,
     *,
+    known=LOOK_UP,
     name: str,
     gender: str | None = None,
     country_code: str | None = None,
@@ -47,17 +50,21 @@ def person_for_address(
 ) -> Person:
     """The person whose proven address ``email`` is, made the first time; their details become
     the ones given (what they wrote last). Two first proofs of one address at once make one
-    person: the second finds the first's."""
+    person: the second finds the first's. ``known``: the person of the address, read already
+    (None: it has none yet)."""
     email = email.strip().lower()
-    person = _person_with(email)
+    details = (name, gender, country_code, organisation, position)
+    person = _person_with(email) if known is LOOK_UP else known
     if person is None:
         try:
             with db.session.begin_nested():
                 person = new_person(name)
+                follow(person, *details)
                 db.session.add(PersonEmail(person=person, email=email, confirmed_at=confirmed_at))
+            return person
         except IntegrityError:
             person = _person_with(email)
-    follow(person, name, gender, country_code, organisation, position)
+    follow(person, *details)
     return person
 
 

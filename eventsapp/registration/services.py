@@ -41,8 +41,8 @@ from ..core.errors import InvalidInput
 from ..core.links import site_url
 from ..core.validation import MAX_ID
 from ..extensions import db
-from ..people.models import Country, Organisation
-from ..people.persons import person_for_address
+from ..people.models import Country, Organisation, Person, PersonEmail
+from ..people.persons import LOOK_UP, person_for_address
 from ..people.services import OrganisationInput, save_organisation
 from .funding import settle_and_tell
 from .invitations import check_invitation_email
@@ -193,13 +193,13 @@ def register(
         raise InvalidInput("email", already_registered_message())
     if organisation is None and (name := (data.new_organisation or "").strip()):
         organisation = _new_organisation(name, data.new_organisation_kind, data.country_code)
-    account = _account(email, data.name.strip(), data.locale)
     before = registration and registration.status
     if registration is None:
         registration = Registration(event=event, email=email)
     _fill(registration, data, organisation, now)
-    registration.user = account
-    _follow_person(registration, now)
+    person = _person(registration, now)
+    registration.user = _account(email, data.name.strip(), data.locale, person)
+    registration.person = person
     _take_place(registration, state, counted, now)
     db.session.add(registration)
     try:
@@ -232,10 +232,12 @@ def confirm_registration(
     # One statement reads the registration with its event, settings and owner's account, and
     # locks the event (as ``seats.lock_event``) and the registration: two clicks confirm once.
     row = db.session.execute(
-        select(Registration, RegistrationSettings, User)
+        select(Registration, RegistrationSettings, User, Person)
         .join(Registration.event)
         .outerjoin(RegistrationSettings, RegistrationSettings.event_id == Event.id)
         .outerjoin(User, func.lower(User.email) == Registration.email)
+        .outerjoin(PersonEmail, PersonEmail.email == Registration.email)
+        .outerjoin(Person, Person.id == PersonEmail.person_id)
         .where(Registration.id == link.registration_id)
         .options(
             contains_eager(Registration.event).joinedload(Event.venue),
@@ -243,7 +245,7 @@ def confirm_registration(
         )
         .with_for_update(of=(Registration, Event))
     ).first()
-    registration, settings, account = row or (None, None, None)
+    registration, settings, account, person = row or (None, None, None, None)
     check_confirmation_link(link, registration)
     state, counted = _availability_locked(registration.event, settings, now, invitation=None)
     if registration.new_organisation:
@@ -253,10 +255,11 @@ def confirm_registration(
             registration.country_code,
         )
         registration.new_organisation = registration.new_organisation_kind = None
-    registration.user = account or _new_account(
-        registration.email, registration.name, registration.locale
+    person = _person(registration, now, person)
+    registration.user = _account(
+        registration.email, registration.name, registration.locale, person, account
     )
-    _follow_person(registration, now)
+    registration.person = person
     _take_place(registration, state, counted, now)
     if signs_its_owner_in(registration, signed_in):  # before anything is written: one flush
         note_sign_in(registration.user, now, by_link=True)
@@ -382,25 +385,30 @@ def _new_organisation(name: str, kind: str, country_code: str) -> Organisation:
         )
 
 
-def _follow_person(registration: Registration, now: datetime) -> None:
-    """Its address proven, the registration (and its account) belong to the person of that
-    address, whose details follow the registration's."""
-    registration.person = person_for_address(
+def _person(registration: Registration, now: datetime, known=LOOK_UP) -> Person:
+    """Its address proven, the registration belongs to the person of that address (``known``
+    when read already), whose details follow the registration's."""
+    return person_for_address(
         registration.email,
         now,
+        known=known,
         name=registration.name,
         gender=registration.gender,
         country_code=registration.country_code,
         organisation=registration.organisation,
         position=registration.position,
     )
-    if registration.user.person is None:
-        registration.user.person = registration.person
 
 
-def _account(email: str, name: str, locale: str | None) -> User:
-    """The delegate's account, reused by email, or created (``_new_account``)."""
-    return find_user_by_email(email) or _new_account(email, name, locale)
+def _account(email: str, name: str, locale: str | None, person: Person, account=LOOK_UP) -> User:
+    """The delegate's account (``account`` when read already), reused by email, or created
+    (``_new_account``); the person's, if it had none."""
+    if account is LOOK_UP:
+        account = find_user_by_email(email)
+    account = account or _new_account(email, name, locale)
+    if account.person_id is None:
+        account.person = person
+    return account
 
 
 def _new_account(email: str, name: str, locale: str | None) -> User:

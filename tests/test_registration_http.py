@@ -469,6 +469,19 @@ def test_withdrawing_frees_the_seat_for_the_first_waiting(client, db, make, mail
     assert client.post(path).status_code == 410
 
 
+def test_withdrawing_from_the_waiting_list_is_told_without_a_seat(client, db, make, mailbox):
+    event = make.open_event(capacity=1)
+    post_registration(client, event, email="seated@example.org", name="Seated")
+    post_registration(client, event)
+    sign_in_by_link(client, mailbox)
+    waiting = next(r for r in registrations(db) if r.email != "seated@example.org")
+    assert waiting.status == Status.WAITLISTED
+    client.post(f"/me/registrations/{waiting.id}/withdraw")
+    (told,) = [m for m in mailbox.to(waiting.email) if "You withdrew" in m["Subject"]]
+    body = told.get_body(("plain",)).get_content()
+    assert "no longer on its waiting list" in body and "your seat" not in body
+
+
 def test_delegates_see_only_their_own_registrations(client, db, make, delegate_user):
     event = make.open_event()
     post_registration(client, event)

@@ -172,7 +172,7 @@ def change_status(registration: Registration, action: str, now: datetime, actor)
         registration.waitlisted_at = None
     email = transition.email or (FIRST_EMAIL[new] if transition.to is None else None)
     if email:
-        notify(registration, email)
+        notify(registration, email, held_seat=held)
     settle_and_tell(event, registration.organisation_id, now, besides=registration)
     if held and new not in SEAT_HOLDING:
         db.session.flush()

@@ -18,7 +18,7 @@ from sqlalchemy import Select, and_, or_, select, union
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..agenda.models import AgendaSession, Speaker, session_speakers
-from ..catalogue.models import CICIE_BLOCKS, Event, EventKind, EventTranslation
+from ..catalogue.models import Event, EventKind, EventTranslation
 from ..core.actions import changes, describe, log_action
 from ..core.dates import FIRST_YEAR, LAST_YEAR
 from ..core.errors import InvalidInput
@@ -39,7 +39,7 @@ EXPORTED = describe(
 )
 
 TOPIC_LENGTH = 100
-# "IV", "block IV", "bloque IV", "bloc IV": a CICIE theme block.
+# "IV", "block IV", "bloque IV", "bloc IV": a CICIE theme block (catalogue's CICIE_BLOCKS).
 _BLOCK = re.compile(r"(?:block|bloque|bloc)?\s*(i{1,3}|iv|v)", re.IGNORECASE)
 _LIKE_SPECIALS = str.maketrans({"\\": "\\\\", "%": "\\%", "_": "\\_"})
 
@@ -212,8 +212,11 @@ def _event_conditions(filters: AlumniFilters) -> list:
 
 def topic_condition(topic: str):
     """An event about ``topic``: each of its words in the event's theme, its title or a
-    translation of its title ("voter registration", "registro electoral"); or its CICIE theme
-    block ("IV", "block IV")."""
+    translation of its title ("voter registration", "registro electoral"); a CICIE theme block
+    alone ("IV", "block IV") is the events of that block."""
+    block = _BLOCK.fullmatch(topic)
+    if block:
+        return Event.block == block.group(1).upper()
     words = [word.translate(_LIKE_SPECIALS) for word in topic.split()]
     translated = select(EventTranslation.event_id)
     word_matches = [
@@ -224,9 +227,6 @@ def topic_condition(topic: str):
         )
         for word in words
     ]
-    block = _BLOCK.fullmatch(topic)
-    if block and block.group(1).upper() in CICIE_BLOCKS:
-        return or_(Event.block == block.group(1).upper(), and_(*word_matches))
     return and_(*word_matches)
 
 

@@ -103,8 +103,17 @@ def leave():
     return redirect(url_for(".directory"))
 
 
-@bp.route("/export.<any(csv, xlsx):file_format>")
-def export(file_format: str):
+@bp.route("/export.csv")
+def export_csv():
+    return _export("CSV")
+
+
+@bp.route("/export.xlsx")
+def export_xlsx():
+    return _export("XLSX")
+
+
+def _export(file_format: str):
     """Staff download the directory the filters find, a line in the action log saying so."""
     if not current_user.is_staff:
         abort(403)
@@ -114,8 +123,8 @@ def export(file_format: str):
         return error.message, 400, {"Content-Type": "text/plain; charset=utf-8"}
     now = utcnow()
     header, rows = services.export_rows(filters, now.date())
-    services.log_export(current_user, len(rows), file_format.upper(), now)
-    filename = f"alumni-{now.date().isoformat()}.{file_format}"
-    if file_format == "csv":
+    services.log_export(current_user, len(rows), file_format, now)
+    filename = f"alumni-{now.date().isoformat()}.{file_format.lower()}"
+    if file_format == "CSV":
         return csv_response(filename, header, rows)
     return xlsx_response(filename, _("Alumni"), header, rows)

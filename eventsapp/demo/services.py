@@ -27,7 +27,7 @@ from ..core.dates import format_window, read_date_phrase
 from ..extensions import db
 from ..people.models import Organisation
 from ..registration.persons import give_people
-from . import authority_requests, costs, documents, logistics, plans, translations
+from . import authority_requests, costs, documents, logistics, people, plans, translations
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -141,6 +141,7 @@ def load_demo() -> dict[str, int]:
             added[name] = added.get(name, 0) + count
     translations.load()  # every event's, the current programme year's among them
     give_people(utcnow())  # as confirming their registrations would have
+    people.load()  # delegates who came back, a person written twice, alumni
     return added
 
 

@@ -23,6 +23,7 @@ from ..core.actions import changes, describe, log_action
 from ..core.dates import FIRST_YEAR, LAST_YEAR
 from ..core.errors import InvalidInput
 from ..core.i18n import country_name, sort_key
+from ..core.validation import MAX_ID, parse_number
 from ..extensions import db
 from ..people.models import Country, Organisation, Person
 from ..registration.models import Registration, Status
@@ -125,12 +126,13 @@ def parse_filters(args) -> AlumniFilters:
 
 
 def _number(args, name: str, message: str) -> int | None:
-    value = (args.get(name) or "").strip()
-    if not value:
+    raw = (args.get(name) or "").strip()
+    if not raw:
         return None
-    if not value.isascii() or not value.isdigit() or len(value) > 9:
+    value = parse_number(raw)
+    if value is None or value > MAX_ID:
         raise InvalidInput(name, message)
-    return int(value)
+    return value
 
 
 def _year(args) -> int | None:

@@ -82,11 +82,11 @@ def is_second_record(number: int) -> bool:
 def synthetic_name(number: int) -> str:
     """Participant ``number``'s name; every 500th is the one before with a second surname."""
     if is_second_record(number):
-        return f"{synthetic_name(number - 1)} {_spelt(number // 500 + 7)}"
-    return f"{GIVEN[number % len(GIVEN)]} {_spelt(number // len(GIVEN) + 1)}"
+        return f"{synthetic_name(number - 1)} {spelt(number // 500 + 7)}"
+    return f"{GIVEN[number % len(GIVEN)]} {spelt(number // len(GIVEN) + 1)}"
 
 
-def _spelt(n: int) -> str:
+def spelt(n: int) -> str:
     """A surname of letters for a number: names have no digits."""
     word = ""
     while n:

@@ -29,6 +29,16 @@ LABELS = {
     "position": _l("Position"),
 }
 
+# What a merge moved, in the users' words (a table added later shows as "table.column").
+MOVED = {
+    "registrations.person_id": _l("Registrations"),
+    "users.person_id": _l("Accounts"),
+    "person_emails.person_id": _l("Addresses"),
+    "speakers.person_id": _l("Speaker entries"),
+    "authority_requests.contact_person_id": _l("Requests"),
+    "action_log": _l("Lines of the History"),
+}
+
 
 class PairForm(Form):
     """Two people, by id (hidden: the page chose them)."""
@@ -132,7 +142,7 @@ def merge():
 def merge_record(merge_id: int):
     """What a merge moved, and undoing it."""
     done = db.session.get(PersonMerge, merge_id) or abort(404)
-    return render_template("network/merge_record.html", merge=done, form=Form())
+    return render_template("network/merge_record.html", merge=done, form=Form(), moved=MOVED)
 
 
 @bp.route("/merges/<int:merge_id>/undo", methods=["POST"])

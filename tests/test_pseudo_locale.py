@@ -51,7 +51,9 @@ from eventsapp.mail.models import OutboxEmail
 from eventsapp.messages.models import Message
 from eventsapp.messages.services import hand_over_due, send_message, word_message
 from eventsapp.people.countries import country_rows
+from eventsapp.people.merging import merge_persons
 from eventsapp.people.models import Organisation
+from eventsapp.people.persons import new_person
 from eventsapp.plans.models import Plan
 from eventsapp.registration.invitations import invite
 from eventsapp.registration.links import confirmation_token, page_token
@@ -91,6 +93,7 @@ QUERIES = {
     "reports.results_csv": "?from=2004&to={year}",
     "reports.results_xlsx": "?from=2004&to={year}",
     "reports.annual_report": "?year=2013",
+    "network.merge": "?keep={pair}&other={pair_other}",
 }
 
 
@@ -181,6 +184,13 @@ def world(db) -> dict:
     speaker = Speaker(name="Rosa Quispe", name_key="rosa quispe", role="Jefa", country_code="PE")
     db.session.add(speaker)
     db.session.flush()
+    # One person entered twice, merged; and a pair to compare.
+    twice = [new_person(n, country_code="PE") for n in ("Rosa Quispe Mamani", "Rosa Quispe")]
+    speaker.person = twice[1]
+    db.session.flush()
+    merge = merge_persons(*twice, [], now, admin)
+    pair = [new_person(n, country_code="PE") for n in ("Ana Mamani", "Ana Mamani Choque")]
+    db.session.flush()
     programme = event.programme or db.session.scalar(select(Programme))
     signatory = add_signatory(programme, SignatoryInput("Rosa Quispe", {"en": "Director"}))
     plan = db.session.scalar(select(Plan).order_by(Plan.id))
@@ -198,6 +208,9 @@ def world(db) -> dict:
             select(AgendaSession.id).where(AgendaSession.event_id == event.id)
         ),
         "speaker_id": speaker.id,
+        "merge_id": merge.id,
+        "pair": pair[0].id,
+        "pair_other": pair[1].id,
         "task_id": task.id,
         "message_id": message.id,
         "organisation_id": db.session.scalar(select(Organisation.id).order_by(Organisation.id)),

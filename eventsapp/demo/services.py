@@ -28,6 +28,8 @@ from ..extensions import db
 from ..people.models import Organisation
 from ..registration.persons import give_people
 from . import authority_requests, costs, documents, logistics, people, plans, translations
+from .synth_people import give_people as give_synthetic_people
+from .synth_people import is_second_record, synthetic_name
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -261,7 +263,8 @@ def synthesise_participants(programme: Programme, count: int, seed: int = 1) -> 
     Each event gets registration settings (approval not required); registrations are approved up
     to the event's capacity and waitlisted beyond it, from a dozen electoral bodies. Run again,
     it adds ``count`` more: participants are numbered after the registrations there (their emails
-    stay unique per event) and the seats they hold already count against the capacity.
+    stay unique per event) and the seats they hold already count against the capacity. Each
+    participant is a person with a proven address (``synth_people``).
     """
     from ..registration.models import SEAT_HOLDING, Registration, RegistrationSettings, Status
 
@@ -316,12 +319,14 @@ def synthesise_participants(programme: Programme, count: int, seed: int = 1) -> 
     for number in range(already, already + count):
         event_id = events[number % len(events)].id
         body = rng.choice(bodies)
+        if is_second_record(number) and rows:  # the one before, from the same body
+            body = next(b for b in bodies if b.id == rows[-1]["organisation_id"])
         full = capacity[event_id] is not None and held[event_id] >= capacity[event_id]
         held[event_id] += not full
         rows.append(
             {
                 "event_id": event_id,
-                "name": f"Participant {number + 1}",
+                "name": synthetic_name(number),
                 "gender": rng.choice(["female", "male", "undisclosed"]),
                 "email": f"participant{number + 1}.{seed}@example.org",
                 "position": "Electoral officer",
@@ -333,6 +338,7 @@ def synthesise_participants(programme: Programme, count: int, seed: int = 1) -> 
                 "interpretation_languages": ["es"],
             }
         )
+    give_synthetic_people(rows, now)
     for start in range(0, len(rows), 5000):
         db.session.execute(insert(Registration), rows[start : start + 5000])
     return count

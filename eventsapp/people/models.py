@@ -161,3 +161,55 @@ class PersonEmail(db.Model):
     confirmed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     person: Mapped[Person] = relationship(back_populates="emails")
+
+
+# Columns that name a person as a record about people (a merge, a pair said to be two people)
+# carry this in their ``info``: merging two people leaves them where they are.
+STAYS_ON_MERGE = {"stays_on_merge": True}
+
+
+class PersonMerge(db.Model):
+    """Two records of one person merged: what moved from ``other`` to ``keep`` (``moved``:
+    "table.column" → the ids of the rows moved, and "action_log" → the log lines), the kept
+    person's details before (``kept_before``), who did it and when; undone by moving them back."""
+
+    __tablename__ = "person_merges"
+    __table_args__ = (CheckConstraint("keep_id != other_id", name="two_people"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    keep_id: Mapped[int] = mapped_column(
+        ForeignKey("persons.id", ondelete="CASCADE"), index=True, info=STAYS_ON_MERGE
+    )
+    other_id: Mapped[int] = mapped_column(
+        ForeignKey("persons.id", ondelete="CASCADE"), index=True, info=STAYS_ON_MERGE
+    )
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    actor_name: Mapped[str] = mapped_column(String(254), default="")
+    moved: Mapped[dict] = mapped_column(JSON, default=dict)
+    kept_before: Mapped[dict] = mapped_column(JSON, default=dict)
+    undone_at: Mapped[datetime | None]
+
+    keep: Mapped[Person] = relationship(foreign_keys=[keep_id])
+    other: Mapped[Person] = relationship(foreign_keys=[other_id])
+
+
+class DistinctPersons(db.Model):
+    """Two people staff said are not the same person: never suggested as duplicates again.
+    Stored with the lower id first."""
+
+    __tablename__ = "distinct_persons"
+    __table_args__ = (
+        UniqueConstraint("first_id", "second_id"),
+        CheckConstraint("first_id < second_id", name="ordered"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    first_id: Mapped[int] = mapped_column(
+        ForeignKey("persons.id", ondelete="CASCADE"), index=True, info=STAYS_ON_MERGE
+    )
+    second_id: Mapped[int] = mapped_column(
+        ForeignKey("persons.id", ondelete="CASCADE"), index=True, info=STAYS_ON_MERGE
+    )
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

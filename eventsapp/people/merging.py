@@ -18,6 +18,7 @@ from sqlalchemy import UniqueConstraint, select, tuple_, update
 
 from ..core.actions import LoggedAction, describe, log_action
 from ..core.errors import InvalidInput
+from ..core.locks import reread_locked
 from ..extensions import db
 from .models import Person, PersonMerge
 from .persons import name_key
@@ -66,6 +67,9 @@ def merge_persons(
     """Merge ``other`` into ``keep``, taking the details named in ``from_other`` (of
     ``CHOSEN``) from ``other``; returns the record of the merge. Nothing is written when the
     two cannot be merged (``InvalidInput``)."""
+    for person in (keep, other):
+        if person is not None:
+            reread_locked(person)  # two staff merging at once: the second sees the first's
     keep, other = mergeable(keep, other)
     from_other = set(from_other)
     if not from_other <= set(CHOSEN):
@@ -100,6 +104,7 @@ def merge_persons(
 def undo_merge(merge: PersonMerge, now: datetime, actor) -> None:
     """Move back what ``merge`` moved (the rows that still point at the kept person) and give
     the kept person their details before."""
+    reread_locked(merge)
     keep, other = merge.keep, merge.other
     if merge.undone_at is not None:
         raise InvalidInput("merge", _("This merge was undone already."))

@@ -2,6 +2,7 @@
 the merged person moves (found in the metadata), and the action log says so."""
 
 from datetime import date, datetime
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import Column, ForeignKey, Integer, Table, func, select
@@ -13,6 +14,7 @@ from eventsapp.attendance.models import CheckIn
 from eventsapp.authority_requests.models import AuthorityRequest
 from eventsapp.core.actions import LoggedAction, log_action
 from eventsapp.core.clock import utcnow
+from eventsapp.core.errors import InvalidInput
 from eventsapp.documents.models import Document, DocumentKind
 from eventsapp.documents.services import issue
 from eventsapp.people.merging import merge_persons
@@ -20,6 +22,7 @@ from eventsapp.people.models import Person, PersonEmail, PersonMerge
 from eventsapp.people.persons import person_for_address
 from eventsapp.registration.models import Registration
 from tests.conftest import login
+from tests.test_registration_concurrency import at_once, needs_postgresql
 
 NOW = datetime(2026, 1, 5, 9, 0)
 
@@ -283,3 +286,33 @@ def test_a_table_added_later_moves_too_and_back(db, one_person_twice):
         db.session.rollback()
         focal.drop(db.engine)
         db.metadata.remove(focal)
+
+
+@pytest.mark.postgres
+def test_one_pair_merged_by_five_staff_at_once_is_merged_once(settings, db, one_person_twice):
+    """Five staff press "Merge" on the same pair at the same moment: the first merges it, the
+    others find the record merged already (the people's rows are locked), and the History has
+    one merge."""
+    needs_postgresql(settings)
+    keep_id, other_id = one_person_twice["keep"], one_person_twice["other"]
+
+    def press():
+        keep, other = db.session.get(Person, keep_id), db.session.get(Person, other_id)
+        try:
+            merge_persons(keep, other, (), utcnow(), "Staff")
+        except InvalidInput:
+            return SimpleNamespace(status="refused")
+        return SimpleNamespace(status="merged")
+
+    outcomes, errors = at_once(settings, [press] * 5)
+    assert errors == [] and sorted(outcomes) == ["merged"] + ["refused"] * 4
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(PersonMerge)) == 1
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(LoggedAction)
+            .where(LoggedAction.action == "person.merged")
+        )
+        == 1
+    )

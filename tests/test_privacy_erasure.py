@@ -5,7 +5,7 @@ import io
 import json
 import re
 import zipfile
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from openpyxl import load_workbook
@@ -15,6 +15,7 @@ from eventsapp.accounts.models import User
 from eventsapp.attendance.models import CheckIn
 from eventsapp.catalogue.models import Event
 from eventsapp.core.actions import LoggedAction
+from eventsapp.documents.services import issue
 from eventsapp.people.models import Person, PersonEmail
 from eventsapp.privacy.erasure import ERASED_NAME
 from eventsapp.privacy.models import ErasureRequest
@@ -110,6 +111,10 @@ def test_a_delegate_downloads_her_data_then_is_forgotten_and_the_reports_stay(
     assert "Amina" not in before["annual report"]
 
     amina = db.session.scalar(select(User).where(User.email == "amina@iebc.example"))
+    mine = db.session.scalar(select(Registration).where(Registration.user_id == amina.id))
+    (certificate,) = issue("certificate", [mine], datetime(YEAR, 3, 12, 17), None, {})
+    db.session.commit()
+    assert "Amina Odhiambo" in staff_client.get(f"/documents/{certificate.code}").text
     delegate = app.test_client()
     login(delegate, amina)
 
@@ -167,6 +172,12 @@ def test_a_delegate_downloads_her_data_then_is_forgotten_and_the_reports_stay(
         ]
         == 1
     )
+
+    verified = staff_client.get(f"/documents/{certificate.code}")
+    assert verified.status_code == 200 and "This certificate is valid." in verified.text
+    assert "<dd>A participant</dd>" in verified.text and "Amina" not in verified.text
+    spanish = staff_client.get(f"/documents/{certificate.code}", headers={"Accept-Language": "es"})
+    assert "Un participante" in spanish.text or "A participant" in spanish.text
 
     after = reports(staff_client)
     for name in before:

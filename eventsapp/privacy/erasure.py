@@ -60,6 +60,8 @@ class Held:
     speakers: list[int]
     requests: list[int]
     addresses: list[str]
+    names: list[str]  # as written on any of them
+    events: list[int]  # of their registrations
 
 
 def held_by(person: Person) -> Held:
@@ -78,12 +80,37 @@ def held_by(person: Person) -> Held:
             )
         )
     )
-    addresses = {e.email for e in person.emails}
-    addresses |= set(db.session.scalars(select(User.email).where(User.id.in_(accounts))))
-    addresses |= set(
-        db.session.scalars(select(Registration.email).where(Registration.id.in_(registrations)))
+    addresses, names, events = {e.email for e in person.emails}, {person.name}, set()
+    for email, name in db.session.execute(
+        select(User.email, User.name).where(User.id.in_(accounts))
+    ):
+        addresses.add(email)
+        names.add(name)
+    for email, name, event_id in db.session.execute(
+        select(Registration.email, Registration.name, Registration.event_id).where(
+            Registration.id.in_(registrations)
+        )
+    ):
+        addresses.add(email)
+        names.add(name)
+        events.add(event_id)
+    names |= set(db.session.scalars(select(Speaker.name).where(Speaker.id.in_(speakers))))
+    names |= set(
+        db.session.scalars(
+            select(AuthorityRequest.contact_name).where(AuthorityRequest.id.in_(requests))
+        )
     )
-    return Held(person, accounts, registrations, speakers, requests, sorted(addresses))
+    names -= {"", ERASED_NAME}
+    return Held(
+        person,
+        accounts,
+        registrations,
+        speakers,
+        requests,
+        sorted(addresses),
+        sorted(names),
+        sorted(events),
+    )
 
 
 def erasure_blockers(person: Person, today: date) -> list[str]:
@@ -248,15 +275,27 @@ def _erase_log_lines(held: Held) -> int:
         & LoggedAction.actor_id.is_(None)
         & LoggedAction.actor_name.is_not(None),
     )
-    lines = db.session.scalars(select(LoggedAction).where(or_(about, by_them))).all()
+    # Lines about their documents, check-ins... in their events, labelled with their name.
+    named = LoggedAction.event_id.in_(held.events) & LoggedAction.label.in_(held.names)
+    lines = db.session.scalars(select(LoggedAction).where(or_(about, by_them, named))).all()
     for line in lines:
         # Named without an account: the person on their own registration or request.
         if line.actor_id in held.accounts or (line.actor_id is None and line.actor_name):
             line.actor_name = ERASED_NAME
-        if line.object_type in ("registration", "person", "speaker", "account"):
+        if line.label in held.names or _about_them(line, held):
             line.label = ERASED_NAME
         line.data = _without_personal(line.data or {})
     return len(lines)
+
+
+def _about_them(line: LoggedAction, held: Held) -> bool:
+    ids = {
+        "registration": held.registrations,
+        "person": [held.person.id],
+        "speaker": held.speakers,
+        "account": held.accounts,
+    }
+    return line.object_id in ids.get(line.object_type, ())
 
 
 def _without_personal(data: dict) -> dict:

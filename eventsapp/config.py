@@ -98,7 +98,7 @@ def load_settings() -> dict:
         # links) after this many days.
         "RETENTION_TRAVEL_DAYS": int(env("RETENTION_TRAVEL_DAYS", "90")),
         "RETENTION_ANSWERS_YEARS": int(env("RETENTION_ANSWERS_YEARS", "5")),
-        "RETENTION_UNCONFIRMED_DAYS": int(env("RETENTION_UNCONFIRMED_DAYS", "7")),
+        "RETENTION_UNCONFIRMED_DAYS": int(env("RETENTION_UNCONFIRMED_DAYS", "10")),
         "RETENTION_EMAIL_DAYS": int(env("RETENTION_EMAIL_DAYS", "30")),
         # Messages to participants reach the outbox at most this many a minute.
         "MESSAGES_PER_MINUTE": int(env("MESSAGES_PER_MINUTE", "60")),

@@ -45,7 +45,7 @@ APPLIED = describe(
 class Rules:
     travel_days: int = 90
     answers_years: int = 5
-    unconfirmed_days: int = 7
+    unconfirmed_days: int = 10
     email_days: int = 30
 
     @classmethod

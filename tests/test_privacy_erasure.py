@@ -11,8 +11,11 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select, update
 
-from eventsapp.accounts.models import User
+from eventsapp.accounts.models import Role, User
+from eventsapp.accounts.services import create_user
+from eventsapp.agenda.models import Speaker
 from eventsapp.attendance.models import CheckIn
+from eventsapp.authority_requests.models import AuthorityRequest
 from eventsapp.catalogue.models import Event
 from eventsapp.core.actions import LoggedAction
 from eventsapp.documents.services import issue
@@ -21,6 +24,7 @@ from eventsapp.privacy.erasure import ERASED_NAME
 from eventsapp.privacy.models import ErasureRequest
 from eventsapp.registration.models import Registration
 from tests.conftest import login
+from tests.test_authority_requests import FORM as REQUEST_FORM
 from tests.test_registration_http import post_registration
 from tests.test_registration_questions import PDF, add_question
 
@@ -210,3 +214,44 @@ def test_an_erasure_waits_for_staff_while_a_place_is_held(app, staff_client, mak
     assert "No request is waiting." in staff_client.get("/manage/erasures/").text
     again = staff_client.post(f"/manage/erasures/{asked.id}/confirm", follow_redirects=True)
     assert "This request was already decided." in again.text
+
+
+def test_my_data_holds_her_requests_and_speaker_entries_and_erasure_forgets_them(
+    app, client, db, delegate_user
+):
+    login(client, delegate_user)
+    assert client.post("/requests/new", data={**REQUEST_FORM}).status_code == 302
+    request = db.session.scalar(select(AuthorityRequest))
+    person = request.contact_person
+    assert person is not None, "no person"
+    speaker = Speaker(name="Rosa Quispe", name_key="quispe rosa", role="Judge", person=person)
+    db.session.add(speaker)
+    db.session.commit()
+
+    data = json.loads(
+        zipfile.ZipFile(io.BytesIO(client.get("/account/data").data)).read("data.json")
+    )
+    (sent,) = data["requests"]
+    assert sent["authority_name"] == REQUEST_FORM["authority_name"]
+    assert sent["contact_email"] == "delegate@example.org"
+    assert [s["name"] for s in data["speaker_entries"]] == ["Rosa Quispe"]
+    assert any(line["object_type"] == "request" for line in data["action_log"])
+
+    # The request is open: staff confirm first.
+    client.post("/account/erase", data={"understood": "y"})
+    assert "still open" in client.get("/account/erase").text
+    request.status = "scheduled"
+    db.session.commit()
+    staff = app.test_client()
+    boss = create_user("boss@example.org", Role.STAFF, "kettle-on-the-hob-3")
+    db.session.commit()
+    login(staff, boss)
+    asked = db.session.scalar(select(ErasureRequest))
+    confirmed = staff.post(f"/manage/erasures/{asked.id}/confirm", follow_redirects=True)
+    assert "Erased the personal data of a participant." in confirmed.text, confirmed.text[-3000:]
+    db.session.expire_all()
+    request = db.session.get(AuthorityRequest, request.id)
+    assert request.contact_name == ERASED_NAME and request.contact_email.endswith(".invalid")
+    assert request.authority_name == REQUEST_FORM["authority_name"]  # the authority's, kept
+    speaker = db.session.get(Speaker, speaker.id)
+    assert (speaker.name, speaker.role) == (ERASED_NAME, "")

@@ -20,11 +20,14 @@ from eventsapp.catalogue.models import Event
 from eventsapp.core.actions import LoggedAction
 from eventsapp.documents.services import issue
 from eventsapp.people.models import Person, PersonEmail
+from eventsapp.plans.importing import apply_plan, read_document
+from eventsapp.plans.models import Plan
 from eventsapp.privacy.erasure import ERASED_NAME
 from eventsapp.privacy.models import ErasureRequest
 from eventsapp.registration.models import Registration
 from tests.conftest import login
 from tests.test_authority_requests import FORM as REQUEST_FORM
+from tests.test_plans import GRID_ROWS, _xlsx
 from tests.test_registration_http import post_registration
 from tests.test_registration_questions import PDF, add_question
 
@@ -92,10 +95,17 @@ def charts_read(page: str) -> str:
     return UUID.sub("ID", SVG.sub(lambda m: base64.b64decode(m.group(1)).decode(), page))
 
 
-def reports(client) -> dict:
+def a_plan(make, db) -> Plan:
+    apply_plan(read_document(_xlsx(GRID_ROWS), "grid.xlsx"), make.programme(name="Reported"))
+    db.session.commit()
+    return db.session.scalar(select(Plan))
+
+
+def reports(client, plan: int) -> dict:
     """What staff read of YEAR: the results' JSON, CSV and XLSX, the annual report (its table,
-    map and charts are in its page) and its events."""
+    map and charts are in its page) and its events; the plans' progress reports."""
     query = f"from={YEAR}&to={YEAR}"
+    plans = client.get(f"/manage/plans/{plan}/report?period=2016-Q1").text  # (no personal data)
     book = load_workbook(io.BytesIO(client.get(f"/reports/results.xlsx?{query}").data))
     return {
         "json": client.get(f"/api/v1/reports/results?{query}").get_json(),
@@ -103,6 +113,7 @@ def reports(client) -> dict:
         "xlsx": [list(sheet.iter_rows(values_only=True)) for sheet in book.worksheets],
         "annual report": charts_read(client.get(f"/reports/annual-report?year={YEAR}").text),
         "results page": charts_read(client.get(f"/reports/results?{query}").text),
+        "plan report": CSRF.sub("", plans),
     }
 
 
@@ -110,7 +121,9 @@ def test_a_delegate_downloads_her_data_then_is_forgotten_and_the_reports_stay(
     app, staff_client, make, db, upload_folder
 ):
     event = held_event(staff_client, make, db)
-    before = reports(staff_client)
+    plan = a_plan(make, db).id
+    before = reports(staff_client, plan)
+    assert "Conduct trainings" in before["plan report"]
     assert before["json"]["participants"]["total"] == 3
     assert "Amina" not in before["annual report"]
 
@@ -183,7 +196,7 @@ def test_a_delegate_downloads_her_data_then_is_forgotten_and_the_reports_stay(
     spanish = staff_client.get(f"/documents/{certificate.code}", headers={"Accept-Language": "es"})
     assert "Un participante" in spanish.text or "A participant" in spanish.text
 
-    after = reports(staff_client)
+    after = reports(staff_client, plan)
     for name in before:
         assert after[name] == before[name], name
 

@@ -11,4 +11,11 @@ FIRST_VERSION = 1  # shipped with the site (``privacy/notices/``)
 
 def notice_version() -> int:
     """The version of the privacy notice a form sent now accepts."""
-    return db.session.scalar(select(func.max(PrivacyNotice.version))) or FIRST_VERSION
+    return db.session.execute(select(version_in_force())).scalar_one()
+
+
+def version_in_force():
+    """The same as SQL, for a column's value: read as the row is written, by no statement of
+    its own (``registration.privacy_notice_version = version_in_force()``)."""
+    latest = select(func.max(PrivacyNotice.version)).scalar_subquery()
+    return func.coalesce(latest, FIRST_VERSION)

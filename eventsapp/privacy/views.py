@@ -13,7 +13,7 @@ from ..core.actions import describe, log_action
 from ..core.clock import utcnow
 from ..core.errors import InvalidInput
 from ..core.exports import download
-from ..core.validation import parse_number
+from ..core.validation import MAX_ID, parse_number
 from ..core.web import show_beside_field
 from ..people.persons import person_for_address
 from .export import data_zip
@@ -39,6 +39,8 @@ DOWNLOADED = describe("person.data_downloaded", _l("%(object)s downloaded their 
 @bp.get("/privacy", endpoint="notice")
 def notice_page():
     version = parse_number(request.args.get("version"))
+    if version is not None and version > MAX_ID:
+        abort(404)
     shown = notice(version) if version else notice()
     if shown is None:
         abort(404)

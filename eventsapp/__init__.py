@@ -74,6 +74,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .network.views import bp as network_bp
     from .people.views import bp as people_bp
     from .plans.views import bp as plans_bp
+    from .privacy import cron as _privacy_cron  # noqa: F401  (retention, daily)
     from .privacy.views import bp as privacy_bp
     from .registration import cron as _registration_cron  # noqa: F401  (a periodic job)
     from .registration import hooks as _registration_hooks  # noqa: F401

@@ -91,6 +91,15 @@ def load_settings() -> dict:
         "FINAL_REPORT_DAYS": int(env("FINAL_REPORT_DAYS", "14")),
         # The largest request read at all (413 beyond it); several files of a form fit under it.
         "MAX_CONTENT_LENGTH": int(env("MAX_CONTENT_LENGTH", str(32 * 1024 * 1024))),
+        # Retention (``privacy/retention.py``, a daily job): travel details and needs are
+        # deleted this many days after their event ends; answers to questions and the files
+        # sent with them, and internships' report files, this many years after; requests never
+        # confirmed after this many days; emails sent (with their sign-in and confirmation
+        # links) after this many days.
+        "RETENTION_TRAVEL_DAYS": int(env("RETENTION_TRAVEL_DAYS", "90")),
+        "RETENTION_ANSWERS_YEARS": int(env("RETENTION_ANSWERS_YEARS", "5")),
+        "RETENTION_UNCONFIRMED_DAYS": int(env("RETENTION_UNCONFIRMED_DAYS", "10")),
+        "RETENTION_EMAIL_DAYS": int(env("RETENTION_EMAIL_DAYS", "30")),
         # Messages to participants reach the outbox at most this many a minute.
         "MESSAGES_PER_MINUTE": int(env("MESSAGES_PER_MINUTE", "60")),
         "MAIL_USERNAME": env("MAIL_USERNAME", ""),

@@ -88,6 +88,8 @@ class AuthorityRequest(db.Model):
     )
     contact_email: Mapped[str] = mapped_column(String(254))
     contact_locale: Mapped[str | None] = mapped_column(String(20))
+    # The version of the privacy notice the contact accepted (None: before notices had versions).
+    privacy_notice_version: Mapped[int | None]
     account_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # None until the contact followed the emailed link (a signed-in delegate needs none):
     # staff see only confirmed requests.

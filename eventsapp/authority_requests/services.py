@@ -34,6 +34,7 @@ from ..core.uploads import MIME_TYPES, UploadStore, file_kind, shown_name, suffi
 from ..extensions import db
 from ..mail.services import in_language, queue_email
 from ..people.models import Country, Organisation, OrganisationKind
+from ..people.notices import version_in_force
 from ..people.persons import person_for_address
 from .models import EVENT_KIND, AuthorityRequest, RequestKind, RequestStatus
 from .topics import INTERNSHIP_CRITERIA, SCENARIOS, TOPICS, topic_block
@@ -133,6 +134,7 @@ def receive_request(data: RequestInput, now: datetime, account: User | None = No
         tentative=window.tentative,
         officials=data.officials,
         officials_profile=data.officials_profile.strip(),
+        privacy_notice_version=version_in_force(),
         languages=list(dict.fromkeys(data.languages)),
         interpretation=data.interpretation,
         contact_name=data.contact_name.strip(),

@@ -35,6 +35,9 @@ ISSUED = describe(
     _l("Issued document %(serial)s to %(object)s (%(kind)s)"),
     labels={"kind": DocumentKind},
 )
+BADGES_PRINTED = describe(
+    "event.badges_printed", _l("Printed the badges of %(object)s (badges: %(count)s)")
+)
 REVOKED = describe(
     "document.revoked",
     _l("Revoked document %(serial)s of %(object)s (%(kind)s)"),

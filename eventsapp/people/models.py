@@ -213,3 +213,22 @@ class DistinctPersons(db.Model):
     )
     at: Mapped[datetime] = mapped_column(default=utcnow)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class PrivacyNotice(db.Model):
+    """A version of the privacy notice that administrators published after the first (the first
+    is shipped with the site: ``privacy/notices/``). Registrations and requests record the
+    version their sender accepted (``privacy_notice_version``); a published version never
+    changes, so that what each person accepted can be read again."""
+
+    __tablename__ = "privacy_notices"
+    __table_args__ = (
+        UniqueConstraint("version"),
+        CheckConstraint("version >= 2", name="version_after_the_first"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int]
+    # The notice in each language the site speaks: {"en": text, "es": text, "fr": text}.
+    texts: Mapped[dict] = mapped_column(JSON, default=dict)
+    published_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -155,6 +155,8 @@ class Registration(db.Model):
     arrival_on: Mapped[date | None]
     departure_on: Mapped[date | None]
     consent_at: Mapped[datetime]
+    # The version of the privacy notice consented to (None: before notices had versions).
+    privacy_notice_version: Mapped[int | None]
     waitlisted_at: Mapped[datetime | None]  # the waiting list's order
     offer_expires_at: Mapped[datetime | None]  # a freed seat offered until then
     reminded_at: Mapped[datetime | None]

@@ -10,6 +10,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import joinedload
 
 from ..catalogue.models import LANGUAGES
+from ..core.actions import describe
 from ..core.questions import NO, SEVERAL_CHOICES, YES, YES_NO
 from ..core.validation import whole_numbers
 from ..extensions import db
@@ -17,6 +18,15 @@ from ..people.models import Organisation
 from ..people.services import country_choices
 from .models import CONFIRMED, Funding, Registration, Status
 from .questions import RegistrationQuestion
+
+# Looks at others' personal data, in the action log (the event's History).
+EXPORTED = describe(
+    "event.participants_exported",
+    _l("Downloaded the participants of %(object)s (%(format)s; rows: %(rows)s)"),
+)
+FILE_DOWNLOADED = describe(
+    "registration.file_downloaded", _l("Downloaded the file %(file)s sent by %(object)s")
+)
 
 # An answer filter: "<question id>=<choice>", "<question id>+" (answered) or "<question id>-".
 _ANSWER_FILTER = re.compile(r"([0-9]{1,10})([=+-])(.*)", re.DOTALL)

@@ -42,6 +42,7 @@ from ..core.links import site_url
 from ..core.validation import MAX_ID
 from ..extensions import db
 from ..people.models import Country, Organisation, Person, PersonEmail
+from ..people.notices import version_in_force
 from ..people.persons import LOOK_UP, person_for_address
 from ..people.services import OrganisationInput, save_organisation
 from .funding import settle_and_tell
@@ -451,6 +452,7 @@ def _fill(
     registration.arrival_on = data.arrival_on
     registration.departure_on = data.departure_on
     registration.consent_at = now
+    registration.privacy_notice_version = version_in_force()
     registration.created_at = now
     registration.waitlisted_at = None
     registration.offer_expires_at = None

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from ...catalogue.models import Programme
 from ...catalogue.services import get_event
+from ...core.actions import log_action
 from ...core.clock import utcnow
 from ...core.errors import InvalidInput
 from ...core.navigation import BAR, event_tab
@@ -20,6 +21,7 @@ from ..images import image_content, image_path
 from ..models import DOCUMENT_LANGUAGES, Document, DocumentKind, Signatory
 from ..rendering import badge_sheet_pdf, preview_pdf
 from ..services import (
+    BADGES_PRINTED,
     badge_with_approval,
     badges_of,
     event_documents,
@@ -333,4 +335,5 @@ def badges_pdf(event_id: int):
     """A badge for each participant with a place, eight to a page (issued the first time)."""
     event = _event(event_id)
     badges = badges_of(event, utcnow(), current_user)
+    log_action(event, BADGES_PRINTED, current_user, {"count": len(badges)})
     return pdf_download(lambda: badge_sheet_pdf(event, badges), f"badges-{event.id}.pdf")

@@ -18,6 +18,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from ...catalogue.services import get_event
+from ...core.actions import log_action
 from ...core.clock import utcnow
 from ...core.errors import InvalidInput
 from ...core.exports import csv_response, xlsx_response
@@ -34,6 +35,8 @@ from ..invitations import invitations_of, invite
 from ..models import CONFIRMED, Funding, Registration, Status
 from ..participants import (
     EXPORT_HEADER,
+    EXPORTED,
+    FILE_DOWNLOADED,
     ParticipantFilters,
     answer_filter_choices,
     export_rows,
@@ -194,16 +197,23 @@ def _export(event) -> tuple[list, list]:
     return [*EXPORT_HEADER, *(q.label for q in questions)], rows
 
 
+def _logged_export(event, format_: str) -> tuple[list, list]:
+    header, rows = _export(event)
+    log_action(event, EXPORTED, current_user, {"format": format_, "rows": len(rows)})
+    return header, rows
+
+
 @manage_bp.route("/<int:event_id>/participants.csv")
 def participants_csv(event_id: int):
     event = get_event(event_id) or abort(404)
-    return csv_response(f"participants-{event.id}.csv", *_export(event))
+    return csv_response(f"participants-{event.id}.csv", *_logged_export(event, "CSV"))
 
 
 @manage_bp.route("/<int:event_id>/participants.xlsx")
 def participants_xlsx(event_id: int):
     event = get_event(event_id) or abort(404)
-    return xlsx_response(f"participants-{event.id}.xlsx", _("Participants"), *_export(event))
+    sheet = _("Participants")
+    return xlsx_response(f"participants-{event.id}.xlsx", sheet, *_logged_export(event, "XLSX"))
 
 
 @manage_bp.route("/<int:event_id>/participants/<int:registration_id>/files/<int:question_id>")
@@ -214,6 +224,7 @@ def answer_file(event_id: int, registration_id: int, question_id: int):
         abort(404)
     answer = (registration.answers or {}).get(str(question_id))
     path = stored_path(event_id, answer) or abort(404)
+    log_action(registration, FILE_DOWNLOADED, current_user, {"file": shown_name(answer["name"])})
     return send_file(path, as_attachment=True, download_name=shown_name(str(answer.get("name"))))
 
 

@@ -1,0 +1,270 @@
+"""A delegate downloads her data, then asks to be forgotten: the reports read the same after."""
+
+import base64
+import io
+import json
+import re
+import zipfile
+from datetime import date, datetime
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select, update
+
+from eventsapp.accounts.models import Role, User
+from eventsapp.accounts.services import create_user
+from eventsapp.agenda.models import Speaker
+from eventsapp.attendance.models import CheckIn
+from eventsapp.authority_requests.models import AuthorityRequest
+from eventsapp.catalogue.models import Event
+from eventsapp.core.actions import LoggedAction
+from eventsapp.documents.services import issue
+from eventsapp.people.models import Person, PersonEmail
+from eventsapp.plans.importing import apply_plan, read_document
+from eventsapp.plans.models import Plan
+from eventsapp.privacy.erasure import ERASED_NAME
+from eventsapp.privacy.models import ErasureRequest
+from eventsapp.registration.models import Registration
+from tests.conftest import login
+from tests.test_authority_requests import FORM as REQUEST_FORM
+from tests.test_plans import GRID_ROWS, _xlsx
+from tests.test_registration_http import post_registration
+from tests.test_registration_questions import PDF, add_question
+
+YEAR = 2025
+OTHERS = (("Jorge Quispe", "PE", "male"), ("Marie Dubois", "FR", "female"))
+
+
+@pytest.fixture
+def upload_folder(app, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "UPLOADS_FOLDER", str(tmp_path / "uploads"))
+    return tmp_path / "uploads"
+
+
+def held_event(staff_client, make, db):
+    """An event that took registrations (Amina's with answers and a file, two others), then
+    was held in YEAR with everyone present on its first day."""
+    event = make.open_event(approval_required=False)
+    unit = add_question(staff_client, event, "Your unit", "short_text")
+    letter = add_question(staff_client, event, "Nomination letter", "file")
+    staff_client.get(f"/manage/events/{event.id}/questions/")  # its messages read
+    post_registration(
+        staff_client.application.test_client(),
+        event,
+        **{
+            f"question_{unit}": "Voter education unit",
+            f"question_{letter}": (io.BytesIO(PDF), "Carta de nominación.pdf"),
+        },
+    )
+    for name, country, gender in OTHERS:
+        post_registration(
+            staff_client.application.test_client(),
+            event,
+            name=name,
+            email=f"{name.split()[0].lower()}@example.org",
+            country_code=country,
+            gender=gender,
+            **{f"question_{unit}": "Training", f"question_{letter}": (io.BytesIO(PDF), "cv.pdf")},
+        )
+    db.session.execute(
+        update(Event)
+        .where(Event.id == event.id)
+        .values(
+            starts_on=date(YEAR, 3, 10),
+            ends_on=date(YEAR, 3, 12),
+            date_text="10-12 March 2025",
+            status="held",
+        )
+    )
+    for registration in db.session.scalars(select(Registration)):
+        registration.status = "attended"
+        db.session.add(CheckIn(registration_id=registration.id, day=date(YEAR, 3, 10)))
+    db.session.commit()
+    return event
+
+
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+SVG = re.compile(r"data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)")
+CSRF = re.compile(r'name="csrf_token" value="[^"]+"')
+
+
+def charts_read(page: str) -> str:
+    """A page with its charts (SVG images in data URIs) decoded, the random ids pygal gives
+    each drawing and the forms' CSRF tokens (signed with the time) left out."""
+    page = CSRF.sub("", page)
+    return UUID.sub("ID", SVG.sub(lambda m: base64.b64decode(m.group(1)).decode(), page))
+
+
+def a_plan(make, db) -> Plan:
+    apply_plan(read_document(_xlsx(GRID_ROWS), "grid.xlsx"), make.programme(name="Reported"))
+    db.session.commit()
+    return db.session.scalar(select(Plan))
+
+
+def reports(client, plan: int) -> dict:
+    """What staff read of YEAR: the results' JSON, CSV and XLSX, the annual report (its table,
+    map and charts are in its page) and its events; the plans' progress reports."""
+    query = f"from={YEAR}&to={YEAR}"
+    plans = client.get(f"/manage/plans/{plan}/report?period=2016-Q1").text  # (no personal data)
+    book = load_workbook(io.BytesIO(client.get(f"/reports/results.xlsx?{query}").data))
+    return {
+        "json": client.get(f"/api/v1/reports/results?{query}").get_json(),
+        "csv": client.get(f"/reports/results.csv?{query}").get_data(as_text=True),
+        "xlsx": [list(sheet.iter_rows(values_only=True)) for sheet in book.worksheets],
+        "annual report": charts_read(client.get(f"/reports/annual-report?year={YEAR}").text),
+        "results page": charts_read(client.get(f"/reports/results?{query}").text),
+        "plan report": CSRF.sub("", plans),
+    }
+
+
+def test_a_delegate_downloads_her_data_then_is_forgotten_and_the_reports_stay(
+    app, staff_client, make, db, upload_folder
+):
+    event = held_event(staff_client, make, db)
+    plan = a_plan(make, db).id
+    before = reports(staff_client, plan)
+    assert "Conduct trainings" in before["plan report"]
+    assert before["json"]["participants"]["total"] == 3
+    assert "Amina" not in before["annual report"]
+
+    amina = db.session.scalar(select(User).where(User.email == "amina@iebc.example"))
+    mine = db.session.scalar(select(Registration).where(Registration.user_id == amina.id))
+    (certificate,) = issue("certificate", [mine], datetime(YEAR, 3, 12, 17), None, {})
+    db.session.commit()
+    assert "Amina Odhiambo" in staff_client.get(f"/documents/{certificate.code}").text
+    delegate = app.test_client()
+    login(delegate, amina)
+
+    download = delegate.get("/account/data")
+    assert download.headers["Content-Type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(download.data))
+    data = json.loads(archive.read("data.json"))
+    assert data["person"]["name"] == "Amina Odhiambo"
+    assert [a["email"] for a in data["addresses"]] == ["amina@iebc.example"]
+    assert [a["email"] for a in data["accounts"]] == ["amina@iebc.example"]
+    assert "password_hash" not in data["accounts"][0]
+    (registration,) = data["registrations"]
+    assert registration["event"]["title"] == event.title
+    assert registration["dietary_needs"] == "Vegetarian"
+    assert "Voter education unit" in registration["answers"].values()
+    assert registration["check_ins"][0]["day"] == f"{YEAR}-03-10"
+    assert {line["action"] for line in data["action_log"]} >= {"registration.confirmed"}
+    (stored,) = [a["stored"] for a in registration["answers"].values() if isinstance(a, dict)]
+    assert archive.read(f"files/registrations/{registration['id']}/{stored}") == PDF
+    others_files = {p.name for p in (upload_folder / "registrations" / str(event.id)).iterdir()}
+    assert stored in others_files and len(others_files) == 3
+
+    page = delegate.get("/account/erase")
+    assert "Forget me" in page.text
+    refused = delegate.post("/account/erase", data={})
+    assert refused.status_code == 400 and "Tick the box to confirm." in refused.text
+    erased = delegate.post("/account/erase", data={"understood": "y"})
+    assert "Your data was erased" in erased.text
+
+    db.session.expire_all()
+    person = db.session.get(Person, registration["person_id"])
+    assert person.erased_at is not None and person.name == ERASED_NAME
+    assert db.session.scalar(select(PersonEmail).where(PersonEmail.person_id == person.id)) is None
+    kept = db.session.get(Registration, registration["id"])
+    assert (kept.name, kept.position, kept.dietary_needs, kept.answers) == (ERASED_NAME, "", "", {})
+    assert kept.email.endswith("@erased.invalid")
+    assert (kept.gender, kept.country_code, kept.role, kept.status) == (
+        "female",
+        "KE",
+        "delegate",
+        "attended",
+    )
+    assert db.session.scalar(select(CheckIn).where(CheckIn.registration_id == kept.id))
+    files = {p.name for p in (upload_folder / "registrations" / str(event.id)).iterdir()}
+    assert stored not in files and len(files) == 2  # hers gone, the others' kept
+    account = db.session.get(User, amina.id)
+    assert not account.active and account.email.endswith("@erased.invalid")
+    assert delegate.get("/account/data").status_code in (302, 401)  # signed out
+    assert db.session.scalar(select(ErasureRequest)).status == "erased"
+    for line in db.session.scalars(select(LoggedAction)):
+        assert "Amina" not in f"{line.label} {line.actor_name} {line.data}"
+    assert (
+        db.session.scalar(select(LoggedAction).where(LoggedAction.action == "person.erased")).data[
+            "registrations"
+        ]
+        == 1
+    )
+
+    verified = staff_client.get(f"/documents/{certificate.code}")
+    assert verified.status_code == 200 and "This certificate is valid." in verified.text
+    assert "<dd>A participant</dd>" in verified.text and "Amina" not in verified.text
+    spanish = staff_client.get(f"/documents/{certificate.code}", headers={"Accept-Language": "es"})
+    assert "Un participante" in spanish.text or "A participant" in spanish.text
+
+    after = reports(staff_client, plan)
+    for name in before:
+        assert after[name] == before[name], name
+
+
+def test_an_erasure_waits_for_staff_while_a_place_is_held(app, staff_client, make, db):
+    event = make.open_event(approval_required=False)
+    post_registration(staff_client.application.test_client(), event)
+    amina = db.session.scalar(select(User).where(User.email == "amina@iebc.example"))
+    delegate = app.test_client()
+    login(delegate, amina)
+
+    delegate.post("/account/erase", data={"understood": "y"})
+    page = delegate.get("/account/erase").text
+    assert "Our staff erase your data once they confirm it" in page and event.title in page
+    registration = db.session.scalar(select(Registration))
+    assert registration.name == "Amina Odhiambo"  # nothing erased yet
+
+    waiting = staff_client.get("/manage/erasures/").text
+    assert "Amina Odhiambo" in waiting and event.title in waiting
+    asked = db.session.scalar(select(ErasureRequest))
+    refused = staff_client.post(f"/manage/erasures/{asked.id}/refuse", data={"reason": ""})
+    assert refused.status_code == 400
+    assert delegate.get("/manage/erasures/").status_code == 403
+
+    staff_client.post(f"/manage/erasures/{asked.id}/confirm")
+    db.session.expire_all()
+    assert db.session.get(Registration, registration.id).name == ERASED_NAME
+    assert "No request is waiting." in staff_client.get("/manage/erasures/").text
+    again = staff_client.post(f"/manage/erasures/{asked.id}/confirm", follow_redirects=True)
+    assert "This request was already decided." in again.text
+
+
+def test_my_data_holds_her_requests_and_speaker_entries_and_erasure_forgets_them(
+    app, client, db, delegate_user
+):
+    login(client, delegate_user)
+    assert client.post("/requests/new", data={**REQUEST_FORM}).status_code == 302
+    request = db.session.scalar(select(AuthorityRequest))
+    person = request.contact_person
+    assert person is not None, "no person"
+    speaker = Speaker(name="Rosa Quispe", name_key="quispe rosa", role="Judge", person=person)
+    db.session.add(speaker)
+    db.session.commit()
+
+    data = json.loads(
+        zipfile.ZipFile(io.BytesIO(client.get("/account/data").data)).read("data.json")
+    )
+    (sent,) = data["requests"]
+    assert sent["authority_name"] == REQUEST_FORM["authority_name"]
+    assert sent["contact_email"] == "delegate@example.org"
+    assert [s["name"] for s in data["speaker_entries"]] == ["Rosa Quispe"]
+    assert any(line["object_type"] == "request" for line in data["action_log"])
+
+    # The request is open: staff confirm first.
+    client.post("/account/erase", data={"understood": "y"})
+    assert "still open" in client.get("/account/erase").text
+    request.status = "scheduled"
+    db.session.commit()
+    staff = app.test_client()
+    boss = create_user("boss@example.org", Role.STAFF, "kettle-on-the-hob-3")
+    db.session.commit()
+    login(staff, boss)
+    asked = db.session.scalar(select(ErasureRequest))
+    confirmed = staff.post(f"/manage/erasures/{asked.id}/confirm", follow_redirects=True)
+    assert "Erased the personal data of a participant." in confirmed.text, confirmed.text[-3000:]
+    db.session.expire_all()
+    request = db.session.get(AuthorityRequest, request.id)
+    assert request.contact_name == ERASED_NAME and request.contact_email.endswith(".invalid")
+    assert request.authority_name == REQUEST_FORM["authority_name"]  # the authority's, kept
+    speaker = db.session.get(Speaker, speaker.id)
+    assert (speaker.name, speaker.role) == (ERASED_NAME, "")

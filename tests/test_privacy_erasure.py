@@ -18,11 +18,14 @@ from eventsapp.attendance.models import CheckIn
 from eventsapp.authority_requests.models import AuthorityRequest
 from eventsapp.catalogue.models import Event
 from eventsapp.core.actions import LoggedAction
+from eventsapp.core.errors import InvalidInput
 from eventsapp.documents.services import issue
-from eventsapp.people.models import Person, PersonEmail
+from eventsapp.people.merging import merge_persons, undo_merge
+from eventsapp.people.models import Person, PersonEmail, PersonMerge
+from eventsapp.people.persons import person_for_address
 from eventsapp.plans.importing import apply_plan, read_document
 from eventsapp.plans.models import Plan
-from eventsapp.privacy.erasure import ERASED_NAME
+from eventsapp.privacy.erasure import ERASED_NAME, erase_person
 from eventsapp.privacy.models import ErasureRequest
 from eventsapp.registration.models import Registration
 from tests.conftest import login
@@ -268,3 +271,22 @@ def test_my_data_holds_her_requests_and_speaker_entries_and_erasure_forgets_them
     assert request.authority_name == REQUEST_FORM["authority_name"]  # the authority's, kept
     speaker = db.session.get(Speaker, speaker.id)
     assert (speaker.name, speaker.role) == (ERASED_NAME, "")
+
+
+def test_erasing_a_person_forgets_the_records_merged_into_them(db):
+    """A person merged from two records is forgotten whole: the empty record kept for an undo
+    loses its name, and the merge's record the details it kept (it cannot be undone)."""
+    now = datetime(2026, 1, 5, 9, 0)
+    keep = person_for_address("maria.quispe@jne.gob.pe", now, name="María José Quispe Mamani")
+    other = person_for_address("mjquispe@example.org", now, name="Maria Jose Quispe")
+    other.notes = "Spoke well in 2014."
+    db.session.flush()
+    merge = merge_persons(keep, other, ("name",), now, "Staff")
+    erase_person(db.session.get(Person, keep.id), "Staff", now)
+    db.session.commit()
+    names = set(db.session.scalars(select(Person.name)))
+    assert names == {ERASED_NAME}
+    assert db.session.scalars(select(PersonEmail)).all() == []
+    assert db.session.get(PersonMerge, merge.id).kept_before == {}
+    with pytest.raises(InvalidInput):
+        undo_merge(db.session.get(PersonMerge, merge.id), now, "Staff")

@@ -29,7 +29,7 @@ from ..core.actions import LoggedAction, describe, log_action
 from ..extensions import db
 from ..mail.models import OutboxEmail
 from ..messages.models import MessageRecipient
-from ..people.models import Person, PersonEmail
+from ..people.models import Person, PersonEmail, PersonMerge
 from ..registration.models import Invitation, Registration, Status
 
 # What an erased person, registration, speaker or request's contact is called where a name is
@@ -157,6 +157,7 @@ def erase_person(person: Person, actor, now: datetime) -> dict[str, int]:
         "speaker entries": _erase_speakers(held),
         "emails": _forget_emails(held),
         "log lines": _erase_log_lines(held),
+        "merged records": _erase_merged_records(person),
     }
     person.name = ERASED_NAME
     person.name_key = ""
@@ -170,6 +171,22 @@ def erase_person(person: Person, actor, now: datetime) -> dict[str, int]:
     db.session.expire(person, ["emails"])
     log_action(person, ERASED, actor, counts, at=now, label=ERASED_NAME, account_id=None)
     return counts
+
+
+def _erase_merged_records(person: Person) -> int:
+    """The records merged into the person (kept, empty, for an undo) lose their names too, and
+    the merges' records the details they kept: an erased person's merge is never undone."""
+    merged = db.session.execute(
+        update(Person)
+        .where(Person.merged_into_id == person.id)
+        .values(name=ERASED_NAME, name_key="", position="", notes="", languages=[])
+    ).rowcount
+    db.session.execute(
+        update(PersonMerge)
+        .where(or_(PersonMerge.keep_id == person.id, PersonMerge.other_id == person.id))
+        .values(kept_before={})
+    )
+    return merged
 
 
 def _erase_registrations(held: Held) -> int:

@@ -51,7 +51,7 @@ from eventsapp.mail.models import OutboxEmail
 from eventsapp.messages.models import Message
 from eventsapp.messages.services import hand_over_due, send_message, word_message
 from eventsapp.people.countries import country_rows
-from eventsapp.people.models import Organisation
+from eventsapp.people.models import Organisation, Person
 from eventsapp.plans.models import Plan
 from eventsapp.registration.invitations import invite
 from eventsapp.registration.links import confirmation_token, page_token
@@ -198,6 +198,7 @@ def world(db) -> dict:
             select(AgendaSession.id).where(AgendaSession.event_id == event.id)
         ),
         "speaker_id": speaker.id,
+        "person_id": approved.person_id or db.session.scalar(select(Person.id).order_by(Person.id)),
         "task_id": task.id,
         "message_id": message.id,
         "organisation_id": db.session.scalar(select(Organisation.id).order_by(Organisation.id)),

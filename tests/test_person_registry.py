@@ -196,6 +196,8 @@ def test_the_person_page_tells_her_years(staff_client, db, make, workshops, staf
     ).all()
     assert [(line.object_id, line.actor_id) for line in looks] == [(rosa.id, staff_user.id)]
     assert looks[0].sentence == "Looked at the record of Rosa Quispe Mamani"
+    again = text_of(staff_client.get(f"/manage/people/{rosa.id}").data)
+    assert again.count("Staff Member Looked at the record of Rosa Quispe Mamani") == 2
 
 
 def test_staff_notes_are_saved_and_logged_and_a_long_one_refused(staff_client, db):
@@ -303,3 +305,34 @@ def test_people_pages_run_a_fixed_number_of_queries_with_10_and_1000_people(
         return len(queries)
 
     assert queries_with(10) == queries_with(1000)
+
+
+def test_the_person_page_runs_as_many_queries_for_two_events_as_for_twelve(
+    staff_client, db, make, count_queries
+):
+    def queries_with(events: int) -> int:
+        person = a_person(db, f"p{events}@example.org", name=f"Delegate {events}")
+        for year in range(2010, 2010 + events):
+            event = make.event(date_text=f"18-19 May {year}", kind="workshop")
+            certificate(db, registered(db, event, person, "attended"))
+            speaker = Speaker(name=f"D {events} {year}", name_key=f"d {events} {year}")
+            speaker.person_id = person.id
+            starts = datetime(year, 5, 18, 10)
+            session = AgendaSession(
+                event_id=event.id,
+                title="Panel",
+                day=starts.date(),
+                starts_at=starts,
+                ends_at=starts + timedelta(hours=1),
+                timezone="UTC",
+                kind="panel",
+            )
+            session.people.append(speaker)
+            db.session.add(session)
+        db.session.commit()
+        with count_queries() as queries:
+            page = staff_client.get(f"/manage/people/{person.id}")
+        assert page.data.decode().count("certificate DOC-") == events
+        return len(queries)
+
+    assert queries_with(2) == queries_with(12)

@@ -20,7 +20,7 @@ from ..agenda.models import AgendaSession, Speaker, session_speakers
 from ..attendance.models import EvaluationReceipt, EvaluationResponse
 from ..authority_requests.models import AuthorityRequest
 from ..catalogue.models import Event
-from ..core.actions import describe, log_action
+from ..core.actions import LoggedAction, describe, log_action
 from ..core.errors import InvalidInput
 from ..documents.models import Document, DocumentKind
 from ..documents.services import current_documents
@@ -308,6 +308,19 @@ def person_with_details(person_id: int) -> Person | None:
             selectinload(Person.emails),
             joinedload(Person.country),
             joinedload(Person.organisation),
+        )
+    )
+
+
+def person_history(person_id: int, limit: int = 10) -> list[LoggedAction]:
+    """The latest lines of the action log about the person (looks at their record among them),
+    newest first."""
+    return list(
+        db.session.scalars(
+            select(LoggedAction)
+            .where(LoggedAction.object_type == "person", LoggedAction.object_id == person_id)
+            .order_by(LoggedAction.at.desc(), LoggedAction.id.desc())
+            .limit(limit)
         )
     )
 

@@ -13,6 +13,7 @@ from ..services import (
     event_counts,
     kept_person,
     looked_at,
+    person_history,
     person_record,
     person_with_details,
     read_search,
@@ -55,6 +56,7 @@ def _person_page(person, form: NotesForm | None = None, status: int = 200):
     page = render_template(
         "network/person.html",
         record=person_record(person),
+        history=person_history(person.id),
         person=person,
         name=shown_name(person),
         form=form or NotesForm(obj=person),

@@ -52,7 +52,7 @@ from eventsapp.messages.models import Message
 from eventsapp.messages.services import hand_over_due, send_message, word_message
 from eventsapp.people.countries import country_rows
 from eventsapp.people.merging import merge_persons
-from eventsapp.people.models import Organisation
+from eventsapp.people.models import Organisation, Person
 from eventsapp.people.persons import new_person
 from eventsapp.plans.models import Plan
 from eventsapp.privacy.services import paragraphs, shipped_notice
@@ -212,6 +212,7 @@ def world(db) -> dict:
         "merge_id": merge.id,
         "pair": pair[0].id,
         "pair_other": pair[1].id,
+        "person_id": approved.person_id or db.session.scalar(select(Person.id).order_by(Person.id)),
         "task_id": task.id,
         "message_id": message.id,
         "organisation_id": db.session.scalar(select(Organisation.id).order_by(Organisation.id)),

@@ -60,26 +60,37 @@ class EventsPage:
     next_cursor: str | None
 
 
-def parse_paging(args) -> Paging:
-    """``limit`` and ``cursor`` from query parameters; InvalidInput naming the one that is wrong."""
+def parse_paging(args, read_key=None) -> Paging:
+    """``limit`` and ``cursor`` from query parameters; InvalidInput naming the one that is wrong.
+    ``read_key`` turns the value a cursor holds into the list's sort key (events' by default),
+    raising ValueError or TypeError when it cannot."""
     raw = (args.get("limit") or "").strip()
     limit = parse_number(raw) if raw else DEFAULT_LIMIT
     if limit is None or not 1 <= limit <= MAX_LIMIT:
         raise InvalidInput("limit", _("limit must be a number from 1 to %(most)s.", most=MAX_LIMIT))
     cursor = (args.get("cursor") or "").strip()
-    return Paging(limit, _read_cursor(cursor) if cursor else None)
+    return Paging(limit, _read_cursor(cursor, read_key or _event_key) if cursor else None)
+
+
+def cursor_of(key: list) -> str:
+    """The cursor of a page starting after the item whose sort key is ``key`` (JSON values)."""
+    return API_CURSOR.sign(key)
 
 
 def _write_cursor(row: Row) -> str:
-    return API_CURSOR.sign([row.starts_on.isoformat(), row.ends_on.isoformat(), row.title, row.id])
+    return cursor_of([row.starts_on.isoformat(), row.ends_on.isoformat(), row.title, row.id])
 
 
-def _read_cursor(cursor: str) -> tuple:
+def _event_key(value) -> tuple:
+    starts, ends, title, event_id = value
+    return date.fromisoformat(starts), date.fromisoformat(ends), title, event_id
+
+
+def _read_cursor(cursor: str, read_key) -> tuple:
     """The sort key a cursor of ours holds (signed: no other is read); InvalidInput otherwise."""
     key = API_CURSOR.read(cursor)
     try:
-        starts, ends, title, event_id = key
-        return date.fromisoformat(starts), date.fromisoformat(ends), title, event_id
+        return read_key(key)
     except (ValueError, TypeError):
         raise InvalidInput(
             "cursor", _("This cursor is not one the API gave: start again from the first page.")

@@ -59,6 +59,12 @@ registration_funding = _signals.signal(
     "those whose event has none.",
 )
 
+registration_certificates = _signals.signal(
+    "registration-certificates",
+    doc="Asks which of some registrations (``registration_ids``, a list) hold a certificate not "
+    "revoked: the receiver (documents) returns their ids, a set.",
+)
+
 
 def ask(signal, sender, **kwargs):
     """The answer of the one receiver of a signal that asks for something, or None."""

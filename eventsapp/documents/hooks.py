@@ -6,12 +6,16 @@ from flask import current_app
 
 from ..core.clock import utcnow
 from ..core.pdf import PdfUnavailable
-from ..core.signals import organisations_merging, participant_email_attachments
+from ..core.signals import (
+    organisations_merging,
+    participant_email_attachments,
+    registration_certificates,
+)
 from ..extensions import db
 from ..mail.attachments import attachment_maker
-from .models import Document
+from .models import Document, DocumentKind
 from .rendering import document_pdf
-from .services import badge_of, badge_with_approval, why_not_valid
+from .services import badge_of, badge_with_approval, current_documents, why_not_valid
 from .settings import forget_logo_of, has_logo
 
 
@@ -45,3 +49,10 @@ def _one_logo_for_the_kept_organisation(organisation, into, **_):
     none."""
     if has_logo(organisation.id) and has_logo(into.id):
         forget_logo_of(organisation.id)
+
+
+@registration_certificates.connect
+def _certificates_held(_sender, registration_ids: list[int], **_):
+    """Which of the registrations hold a certificate not revoked (a delegate's past, beside her
+    registration waiting for approval)."""
+    return set(current_documents(registration_ids, DocumentKind.CERTIFICATE))

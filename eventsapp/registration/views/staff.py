@@ -45,6 +45,7 @@ from ..participants import (
     status_counts,
     whole_numbers,
 )
+from ..past import pasts_of
 from ..questions import (
     RegistrationQuestion,
     add_question,
@@ -145,6 +146,7 @@ def participants_page(event_id: int):
         state=state,
         row_actions=allowed_actions(pagination.items, not state.full, now),
         statements=funding_statements(pagination.items),
+        pasts=pasts_of(pagination.items),
         counts=status_counts(event.id),
         statuses=[(value, label) for value, label in Status.choices() if value in CONFIRMED],
         fundings=Funding.choices(),

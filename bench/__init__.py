@@ -24,3 +24,28 @@ def median_time(action, rounds: int = 5, before=None, after=None, warm_up: bool 
         if after:
             after()
     return statistics.median(times)
+
+
+def synthetic_programme(app, year: int, events: int, participants: int):
+    """The programme ``demo synth`` makes for ``year`` (made the first time, with its events
+    and participants), its database analysed as autovacuum would (PostgreSQL)."""
+    from sqlalchemy import select
+
+    from eventsapp.catalogue.models import Programme
+    from eventsapp.extensions import db
+
+    name = f"Synthetic programme {year}"
+    programme = db.session.scalar(select(Programme).where(Programme.name == name))
+    if programme is None:
+        start = time.perf_counter()
+        result = app.test_cli_runner().invoke(
+            args=["demo", "synth", "--events", str(events)]
+            + ["--participants", str(participants), "--year", str(year)]
+        )
+        print(result.output.strip(), f"({time.perf_counter() - start:.0f} s)")
+        programme = db.session.scalar(select(Programme).where(Programme.name == name))
+    if db.engine.dialect.name == "postgresql":
+        db.session.commit()
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("ANALYZE")
+    return programme

@@ -15,9 +15,8 @@ environment change the sizes.
 """
 
 import os
-import time
 
-from bench import median_time
+from bench import median_time, synthetic_programme
 
 YEAR = 2032
 EVENTS = int(os.environ.get("EVENTS", 5000))
@@ -31,7 +30,6 @@ def main() -> None:
     from sqlalchemy import func, select
 
     from eventsapp import create_app
-    from eventsapp.catalogue.models import Programme
     from eventsapp.extensions import db
     from eventsapp.people.duplicates import suggestions
     from eventsapp.people.models import Person
@@ -39,18 +37,7 @@ def main() -> None:
     app = create_app({"SERVER_NAME": "localhost"})
     with app.app_context():
         upgrade()
-        name = f"Synthetic programme {YEAR}"
-        if db.session.scalar(select(Programme.id).where(Programme.name == name)) is None:
-            start = time.perf_counter()
-            result = app.test_cli_runner().invoke(
-                args=["demo", "synth", "--events", str(EVENTS)]
-                + ["--participants", str(PARTICIPANTS), "--year", str(YEAR)]
-            )
-            print(result.output.strip(), f"({time.perf_counter() - start:.0f} s)")
-        if db.engine.dialect.name == "postgresql":  # statistics, as autovacuum would gather
-            db.session.commit()
-            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.exec_driver_sql("ANALYZE")
+        synthetic_programme(app, YEAR, EVENTS, PARTICIPANTS)
         people = db.session.scalar(select(func.count(Person.id)))
         bare = select(Person.id, Person.name, Person.name_key, Person.country_code).where(
             Person.merged_into_id.is_(None), Person.erased_at.is_(None)

@@ -18,7 +18,7 @@ statements the summary ran. ``EVENTS`` and ``PARTICIPANTS`` in the environment c
 import os
 import time
 
-from bench import median_time
+from bench import median_time, synthetic_programme
 
 YEAR = 2032
 EVENTS = int(os.environ.get("EVENTS", 5000))
@@ -35,7 +35,7 @@ def main() -> None:
     from eventsapp import create_app
     from eventsapp.accounts.models import Role
     from eventsapp.accounts.services import create_user
-    from eventsapp.catalogue.models import Event, Programme
+    from eventsapp.catalogue.models import Event
     from eventsapp.extensions import db
     from eventsapp.registration.models import Registration
     from eventsapp.reports.services import ResultsQuery, results_summary
@@ -43,28 +43,7 @@ def main() -> None:
     app = create_app({"SERVER_NAME": "localhost"})
     with app.app_context():
         upgrade()
-        name = f"Synthetic programme {YEAR}"
-        programme = db.session.scalar(select(Programme).where(Programme.name == name))
-        if programme is None:
-            start = time.perf_counter()
-            result = app.test_cli_runner().invoke(
-                args=[
-                    "demo",
-                    "synth",
-                    "--events",
-                    str(EVENTS),
-                    "--participants",
-                    str(PARTICIPANTS),
-                    "--year",
-                    str(YEAR),
-                ]
-            )
-            print(result.output.strip(), f"({time.perf_counter() - start:.0f} s)")
-            programme = db.session.scalar(select(Programme).where(Programme.name == name))
-        if db.engine.dialect.name == "postgresql":  # statistics, as autovacuum would gather
-            db.session.commit()
-            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.exec_driver_sql("ANALYZE")
+        programme = synthetic_programme(app, YEAR, EVENTS, PARTICIPANTS)
         query = ResultsQuery(YEAR, YEAR, programme)
         of_programme = Registration.event_id.in_(
             select(Event.id).where(Event.programme_id == programme.id)

@@ -260,7 +260,9 @@ def test_staff_export_the_directory_formulas_neutralised_and_logged(staff_client
     sheet = load_workbook(io.BytesIO(response.data)).active
     assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["Thabo"]
     lines = db.session.scalars(
-        select(LoggedAction).where(LoggedAction.action == "alumni.exported")
+        select(LoggedAction)
+        .where(LoggedAction.action == "alumni.exported")
+        .order_by(LoggedAction.id)
     ).all()
     assert [(line.data["count"], line.data["format"], line.actor_name) for line in lines] == [
         (2, "CSV", "Staff Member"),

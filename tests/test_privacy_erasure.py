@@ -16,7 +16,7 @@ from eventsapp.accounts.services import create_user
 from eventsapp.agenda.models import Speaker
 from eventsapp.attendance.models import CheckIn
 from eventsapp.authority_requests.models import AuthorityRequest
-from eventsapp.catalogue.models import Event
+from eventsapp.catalogue.models import Event, EventTranslation
 from eventsapp.core.actions import LoggedAction
 from eventsapp.core.errors import InvalidInput
 from eventsapp.documents.services import issue
@@ -204,7 +204,9 @@ def test_a_delegate_downloads_her_data_then_is_forgotten_and_the_reports_stay(
         assert after[name] == before[name], name
 
 
-def test_an_erasure_waits_for_staff_while_a_place_is_held(app, staff_client, make, db):
+def test_an_erasure_waits_for_staff_while_a_place_is_held(
+    app, staff_client, make, db, mailbox
+):
     event = make.open_event(approval_required=False)
     post_registration(staff_client.application.test_client(), event)
     amina = db.session.scalar(select(User).where(User.email == "amina@iebc.example"))
@@ -227,6 +229,9 @@ def test_an_erasure_waits_for_staff_while_a_place_is_held(app, staff_client, mak
     staff_client.post(f"/manage/erasures/{asked.id}/confirm")
     db.session.expire_all()
     assert db.session.get(Registration, registration.id).name == ERASED_NAME
+    (told,) = mailbox.to("amina@iebc.example")[-1:]
+    assert told["Subject"] == "Your data was erased"
+    assert "This is the last email we send to this address." in told.get_content()
     assert "No request is waiting." in staff_client.get("/manage/erasures/").text
     again = staff_client.post(f"/manage/erasures/{asked.id}/confirm", follow_redirects=True)
     assert "This request was already decided." in again.text
@@ -290,3 +295,33 @@ def test_erasing_a_person_forgets_the_records_merged_into_them(db):
     assert db.session.get(PersonMerge, merge.id).kept_before == {}
     with pytest.raises(InvalidInput):
         undo_merge(db.session.get(PersonMerge, merge.id), now, "Staff")
+
+
+def test_a_refused_erasure_is_told_by_email_and_each_reader_reads_it_in_their_language(
+    app, staff_client, make, db, mailbox
+):
+    """A delegate registered in Spanish asks, an English-speaking officer refuses: the officer
+    reads what keeps it waiting in English, the delegate in Spanish (with the event's Spanish
+    title), and an email in Spanish tells her why."""
+    event = make.open_event(approval_required=False)
+    make.db.session.add(EventTranslation(event_id=event.id, locale="es", title="Taller de prueba"))
+    make.db.session.commit()
+    post_registration(staff_client.application.test_client(), event, locale="es")
+    amina = db.session.scalar(select(User).where(User.email == "amina@iebc.example"))
+    amina.locale = "es"
+    db.session.commit()
+    delegate = app.test_client()
+    login(delegate, amina)
+    delegate.post("/language", data={"language": "es"})
+    delegate.post("/account/erase", data={"understood": "y"})
+    assert "Una inscripción en Taller de prueba" in delegate.get("/account/erase").text
+
+    waiting = staff_client.get("/manage/erasures/").text
+    assert f"A registration to {event.title}, which is not over yet." in waiting
+    asked = db.session.scalar(select(ErasureRequest))
+    staff_client.post(
+        f"/manage/erasures/{asked.id}/refuse", data={"reason": "Your place is booked."}
+    )
+    told = mailbox.to("amina@iebc.example")[-1]
+    body = told.get_content()
+    assert told["Subject"] == "Su solicitud de borrado de datos" and "Your place is booked." in body

@@ -16,7 +16,6 @@ addresses that must stay unique become ``erased-<table>-<id>@erased.invalid`` (t
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, or_, select, update
 
@@ -113,13 +112,14 @@ def held_by(person: Person) -> Held:
     )
 
 
-def erasure_blockers(person: Person, today: date) -> list[str]:
-    """Why staff must confirm before ``person`` is erased, in the visitor's language (none:
-    erased at once): a place or a waiting registration at an event not yet over, an open
-    request, a staff account."""
+def erasure_blockers(person: Person, today: date) -> list[dict]:
+    """Why staff must confirm before ``person`` is erased (none: erased at once), as data that
+    each reader's page words in their language (``blocking_events``): a place or a waiting
+    registration at an event not yet over (``{"event": id}``), an open request
+    (``{"request": True}``), a staff account (``{"staff": True}``)."""
     held = held_by(person)
     events = db.session.scalars(
-        select(Event.title)
+        select(Event.id)
         .join(Registration, Registration.event_id == Event.id)
         .where(
             Registration.id.in_(held.registrations),
@@ -128,7 +128,7 @@ def erasure_blockers(person: Person, today: date) -> list[str]:
         )
         .order_by(Event.starts_on)
     )
-    blockers = [_("A registration to %(event)s, which is not over yet.", event=t) for t in events]
+    blockers: list[dict] = [{"event": event_id} for event_id in events]
     open_requests = db.session.scalar(
         select(db.func.count(AuthorityRequest.id)).where(
             AuthorityRequest.id.in_(held.requests),
@@ -137,12 +137,12 @@ def erasure_blockers(person: Person, today: date) -> list[str]:
         )
     )
     if open_requests:
-        blockers.append(_("A request for training that is still open."))
+        blockers.append({"request": True})
     staff = db.session.scalar(
         select(db.func.count(User.id)).where(User.id.in_(held.accounts), User.role.in_(STAFF_ROLES))
     )
     if staff:
-        blockers.append(_("A staff account."))
+        blockers.append({"staff": True})
     return blockers
 
 

@@ -4,7 +4,7 @@ stopped it, otherwise waiting for staff (``/manage/erasures/``)."""
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
@@ -43,8 +43,9 @@ class ErasureRequest(db.Model):
     status: Mapped[str] = mapped_column(String(20), default=ErasureStatus.WAITING, index=True)
     decided_at: Mapped[datetime | None]
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    # What kept it waiting when asked, in the asker's words ("an approved place at …"), and
-    # staff's reason when they refuse.
+    # What kept it waiting when asked (``erasure.erasure_blockers``: data, worded by each page
+    # in its reader's language), and staff's reason when they refuse.
+    blockers: Mapped[list] = mapped_column(JSON, default=list)
     reason: Mapped[str] = mapped_column(Text, default="")
 
     person: Mapped[Person] = relationship()

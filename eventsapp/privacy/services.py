@@ -15,9 +15,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from ..accounts.models import User
+from ..catalogue.models import Event
 from ..core.actions import describe, log_action
 from ..core.errors import InvalidInput
+from ..core.links import site_url
+from ..core.locks import reread_locked
 from ..extensions import db
+from ..mail.services import queue_email
 from ..people.models import Person, PrivacyNotice
 from ..people.notices import FIRST_VERSION, notice_version
 from .erasure import erase_person, erasure_blockers
@@ -121,7 +126,7 @@ def ask_erasure(person: Person, account, now: datetime) -> ErasureRequest:
     if waiting is not None:
         return waiting
     blockers = erasure_blockers(person, now.date())
-    request = ErasureRequest(person=person, asked_at=now, reason="\n".join(blockers))
+    request = ErasureRequest(person=person, asked_at=now, blockers=blockers)
     db.session.add(request)
     log_action(person, ASKED, account, at=now, account_id=None)
     if not blockers:
@@ -130,12 +135,21 @@ def ask_erasure(person: Person, account, now: datetime) -> ErasureRequest:
 
 
 def confirm_erasure(request: ErasureRequest, staff, now: datetime) -> dict[str, int]:
+    """Staff erase the person who asked, and tell them (at the address read before it goes:
+    the last email sent to it)."""
+    reread_locked(request)
     if request.status != ErasureStatus.WAITING:
         raise InvalidInput("request", _("This request was already decided."))
-    return _erase(request, staff, now)
+    reader = _reader(request.person)
+    counts = _erase(request, staff, now)
+    if reader is not None:
+        _tell(reader, request, _l("Your data was erased"), "erasure_done")
+    return counts
 
 
 def refuse_erasure(request: ErasureRequest, staff, reason: str, now: datetime) -> None:
+    """Staff keep the person's data, and tell them why by email (and on ``/account/erase``)."""
+    reread_locked(request)
     if request.status != ErasureStatus.WAITING:
         raise InvalidInput("request", _("This request was already decided."))
     if not reason.strip():
@@ -145,6 +159,34 @@ def refuse_erasure(request: ErasureRequest, staff, reason: str, now: datetime) -
     request.decided_by = staff
     request.reason = reason.strip()
     log_action(request.person, REFUSED, staff, {"text": request.reason}, at=now, account_id=None)
+    if (reader := _reader(request.person)) is not None:
+        _tell(reader, request, _l("Your request to be forgotten"), "erasure_refused")
+
+
+def _reader(person: Person) -> tuple[str, str, str | None] | None:
+    """The address, name and language of the account the person asked from (their first), read
+    before an erasure takes them."""
+    row = db.session.execute(
+        select(User.email, User.name, User.locale)
+        .where(User.person_id == person.id)
+        .order_by(User.id)
+        .limit(1)
+    ).first()
+    return tuple(row) if row else None
+
+
+def _tell(reader: tuple, request: ErasureRequest, subject, template: str) -> None:
+    email, name, locale = reader
+    queue_email(
+        email,
+        subject,
+        template,
+        locale=locale,
+        name=name or email,
+        asked_on=request.asked_at.date(),
+        reason=request.reason,
+        erase_url=site_url("privacy.erase_page"),
+    )
 
 
 def _erase(request: ErasureRequest, staff, now: datetime) -> dict[str, int]:
@@ -165,6 +207,15 @@ def waiting_erasures() -> list[ErasureRequest]:
             .order_by(ErasureRequest.asked_at, ErasureRequest.id)
         )
     )
+
+
+def blocking_events(requests) -> dict[int, Event]:
+    """The events named by the requests' blockers, by id (one query), for their pages to name
+    them in the reader's language."""
+    ids = {b["event"] for r in requests if r is not None for b in r.blockers if "event" in b}
+    if not ids:
+        return {}
+    return {e.id: e for e in db.session.scalars(select(Event).where(Event.id.in_(ids)))}
 
 
 def erasure_request(request_id: int) -> ErasureRequest | None:

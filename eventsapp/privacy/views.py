@@ -21,6 +21,7 @@ from .forms import EraseForm, NoticeForm, RefuseForm
 from .models import ErasureStatus
 from .services import (
     ask_erasure,
+    blocking_events,
     confirm_erasure,
     erasure_request,
     latest_request,
@@ -110,14 +111,26 @@ def erase_page():
             "success",
         )
         return redirect(url_for("privacy.erase_page"))
-    page = render_template("privacy/erase.html", form=form, asked=latest_request(person))
+    asked = latest_request(person)
+    page = render_template(
+        "privacy/erase.html", form=form, asked=asked, events=blocking_events([asked])
+    )
     return page, 400 if form.errors else 200
 
 
 @bp.get("/manage/erasures/")
 def erasures():
+    return _erasures_page(RefuseForm())
+
+
+def _erasures_page(refuse_form, refusing: int | None = None) -> str:
+    waiting = waiting_erasures()
     return render_template(
-        "privacy/erasures.html", erasures=waiting_erasures(), refuse_form=RefuseForm()
+        "privacy/erasures.html",
+        erasures=waiting,
+        events=blocking_events(waiting),
+        refuse_form=refuse_form,
+        refusing=refusing,
     )
 
 
@@ -145,7 +158,4 @@ def refuse(request_id: int):
         else:
             flash(_("Refused the request; the person reads your reason."), "success")
             return redirect(url_for("privacy.erasures"))
-    page = render_template(
-        "privacy/erasures.html", erasures=waiting_erasures(), refuse_form=form, refusing=asked.id
-    )
-    return page, 400
+    return _erasures_page(form, asked.id), 400

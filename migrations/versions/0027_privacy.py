@@ -34,6 +34,7 @@ def upgrade():
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("decided_at", sa.DateTime(), nullable=True),
         sa.Column("decided_by_id", sa.Integer(), nullable=True),
+        sa.Column("blockers", sa.JSON(), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),
         sa.CheckConstraint(
             "(status = 'waiting') = (decided_at IS NULL)",

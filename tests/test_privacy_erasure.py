@@ -219,6 +219,8 @@ def test_an_erasure_waits_for_staff_while_a_place_is_held(
     registration = db.session.scalar(select(Registration))
     assert registration.name == "Amina Odhiambo"  # nothing erased yet
 
+    home = staff_client.get("/manage/").text
+    assert "1 person asked to be forgotten while something was still open: decide." in home
     waiting = staff_client.get("/manage/erasures/").text
     assert "Amina Odhiambo" in waiting and event.title in waiting
     asked = db.session.scalar(select(ErasureRequest))

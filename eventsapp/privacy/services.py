@@ -12,7 +12,7 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from ..accounts.models import User
@@ -206,6 +206,12 @@ def waiting_erasures() -> list[ErasureRequest]:
             .options(joinedload(ErasureRequest.person))
             .order_by(ErasureRequest.asked_at, ErasureRequest.id)
         )
+    )
+
+
+def waiting_erasure_count() -> int:
+    return db.session.scalar(
+        select(func.count(ErasureRequest.id)).where(ErasureRequest.status == ErasureStatus.WAITING)
     )
 
 

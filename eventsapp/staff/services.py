@@ -12,6 +12,7 @@ from ..core.actions import LoggedAction, recent_actions
 from ..extensions import db
 from ..logistics.models import Task
 from ..logistics.services import open_tasks_due, overdue_count, progress
+from ..privacy.services import waiting_erasure_count
 from ..registration.models import Registration, Status
 from ..registration.seats import seats_held
 
@@ -37,6 +38,7 @@ class Home:
     overdue: list[Task]
     overdue_total: int
     changes: tuple[list[LoggedAction], dict[int, str]]  # the log's latest lines, events' titles
+    erasures: int  # requests to be forgotten waiting for staff
 
 
 def pending_approvals() -> tuple[list[tuple[Event, int]], int]:
@@ -116,4 +118,5 @@ def staff_home(now: datetime) -> Home:
         overdue=open_tasks_due(today - timedelta(days=1), limit=SHOWN),
         overdue_total=overdue_count(today),
         changes=recent_changes(),
+        erasures=waiting_erasure_count(),
     )

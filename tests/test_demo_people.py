@@ -8,6 +8,7 @@ from eventsapp.alumni.services import AlumniFilters, directory
 from eventsapp.catalogue.models import Event
 from eventsapp.core.clock import utcnow
 from eventsapp.demo.services import load_demo
+from eventsapp.people.duplicates import suggestions
 from eventsapp.people.models import Person
 from eventsapp.people.persons import name_words
 from eventsapp.registration.models import Registration, Status
@@ -96,3 +97,24 @@ def test_loading_again_adds_no_one(db):
         db.session.scalar(select(func.count(Registration.id))),
         db.session.scalar(select(func.count(Speaker.id))),
     )
+
+
+def test_staff_see_at_approval_that_a_demo_delegate_is_coming_back(db, staff_client):
+    """Wanjiru Kamau, at Kenya's 2011 workshop and the 2014 course, waits for approval at an
+    upcoming CICIE event: her past is beside her registration; the other delegates of the
+    year's courses are one person each across them (no duplicates to wade through)."""
+    load_demo()
+    db.session.commit()
+    pending = db.session.scalar(
+        select(Registration).where(
+            Registration.email == "wanjiru.kamau@iebc.example.org",
+            Registration.status == Status.PENDING,
+        )
+    )
+    page = staff_client.get(f"/manage/events/{pending.event_id}/participants?status=pending").text
+    assert "Attended: International workshop 2011; Specialization course 2014" in page
+    names = [
+        {db.session.get(Person, s.first_id).name, db.session.get(Person, s.second_id).name}
+        for s in suggestions()
+    ]
+    assert names == [{"María José Quispe Mamani", "Maria Jose Quispe"}]

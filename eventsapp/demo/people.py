@@ -135,6 +135,9 @@ DELEGATES = [
 ]
 # The delegate who speaks, years later, at one of the current programme year's events.
 SPEAKER = "prakash.adhikari@ecn.example.org"
+# The delegate who registered again, waiting for approval at the next CICIE course: staff see
+# at approval that she is coming back.
+RETURNING = "wanjiru.kamau@iebc.example.org"
 
 
 def load() -> int:
@@ -160,6 +163,9 @@ def load() -> int:
             join(_person_of(delegate.email), delegate.alumni, now, None)
         if delegate.email == SPEAKER:
             _speak_later(delegate)
+        if delegate.email == RETURNING:
+            _register_again(delegate, organisations, now)
+    give_people(now)
     return len(added)
 
 
@@ -207,6 +213,39 @@ def _register(delegate: Delegate, events: dict, organisations: dict, held: set) 
         )
         added = True
     return added
+
+
+def _register_again(delegate: Delegate, organisations: dict, now: datetime) -> None:
+    """The delegate's registration, pending approval, to the next CICIE event taking them
+    with seats to spare (a workshop: the courses are full)."""
+    event = db.session.scalar(
+        select(Event)
+        .join(Registration, Registration.event_id == Event.id)
+        .where(
+            Event.source_key.like("cicie-%"),
+            Event.starts_on > now.date(),
+            Event.capacity >= 20,
+            Registration.status == Status.PENDING,
+        )
+        .order_by(Event.starts_on, Event.id)
+        .limit(1)
+    )
+    if event is None:
+        return
+    db.session.add(
+        Registration(
+            event_id=event.id,
+            name=delegate.name,
+            gender=delegate.gender,
+            email=delegate.email,
+            position=delegate.position,
+            organisation_id=organisations[delegate.organisation].id,
+            country_code=delegate.country,
+            status=Status.PENDING,
+            consent_at=now,
+            locale="en",
+        )
+    )
 
 
 def _person_of(email: str) -> Person:

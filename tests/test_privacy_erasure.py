@@ -8,6 +8,7 @@ import zipfile
 from datetime import date, datetime
 
 import pytest
+from flask_babel import force_locale
 from openpyxl import load_workbook
 from sqlalchemy import select, update
 
@@ -327,3 +328,15 @@ def test_a_refused_erasure_is_told_by_email_and_each_reader_reads_it_in_their_la
     told = mailbox.to("amina@iebc.example")[-1]
     body = told.get_content()
     assert told["Subject"] == "Su solicitud de borrado de datos" and "Your place is booked." in body
+
+
+def test_the_history_names_a_forgotten_person_in_the_readers_language(app, db):
+    now = datetime(2026, 1, 5, 9, 0)
+    person = person_for_address("amina@iebc.example", now, name="Amina Odhiambo")
+    db.session.flush()
+    erase_person(person, None, now)
+    line = db.session.scalar(select(LoggedAction).where(LoggedAction.action == "person.erased"))
+    with app.test_request_context(), force_locale("es"):
+        assert line.sentence == "Borró los datos personales de un participante"
+    with app.test_request_context(), force_locale("en"):
+        assert line.sentence == "Erased the personal data of a participant"

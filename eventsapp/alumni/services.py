@@ -36,7 +36,7 @@ ADDRESS_CHOICE = describe(
     fields={"alumni_shows_email": _l("Address shown to fellow alumni")},
 )
 EXPORTED = describe(
-    "alumni.exported", _l("Exported the alumni directory (%(count)s people, %(format)s)")
+    "alumni.exported", _l("Exported the alumni directory (%(format)s; people: %(count)s)")
 )
 
 TOPIC_LENGTH = 100

@@ -42,6 +42,9 @@ from .i18n import format_day, format_moment
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?")
 LABEL_LENGTH = 300
+# What lines say of a person who was forgotten (``privacy``): as the object of a sentence and
+# as who did it, in the reader's language.
+FORGOTTEN_LABEL, FORGOTTEN_ACTOR = "a participant", "A participant"
 
 
 class LoggedAction(db.Model):
@@ -76,6 +79,8 @@ class LoggedAction(db.Model):
 
     @property
     def who(self) -> str:
+        if self.actor_name == FORGOTTEN_ACTOR:
+            return _("A participant")
         return self.actor_name or _("The site")
 
     @property
@@ -235,7 +240,7 @@ def sentence(line: LoggedAction) -> str:
             if key != "changes"
         }
     )
-    values["object"] = line.label or "—"
+    values["object"] = _("a participant") if line.label == FORGOTTEN_LABEL else line.label or "—"
     return str(description.phrase) % values
 
 

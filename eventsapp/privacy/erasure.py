@@ -24,7 +24,13 @@ from ..agenda.models import Speaker
 from ..attendance.models import EvaluationResponse
 from ..authority_requests.models import AuthorityRequest, RequestStatus
 from ..catalogue.models import Event
-from ..core.actions import LoggedAction, describe, log_action
+from ..core.actions import (
+    FORGOTTEN_ACTOR,
+    FORGOTTEN_LABEL,
+    LoggedAction,
+    describe,
+    log_action,
+)
 from ..extensions import db
 from ..mail.models import OutboxEmail
 from ..messages.models import MessageRecipient
@@ -169,7 +175,7 @@ def erase_person(person: Person, actor, now: datetime) -> dict[str, int]:
     person.erased_at = now
     db.session.execute(delete(PersonEmail).where(PersonEmail.person_id == person.id))
     db.session.expire(person, ["emails"])
-    log_action(person, ERASED, actor, counts, at=now, label=ERASED_NAME, account_id=None)
+    log_action(person, ERASED, actor, counts, at=now, label=FORGOTTEN_LABEL, account_id=None)
     return counts
 
 
@@ -298,9 +304,9 @@ def _erase_log_lines(held: Held) -> int:
     for line in lines:
         # Named without an account: the person on their own registration or request.
         if line.actor_id in held.accounts or (line.actor_id is None and line.actor_name):
-            line.actor_name = ERASED_NAME
+            line.actor_name = FORGOTTEN_ACTOR
         if line.label in held.names or _about_them(line, held):
-            line.label = ERASED_NAME
+            line.label = FORGOTTEN_LABEL
         line.data = _without_personal(line.data or {})
     return len(lines)
 

@@ -205,9 +205,7 @@ def test_a_delegate_downloads_her_data_then_is_forgotten_and_the_reports_stay(
         assert after[name] == before[name], name
 
 
-def test_an_erasure_waits_for_staff_while_a_place_is_held(
-    app, staff_client, make, db, mailbox
-):
+def test_an_erasure_waits_for_staff_while_a_place_is_held(app, staff_client, make, db, mailbox):
     event = make.open_event(approval_required=False)
     post_registration(staff_client.application.test_client(), event)
     amina = db.session.scalar(select(User).where(User.email == "amina@iebc.example"))

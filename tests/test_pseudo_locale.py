@@ -55,7 +55,13 @@ from eventsapp.people.merging import merge_persons
 from eventsapp.people.models import Organisation, Person
 from eventsapp.people.persons import new_person
 from eventsapp.plans.models import Plan
-from eventsapp.privacy.services import paragraphs, shipped_notice
+from eventsapp.privacy.services import (
+    ask_erasure,
+    confirm_erasure,
+    paragraphs,
+    refuse_erasure,
+    shipped_notice,
+)
 from eventsapp.registration.invitations import invite
 from eventsapp.registration.links import confirmation_token, page_token
 from eventsapp.registration.models import Registration, Status
@@ -406,4 +412,16 @@ def send_every_email(db) -> None:
     task = db.session.get(Task, values["task_id"])
     task.owner_id, task.due_on, task.status = admin.id, (now - timedelta(days=3)).date(), "to_do"
     send_weekly_reminders(now)
+    forget(registration, admin, now)
     db.session.commit()
+
+
+def forget(registration, admin, now) -> None:
+    """The delegate asks twice to be forgotten while her place holds: refused, then erased."""
+    person, account = registration.person, registration.user
+    assert person is not None and account is not None, (person, account)
+    account.person = person
+    registration.status = "approved"
+    registration.event.starts_on = registration.event.ends_on = (now + timedelta(days=30)).date()
+    refuse_erasure(ask_erasure(person, account, now), admin, "Your place holds.", now)
+    confirm_erasure(ask_erasure(person, account, now), admin, now)

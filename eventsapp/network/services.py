@@ -25,7 +25,7 @@ from ..core.errors import InvalidInput
 from ..documents.models import Document, DocumentKind
 from ..documents.services import current_documents
 from ..extensions import db
-from ..people.models import Country, Organisation, Person, PersonEmail
+from ..people.models import Country, Organisation, Person, PersonEmail, PersonMerge
 from ..people.persons import name_words
 from ..people.services import country_choices
 from ..registration.models import CONFIRMED, ParticipantRole, Registration, Status
@@ -189,6 +189,7 @@ class PersonRecord:
     events: list[EventLine]  # newest first
     requests: list[AuthorityRequest]
     accounts: list[User]
+    merges: list[PersonMerge]  # the records merged into this one, or it into another (undone)
 
     @property
     def years(self) -> list[tuple[int, list[EventLine]]]:
@@ -269,7 +270,13 @@ def person_record(person: Person) -> PersonRecord:
     accounts = db.session.scalars(
         select(User).where(User.person_id == person.id).order_by(User.id)
     ).all()
-    return PersonRecord(person, events, list(requests), list(accounts))
+    merges = db.session.scalars(
+        select(PersonMerge)
+        .where(or_(PersonMerge.keep_id == person.id, PersonMerge.other_id == person.id))
+        .options(joinedload(PersonMerge.keep), joinedload(PersonMerge.other))
+        .order_by(PersonMerge.at.desc(), PersonMerge.id.desc())
+    ).all()
+    return PersonRecord(person, events, list(requests), list(accounts), list(merges))
 
 
 def _evaluated(registration_ids: list[int]) -> set[int]:

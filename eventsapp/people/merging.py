@@ -128,14 +128,16 @@ def undo_merge(merge: PersonMerge, now: datetime, actor) -> None:
         setattr(keep, field, _read(field, value))
     other.merged_into_id = None
     merge.undone_at = now
-    log_action(
-        keep,
-        UNDONE,
-        actor,
-        _line_data(other, merge.moved),
-        at=now,
-        account_id=_account(merge.moved),
-    )
+    for person in (keep, other):  # in both records' History
+        log_action(
+            person,
+            UNDONE,
+            actor,
+            _line_data(other, merge.moved),
+            at=now,
+            label=keep.name,
+            account_id=_account(merge.moved),
+        )
     db.session.flush()
     db.session.expire_all()
 

@@ -27,6 +27,7 @@ from babel import Locale
 from babel.dates import format_skeleton
 from flask import current_app
 from flask_babel import format_currency, format_date, format_decimal, get_locale, get_timezone
+from flask_babel import gettext as _
 
 # The switcher's choice: a language code of LANGUAGES, for a year.
 LANGUAGE_COOKIE = "language"
@@ -142,6 +143,18 @@ def country_list(countries: Iterable) -> str:
     return ", ".join(country_names((country.code, country.name) for country in countries))
 
 
+# The reserved domain of the addresses an erasure leaves where one must stay (``privacy``): no
+# email leaves for them, and pages say the address was erased.
+ERASED_DOMAIN = "erased.invalid"
+
+
+def shown_address(email: str | None) -> str:
+    """An email address as pages show it: an erased one says so, in the visitor's language."""
+    if email and email.endswith("@" + ERASED_DOMAIN):
+        return _("address erased")
+    return email or ""
+
+
 def folded(text: str) -> str:
     """Text as readers match it, case and accents aside: "Otoño" is "otono", "Août" "aout",
     "d’" "d'" (the date reader matches its words so)."""
@@ -226,5 +239,6 @@ def register(app) -> None:
         language_name=language_name,
         country_name=country_name,
         country_list=country_list,
+        address=shown_address,
     )
     app.jinja_env.globals.update(get_locale=get_locale, language_choices=language_choices)

@@ -31,6 +31,7 @@ from ..core.actions import (
     describe,
     log_action,
 )
+from ..core.i18n import ERASED_DOMAIN
 from ..extensions import db
 from ..mail.models import OutboxEmail
 from ..messages.models import MessageRecipient
@@ -52,7 +53,7 @@ ERASED = describe("person.erased", _l("Erased the personal data of %(object)s"))
 
 
 def erased_address(table: str, row_id: int) -> str:
-    return f"erased-{table}-{row_id}@erased.invalid"
+    return f"erased-{table}-{row_id}@{ERASED_DOMAIN}"
 
 
 @dataclass
@@ -223,7 +224,7 @@ def _erase_registrations(held: Held) -> int:
     db.session.execute(
         update(MessageRecipient)
         .where(MessageRecipient.registration_id.in_(ids))
-        .values(name=ERASED_NAME, email="erased@erased.invalid")
+        .values(name=ERASED_NAME, email=f"erased@{ERASED_DOMAIN}")
     )
     db.session.execute(
         update(EvaluationResponse)

@@ -147,6 +147,10 @@ def test_a_delegate_downloads_her_data_then_is_forgotten_and_the_reports_stay(
     assert [a["email"] for a in data["addresses"]] == ["amina@iebc.example"]
     assert [a["email"] for a in data["accounts"]] == ["amina@iebc.example"]
     assert "password_hash" not in data["accounts"][0]
+    assert "session_version" not in data["accounts"][0] and "name_key" not in data["person"]
+    assert data["person"]["country"] == "Kenya"
+    summary = archive.read("summary.txt").decode()
+    assert "Amina Odhiambo" in summary and f"- {event.title}" in summary
     (registration,) = data["registrations"]
     assert registration["event"]["title"] == event.title
     assert registration["dietary_needs"] == "Vegetarian"

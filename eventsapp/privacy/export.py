@@ -14,6 +14,7 @@ import zipfile
 from datetime import date, datetime
 from decimal import Decimal
 
+from flask import render_template
 from sqlalchemy import inspect, or_, select
 
 from ..accounts.models import User
@@ -23,6 +24,7 @@ from ..authority_requests.models import AuthorityRequest
 from ..authority_requests.services import REPORTS
 from ..catalogue.models import Event
 from ..core.actions import LoggedAction, sentence
+from ..core.clock import utcnow
 from ..core.uploads import shown_name
 from ..documents.models import Document
 from ..extensions import db
@@ -31,8 +33,12 @@ from ..registration.models import Registration
 from ..registration.uploads import stored_path
 from .erasure import held_by, lines_about
 
-# Columns never given: secrets of the site, not data about the person.
-LEFT_OUT = {"users": {"password_hash"}, "documents": {"code"}}
+# Columns never given: secrets of the site and its own bookkeeping, not data about the person.
+LEFT_OUT = {
+    "users": {"password_hash", "feed_token_version", "session_version"},
+    "documents": {"code"},
+    "persons": {"name_key"},
+}
 
 
 def row(obj) -> dict:
@@ -53,8 +59,9 @@ def _plain(value):
     return value
 
 
-def person_data(person: Person) -> tuple[dict, list[tuple[str, object]]]:
-    """What ``data.json`` holds about ``person``, and the files to add (name in the ZIP, path)."""
+def person_data(person: Person) -> tuple[dict, list[tuple[str, object]], str]:
+    """What ``data.json`` holds about ``person``, the files to add (name in the ZIP, path) and
+    the summary to read."""
     held = held_by(person)
     registrations = db.session.scalars(
         select(Registration)
@@ -92,7 +99,11 @@ def person_data(person: Person) -> tuple[dict, list[tuple[str, object]]]:
             name = shown_name(request.report_filename or "") or request.report_stored_as
             files.append((f"files/requests/{request.id}/{name}", path))
     data = {
-        "person": row(person),
+        "person": {
+            **row(person),
+            "country": person.country.local_name if person.country else None,
+            "organisation": person.organisation.display_name if person.organisation else None,
+        },
         "addresses": [row(e) for e in person.emails],
         "accounts": [
             row(a) for a in db.session.scalars(select(User).where(User.id.in_(held.accounts)))
@@ -102,7 +113,13 @@ def person_data(person: Person) -> tuple[dict, list[tuple[str, object]]]:
         "speaker_entries": _speaker_entries(held.speakers),
         "action_log": _log_lines(held),
     }
-    return data, files
+    summary = render_template(
+        "privacy/summary.txt",
+        person=person,
+        registrations=[(r, events[r.event_id]) for r in registrations],
+        today=utcnow().date(),
+    )
+    return data, files, summary
 
 
 def _by_registration(ids: list[int]) -> dict[str, dict[int, list]]:
@@ -149,9 +166,12 @@ def _log_lines(held) -> list[dict]:
 
 
 def data_zip(person: Person) -> bytes:
-    data, files = person_data(person)
+    """The ZIP: a summary to read (``summary.txt``, in the visitor's language), ``data.json``
+    and the files."""
+    data, files, summary = person_data(person)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("summary.txt", summary)
         archive.writestr("data.json", json.dumps(data, ensure_ascii=False, indent=2, default=str))
         for name, path in files:
             archive.write(path, name)

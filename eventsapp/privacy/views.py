@@ -90,7 +90,9 @@ def my_data():
     person = _own_person()
     body = data_zip(person)
     log_action(person, DOWNLOADED, current_user, account_id=current_user.id)
-    return download(body, "application/zip", f"my-data-{utcnow():%Y-%m-%d}.zip")
+    # The file's name in the visitor's language, in ASCII (a header carries it).
+    name = _("my-data")
+    return download(body, "application/zip", f"{name}-{utcnow():%Y-%m-%d}.zip")
 
 
 @bp.route("/account/erase", methods=["GET", "POST"])

@@ -132,3 +132,15 @@ def test_requests_for_another_host_are_refused_when_the_site_names_its_hosts(
     monkeypatch.setitem(app.config, "TRUSTED_HOSTS", ["localhost"])
     assert client.get("/login").status_code == 200
     assert client.get("/login", headers={"Host": "evil.example"}).status_code == 400
+
+
+def test_a_sign_in_link_asked_from_a_spanish_page_is_written_in_spanish(
+    client, delegate_user, mailbox
+):
+    """The account has no language of its own: the link's email follows the page it was asked
+    from (an account's own language, once it has one, wins)."""
+    assert delegate_user.locale is None
+    client.post(
+        "/login/link", data={"email": delegate_user.email}, headers={"Accept-Language": "es"}
+    )
+    assert mailbox.to(delegate_user.email)[-1]["Subject"] == "Su enlace para iniciar sesión"

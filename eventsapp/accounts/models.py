@@ -96,3 +96,5 @@ class LoginLinkRequest(db.Model):
     requested_at: Mapped[datetime] = mapped_column(default=utcnow)
     # The page the link leads back to once signed in (a certificate's PDF), a local path.
     next_path: Mapped[str | None] = mapped_column(String(500))
+    # The language of the page it was asked from: the email's, where the account has none.
+    locale: Mapped[str | None] = mapped_column(String(20))

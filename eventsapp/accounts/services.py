@@ -164,12 +164,15 @@ def can_sign_in_by_link(user: User) -> bool:
     return user.is_active and not user.is_staff
 
 
-def ask_for_login_link(email: str, next_path: str | None = None) -> None:
+def ask_for_login_link(email: str, next_path: str | None = None, locale: str | None = None) -> None:
     """Note that a sign-in link was asked for; the worker sends it (see send_login_links). The
-    link leads to ``next_path`` (a local path, already checked) once signed in."""
+    link leads to ``next_path`` (a local path, already checked) once signed in; the email is
+    written in the account's language, or else in ``locale`` (the page's it was asked from)."""
     if next_path and len(next_path) > MAX_NEXT_PATH:
         next_path = None
-    db.session.add(LoginLinkRequest(email=email.strip().lower(), next_path=next_path or None))
+    db.session.add(
+        LoginLinkRequest(email=email.strip().lower(), next_path=next_path or None, locale=locale)
+    )
     wake_the_worker()
 
 
@@ -181,6 +184,7 @@ def send_login_links(now: datetime) -> dict[str, int]:
         select(LoginLinkRequest).order_by(LoginLinkRequest.id).with_for_update(skip_locked=True)
     ).all()
     next_paths = {request.email: request.next_path for request in requests}  # the last wins
+    locales = {request.email: request.locale for request in requests}
     sent = 0
     for email in sorted(next_paths):
         user = find_user_by_email(email)
@@ -190,7 +194,7 @@ def send_login_links(now: datetime) -> dict[str, int]:
                 user.email,
                 _l("Your sign-in link"),
                 "login_link",
-                locale=user.locale,
+                locale=user.locale or locales[email],
                 link=site_url(
                     "accounts.login_with_link", token=login_link_token(user, now), **link_arguments
                 ),

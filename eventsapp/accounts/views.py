@@ -12,6 +12,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from limits import parse
@@ -220,7 +221,7 @@ def login_link():
     """Ask for a one-time sign-in link by email (delegates need no password)."""
     form = LoginLinkForm()
     if form.validate_on_submit():
-        ask_for_login_link(form.email.data, _safe_next(request.args.get("next")))
+        ask_for_login_link(form.email.data, _safe_next(request.args.get("next")), str(get_locale()))
         # The same answer whatever the account, so that nobody can probe addresses or roles.
         flash(
             _(

@@ -1,6 +1,7 @@
 """Staff merge the two records of one person side by side, and undo it: every row that points at
 the merged person moves (found in the metadata), and the action log says so."""
 
+import re
 from datetime import date, datetime
 from types import SimpleNamespace
 
@@ -127,6 +128,9 @@ def test_staff_merge_two_records_of_one_person_side_by_side(admin_client, db, on
     assert page.status_code == 200
     for seen in ("mjquispe@example.org", "Workshop 2014", "Workshop 2016", "2014", "Trainer"):
         assert seen in shown
+    # Both from Peru: nothing to choose there; the names differ: a choice.
+    assert re.search(r"Peru <small[^>]*>\(the same in both\)", shown)
+    assert shown.count('name="name"') == 2 and shown.count('name="country_code"') == 1
 
     response = admin_client.post(
         "/manage/people/merge",

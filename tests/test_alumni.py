@@ -149,6 +149,20 @@ def test_a_person_outside_the_directory_sees_no_one(client, db, people, held):
     assert "Rosa Huamán" not in page
 
 
+def test_someone_who_took_part_in_nothing_yet_cannot_join(client, db, people, make):
+    """A delegate whose only registration is to an event not yet begun is not an alumna: no
+    join form, and a join sent anyway is refused with nothing written."""
+    upcoming = make.event("A workshop to come", "5-9 March 2030")
+    person, user = people.person("Nueva Delegada", events=[upcoming], alumni=False)
+    login(client, user)
+    page = client.get("/alumni/").text
+    assert "Join the directory" not in page and "Once a registration of yours" in page
+    refused = client.post("/alumni/join", data={"consent": "y"}, follow_redirects=True).text
+    assert "The directory is for people who took part" in refused
+    db.session.expire_all()
+    assert db.session.get(Person, person.id).alumni_since is None
+
+
 def test_an_account_without_a_person_is_told_how_to_join(client, db, delegate_user):
     login(client, delegate_user)
     page = client.get("/alumni/").text

@@ -60,10 +60,24 @@ def is_alumnus(person: Person | None) -> bool:
     return person is not None and person.alumni_since is not None
 
 
+def may_join(person: Person | None, today: date) -> bool:
+    """Whether the person took part in an event (``took_part``): the directory is theirs."""
+    if person is None:
+        return False
+    part = took_part(today)
+    found = select(part.c.person_id).where(part.c.person_id == person.id).limit(1)
+    return db.session.scalar(found) is not None
+
+
 def join(person: Person, shows_email: bool, now: datetime, actor) -> None:
-    """The person consents to the directory (from ``now``); whether their address shows."""
+    """The person consents to the directory (from ``now``); whether their address shows.
+    Only someone who took part in an event may join (InvalidInput otherwise)."""
     if person.alumni_since is not None:
         return
+    if not may_join(person, now.date()):
+        raise InvalidInput(
+            "consent", _("The directory is for people who took part in the centre’s events.")
+        )
     person.alumni_since = now
     person.alumni_shows_email = shows_email
     log_action(person, JOINED, actor, {"alumni_shows_email": shows_email}, at=now)

@@ -35,6 +35,7 @@ def directory():
     person = services.current_person(current_user)
     shown = {
         "person": person,
+        "may_join": services.may_join(person, utcnow().date()),
         "join_form": JoinForm(),
         "address_form": AddressForm(shows_email=bool(person and person.alumni_shows_email)),
         "leave_form": LeaveForm(),
@@ -67,14 +68,20 @@ def join():
     person = services.current_person(current_user) or abort(404)
     form = JoinForm()
     if not form.validate_on_submit():
-        return render_template(
+        page = render_template(
             "alumni/directory.html",
             person=person,
+            may_join=True,
             join_form=form,
             address_form=AddressForm(),
             leave_form=LeaveForm(),
         )
-    services.join(person, form.shows_email.data, utcnow(), current_user)
+        return page, 400
+    try:
+        services.join(person, form.shows_email.data, utcnow(), current_user)
+    except InvalidInput as error:
+        flash(error.message, "error")
+        return redirect(url_for(".directory"))
     flash(_("You joined the alumni directory. You may leave it at any time."), "success")
     return redirect(url_for(".directory"))
 

@@ -273,7 +273,7 @@ def test_people_are_found_by_their_names_words_country_and_organisation(staff_cl
     erased_shown = text_of(staff_client.get("/manage/people/?q=quispe").data)
     assert "a participant" in erased_shown and "Gone" not in erased_shown
     refused = staff_client.get("/manage/people/?country=ZZ")
-    assert refused.status_code == 200
+    assert refused.status_code == 400
     assert "country must be an ISO 3166 code" in text_of(refused.data)
     for hostile in ("%00", "x" * 5000, "%25_%25", "' OR 1=1 --"):
         assert staff_client.get(f"/manage/people/?q={hostile}").status_code < 500
@@ -336,3 +336,11 @@ def test_the_person_page_runs_as_many_queries_for_two_events_as_for_twelve(
         return len(queries)
 
     assert queries_with(2) == queries_with(12)
+
+
+def test_a_huge_organisation_id_is_refused_beside_the_field(staff_client, db):
+    huge = "9" * 20
+    page = staff_client.get(f"/manage/people/?organisation={huge}")
+    assert page.status_code == 400 and "organisation must be an organisation" in page.text
+    answer = staff_client.get(f"/api/v1/people?organisation={huge}")
+    assert answer.status_code == 400 and "error" in answer.get_json()

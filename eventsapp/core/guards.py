@@ -32,7 +32,14 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 HSTS = "max-age=31536000; includeSubDomains"
-PRIVATE_PATHS = ("/manage", "/me/", "/registrations/", "/calendar/subscribe")
+PRIVATE_PATHS = (
+    "/manage",
+    "/me/",
+    "/registrations/",
+    "/calendar/subscribe",
+    "/account/",
+    "/alumni",
+)
 
 
 def refuse_control_characters():

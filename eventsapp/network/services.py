@@ -22,6 +22,7 @@ from ..authority_requests.models import AuthorityRequest
 from ..catalogue.models import Event
 from ..core.actions import LoggedAction, describe, log_action
 from ..core.errors import InvalidInput
+from ..core.validation import MAX_ID, parse_number
 from ..documents.models import Document, DocumentKind
 from ..documents.services import current_documents
 from ..extensions import db
@@ -52,16 +53,6 @@ class PeopleSearch:
     country: str | None = None
     organisation_id: int | None = None
 
-    def as_args(self) -> dict:
-        return {
-            name: value
-            for name, value in (
-                ("country", self.country),
-                ("organisation", self.organisation_id),
-            )
-            if value
-        }
-
 
 def read_search(q: str | None, country: str | None, organisation: str | None) -> PeopleSearch:
     """A search from what was typed: InvalidInput naming the parameter that is wrong (a country
@@ -73,14 +64,15 @@ def read_search(q: str | None, country: str | None, organisation: str | None) ->
     if country and (len(country) != 2 or db.session.get(Country, country) is None):
         raise InvalidInput("country", _("country must be an ISO 3166 code such as MX."))
     organisation = (organisation or "").strip()
-    if organisation and not (organisation.isascii() and organisation.isdigit()):
+    organisation_id = parse_number(organisation)
+    if organisation and (organisation_id is None or organisation_id > MAX_ID):
         raise InvalidInput("organisation", _("organisation must be an organisation's id."))
     email = q.lower() if "@" in q and " " not in q else None
     return PeopleSearch(
         words=() if email else tuple(name_words(q)[:NAME_WORDS]),
         email=email,
         country=country,
-        organisation_id=int(organisation) if organisation else None,
+        organisation_id=organisation_id,
     )
 
 
@@ -215,10 +207,6 @@ class PersonRecord:
         }
         rows = [(first, last, organisations[o], p) for (o, p), (first, last) in spans.items()]
         return sorted(rows, key=lambda row: (row[1], row[0]), reverse=True)
-
-
-def get_person(person_id: int) -> Person | None:
-    return db.session.get(Person, person_id)
 
 
 def kept_person(person: Person) -> Person:

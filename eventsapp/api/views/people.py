@@ -10,6 +10,7 @@ from spectree import Response as Answers
 from sqlalchemy import func, select, tuple_
 
 from ...core.links import site_url
+from ...core.validation import MAX_ID
 from ...extensions import db
 from ...network.services import (
     event_counts,
@@ -29,7 +30,7 @@ from . import bp, documented
 class PeopleQuery(Parameters):
     q: Omittable[str, Field(max_length=200, description="words of the name, or an address")] = None
     country: Omittable[str, Field(description="an ISO 3166 code such as PE")] = None
-    organisation: Omittable[int, Field(ge=1, description="an organisation's id")] = None
+    organisation: Omittable[int, Field(ge=1, le=MAX_ID, description="an organisation's id")] = None
     limit: int = Field(
         DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"people per page (at most {MAX_LIMIT})"
     )

@@ -41,7 +41,7 @@ def people_page():
         per_page=current_app.config["EVENTS_PER_PAGE"] * 2,
         error_out=False,
     )
-    return render_template(
+    page = render_template(
         "network/people.html",
         pagination=pagination,
         counts=event_counts([p.id for p in pagination.items]),
@@ -49,6 +49,7 @@ def people_page():
         shown_name=shown_name,
         **search_choices(),
     )
+    return page, 400 if error else 200
 
 
 def _person_page(person, form: NotesForm | None = None, status: int = 200):

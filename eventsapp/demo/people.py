@@ -12,13 +12,12 @@ from sqlalchemy import select
 
 from ..accounts.models import Role, User
 from ..accounts.services import create_user
-from ..agenda.models import AgendaSession, SessionKind, Speaker
+from ..agenda.models import AgendaSession, SessionKind, Speaker, name_key
 from ..alumni.services import join
 from ..catalogue.models import Event
 from ..core.clock import utcnow
 from ..extensions import db
 from ..people.models import Organisation, Person
-from ..people.persons import name_key
 from ..registration.models import Registration, Status
 from ..registration.persons import give_people
 

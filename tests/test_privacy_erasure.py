@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 
 from eventsapp.accounts.models import Role, User
 from eventsapp.accounts.services import create_user
-from eventsapp.agenda.models import Speaker
+from eventsapp.agenda.models import AgendaSession, Speaker
 from eventsapp.attendance.models import CheckIn
 from eventsapp.authority_requests.models import AuthorityRequest
 from eventsapp.catalogue.models import Event, EventTranslation
@@ -345,3 +345,30 @@ def test_the_history_names_a_forgotten_person_in_the_readers_language(app, db):
         assert line.sentence == "Borró los datos personales de un participante"
     with app.test_request_context(), force_locale("en"):
         assert line.sentence == "Erased the personal data of a participant"
+
+
+def test_an_erased_speaker_leaves_the_agendas_speakers_text(db, make):
+    """The agenda, its booklet and calendars show a session's speakers as written: an erased
+    speaker's line goes from it (the others stay), and the session's version goes up."""
+    now = datetime(2026, 1, 5, 9, 0)
+    event = make.event("Workshop 2026", "10-12 March 2026")
+    rosa = person_for_address("rosa@jne.example", now, name="Rosa Quispe")
+    speaker = Speaker(name="Rosa Quispe", name_key="rosa quispe", role="Judge", person=rosa)
+    session = AgendaSession(
+        event_id=event.id,
+        day=date(2026, 3, 10),
+        starts_at=datetime(2026, 3, 10, 15),
+        ends_at=datetime(2026, 3, 10, 16),
+        timezone="UTC",
+        title="Electoral justice",
+        kind="presentation",
+        speakers="Rosa Quispe, Judge\nAna Silva, Expert",
+        people=[speaker],
+    )
+    db.session.add(session)
+    db.session.flush()
+    erase_person(rosa, None, now)
+    db.session.commit()
+    db.session.expire_all()
+    session = db.session.get(AgendaSession, session.id)
+    assert session.speakers == "Ana Silva, Expert" and session.sequence == 1

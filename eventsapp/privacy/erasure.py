@@ -18,9 +18,12 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, or_, select, update
+from sqlalchemy.orm import joinedload
 
 from ..accounts.models import STAFF_ROLES, LoginLinkRequest, User
-from ..agenda.models import Speaker
+from ..agenda.models import AgendaSession, Speaker, session_speakers
+from ..agenda.models import name_key as speaker_key
+from ..agenda.services import speaker_lines
 from ..attendance.models import EvaluationResponse
 from ..authority_requests.models import AuthorityRequest, RequestStatus
 from ..catalogue.models import Event
@@ -31,6 +34,7 @@ from ..core.actions import (
     describe,
     log_action,
 )
+from ..core.clock import utcnow
 from ..core.i18n import ERASED_DOMAIN
 from ..extensions import db
 from ..mail.models import OutboxEmail
@@ -257,6 +261,22 @@ def _erase_requests(held: Held) -> int:
 
 
 def _erase_speakers(held: Held) -> int:
+    """Their speaker entries lose their names, and the sessions they spoke in their lines in the
+    speakers' text (shown on agendas, booklets and calendars: changed, so feeds change too)."""
+    keys = {speaker_key(name) for name in held.names}
+    sessions = db.session.scalars(
+        select(AgendaSession)
+        .join(session_speakers, session_speakers.c.session_id == AgendaSession.id)
+        .where(session_speakers.c.speaker_id.in_(held.speakers))
+        .options(joinedload(AgendaSession.event))
+    ).unique()
+    for session in sessions:
+        lines = speaker_lines(session.speakers)
+        kept = [(name, role) for name, role in lines if speaker_key(name) not in keys]
+        if len(kept) != len(lines):
+            session.speakers = "\n".join(f"{n}, {r}" if r else n for n, r in kept)
+            session.sequence += 1
+            session.event.updated_at = utcnow()
     for speaker in db.session.scalars(select(Speaker).where(Speaker.id.in_(held.speakers))):
         speaker.name = ERASED_NAME
         speaker.name_key = f"erased {speaker.id}"

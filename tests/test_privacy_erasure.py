@@ -295,7 +295,11 @@ def test_erasing_a_person_forgets_the_records_merged_into_them(db):
     other.notes = "Spoke well in 2014."
     db.session.flush()
     merge = merge_persons(keep, other, ("name",), now, "Staff")
-    erase_person(db.session.get(Person, keep.id), "Staff", now)
+    # Then the kept record itself merged into a third: erasing the last forgets all three.
+    last = person_for_address("m.quispe@onpe.example", now, name="M. J. Quispe")
+    db.session.flush()
+    merge_persons(last, db.session.get(Person, keep.id), (), now, "Staff")
+    erase_person(db.session.get(Person, last.id), "Staff", now)
     db.session.commit()
     names = set(db.session.scalars(select(Person.name)))
     assert names == {ERASED_NAME}

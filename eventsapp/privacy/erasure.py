@@ -50,7 +50,19 @@ OPEN_REGISTRATION = (Status.PENDING, Status.APPROVED, Status.WAITLISTED)
 OPEN_REQUEST = (RequestStatus.NEW, RequestStatus.UNDER_DISCUSSION, RequestStatus.ACCEPTED)
 # Fields of a line's changes that name the person.
 PERSONAL_FIELDS = frozenset(
-    {"name", "email", "position", "notes", "contact_name", "contact_email", "phone", "role_text"}
+    {
+        "name",
+        "email",
+        "position",
+        "notes",
+        "contact_name",
+        "contact_email",
+        "phone",
+        "role_text",
+        "other",  # the other person of a pair said to be two people
+        "merged",  # the record merged
+        "file",  # a file's name, often the sender's
+    }
 )
 
 ERASED = describe("person.erased", _l("Erased the personal data of %(object)s"))
@@ -77,7 +89,13 @@ class Held:
 def held_by(person: Person) -> Held:
     """The rows that hold ``person`` (their accounts' registrations and requests among them)."""
     accounts = list(db.session.scalars(select(User.id).where(User.person_id == person.id)))
-    mine = or_(Registration.person_id == person.id, Registration.user_id.in_(accounts))
+    proven = [e.email for e in person.emails]
+    mine = or_(
+        Registration.person_id == person.id,
+        Registration.user_id.in_(accounts),
+        # Sent again from the form and not confirmed yet: no person yet, but their address.
+        (Registration.status == Status.UNCONFIRMED) & Registration.email.in_(proven),
+    )
     registrations = list(db.session.scalars(select(Registration.id).where(mine)))
     speakers = list(db.session.scalars(select(Speaker.id).where(Speaker.person_id == person.id)))
     requests = list(
@@ -187,17 +205,24 @@ def erase_person(person: Person, actor, now: datetime) -> dict[str, int]:
 def _erase_merged_records(person: Person) -> int:
     """The records merged into the person (kept, empty, for an undo) lose their names too, and
     the merges' records the details they kept: an erased person's merge is never undone."""
-    merged = db.session.execute(
-        update(Person)
-        .where(Person.merged_into_id == person.id)
-        .values(name=ERASED_NAME, name_key="", position="", notes="", languages=[])
-    ).rowcount
+    ids, found = {person.id}, {person.id}
+    while found:  # merged into them, or into a record merged into them...
+        found = set(db.session.scalars(select(Person.id).where(Person.merged_into_id.in_(found))))
+        found -= ids
+        ids |= found
+    merged = ids - {person.id}
+    if merged:
+        db.session.execute(
+            update(Person)
+            .where(Person.id.in_(merged))
+            .values(name=ERASED_NAME, name_key="", position="", notes="", languages=[])
+        )
     db.session.execute(
         update(PersonMerge)
-        .where(or_(PersonMerge.keep_id == person.id, PersonMerge.other_id == person.id))
+        .where(or_(PersonMerge.keep_id.in_(ids), PersonMerge.other_id.in_(ids)))
         .values(kept_before={})
     )
-    return merged
+    return len(merged)
 
 
 def _erase_registrations(held: Held) -> int:

@@ -321,3 +321,23 @@ def test_one_pair_merged_by_five_staff_at_once_is_merged_once(settings, db, one_
         )
         == 1
     )
+
+
+def test_two_people_each_waiting_to_be_forgotten_cannot_be_merged(
+    admin_client, db, one_person_twice
+):
+    """One request waiting per person (a partial unique index): the merge says why, not a 500."""
+    from eventsapp.privacy.models import ErasureRequest
+
+    ids = one_person_twice
+    for key in ("keep", "other"):
+        db.session.add(ErasureRequest(person_id=ids[key], asked_at=NOW))
+    db.session.commit()
+    before = _nothing_written(db)
+    response = admin_client.post(
+        "/manage/people/merge",
+        data={"keep": ids["keep"], "other": ids["other"]},
+        follow_redirects=True,
+    )
+    assert "they cannot be merged" in response.get_data(as_text=True)
+    assert _nothing_written(db) == before

@@ -132,9 +132,16 @@ def test_requests_never_confirmed_and_old_emails_go(db):
     for email in db.session.scalars(select(OutboxEmail)):
         email.status, email.sent_at, email.created_at = "sent", NOON, NOON
     waiting = OutboxEmail(to="x@example.org", subject="Waiting", text_body="…", created_at=NOON)
-    db.session.add(waiting)
+    given_up = OutboxEmail(
+        to="y@example.org",
+        subject="Given up",
+        text_body="Your sign-in link: …",
+        status="failed",
+        created_at=NOON,
+    )
+    db.session.add_all([waiting, given_up])
     db.session.commit()
-    sent = db.session.scalar(select(db.func.count(OutboxEmail.id))) - 1
+    sent = db.session.scalar(select(db.func.count(OutboxEmail.id))) - 2
     assert sent == 2
 
     assert run(db, after(7))["unconfirmed_requests"] == 0
@@ -144,8 +151,12 @@ def test_requests_never_confirmed_and_old_emails_go(db):
     assert db.session.get(AuthorityRequest, confirmed) is not None
 
     assert run(db, after(30))["emails"] == 0
-    assert run(db, after(31))["emails"] == 2
-    assert [e.subject for e in db.session.scalars(select(OutboxEmail))] == ["Waiting"]
+    assert run(db, after(31))["emails"] == 3
+    # The one given up stays, emptied, so that a message still counts it as not delivered.
+    kept = {e.subject: e for e in db.session.scalars(select(OutboxEmail))}
+    assert sorted(kept) == ["Given up", "Waiting"]
+    assert (kept["Given up"].status, kept["Given up"].text_body) == ("failed", "")
+    assert run(db, after(60))["emails"] == 0
 
 
 def test_the_worker_runs_retention_daily_with_the_settings(

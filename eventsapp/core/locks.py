@@ -1,6 +1,7 @@
 """Row locks for state changes: a change is decided on the row as the lock finds it."""
 
 from sqlalchemy import inspect, select
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 
@@ -17,3 +18,14 @@ def reread_locked(instance) -> None:
         .with_for_update()
     )
     db.session.refresh(instance)
+
+
+def added_unless_taken(row) -> bool:
+    """Add ``row`` in a savepoint: False (and nothing added) when a unique constraint says
+    another transaction has just added the same, as a double click or two staff at once do."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:
+        return False
+    return True

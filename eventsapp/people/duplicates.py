@@ -29,6 +29,7 @@ from sqlalchemy import select
 
 from ..core.actions import describe, log_action
 from ..core.errors import InvalidInput
+from ..core.locks import added_unless_taken
 from ..extensions import db
 from .models import DistinctPersons, Person
 from .persons import name_words
@@ -130,10 +131,8 @@ def not_the_same(first: Person, second: Person, now: datetime, actor) -> None:
             DistinctPersons.first_id == low, DistinctPersons.second_id == high
         )
     )
-    if exists is None:
-        db.session.add(
-            DistinctPersons(
-                first_id=low, second_id=high, at=now, actor_id=getattr(actor, "id", None)
-            )
-        )
+    pair = DistinctPersons(
+        first_id=low, second_id=high, at=now, actor_id=getattr(actor, "id", None)
+    )
+    if exists is None and added_unless_taken(pair):
         log_action(first, SAID_DISTINCT, actor, {"other": second.name}, at=now)

@@ -143,25 +143,36 @@ def undo_merge(merge: PersonMerge, now: datetime, actor) -> None:
 
 
 def _refuse_collisions(keep: Person, other: Person) -> None:
-    """A row of ``other`` that would repeat one of ``keep``'s where a unique constraint forbids
-    it (a table added later, one row per person and something): refused, nothing moved."""
+    """A row of ``other`` that would repeat one of ``keep``'s where a unique constraint or index
+    forbids it (one request waiting per person, a table added later): refused, nothing moved."""
     for table, column in references():
-        for constraint in table.constraints:
-            columns = list(getattr(constraint, "columns", ()))
-            if not isinstance(constraint, UniqueConstraint) or column not in columns:
+        for columns, where in _unique_sets(table):
+            if column not in columns:
                 continue
             others = [c for c in columns if c is not column]
-            kept = select(*others).where(column == keep.id) if others else None
-            clash = select(column).where(column == other.id)
+            kept = select(*others).where(column == keep.id, *where) if others else None
+            clash = select(column).where(column == other.id, *where)
             if kept is not None:
                 clash = clash.where(tuple_(*others).in_(kept))
-            elif db.session.scalar(select(column).where(column == keep.id)) is None:
+            elif db.session.scalar(select(column).where(column == keep.id, *where)) is None:
                 continue
             if db.session.scalar(clash.limit(1)) is not None:
                 raise InvalidInput(
                     "other",
                     _("Both records have a %(what)s: they cannot be merged.", what=table.name),
                 )
+
+
+def _unique_sets(table):
+    """(columns, conditions) of each unique constraint and unique index of ``table``; a partial
+    index's condition (its ``WHERE``) comes with it."""
+    for constraint in table.constraints:
+        if isinstance(constraint, UniqueConstraint):
+            yield list(constraint.columns), ()
+    for index in table.indexes:
+        if index.unique:
+            where = index.dialect_options["postgresql"].get("where")
+            yield list(index.columns), () if where is None else (where,)
 
 
 def _move(table, column, from_id: int, to_id: int, only=None) -> list:

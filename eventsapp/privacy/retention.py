@@ -7,9 +7,10 @@ the action log how much it removed of each kind.
   report files, ``answers_years`` after the event's (the request's window's) end.
 - Requests never confirmed by their contact, ``unconfirmed_days`` after they were sent
   (registrations never confirmed go sooner, after 48 hours: ``registration.services``).
-- Emails sent or given up, ``email_days`` after they were queued: they hold sign-in and
-  confirmation links and the texts sent to each person. (Sessions hold nothing on the server:
-  they are signed cookies that end at sign-out and after ``REMEMBER_COOKIE_DURATION``.)
+- Emails sent (and the texts of those given up), ``email_days`` after they were queued: they
+  hold sign-in and confirmation links and the texts sent to each person. (Sessions hold
+  nothing on the server: they are signed cookies that end at sign-out and after
+  ``REMEMBER_COOKIE_DURATION``.)
 
 What statistics count (status, role, gender, country, organisation, attendance) is never
 touched.
@@ -71,16 +72,31 @@ def apply_retention(now: datetime, rules: Rules) -> dict[str, int]:
                 AuthorityRequest.created_at < now - timedelta(days=rules.unconfirmed_days),
             )
         ).rowcount,
-        "emails": db.session.execute(
-            delete(OutboxEmail).where(
-                OutboxEmail.status != EmailStatus.PENDING,
-                OutboxEmail.created_at < now - timedelta(days=rules.email_days),
-            )
-        ).rowcount,
+        "emails": _forget_emails(now - timedelta(days=rules.email_days)),
     }
     if any(removed.values()):
         log_action(None, APPLIED, None, removed, at=now, label="")
     return removed
+
+
+def _forget_emails(before: datetime) -> int:
+    """Emails sent before ``before`` are deleted; those given up keep their row, emptied, so
+    that a message still counts them as not delivered."""
+    old = OutboxEmail.created_at < before
+    sent = delete(OutboxEmail).where(old, OutboxEmail.status == EmailStatus.SENT)
+    failed = (
+        update(OutboxEmail)
+        .where(old, OutboxEmail.status == EmailStatus.FAILED, OutboxEmail.text_body != "")
+        .values(
+            text_body="",
+            html_body=None,
+            attachment=None,
+            attachment_filename=None,
+            attachments_to_make=[],
+            last_error=None,
+        )
+    )
+    return db.session.execute(sent).rowcount + db.session.execute(failed).rowcount
 
 
 def _years_before(day: date, years: int) -> date:

@@ -20,7 +20,7 @@ from ..catalogue.models import Event
 from ..core.actions import describe, log_action
 from ..core.errors import InvalidInput
 from ..core.links import site_url
-from ..core.locks import reread_locked
+from ..core.locks import added_unless_taken, reread_locked
 from ..extensions import db
 from ..mail.services import queue_email
 from ..people.models import Person, PrivacyNotice
@@ -92,7 +92,10 @@ def publish_notice(texts: dict, actor, now: datetime) -> PrivacyNotice:
         texts={k: v for k, v in texts.items() if v},
         published_at=now,
     )
-    db.session.add(row)
+    if not added_unless_taken(row):
+        raise InvalidInput(
+            "text_en", _("Another version was published meanwhile: read it, then publish again.")
+        )
     log_action(row, PUBLISHED, actor, {"version": row.version}, at=now, label="")
     return row
 
@@ -127,7 +130,8 @@ def ask_erasure(person: Person, account, now: datetime) -> ErasureRequest:
         return waiting
     blockers = erasure_blockers(person, now.date())
     request = ErasureRequest(person=person, asked_at=now, blockers=blockers)
-    db.session.add(request)
+    if not added_unless_taken(request):  # asked twice at once: the first asking stands
+        return waiting_request(person)
     log_action(person, ASKED, account, at=now, account_id=None)
     if not blockers:
         _erase(request, None, now)

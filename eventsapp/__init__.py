@@ -63,6 +63,9 @@ def create_app(config: dict | None = None) -> Flask:
     from .catalogue.views import manage_bp as catalogue_manage_bp
     from .costs import hooks as _costs_hooks  # noqa: F401
     from .costs.views import bp as costs_bp
+    from .delegations import cron as _delegations_cron  # noqa: F401  (reminders, daily)
+    from .delegations import hooks as _delegations_hooks  # noqa: F401
+    from .delegations.views import bp as delegations_bp
     from .documents import hooks as _documents_hooks  # noqa: F401  (badges with approvals)
     from .documents.views import bp as documents_bp
     from .history.views import bp as history_bp
@@ -104,6 +107,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(privacy_bp)
     app.register_blueprint(alumni_bp)
     app.register_blueprint(documents_bp)
+    app.register_blueprint(delegations_bp)
     app.register_blueprint(attendance_bp)
     app.register_blueprint(messages_bp)
     app.register_blueprint(authority_requests_views.bp)

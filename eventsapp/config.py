@@ -100,6 +100,13 @@ def load_settings() -> dict:
         "RETENTION_ANSWERS_YEARS": int(env("RETENTION_ANSWERS_YEARS", "5")),
         "RETENTION_UNCONFIRMED_DAYS": int(env("RETENTION_UNCONFIRMED_DAYS", "10")),
         "RETENTION_EMAIL_DAYS": int(env("RETENTION_EMAIL_DAYS", "30")),
+        # Delegations (a daily job): a nominee who has not completed their registration this
+        # many days after being given a place is flagged to the focal point and staff; a focal
+        # point who has nominated nobody is reminded this many days after the invitation (and
+        # every as many days), and gets a last call this many days before the deadline.
+        "DELEGATION_COMPLETION_DAYS": int(env("DELEGATION_COMPLETION_DAYS", "10")),
+        "DELEGATION_REMINDER_DAYS": int(env("DELEGATION_REMINDER_DAYS", "10")),
+        "DELEGATION_LAST_CALL_DAYS": int(env("DELEGATION_LAST_CALL_DAYS", "3")),
         # Messages to participants reach the outbox at most this many a minute.
         "MESSAGES_PER_MINUTE": int(env("MESSAGES_PER_MINUTE", "60")),
         "MAIL_USERNAME": env("MAIL_USERNAME", ""),

@@ -20,6 +20,7 @@ from eventsapp.core.navigation import (
     event_tab,
     tabs_of,
 )
+from eventsapp.delegations.models import Delegation
 from eventsapp.logistics.models import Task
 from eventsapp.registration.questions import RegistrationQuestion
 from tests.calendar_helpers import add_session
@@ -41,6 +42,7 @@ SHOWN = {
         ("Participants", "participants"),
         ("Registration settings", "registration"),
         ("Invitations", "invitations"),
+        ("Delegations", "delegations/"),
         ("Questions", "questions/"),
         ("Messages", "messages/"),
         ("Check-in", "check-in"),
@@ -120,9 +122,22 @@ def event_with_everything(db, make):
     task = Task(event_id=event.id, title="Book the interpreters", due_on=date(2016, 1, 4))
     question = RegistrationQuestion(event_id=event.id, label="Your role", kind="short_text")
     evaluation = EvaluationQuestion(event_id=event.id, label="Overall", kind="scale", position=0)
-    db.session.add_all([task, question, evaluation])
+    body = make.organisation("Jurado Nacional de Elecciones", country="PE")
+    delegation = Delegation(
+        event_id=event.id,
+        organisation_id=body.id,
+        focal_name="Rosa Quispe",
+        focal_email="rosa@jne.gob.pe",
+        deadline=date(2016, 1, 4),
+    )
+    db.session.add_all([task, question, evaluation, delegation])
     db.session.commit()
-    ids = {"session_id": session.id, "speaker_id": session.people[0].id, "task_id": task.id}
+    ids = {
+        "session_id": session.id,
+        "speaker_id": session.people[0].id,
+        "task_id": task.id,
+        "delegation_id": delegation.id,
+    }
     return event, ids, question.id, evaluation.id
 
 

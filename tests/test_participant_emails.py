@@ -225,10 +225,12 @@ def test_a_programme_message_cannot_carry_a_calendar_file(staff_client, db, make
 def test_no_capability_writes_to_participants_around_notify():
     """``queue_email`` is called by ``notify`` and by the emails to people who are not (yet)
     participants: accounts, authorities' requests, invitations, staff's task reminders, a
-    person told of the decision on their own data (privacy)."""
+    person told of the decision on their own data (privacy), an authority's focal point
+    (delegations)."""
     others = {
         "eventsapp/accounts/services.py",
         "eventsapp/privacy/services.py",
+        "eventsapp/delegations/emails.py",
         "eventsapp/authority_requests/services.py",
         "eventsapp/registration/invitations.py",
         "eventsapp/logistics/services.py",

@@ -376,3 +376,41 @@ def test_an_erased_speaker_leaves_the_agendas_speakers_text(db, make):
     db.session.expire_all()
     session = db.session.get(AgendaSession, session.id)
     assert session.speakers == "Ana Silva, Expert" and session.sequence == 1
+
+
+def test_erasure_forgets_a_focal_point_and_a_nominee(db, make, staff_user):
+    """A focal point who opened her authority's link, and the official she nominated (whose
+    place was declined): both forgotten; the delegation and its counts stay."""
+    from datetime import timedelta
+
+    from eventsapp.core.clock import utcnow
+    from eventsapp.delegations.access import open_page
+    from eventsapp.delegations.decisions import decide
+    from eventsapp.delegations.models import Delegation, Nomination
+    from eventsapp.delegations.services import InvitationInput, NomineeInput, invite, nominate
+
+    now = utcnow()
+    event = make.open_event(capacity=10, days_ahead=40, access="nomination")
+    body = make.organisation("Jurado Nacional de Elecciones", country="PE")
+    delegation = invite(
+        event,
+        InvitationInput(
+            body.id, "Rosa Quispe", "rosa@jne.gob.pe", "es", 1, 0, now.date() + timedelta(5)
+        ),
+        now,
+        staff_user,
+    )
+    open_page(delegation, now)
+    nomination = nominate(delegation, NomineeInput("Ana Torres", "ana@jne.gob.pe", "female"), now)
+    decide(nomination, "decline", "profile", "", now, staff_user)
+    nominee = person_for_address("ana@jne.gob.pe", now, name="Ana Torres")
+    db.session.flush()
+    erase_person(delegation.focal_person, staff_user, now)
+    erase_person(nominee, staff_user, now)
+    db.session.commit()
+    delegation = db.session.get(Delegation, delegation.id)
+    nomination = db.session.get(Nomination, nomination.id)
+    assert (delegation.focal_name, nomination.name) == (ERASED_NAME, ERASED_NAME)
+    assert "rosa" not in delegation.focal_email and "ana" not in nomination.email
+    assert (nomination.gender, delegation.funded_places) == ("female", 1)
+    assert nomination.registration.name == ERASED_NAME  # never completed: found by her address

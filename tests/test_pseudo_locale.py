@@ -40,6 +40,14 @@ from eventsapp.calendars.services import feed_token
 from eventsapp.catalogue.models import Event, EventCountry, Programme
 from eventsapp.core.clock import utcnow
 from eventsapp.core.question_columns import QuestionInput
+from eventsapp.delegations.access import send_fresh_link
+from eventsapp.delegations.cron import Rules as DelegationRules
+from eventsapp.delegations.cron import flag_incomplete, remind_focal_points
+from eventsapp.delegations.decisions import decide
+from eventsapp.delegations.emails import focal_point_link, nominee_link
+from eventsapp.delegations.models import Delegation
+from eventsapp.delegations.services import InvitationInput, NomineeInput, nominate
+from eventsapp.delegations.services import invite as invite_authority
 from eventsapp.demo.services import load_demo
 from eventsapp.documents.models import DocumentKind
 from eventsapp.documents.services import issue
@@ -67,6 +75,7 @@ from eventsapp.registration.links import confirmation_token, page_token
 from eventsapp.registration.models import Registration, Status
 from eventsapp.registration.notifications import PARTICIPANT_EMAILS, notify
 from eventsapp.registration.questions import add_question
+from eventsapp.registration.seats import get_settings
 from eventsapp.registration.waiting_list import offer_url
 from tests.conftest import RequestIsolatingClient, login
 from tests.pseudo_locale import (
@@ -204,6 +213,7 @@ def world(db) -> dict:
     request = db.session.scalar(select(AuthorityRequest).order_by(AuthorityRequest.id))
     task = db.session.scalar(select(Task).where(Task.event_id == event.id))
     colleague = invite_colleague("bo@example.org", "Bo Kowalski", Role.COORDINATOR, admin, PSEUDO)
+    delegation, nomination = delegation_of(db, event, admin, now)
     db.session.commit()
     return {
         "admin": admin,
@@ -240,8 +250,45 @@ def world(db) -> dict:
             "registration.registration_page": page_token(approved),
             "registration.confirmation": confirmation_token(approved),
             "authority_requests.follow": request_token(request),
+            "delegations.focal_point": focal_point_link(delegation).rsplit("/", 1)[1],
+            "delegations.nominee": nominee_link(nomination.registration).rsplit("/", 1)[1],
         },
+        "delegation_id": delegation.id,
     }
+
+
+def delegation_of(db, event, admin, now):
+    """An authority invited to the event, its focal point writing in the pseudo-language, with
+    two nominees for one place (the second a reserve)."""
+    body = db.session.scalar(
+        select(Organisation)
+        .where(Organisation.country_code.is_not(None))
+        .where(
+            ~select(Delegation.id)
+            .where(Delegation.organisation_id == Organisation.id, Delegation.event_id == event.id)
+            .exists()
+        )
+        .order_by(Organisation.id)
+    )
+    get_settings(event.id).access = "nomination"
+    delegation = Delegation(
+        event=event,
+        organisation=body,
+        focal_name="Rosa Quispe",
+        focal_email="rosa.focal@example.org",
+        focal_language=PSEUDO,
+        funded_places=1,
+        deadline=event.starts_on - timedelta(days=1),
+        note="Enviar la nota verbal.",
+        invited_at=now,
+    )
+    db.session.add(delegation)
+    db.session.flush()
+    nominations = [
+        nominate(delegation, NomineeInput(name, email, "female"), now, staff=admin)
+        for name, email in (("Ana Torres", "ana.t@example.org"), ("Eva Ríos", "eva.r@example.org"))
+    ]
+    return delegation, nominations[0]
 
 
 def url_of(app, rule, values: dict) -> str | None:
@@ -412,8 +459,42 @@ def send_every_email(db) -> None:
     task = db.session.get(Task, values["task_id"])
     task.owner_id, task.due_on, task.status = admin.id, (now - timedelta(days=3)).date(), "to_do"
     send_weekly_reminders(now)
+    write_delegations_emails(db, values, admin, now)
     forget(registration, admin, now)
     db.session.commit()
+
+
+def write_delegations_emails(db, values, admin, now) -> None:
+    """What a focal point is sent: an invitation, a decision (the reserve moving up), a fresh
+    link, a reminder and a last call, nominees late to complete."""
+    for every in db.session.scalars(select(Delegation)):  # the demo's too: the jobs write to all
+        every.focal_language = PSEUDO
+        for nomination in every.nominations:
+            if nomination.registration is not None:
+                nomination.registration.locale = PSEUDO
+    delegation = db.session.get(Delegation, values["delegation_id"])
+    event = delegation.event
+    event.starts_on = event.ends_on = (now + timedelta(days=30)).date()
+    other = db.session.scalar(
+        select(Organisation)
+        .where(
+            Organisation.country_code.is_not(None), Organisation.id != delegation.organisation_id
+        )
+        .order_by(Organisation.id)
+    )
+    invite_authority(
+        event,
+        InvitationInput(other.id, "Luis Paz", "luis.focal@example.org", PSEUDO, 1, 0, now.date()),
+        now,
+        admin,
+    )
+    first = delegation.nominations[0]
+    decide(first, "decline", "profile", "", now, admin)
+    send_fresh_link(delegation, delegation.focal_email)
+    rules = DelegationRules(completion_days=0, reminder_days=0, last_call_days=0)
+    remind_focal_points(now, rules)
+    remind_focal_points(now + timedelta(days=1), DelegationRules(0, 0, 30))
+    flag_incomplete(now, rules)
 
 
 def forget(registration, admin, now) -> None:

@@ -66,6 +66,26 @@ registration_certificates = _signals.signal(
 )
 
 
+registration_status_changed = _signals.signal(
+    "registration-status-changed",
+    doc="A registration's status changed (``sender``: the registration, ``now``), under its "
+    "event's lock: a delegation gives a place freed to its first reserve.",
+)
+
+delegation_places = _signals.signal(
+    "delegation-places",
+    doc="Asks how an organisation's funded places at an event are given (``sender``: the event, "
+    "``organisation_id``): for an authority invited to nominate, the receiver (delegations) "
+    "returns ``(funded places, {registration id: the nominee's rank})``; None otherwise.",
+)
+
+nominating_authorities = _signals.signal(
+    "nominating-authorities",
+    doc="Asks which authorities an event invited to nominate officials (``sender``: the event): "
+    "the receiver (delegations) returns a list of organisations, or None.",
+)
+
+
 def ask(signal, sender, **kwargs):
     """The answer of the one receiver of a signal that asks for something, or None."""
     answers = [value for _receiver, value in signal.send(sender, **kwargs) if value is not None]

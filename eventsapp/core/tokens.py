@@ -162,3 +162,12 @@ CALENDAR_FEED = Purpose("personal-calendar-feed")
 
 # The API's cursors (api.services): the sort key of the last event of a page. No age.
 API_CURSOR = Purpose("api-cursor")
+
+# A focal point's page (delegations.access): {"d": delegation id, "v": its link version}. No
+# age: it works until the event, in the first browser that opens it by its button; proving the
+# focal point's address from another browser emails a fresh link, and raises the version.
+DELEGATION = Purpose("delegation")
+
+# A nominee's page, where they complete their own registration (delegations.nominees):
+# {"n": nomination id, "r": its registration id}. No age: it works while the nominee has a place.
+NOMINEE = Purpose("nominee")

@@ -41,10 +41,15 @@ STATUSES = [Status.APPROVED] * 4 + [Status.PENDING] * 2 + [Status.WAITLISTED] * 
 OWNERS = ("CICIE logistics", "INE international affairs", "TEPJF international relations")
 
 
+def programme_year() -> int:
+    """The demo's current programme year: next year's calendar is the one being prepared."""
+    return utcnow().year + 1
+
+
 def load(data: dict, programme, organisations: dict) -> None:
     from .services import event_input  # the demo's reading of an entry, shared
 
-    year = utcnow().year + 1
+    year = programme_year()
     entries = [e for e in data["programme"]["events"] if f"-{SEED_YEAR}-" in e["key"]]
     keys = {e["key"]: e["key"].replace(f"-{SEED_YEAR}-", f"-{year}-") for e in entries}
     existing = set(

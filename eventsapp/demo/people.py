@@ -19,7 +19,7 @@ from ..core.clock import utcnow
 from ..extensions import db
 from ..people.models import Organisation, Person
 from ..registration.models import Registration, Status
-from ..registration.persons import give_people
+from .delegations import give_people  # but the nominees'
 
 # (acronym, name, kind, country)
 ORGANISATIONS = [

@@ -26,8 +26,17 @@ from ..core.clock import utcnow
 from ..core.dates import format_window, read_date_phrase
 from ..extensions import db
 from ..people.models import Organisation
-from ..registration.persons import give_people
-from . import authority_requests, costs, documents, logistics, people, plans, translations
+from . import (
+    authority_requests,
+    costs,
+    delegations,
+    documents,
+    logistics,
+    people,
+    plans,
+    translations,
+)
+from .delegations import give_people
 from .synth_people import give_people as give_synthetic_people
 from .synth_people import is_second_record, synthetic_name
 
@@ -144,6 +153,7 @@ def load_demo() -> dict[str, int]:
     translations.load()  # every event's, the current programme year's among them
     give_people(utcnow())  # as confirming their registrations would have
     people.load()  # delegates who came back, a person written twice, alumni
+    delegations.load()  # after the delegate coming back chose her event: this one is by nomination
     return added
 
 

@@ -36,6 +36,7 @@ from ..core.actions import (
 )
 from ..core.clock import utcnow
 from ..core.i18n import ERASED_DOMAIN
+from ..delegations.models import Delegation, Nomination
 from ..extensions import db
 from ..mail.models import OutboxEmail
 from ..messages.models import MessageRecipient
@@ -93,8 +94,9 @@ def held_by(person: Person) -> Held:
     mine = or_(
         Registration.person_id == person.id,
         Registration.user_id.in_(accounts),
-        # Sent again from the form and not confirmed yet: no person yet, but their address.
-        (Registration.status == Status.UNCONFIRMED) & Registration.email.in_(proven),
+        # Sent again from the form and not confirmed yet, or written by an authority nominating
+        # them and not completed: no person yet, but their address.
+        Registration.person_id.is_(None) & Registration.email.in_(proven),
     )
     registrations = list(db.session.scalars(select(Registration.id).where(mine)))
     speakers = list(db.session.scalars(select(Speaker.id).where(Speaker.person_id == person.id)))
@@ -184,6 +186,7 @@ def erase_person(person: Person, actor, now: datetime) -> dict[str, int]:
         "accounts": _erase_accounts(held),
         "requests": _erase_requests(held),
         "speaker entries": _erase_speakers(held),
+        "nominations": _erase_nominations(held),
         "emails": _forget_emails(held),
         "log lines": _erase_log_lines(held),
         "merged records": _erase_merged_records(person),
@@ -283,6 +286,36 @@ def _erase_requests(held: Held) -> int:
         request.contact_name = ERASED_NAME
         request.contact_email = erased_address("request", request.id)
     return len(held.requests)
+
+
+def _erase_nominations(held: Held) -> int:
+    """Their nominations by an authority (name, address, position, languages), and the
+    delegations they were the focal point of (the authority's delegation stays)."""
+    nominations = db.session.scalars(
+        select(Nomination).where(
+            or_(
+                Nomination.registration_id.in_(held.registrations),
+                Nomination.email.in_(held.addresses),
+            )
+        )
+    ).all()
+    for nomination in nominations:
+        nomination.name = ERASED_NAME
+        nomination.email = erased_address("nomination", nomination.id)
+        nomination.position = ""
+        nomination.languages = []
+    delegations = db.session.scalars(
+        select(Delegation).where(
+            or_(
+                Delegation.focal_person_id == held.person.id,
+                Delegation.focal_email.in_(held.addresses),
+            )
+        )
+    ).all()
+    for delegation in delegations:
+        delegation.focal_name = ERASED_NAME
+        delegation.focal_email = erased_address("delegation", delegation.id)
+    return len(nominations) + len(delegations)
 
 
 def _erase_speakers(held: Held) -> int:

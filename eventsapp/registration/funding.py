@@ -5,9 +5,9 @@ from datetime import datetime
 from sqlalchemy import select
 
 from ..catalogue.models import Event
-from ..core.signals import ask, registration_funding
+from ..core.signals import ask, delegation_places, registration_funding
 from ..extensions import db
-from .models import SEAT_HOLDING, Funding, Registration, Status
+from .models import SEAT_HOLDING, Access, Funding, Registration, Status
 from .notifications import notify
 from .seats import get_settings, holds_seat_now
 
@@ -21,15 +21,23 @@ def settle_funding(
     those holding a seat first, oldest first, then those on the waiting list in its order. The
     others are self-funded; unconfirmed, declined and withdrawn ones keep what they had.
 
-    Call it inside the event's lock after every change that brings a registration into play or
-    out of it, or between a seat and the waiting list. Returns those whose funding changed. The
-    statuses are read as the session holds them, without flushing first: ``joining`` (the
-    registration just changed, perhaps not in the session yet) counts too.
+    At an event by nomination, an authority invited (delegations) gives its own quota, to its
+    nominees in its order. Call it inside the event's lock after every change that brings a
+    registration into play or out of it, or between a seat and the waiting list. Returns those
+    whose funding changed. The statuses are read as the session holds them, without flushing
+    first: ``joining`` (the registration just changed, perhaps not in the session yet) counts
+    too.
     """
     if organisation_id is None:
         return []
     settings = get_settings(event.id)
-    quota = settings.quota_per_organisation if settings else None
+    delegation = None
+    if settings is not None and settings.access == Access.NOMINATION:
+        delegation = ask(delegation_places, event, organisation_id=organisation_id)
+    if delegation is not None:  # an authority nominating: its funded places, in its order
+        quota, ranks = delegation
+    else:
+        quota, ranks = (settings.quota_per_organisation if settings else None), {}
     with db.session.no_autoflush:
         stored = db.session.scalars(
             select(Registration).where(
@@ -47,8 +55,8 @@ def settle_funding(
     def turn(registration: Registration) -> tuple:
         last = (registration.id is None, registration.id or 0)  # one not stored yet: last
         if holds_seat_now(registration, now):
-            return (0, registration.created_at, *last)
-        return (1, registration.waitlisted_at or registration.created_at, *last)
+            return (0, ranks.get(registration.id, 0), registration.created_at, *last)
+        return (1, 0, registration.waitlisted_at or registration.created_at, *last)
 
     changed = []
     for place, registration in enumerate(sorted(in_play, key=turn)):

@@ -53,6 +53,8 @@ class Funding(Labelled):
 class Access(Labelled):
     OPEN = "open", _l("Open to all")
     INVITATION = "invitation", _l("By invitation only")
+    # Officials nominated by their authority's focal point (delegations), not the public form.
+    NOMINATION = "nomination", _l("By nomination of the authorities")
 
 
 class RegistrationSettings(db.Model):

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
@@ -10,12 +10,16 @@ from ..people.persons import person_for_address
 from .models import CONFIRMED, Registration
 
 
-def give_people(now: datetime) -> int:
+def give_people(now: datetime, leaving_out: Select | None = None) -> int:
     """Each confirmed registration without a person gets the person of its address (and its
-    account, that person), as confirming it would have; returns how many."""
+    account, that person), as confirming it would have; returns how many. ``leaving_out``: the
+    ids of registrations written by someone else, whose address is not proven (nominations)."""
+    conditions = [Registration.person_id.is_(None), Registration.status.in_(CONFIRMED)]
+    if leaving_out is not None:
+        conditions.append(Registration.id.not_in(leaving_out))
     registrations = db.session.scalars(
         select(Registration)
-        .where(Registration.person_id.is_(None), Registration.status.in_(CONFIRMED))
+        .where(*conditions)
         .options(joinedload(Registration.user), joinedload(Registration.organisation))
         .order_by(Registration.created_at, Registration.id)
     ).all()

@@ -183,6 +183,10 @@ class Availability:
         return bool(self.settings and self.settings.access == Access.INVITATION)
 
     @property
+    def by_nomination(self) -> bool:
+        return bool(self.settings and self.settings.access == Access.NOMINATION)
+
+    @property
     def seats_left(self) -> int | None:
         return None if self.capacity is None else max(self.capacity - self.held, 0)
 
@@ -268,11 +272,21 @@ def invitation_only_message() -> str:
     )
 
 
+def nomination_only_message() -> str:
+    return _(
+        "Officials take part in this event by nomination of their authority: ask your "
+        "electoral authority to nominate you through the focal point the training centre "
+        "invited."
+    )
+
+
 def refuse_unless_open(state: Availability, event: Event, invitation: Invitation | None) -> None:
     if not state.is_open:
         raise RegistrationRefused(state.closed_reason)
     if state.by_invitation and (invitation is None or invitation.event_id != event.id):
         raise RegistrationRefused(invitation_only_message())
+    if state.by_nomination:
+        raise RegistrationRefused(nomination_only_message())
 
 
 def registration_form_state(

@@ -386,6 +386,18 @@ def _new_organisation(name: str, kind: str, country_code: str) -> Organisation:
         )
 
 
+def address_proven(registration: Registration, now: datetime) -> None:
+    """A registration written by someone else (an authority's nomination) whose owner proved the
+    address (by the link emailed to it): theirs now, with the person and the delegate account
+    of that address, as confirming their own form would have made."""
+    if registration.person_id is None:
+        registration.person = _person(registration, now)
+    if registration.user_id is None:
+        registration.user = _account(
+            registration.email, registration.name, registration.locale, registration.person
+        )
+
+
 def _person(registration: Registration, now: datetime, known=LOOK_UP) -> Person:
     """Its address proven, the registration belongs to the person of that address (``known``
     when read already), whose details follow the registration's."""

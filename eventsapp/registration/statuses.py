@@ -27,6 +27,7 @@ from sqlalchemy import select
 from ..catalogue.models import Event
 from ..core.actions import describe, log_action
 from ..core.locks import reread_locked
+from ..core.signals import registration_status_changed
 from ..extensions import db
 from .funding import settle_and_tell
 from .models import CONFIRMED, SEAT_HOLDING, Registration, Status
@@ -174,6 +175,7 @@ def change_status(registration: Registration, action: str, now: datetime, actor)
     if email:
         notify(registration, email, held_seat=held)
     settle_and_tell(event, registration.organisation_id, now, besides=registration)
+    registration_status_changed.send(registration, now=now)
     if held and new not in SEAT_HOLDING:
         db.session.flush()
         offer_free_seats(event, now)

@@ -188,4 +188,11 @@ def docs():
 
 
 # Routes of other capabilities' JSON, on this blueprint (imported last: they use ``bp``).
-from . import authority_requests, budget, event_work, people, reports  # noqa: E402, F401
+from . import (  # noqa: E402, F401
+    authority_requests,
+    budget,
+    delegations,
+    event_work,
+    people,
+    reports,
+)

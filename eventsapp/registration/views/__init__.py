@@ -23,6 +23,7 @@ from ...accounts.views import start_session
 from ...core.clock import utcnow
 from ...core.errors import InvalidInput
 from ...core.questions import FILE, read_answers, upload_megabytes, with_questions
+from ...core.signals import ask, nominating_authorities
 from ...core.web import show_beside_field
 from ...extensions import db, limiter
 from ..forms import RegistrationForm, TravelForm
@@ -70,7 +71,12 @@ def funding_of(registration: Registration):
 
 
 def _refused(event, message: str, status: int = 403):
-    return render_template("registration/refused.html", event=event, message=message), status
+    """Why the form takes no registration; for an event by nomination, the authorities invited
+    to nominate, by country, so that a visitor finds whom to ask."""
+    authorities = ask(nominating_authorities, event) or []
+    return render_template(
+        "registration/refused.html", event=event, message=message, authorities=authorities
+    ), status
 
 
 # ---------------------------------------------------------------- delegates

@@ -1,0 +1,1 @@
+"""Delegations: authorities nominate their officials through a focal point."""

@@ -86,6 +86,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .reports import views as reports_views
     from .site.views import bp as site_bp
     from .staff.views import bp as staff_bp
+    from .travel import models as _travel_models  # noqa: F401  (its tables)
 
     app.register_blueprint(accounts_views.bp)
     app.register_blueprint(accounts_views.manage_bp)

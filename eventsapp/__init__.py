@@ -86,7 +86,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .reports import views as reports_views
     from .site.views import bp as site_bp
     from .staff.views import bp as staff_bp
-    from .travel import models as _travel_models  # noqa: F401  (its tables)
+    from .travel.views import bp as travel_bp
 
     app.register_blueprint(accounts_views.bp)
     app.register_blueprint(accounts_views.manage_bp)
@@ -109,6 +109,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(alumni_bp)
     app.register_blueprint(documents_bp)
     app.register_blueprint(delegations_bp)
+    app.register_blueprint(travel_bp)
     app.register_blueprint(attendance_bp)
     app.register_blueprint(messages_bp)
     app.register_blueprint(authority_requests_views.bp)

@@ -195,4 +195,6 @@ from . import (  # noqa: E402, F401
     event_work,
     people,
     reports,
+    travel_letters,
+    travel_rooming,
 )

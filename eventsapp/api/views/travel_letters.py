@@ -1,0 +1,3 @@
+"""API: travel (letters)."""
+
+from . import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""API: travel (rooming)."""
+
+from . import bp  # noqa: F401

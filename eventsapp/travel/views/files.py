@@ -1,0 +1,3 @@
+"""Travel: files pages."""
+
+from . import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""Travel: hotels pages."""
+
+from . import bp  # noqa: F401

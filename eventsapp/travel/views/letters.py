@@ -1,0 +1,3 @@
+"""Travel: letters pages."""
+
+from . import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""Travel: perdiem pages."""
+
+from . import bp  # noqa: F401

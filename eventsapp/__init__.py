@@ -86,6 +86,8 @@ def create_app(config: dict | None = None) -> Flask:
     from .reports import views as reports_views
     from .site.views import bp as site_bp
     from .staff.views import bp as staff_bp
+    from .travel import hooks as _travel_hooks  # noqa: F401  (letters follow their holders)
+    from .travel import hooks_perdiem as _travel_perdiem_hooks  # noqa: F401  (budgets' per diem)
     from .travel.views import bp as travel_bp
 
     app.register_blueprint(accounts_views.bp)

@@ -11,6 +11,7 @@ import pytest
 from eventsapp.accounts.models import Role
 from eventsapp.accounts.services import create_user
 from eventsapp.attendance.models import EvaluationQuestion
+from eventsapp.core.clock import utcnow
 from eventsapp.core.navigation import (
     BAR,
     EVENT_TABS,
@@ -22,7 +23,9 @@ from eventsapp.core.navigation import (
 )
 from eventsapp.delegations.models import Delegation
 from eventsapp.logistics.models import Task
+from eventsapp.registration.models import Registration
 from eventsapp.registration.questions import RegistrationQuestion
+from eventsapp.travel.models import Hotel
 from tests.calendar_helpers import add_session
 from tests.conftest import login
 
@@ -41,6 +44,8 @@ SHOWN = {
         ("Budget", "budget"),
         ("Participants", "participants"),
         ("Registration settings", "registration"),
+        ("Hotels and lists", "hotels/"),
+        ("Per diem", "per-diem"),
         ("Invitations", "invitations"),
         ("Delegations", "delegations/"),
         ("Questions", "questions/"),
@@ -48,6 +53,7 @@ SHOWN = {
         ("Check-in", "check-in"),
         ("Attendance and certificates", "attendance"),
         ("Documents", "documents"),
+        ("Letters", "letters"),
         ("Evaluation", "evaluation"),
         ("History", "history"),
     ],
@@ -115,8 +121,9 @@ def test_each_place_shows_its_tabs_in_order(staff_client, make, place):
 
 @pytest.fixture
 def event_with_everything(db, make):
-    """An event with a session (and its speaker), a task and a question of each kind, so that
-    every page of the event, each sub-page too, can be opened."""
+    """An event with a session (and its speaker), a task, a question of each kind, a delegation,
+    a hotel and an approved participant, so that every page of the event, each sub-page too,
+    can be opened."""
     event = make.event(title="Regional workshop", date_text="18-19 January 2016")
     session = add_session(db, event, date(2016, 1, 18), speakers="Ana Pérez, INE")
     task = Task(event_id=event.id, title="Book the interpreters", due_on=date(2016, 1, 4))
@@ -130,13 +137,25 @@ def event_with_everything(db, make):
         focal_email="rosa@jne.gob.pe",
         deadline=date(2016, 1, 4),
     )
-    db.session.add_all([task, question, evaluation, delegation])
+    hotel = Hotel(event_id=event.id, name="Hotel Geneve")
+    approved = Registration(
+        event_id=event.id,
+        name="Ana Torres",
+        gender="female",
+        email="ana@jne.gob.pe",
+        country_code="PE",
+        status="approved",
+        consent_at=utcnow(),
+    )
+    db.session.add_all([task, question, evaluation, delegation, hotel, approved])
     db.session.commit()
     ids = {
         "session_id": session.id,
         "speaker_id": session.people[0].id,
         "task_id": task.id,
         "delegation_id": delegation.id,
+        "hotel_id": hotel.id,
+        "registration_id": approved.id,
     }
     return event, ids, question.id, evaluation.id
 
@@ -220,7 +239,9 @@ def registry(monkeypatch):
 def test_a_capability_adds_a_tab_everywhere_by_registering_it_only(staff_client, make, registry):
     event = make.event()
     event_tab("calendars.event_file", "Calendar file", 45, PLACES)
-    after = {BAR: 8, LIST: 4, PAGE: 5}  # its place by order among the others
+    # Its place by order among the others: in the bar, after Invitations (40).
+    invitations = [label for label, _path in SHOWN[BAR]].index("Invitations")
+    after = {BAR: invitations + 1, LIST: 4, PAGE: 5}
     for place in PLACES:
         expected = [label for label, _path in SHOWN[place]]
         expected.insert(after[place], "Calendar file")

@@ -77,6 +77,7 @@ from eventsapp.registration.notifications import PARTICIPANT_EMAILS, notify
 from eventsapp.registration.questions import add_question
 from eventsapp.registration.seats import get_settings
 from eventsapp.registration.waiting_list import offer_url
+from eventsapp.travel.models import Hotel
 from tests.conftest import RequestIsolatingClient, login
 from tests.pseudo_locale import (
     PSEUDO,
@@ -214,6 +215,10 @@ def world(db) -> dict:
     task = db.session.scalar(select(Task).where(Task.event_id == event.id))
     colleague = invite_colleague("bo@example.org", "Bo Kowalski", Role.COORDINATOR, admin, PSEUDO)
     delegation, nomination = delegation_of(db, event, admin, now)
+    hotel = db.session.scalar(select(Hotel).where(Hotel.event_id == event.id)) or Hotel(
+        event_id=event.id, name="Hotel Geneve"
+    )
+    db.session.add(hotel)
     db.session.commit()
     return {
         "admin": admin,
@@ -254,6 +259,7 @@ def world(db) -> dict:
             "delegations.nominee": nominee_link(nomination.registration).rsplit("/", 1)[1],
         },
         "delegation_id": delegation.id,
+        "hotel_id": hotel.id,
     }
 
 

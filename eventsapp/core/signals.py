@@ -85,6 +85,16 @@ nominating_authorities = _signals.signal(
     "the receiver (delegations) returns a list of organisations, or None.",
 )
 
+event_per_diem = _signals.signal(
+    "event-per-diem",
+    doc="Asks the per diem of some events' participants (``events``, a list; "
+    "``registration_ids``: only these, or None for all): the receiver (travel) returns "
+    "``{event id: answer}`` where the answer has ``lines`` (each with ``registration_id``, "
+    "``organisation_id``, ``country_code``, ``self_funded``, ``amount`` (a Decimal) and "
+    "``currency``) and ``missing`` (what stops an entitlement from being computed, as "
+    "sentences).",
+)
+
 
 def ask(signal, sender, **kwargs):
     """The answer of the one receiver of a signal that asks for something, or None."""

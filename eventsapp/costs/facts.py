@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from ..catalogue.models import Event, PartnerRole, Programme, ProgrammePartner, RegionOverride
 from ..catalogue.models import event_partners as event_partners_table
 from ..core.i18n import country_name
+from ..core.signals import ask, event_per_diem
 from ..extensions import db
 from ..people.models import Country, Organisation
 from ..registration.models import SEAT_HOLDING, Funding, ParticipantRole, Registration
@@ -87,12 +88,17 @@ class BudgetFacts:
         self.prices: dict[tuple, tuple[Decimal, list[str]]] = {}
         self.pooled: set[int] = set()
         self.pooled_groups: list[DelegateGroup] = []
+        # Per event: its participants' per diem, as the travel capability answers it (``lines``
+        # and ``missing``); none without a receiver.
+        self.per_diem: dict = {}
         if with_groups:
             if scope is not None:
                 self.pooled = {e.id for e in events if self._poolable(e)}
             apart = [e.id for e in events if e.id not in self.pooled]
             self._load_groups(ids, apart)
             self._load_actuals(ids)
+            if events:
+                self.per_diem = ask(event_per_diem, None, events=events) or {}
 
     def programme_of(self, event: Event) -> ProgrammeCosts:
         """The costs of the event's programme (none for an event without one)."""

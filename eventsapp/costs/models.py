@@ -59,6 +59,9 @@ class Category(Labelled):
     AIR_TICKET = "air_ticket", _l("Air ticket")
     LODGING = "lodging", _l("Lodging")
     MEALS = "meals", _l("Meals")
+    # Daily subsistence allowance: its amounts come from the participants' entitlements (the
+    # travel capability answers ``core.signals.event_per_diem``), not from unit estimates.
+    PER_DIEM = "per_diem", _l("Per diem (daily subsistence)")
     LOCAL_TRANSPORT = "local_transport", _l("Local transport")
     ORGANISATION = "organisation", _l("Organisation, logistics and materials")
     SPECIALISTS = "specialists", _l("National and international specialists")

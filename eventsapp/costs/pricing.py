@@ -73,5 +73,10 @@ class Pricing:
             return ZERO
         return self._convert(found.amount, found.currency) or ZERO
 
-    def actual(self, amount: Decimal, currency: str) -> Decimal:
+    def in_currency(self, amount: Decimal, currency: str) -> Decimal:
+        """An amount in the programme's currency, to the cent (zero without an exchange rate,
+        which is noted)."""
         return money(self._convert(amount, currency) or ZERO)
+
+    def actual(self, amount: Decimal, currency: str) -> Decimal:
+        return self.in_currency(amount, currency)

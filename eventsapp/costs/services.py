@@ -98,10 +98,16 @@ def budget_of(event: Event, facts: BudgetFacts) -> Budget:
             )
         )
     for category in sorted(set(programme.rules) | set(facts.overrides[event.id])):
+        if category == Category.PER_DIEM:
+            continue  # from the entitlements, below
         try:
             _charge_category(category, event, facts, pricing, charge)
         except Unresolved as problem:
             unresolved.append(str(problem))
+    try:
+        _charge_per_diem(event, facts, pricing, charge)
+    except Unresolved as problem:
+        unresolved.append(str(problem))
     _add_actuals(payers, event, facts, pricing)
     return Budget(event, programme.currency, _in_order(payers), unresolved, pricing.missing)
 
@@ -140,6 +146,37 @@ def _requesting_authority(category: str, event: Event) -> Shares:
         )
     payer = organisation_payer(event.requesting_authority, PayerRole.VISITING_AUTHORITY)
     return [(payer, Decimal(1))]
+
+
+def _charge_per_diem(event: Event, facts: BudgetFacts, pricing: Pricing, charge: Charge) -> None:
+    """Charge the participants' per diem (their entitlements, as travel answers them) to the
+    payer of the per diem rule; a self-funded participant's authority pays their own. Per diem
+    counts when the programme has a rule for it (or the event an override) or its per diem
+    settings. Raises Unresolved."""
+    answer = facts.per_diem.get(event.id)
+    chosen = Category.PER_DIEM in facts.programme_of(event).rules or (
+        Category.PER_DIEM in facts.overrides[event.id]
+    )
+    if answer is None or not (chosen or answer.applies):
+        return
+    for message in answer.missing:
+        pricing.note(message)
+    if not answer.lines:
+        return  # nobody to pay for: it needs no payer yet
+    shares = payers_of(Category.PER_DIEM, event, facts)
+    owed: dict[tuple, Decimal] = {}  # (authority or None, currency) → amount
+    for line in answer.lines:
+        authority = None
+        if line.self_funded or shares == PayerRole.VISITING_AUTHORITY:
+            authority = (line.organisation_id, line.country_code, line.self_funded)
+        key = (authority, line.currency)
+        owed[key] = owed.get(key, ZERO) + line.amount
+    for (authority, currency), amount in sorted(owed.items(), key=str):
+        converted = pricing.in_currency(amount, currency)
+        if authority is None:
+            share(charge, shares, Category.PER_DIEM, converted)
+        else:
+            charge(authority_payer(facts, *authority), Category.PER_DIEM, converted)
 
 
 def charge_delegates(

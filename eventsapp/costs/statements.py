@@ -1,7 +1,8 @@
 """What a delegate is told of their funding: what their authority covers and what the hosts (or
-another party) cover, with this delegate's amounts where the cost is per delegate. Computed from the
-same rules as the budgets (``payers``, ``pricing``), in a fixed number of queries for any number of
-registrations.
+another party) cover, with this delegate's amounts where the cost is per delegate, and their per
+diem once approved (as the travel capability answers ``core.signals.event_per_diem``). Computed
+from the same rules as the budgets (``payers``, ``pricing``), in a fixed number of queries for any
+number of registrations.
 """
 
 from dataclasses import dataclass, field
@@ -9,6 +10,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from ..core.signals import ask, event_per_diem
 from ..extensions import db
 from ..people.models import Country
 from ..registration.models import Funding, Registration
@@ -66,6 +68,10 @@ def funding_statements(registrations: list[Registration]) -> dict[int, FundingSt
             )
         ).all()
     )
+    per_diem = _per_diem_of(
+        [e for e in events.values() if Category.PER_DIEM in facts.programme_of(e).rules],
+        registrations,
+    )
     statements = {}
     for registration in registrations:
         event = events[registration.event_id]
@@ -75,7 +81,47 @@ def funding_statements(registrations: list[Registration]) -> dict[int, FundingSt
         statements[registration.id] = _statement(
             registration, event, programme, facts, regions.get(registration.country_code)
         )
+        if registration.id in per_diem:
+            _add_per_diem(statements[registration.id], registration, event, facts, per_diem)
     return statements
+
+
+def _per_diem_of(events, registrations) -> dict[int, tuple[Decimal, str]]:
+    """Each registration's per diem (amount, currency), as travel answers it, in ``events``
+    (those whose programme has a per diem rule)."""
+    if not events:
+        return {}
+    ids = [r.id for r in registrations if r.event_id in {e.id for e in events}]
+    answers = ask(event_per_diem, None, events=events, registration_ids=ids) or {}
+    return {
+        line.registration_id: (line.amount, line.currency)
+        for answer in answers.values()
+        for line in answer.lines
+    }
+
+
+def _add_per_diem(statement, registration, event, facts, per_diem) -> None:
+    """The per diem line of a statement: the delegate's entitlement, with whoever pays it."""
+    amount, currency = per_diem[registration.id]
+    line = StatementLine(Category.PER_DIEM, Pricing(event, facts).in_currency(amount, currency))
+    try:
+        shares = payers_of(Category.PER_DIEM, event, facts)
+    except Unresolved:
+        return  # not told until staff settle who pays
+    _place(statement, line, shares)
+
+
+def _place(statement: FundingStatement, line: StatementLine, shares) -> None:
+    """A line under the delegate's authority or under the party (the hosts: None) that pays."""
+    if statement.self_funded or shares == PayerRole.VISITING_AUTHORITY:
+        statement.authority.append(line)
+        return
+    roles = {payer.role for payer, _share in shares}
+    if roles <= {PayerRole.FOUNDER, PayerRole.HOST}:
+        party = None
+    else:
+        party = ", ".join(payer.party for payer, _share in shares)
+    statement.others.setdefault(party, []).append(line)
 
 
 def _statement(registration, event, programme, facts, region) -> FundingStatement:
@@ -99,13 +145,5 @@ def _statement(registration, event, programme, facts, region) -> FundingStatemen
             shares = payers_of(category, event, facts)
         except Unresolved:
             continue  # not told until staff settle who pays
-        if self_funded or shares == PayerRole.VISITING_AUTHORITY:
-            statement.authority.append(line)
-            continue
-        roles = {payer.role for payer, _share in shares}
-        if roles <= {PayerRole.FOUNDER, PayerRole.HOST}:
-            party = None
-        else:
-            party = ", ".join(payer.party for payer, _share in shares)
-        statement.others.setdefault(party, []).append(line)
+        _place(statement, line, shares)
     return statement

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from ..catalogue.models import Event, Programme
 from ..extensions import db
 from .facts import PER_PERSON, BudgetFacts
-from .models import PayerRole
+from .models import Category, PayerRole
 from .payers import Payer, Unresolved, payers_of
 from .pricing import ZERO, Pricing
 from .services import ROLE_ORDER, budget_of, charge_delegates
@@ -28,8 +28,8 @@ def _pooled_delegates(programme, events, facts: BudgetFacts, total) -> list[str]
         total(payer).estimate += amount
 
     for category, rule in sorted(facts.programmes[programme.id].rules.items()):
-        if rule.basis not in PER_PERSON:
-            continue
+        if rule.basis not in PER_PERSON or category == Category.PER_DIEM:
+            continue  # per diem: in each event's own budget, from the entitlements
         try:
             shares = payers_of(category, example, facts)
         except Unresolved as problem:

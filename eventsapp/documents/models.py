@@ -26,10 +26,18 @@ from ..registration.models import Registration
 
 
 class DocumentKind(Labelled):
-    """What a document is. Visa and acceptance letters come next, with travel files."""
+    """What a document is. Letters (``travel.letters``) are written to a consulate (a visa
+    support letter: the passport data of the holder's travel file) or to the holder and their
+    authority (a letter of acceptance)."""
 
     CERTIFICATE = "certificate", _l("Certificate of participation")
     BADGE = "badge", _l("Badge")
+    VISA_LETTER = "visa_letter", _l("Visa support letter")
+    ACCEPTANCE_LETTER = "acceptance_letter", _l("Letter of acceptance")
+
+
+# The kinds written as a letter (a page in portrait, with the centre's letterhead).
+LETTER_KINDS = (DocumentKind.VISA_LETTER, DocumentKind.ACCEPTANCE_LETTER)
 
 
 class PaperSize(Labelled):
@@ -149,9 +157,10 @@ class Document(db.Model):
     """A document issued to a registration's holder. ``serial`` is printed on it ("CICIE-2027-
     0042", by programme and the event's year); ``code``, random, is in the address of its
     verification page, which its QR code holds. ``facts`` is what it states that may change
-    after (a certificate's days attended). It is made again from the current data whenever it is
-    printed; a revoked document is not valid any more. A holder has at most one of each kind
-    that is not revoked."""
+    after (a certificate's days attended; a letter's stay, who pays what and, under
+    ``identity``, a visa letter's passport data, which the action log never copies). It is made
+    again from the current data whenever it is printed; a revoked document is not valid any
+    more. A holder has at most one of each kind that is not revoked."""
 
     __tablename__ = "documents"
     __table_args__ = (

@@ -1,16 +1,22 @@
 """Documents as PDFs, made from the programme's look and wording whenever they are printed.
 
-One template per kind (``templates/documents/<kind>_print.html``) draws a document from what
-it says (``Printed``: the heading, the body filled in for its holder, the serial and the QR
-code of its verification page) and how the programme's documents look (``Look``: the centre,
-the partners and their logos, the signatories, colours and paper). Staff preview the same
-templates with a sample holder. A certificate is in its holder's language (the one they
-registered in); badges in the event's (the first of its languages), as everyone at the event
+One template per kind (``templates/documents/<kind>_print.html``; ``letter_print.html`` for
+both letters) draws a document from what it says (``Printed``: the heading, the body filled in
+for its holder, the serial and the QR code of its verification page) and how the programme's
+documents look (``Look``: the centre, the partners and their logos, the signatories, colours
+and paper). Staff preview the same
+templates with a sample holder. A certificate or a letter is in its holder's language (the one
+they registered in); badges in the event's (the first of its languages), as everyone at the event
 reads them.
+
+A letter's facts are the stay, who pays what and (a visa letter) the passport data, stored when
+it was issued; the words of those that another capability knows best (who pays what, in the
+cost rules' words) are written by it (``fact_phrase``).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 import segno
 from flask import current_app, render_template
@@ -30,7 +36,7 @@ from ..mail.services import in_language
 from ..registration.models import ParticipantRole, Registration
 from .fitting import Block, fit
 from .images import image_path
-from .models import Document, DocumentKind, PaperSize
+from .models import LETTER_KINDS, Document, DocumentKind, PaperSize
 from .services import serial_prefix
 from .settings import (
     centre_name,
@@ -53,8 +59,17 @@ BADGE_LINE_SIZES = (9.5, 9, 8.5, 8, 7.5, 7, 6.5, 6, 5.5, 5, 4.5)
 BADGE_HEADING_SIZES = (9, 8, 7, 6.5, 6, 5.5, 5)
 # A certificate's name: on at most two lines of its largest size, across the page.
 CERTIFICATE_NAME_SIZES = (26, 24, 22, 20, 18, 16, 14, 12)
+# A letter's: on at most two lines of its largest size, within the margins of a portrait page.
+LETTER_NAME_SIZES = (16, 15, 14, 13, 12, 11, 10)
+LETTER_TEXT_WIDTH = {PaperSize.A4: 170.0, PaperSize.LETTER: 175.0}
 FITTED_SIZES = sorted(
-    {*BADGE_NAME_SIZES, *BADGE_LINE_SIZES, *BADGE_HEADING_SIZES, *CERTIFICATE_NAME_SIZES}
+    {
+        *BADGE_NAME_SIZES,
+        *BADGE_LINE_SIZES,
+        *BADGE_HEADING_SIZES,
+        *CERTIFICATE_NAME_SIZES,
+        *LETTER_NAME_SIZES,
+    }
 )
 
 
@@ -129,12 +144,14 @@ class Look:
         rules = [
             f"@page badges {{ size: {self.paper}; margin: {margins}; }}",
             f"@page certificate {{ size: {self.paper} landscape; margin: 12mm; }}",
+            f"@page letter {{ size: {self.paper}; margin: 15mm 20mm 14mm; }}",
             f".badge {{ width: {width}mm; min-height: {height}mm; }}",
             f".badge .who {{ min-height: {badge_room(self.paper):.1f}mm; }}",
             f".primary {{ color: {self.primary}; }} .accent {{ color: {self.accent}; }}",
             f".band {{ background: {self.primary}; }}",
             f".certificate {{ border-color: {self.primary}; }}",
             f".certificate .rule {{ border-color: {self.accent}; }}",
+            f".letter .letterhead {{ border-color: {self.primary}; }}",
             *(f".{size_class(size)} {{ font-size: {size}pt; }}" for size in FITTED_SIZES),
         ]
         return "\n".join(rules)
@@ -176,6 +193,70 @@ def attendance_words(facts: dict) -> str:
     return ngettext("%(num)d day", "%(num)d days", days)
 
 
+# ---------------------------------------------------------------- facts in words
+
+
+@dataclass(frozen=True)
+class FactPhrase:
+    """How a placeholder's words are written from a document's facts, in the current language,
+    by the capability that stored them; and a sample for previews."""
+
+    make: Callable[[dict], str]
+    sample: Callable[[], str]
+
+
+FACT_PHRASES: dict[str, FactPhrase] = {}
+
+
+def fact_phrase(placeholder: str, sample: Callable[[], str]):
+    """Declare the decorated function as the writer of ``placeholder`` from a document's
+    facts."""
+
+    def declare(make: Callable[[dict], str]):
+        FACT_PHRASES[placeholder] = FactPhrase(make, sample)
+        return make
+
+    return declare
+
+
+def _phrase(placeholder: str, facts: dict) -> str:
+    phrase = FACT_PHRASES.get(placeholder)
+    return phrase.make(facts) if phrase else ""
+
+
+def _day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def stay_words(facts: dict) -> str:
+    """A letter's stay: "from 14 March 2027 to 19 March 2027" (each day in full: a consulate
+    reads it)."""
+    first, last = (_day(day) for day in ((facts.get("stay") or []) + [None, None])[:2])
+    if first is None or last is None:
+        return ""
+    return _("from %(first)s to %(last)s", first=format_day(first), last=format_day(last))
+
+
+def identity_values(facts: dict) -> dict[str, str]:
+    """A visa letter's passport data in words (the nationality in the current language)."""
+    identity = facts.get("identity") or {}
+    expiry = _day(identity.get("passport_expiry"))
+    return {
+        "passport_name": identity.get("passport_name") or "",
+        "nationality": country_name(identity.get("nationality")),
+        "passport_number": identity.get("passport_number") or "",
+        "passport_expiry": format_day(expiry) if expiry else "",
+    }
+
+
+def masked_number(number: str) -> str:
+    """A passport's number as a verification page shows it: its last four characters."""
+    return f"•••• {number[-4:]}" if number else ""
+
+
 def place_of(event: Event) -> str:
     """Where the event was held, in the current language: "Mexico City, Mexico"."""
     venue = event.venue
@@ -204,6 +285,9 @@ def holder_values(
         "serial": serial,
         "issued": format_day(issued),
         "attendance": attendance_words(facts),
+        "stay": stay_words(facts),
+        "costs": _phrase("costs", facts),
+        **identity_values(facts),
     }
 
 
@@ -289,21 +373,52 @@ def printed_document(document: Document, look: Look, language: str) -> Printed:
     return _fitted(printed, look.paper)
 
 
+def _fit_letter(printed: Printed, paper: str) -> Printed:
+    name = next((p.text for p in printed.paragraphs if p.is_name), printed.name)
+    (block,) = fit(
+        [Block(name, LETTER_NAME_SIZES, bold=True, gap=0)],
+        LETTER_TEXT_WIDTH[PaperSize(paper)],
+        2 * LETTER_NAME_SIZES[0] * 0.3528 * 1.15,
+    )
+    printed.sizes = {"name": size_class(block.size)}
+    return printed
+
+
 def _fitted(printed: Printed, paper: str) -> Printed:
     if printed.kind == DocumentKind.BADGE:
         return _fit_badge(printed, paper)
+    if printed.kind in LETTER_KINDS:
+        return _fit_letter(printed, paper)
     return _fit_certificate(printed, paper)
 
 
-def verification_facts(document: Document) -> dict[str, str]:
+def verification_facts(document: Document) -> dict:
     """What the verification page says besides the document's row, in the visitor's
-    language: who issued it, where the event was held, the days attended."""
+    language: who issued it, where the event was held, the days attended; a letter's stay and
+    what it certifies, and a visa letter's passport data (its number's last characters only)."""
     event = document.registration.event
     language = get_locale().language
+    centre = centre_name(programme_settings(event.programme_id), language)
+    facts = document.facts or {}
+    identity = identity_values(facts)
+    certifies = ""
+    if document.kind == DocumentKind.VISA_LETTER:
+        certifies = _(
+            "%(centre)s invites its holder to the event, for the stay shown, and supports their "
+            "application for a visa.",
+            centre=centre,
+        )
+    elif document.kind == DocumentKind.ACCEPTANCE_LETTER:
+        certifies = _("%(centre)s accepted its holder to take part in the event.", centre=centre)
     return {
-        "centre": centre_name(programme_settings(event.programme_id), language),
+        "centre": centre,
         "place": place_of(event),
-        "attendance": attendance_words(document.facts),
+        "attendance": attendance_words(facts),
+        "certifies": certifies,
+        "stay": stay_words(facts),
+        "passport_name": identity["passport_name"],
+        "nationality": identity["nationality"],
+        "passport_number": masked_number(identity["passport_number"]),
     }
 
 
@@ -311,7 +426,7 @@ def verification_facts(document: Document) -> dict[str, str]:
 
 
 def document_language(document: Document) -> str:
-    """A certificate's language is its holder's; a badge's its event's."""
+    """A certificate's or a letter's language is its holder's; a badge's its event's."""
     registration = document.registration
     if document.kind == DocumentKind.BADGE:
         return event_language(registration.event)
@@ -326,7 +441,12 @@ def event_language(event: Event) -> str:
 
 
 def _pdf(kind: str, look: Look, documents: list[Printed], language: str) -> bytes:
-    template = "badges_print" if kind == DocumentKind.BADGE else "certificate_print"
+    if kind == DocumentKind.BADGE:
+        template = "badges_print"
+    elif kind in LETTER_KINDS:
+        template = "letter_print"
+    else:
+        template = "certificate_print"
     html = render_template(
         f"documents/{template}.html", look=look, documents=documents, language=language
     )
@@ -357,6 +477,7 @@ def badge_sheet_pdf(event: Event, documents: list[Document]) -> bytes:
 SAMPLE_NAME = "María Fernanda Castañeda Villalobos"
 SAMPLE_ORGANISATION = "Jurado Nacional de Elecciones (JNE)"
 SAMPLE_CITY = "Mexico City"
+SAMPLE_PASSPORT = "X0000000"
 
 
 def _sample_event(programme: Programme) -> Event:
@@ -395,6 +516,19 @@ def preview_pdf(programme: Programme, kind: str, language: str) -> bytes:
             "serial": serial,
             "issued": format_day(event.ends_on),
             "attendance": attendance_words({"days": 3, "of": 3}),
+            "stay": stay_words(
+                {
+                    "stay": [
+                        (event.starts_on - timedelta(days=1)).isoformat(),
+                        (event.ends_on + timedelta(days=1)).isoformat(),
+                    ]
+                }
+            ),
+            "costs": FACT_PHRASES["costs"].sample() if "costs" in FACT_PHRASES else "",
+            "passport_name": SAMPLE_NAME.upper(),
+            "nationality": country_name("PE"),
+            "passport_number": SAMPLE_PASSPORT,
+            "passport_expiry": format_day(date(event.ends_on.year + 5, 6, 30)),
         }
         printed = Printed(
             kind=kind,

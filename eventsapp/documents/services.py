@@ -4,9 +4,10 @@ one valid. Nothing here commits.
 Every document has a serial printed on it ("CICIE-2027-0042": the programme's acronym, the
 event's year, a number counted per programme and year) and a random code, the last part of its
 verification page's address (``/documents/<code>``), which its QR code holds. Issuing and
-revoking are written in the action log. A badge is issued the first time it is printed (the
-event's sheet, the delegate's own download, the approval email); a certificate by attendance,
-once the event's first day has passed.
+revoking are written in the action log (with the document's facts, but for a visa letter's
+passport data). A badge is issued the first time it is printed (the event's sheet, the
+delegate's own download, the approval email); a certificate by attendance, once the event's
+first day has passed; letters by ``travel.letters``.
 """
 
 import re
@@ -45,6 +46,12 @@ REVOKED = describe(
 )
 CODE_LENGTH = 40
 _SERIAL_PREFIX = re.compile(r"[^A-Z0-9]")
+# A document's facts that are personal data seen by few (a visa letter's passport data): never
+# written in the action log, which every staff member reads.
+UNLOGGED_FACTS = ("identity",)
+# Kinds whose PDF states such data: staff download it from the page of the capability that
+# issues it (the event's letters, where each download is logged), not from its address here.
+HOLDER_ONLY = (DocumentKind.VISA_LETTER,)
 # The last part of a verification page's address, as a badge's QR code holds it.
 _DOCUMENT_URL = re.compile(r"(?:https?://\S+?)?/documents/([A-Za-z0-9_-]{1,40})/?")
 
@@ -137,7 +144,11 @@ def _line(document: Document, action: str, actor, now: datetime, add: bool = Fal
         document,
         action,
         actor,
-        {"kind": document.kind, "serial": document.serial, **document.facts},
+        {
+            "kind": document.kind,
+            "serial": document.serial,
+            **{k: v for k, v in document.facts.items() if k not in UNLOGGED_FACTS},
+        },
         at=now,
         label=registration.name,
         event_id=registration.event_id,
@@ -261,8 +272,10 @@ def why_not_valid(document: Document) -> str | None:
 
 def may_download(document: Document, user) -> bool:
     """A document's PDF is for its holder (the account the registration belongs to) and for
-    staff; anyone may check it on its page."""
-    return user.is_staff or document.registration.user_id == user.id
+    staff (but a visa letter's: see ``HOLDER_ONLY``); anyone may check it on its page."""
+    if document.registration.user_id is not None and document.registration.user_id == user.id:
+        return True
+    return user.is_staff and document.kind not in HOLDER_ONLY
 
 
 def event_documents(event_id: int) -> list[Document]:

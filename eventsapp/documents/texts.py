@@ -3,10 +3,10 @@ placeholders a body may hold, and a body filled in for one holder.
 
 A body is written as people write a letter, with placeholders in braces (``{event}``): blank
 lines part paragraphs (on a badge each line is a line of its own), a paragraph that is only
-``{name}`` is the holder's name written large, and a line whose every placeholder is empty (a
-holder without an organisation) is left out. The defaults are written here, in each language,
-as the centre's letterhead is: they are documents' content, which staff rewrite per programme,
-not the site's interface.
+``{name}`` (or ``{passport_name}``) is the holder's name written large, and a line whose every
+placeholder is empty (a holder without an organisation) is left out. The defaults are written
+here, in each language, as the centre's letterhead is: they are documents' content, which staff
+rewrite per programme, not the site's interface.
 """
 
 import re
@@ -36,12 +36,45 @@ PLACEHOLDERS = {
     "serial": _l("the document's serial number"),
     "issued": _l("the day it was issued"),
     "attendance": _l("the days attended (“3 days”, “2 of 3 days”)"),
+    "stay": _l("the stay: from the day of arrival to the day of departure"),
+    "costs": _l("who pays what (from the cost rules: air ticket, lodging, meals…)"),
+    "passport_name": _l("the name as written in the passport"),
+    "nationality": _l("the nationality"),
+    "passport_number": _l("the passport's number"),
+    "passport_expiry": _l("the day the passport expires"),
 }
-# The placeholders of each kind (a badge is printed before anyone attends).
+_COMMON = (
+    "name",
+    "organisation",
+    "position",
+    "country",
+    "role",
+    "event",
+    "dates",
+    "place",
+    "centre",
+    "programme",
+    "serial",
+    "issued",
+)
+# The placeholders of each kind: a badge is printed before anyone attends; letters are written
+# before the event, and only a visa letter states passport data.
 KIND_PLACEHOLDERS = {
-    DocumentKind.CERTIFICATE: tuple(PLACEHOLDERS),
-    DocumentKind.BADGE: tuple(p for p in PLACEHOLDERS if p != "attendance"),
+    DocumentKind.CERTIFICATE: (*_COMMON, "attendance"),
+    DocumentKind.BADGE: _COMMON,
+    DocumentKind.ACCEPTANCE_LETTER: (*_COMMON, "stay", "costs"),
+    DocumentKind.VISA_LETTER: (
+        *_COMMON,
+        "stay",
+        "costs",
+        "passport_name",
+        "nationality",
+        "passport_number",
+        "passport_expiry",
+    ),
 }
+# A paragraph of one of these alone is the holder's name, written large.
+NAME_PLACEHOLDERS = ("{name}", "{passport_name}")
 
 
 @dataclass(frozen=True)
@@ -73,6 +106,71 @@ DEFAULTS = {
             "{centre}", "{organisation}\n{country} · {role}\n{event}\n{dates} · {place}"
         )
         for language in ("en", "es", "fr")
+    },
+    # Read by a consulate: who invites whom (as in the passport), to what, when and where, for
+    # which stay, and who pays what; nothing the travel file and the cost rules do not give.
+    DocumentKind.VISA_LETTER: {
+        "en": Wording(
+            "Visa support letter",
+            "To the consular authorities concerned:\n\n"
+            "{centre} invites\n\n{passport_name}\n\n"
+            "a national of {nationality}, holder of passport number {passport_number} "
+            "(valid until {passport_expiry}),\n{position}, {organisation},\n"
+            "to take part as {role} in “{event}”, held in {place} ({dates}).\n\n"
+            "The stay in the country runs {stay}.\n\n{costs}\n\n"
+            "We kindly ask you to grant the visa this stay needs. The authenticity of this "
+            "letter ({serial}) can be checked at the address of its QR code.",
+        ),
+        "es": Wording(
+            "Carta de apoyo para la solicitud de visa",
+            "A las autoridades consulares correspondientes:\n\n"
+            "{centre} invita a\n\n{passport_name}\n\n"
+            "de nacionalidad {nationality}, titular del pasaporte número {passport_number} "
+            "(válido hasta el {passport_expiry}),\n{position}, {organisation},\n"
+            "a participar como {role} en «{event}», que se celebrará en {place} ({dates}).\n\n"
+            "La estancia en el país será {stay}.\n\n{costs}\n\n"
+            "Les rogamos otorgar la visa que requiere esta estancia. La autenticidad de esta "
+            "carta ({serial}) puede verificarse en la dirección de su código QR.",
+        ),
+        "fr": Wording(
+            "Lettre d’appui à la demande de visa",
+            "Aux autorités consulaires concernées :\n\n"
+            "{centre} invite\n\n{passport_name}\n\n"
+            "de nationalité {nationality}, titulaire du passeport numéro {passport_number} "
+            "(valide jusqu’au {passport_expiry}),\n{position}, {organisation},\n"
+            "à participer en tant que {role} à « {event} », qui se tiendra à {place} "
+            "({dates}).\n\n"
+            "Le séjour dans le pays s’étend {stay}.\n\n{costs}\n\n"
+            "Nous vous prions de bien vouloir accorder le visa que ce séjour requiert. "
+            "L’authenticité de cette lettre ({serial}) peut être vérifiée à l’adresse de son "
+            "code QR.",
+        ),
+    },
+    DocumentKind.ACCEPTANCE_LETTER: {
+        "en": Wording(
+            "Letter of acceptance",
+            "{centre} is pleased to confirm that\n\n{name}\n\n"
+            "{position}, {organisation} ({country}),\n"
+            "has been accepted to take part as {role} in “{event}”, held in {place} "
+            "({dates}).\n\n{costs}\n\n"
+            "We look forward to welcoming you.",
+        ),
+        "es": Wording(
+            "Carta de aceptación",
+            "{centre} tiene el agrado de confirmar que\n\n{name}\n\n"
+            "{position}, {organisation} ({country}),\n"
+            "ha sido aceptado/a para participar como {role} en «{event}», que se celebrará en "
+            "{place} ({dates}).\n\n{costs}\n\n"
+            "Será un placer darle la bienvenida.",
+        ),
+        "fr": Wording(
+            "Lettre d’acceptation",
+            "{centre} a le plaisir de confirmer que\n\n{name}\n\n"
+            "{position}, {organisation} ({country}),\n"
+            "a été accepté·e pour participer en tant que {role} à « {event} », qui se tiendra "
+            "à {place} ({dates}).\n\n{costs}\n\n"
+            "Nous nous réjouissons de vous accueillir.",
+        ),
     },
 }
 
@@ -126,7 +224,7 @@ def paragraphs(body: str, values: dict[str, str]) -> list[Paragraph]:
         lines = [line for line in block.split("\n") if not _all_empty(line, values)]
         if not lines:
             continue
-        is_name = block.strip() == "{name}"
+        is_name = block.strip() in NAME_PLACEHOLDERS
         found.append(Paragraph(" ".join(fill(line, values).strip() for line in lines), is_name))
     return found
 

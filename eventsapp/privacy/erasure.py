@@ -42,6 +42,8 @@ from ..mail.models import OutboxEmail
 from ..messages.models import MessageRecipient
 from ..people.models import Person, PersonEmail, PersonMerge
 from ..registration.models import Invitation, Registration, Status
+from ..travel.letters import forget_letters_identity
+from ..travel.models import TravelChange, TravelFile
 
 # What an erased person, registration, speaker or request's contact is called where a name is
 # kept in the database (a name may not be empty); pages say "a participant" in their language.
@@ -182,7 +184,7 @@ def erase_person(person: Person, actor, now: datetime) -> dict[str, int]:
     caller's transaction; logged. Returns how many rows of each kind were anonymised."""
     held = held_by(person)
     counts = {
-        "registrations": _erase_registrations(held),
+        "registrations": _erase_registrations(held, now),
         "accounts": _erase_accounts(held),
         "requests": _erase_requests(held),
         "speaker entries": _erase_speakers(held),
@@ -228,7 +230,7 @@ def _erase_merged_records(person: Person) -> int:
     return len(merged)
 
 
-def _erase_registrations(held: Held) -> int:
+def _erase_registrations(held: Held, now: datetime) -> int:
     ids = held.registrations
     # Never confirmed: they count nowhere, and go (with their files).
     for registration in db.session.scalars(
@@ -253,6 +255,9 @@ def _erase_registrations(held: Held) -> int:
         registration.visa_letter = False
         registration.arrival_on = registration.departure_on = None
         registration.answers = {}
+    forget_letters_identity(ids, now)
+    db.session.execute(delete(TravelFile).where(TravelFile.registration_id.in_(ids)))
+    db.session.execute(delete(TravelChange).where(TravelChange.registration_id.in_(ids)))
     db.session.execute(
         update(MessageRecipient)
         .where(MessageRecipient.registration_id.in_(ids))

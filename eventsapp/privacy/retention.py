@@ -31,6 +31,8 @@ from ..extensions import db
 from ..mail.models import EmailStatus, OutboxEmail
 from ..registration.models import Registration
 from ..registration.uploads import files_of
+from ..travel.letters import forget_letters_identity
+from ..travel.models import TravelChange, TravelFile
 
 APPLIED = describe(
     "retention.applied",
@@ -63,7 +65,7 @@ def apply_retention(now: datetime, rules: Rules) -> dict[str, int]:
     """Delete what the rules let go at ``now``; log it when anything went. Never commits."""
     today = now.date()
     removed = {
-        "travel": _forget_travel(today - timedelta(days=rules.travel_days)),
+        "travel": _forget_travel(today - timedelta(days=rules.travel_days), now),
         "answers": _forget_answers(_years_before(today, rules.answers_years)),
         "report_files": _forget_report_files(_years_before(today, rules.answers_years)),
         "unconfirmed_requests": db.session.execute(
@@ -110,8 +112,16 @@ def _ended_before(day: date):
     return select(Event.id).where(Event.ends_on < day).scalar_subquery()
 
 
-def _forget_travel(ended_before: date) -> int:
-    return db.session.execute(
+def _forget_travel(ended_before: date, now: datetime) -> int:
+    """Travel details and needs on the registrations, and the travel files (with their
+    passport data) and the changes asked to them."""
+    ended = select(Registration.id).where(Registration.event_id.in_(_ended_before(ended_before)))
+    forget_letters_identity(list(db.session.scalars(ended)), now)
+    files = db.session.execute(
+        delete(TravelFile).where(TravelFile.registration_id.in_(ended))
+    ).rowcount
+    db.session.execute(delete(TravelChange).where(TravelChange.registration_id.in_(ended)))
+    return files + db.session.execute(
         update(Registration)
         .where(
             Registration.event_id.in_(_ended_before(ended_before)),

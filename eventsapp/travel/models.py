@@ -145,6 +145,10 @@ class TravelChange(db.Model):
 
     registration: Mapped[Registration] = relationship()
 
+    @property
+    def status_label(self) -> str:
+        return ChangeStatus(self.status).label
+
 
 class Hotel(db.Model):
     __tablename__ = "hotels"

@@ -397,3 +397,69 @@ def test_staff_change_a_quota_and_move_a_place_to_another_authority(
     assert (peru.funded_places, mexico.funded_places) == (2, 3)
     reserve = db.session.scalar(select(Nomination).where(Nomination.email == "m2@mx.org"))
     assert reserve.registration is not None  # Mexico's reserve moved up into the place
+
+
+def test_what_a_walkthrough_broke_is_refused_with_a_message(
+    app, invited, staff_client, staff_user, mailbox, db
+):
+    """Substitutes with an address that takes part already, or was declined; a nominee decided
+    from the participants page; a nominee on the waiting list offered a public seat: each is
+    refused with a message (never a 500) or does not happen; a nominee withdraws herself."""
+    event, delegation, link = invited
+    focal = app.test_client()
+    focal.post(link, data={"form": "open"})
+    for name, email, gender in (
+        ("Ana Torres", "ana@jne.gob.pe", "female"),
+        ("Luis Paredes", "luis@jne.gob.pe", "male"),
+        ("Carmen Rojas", "carmen@jne.gob.pe", "female"),
+    ):
+        _nominate(focal, link, name, email, gender)
+    ana, luis, carmen = db.session.scalars(select(Nomination).order_by(Nomination.rank)).all()
+    decide = f"/manage/events/{event.id}/delegations/{delegation.id}/nominees/"
+    staff_client.post(decide + str(luis.id), data={"action": "decline", "reason": "profile"})
+
+    def substitute(nomination, email):
+        return focal.post(
+            link,
+            data={
+                "form": "substitute",
+                "nomination": nomination.id,
+                "substitute-name": "Someone",
+                "substitute-email": email,
+                "substitute-gender": "male",
+            },
+            follow_redirects=True,
+        )
+
+    taken = substitute(carmen, "ana@jne.gob.pe")
+    assert taken.status_code == 200
+    assert "takes part in the event already" in taken.get_data(as_text=True)
+    declined = substitute(ana, "luis@jne.gob.pe")
+    assert "declined or withdrawn" in declined.get_data(as_text=True)
+    again = _nominate(focal, link, "Luis Paredes", "luis@jne.gob.pe", "male")
+    assert "declined or withdrawn" in again.get_data(as_text=True)
+
+    # The participants page does not decide on nominees.
+    db.session.expire_all()
+    registration = db.session.get(Nomination, luis.id).registration
+    page = staff_client.post(
+        f"/manage/events/{event.id}/participants",
+        data={"action": "approve", "ids": [registration.id]},
+        follow_redirects=True,
+    )
+    assert "decide on the event’s Delegations page" in page.get_data(as_text=True)
+    assert db.session.get(Registration, registration.id).status == "declined"
+
+    # On the waiting list: no public seat offered, no "the event is full" email.
+    before = len(mailbox.to("ana@jne.gob.pe"))
+    staff_client.post(decide + str(ana.id), data={"action": "waitlist"})
+    db.session.expire_all()
+    ana_registration = db.session.get(Nomination, ana.id).registration
+    assert (ana_registration.status, ana_registration.offer_expires_at) == ("waitlisted", None)
+    assert len(mailbox.to("ana@jne.gob.pe")) == before
+
+    # Carmen (moved up into Luis's place) withdraws from her own page: told, and the focal point.
+    carmen_link = link_in(mailbox.to("carmen@jne.gob.pe")[0], "/nominees/")
+    app.test_client().post(carmen_link, data={"form": "withdraw"})
+    db.session.expire_all()
+    assert db.session.get(Nomination, carmen.id).registration.status == "withdrawn"

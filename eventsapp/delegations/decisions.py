@@ -105,9 +105,10 @@ def decide(
     now: datetime,
     staff,
     despite_balance: bool = False,
-) -> None:
+) -> list[Nomination]:
     """Staff's decision on a nominee holding a place; the focal point is told, with the reason
-    in their language, and a place freed goes to the first reserve."""
+    in their language, and a place freed goes to the first reserve (returned: those who moved
+    up)."""
     if action not in DECISIONS:
         raise InvalidInput("action", _("Choose a decision."))
     if reason and reason not in {r.value for r in Reason}:
@@ -137,7 +138,9 @@ def decide(
             raise BalanceWarning(warning)
     with changing():
         try:
-            change_status(registration, action, now, staff)
+            # A nominee put on the waiting list is not told the event is full (it may not be):
+            # the focal point is told, and the nominee's page says it.
+            change_status(registration, action, now, staff, tell=action != "waitlist")
         except StatusError as error:
             raise InvalidInput("action", error.message) from error
     nomination.reason = reason or None
@@ -157,7 +160,7 @@ def decide(
         nomination=nomination,
         decision=action,
     )
-    settle(delegation, now)
+    return settle(delegation, now)
 
 
 def move_place(source: Delegation, target: Delegation, funded: bool, now: datetime, staff) -> None:

@@ -52,3 +52,6 @@ NOMINATED = participant_email(
     _l("You are nominated: %(title)s"),
     complete_url=nominee_link,
 )
+
+# To a nominee whose authority withdrew or replaced them.
+NOMINATION_ENDED = participant_email("nomination_ended", _l("Your nomination ended: %(title)s"))

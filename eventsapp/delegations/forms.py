@@ -40,7 +40,7 @@ class QuotaFields:
     self_funded_places = IntegerField(
         _l("Self-funded places"), default=0, validators=[InputRequired(), *PLACES]
     )
-    deadline = DayField(_l("Nomination deadline"), validators=[DataRequired()])
+    deadline = DayField(_l("Nomination deadline"), validators=[InputRequired()])
     note = TextAreaField(_l("Note to the focal point"), validators=[Length(max=5000)])
     letter_required = BooleanField(_l("A nomination letter (note verbale) is required"))
 

@@ -111,6 +111,7 @@ def _give_place(delegation: Delegation, nomination: Nomination, now: datetime, m
         interpretation_languages=list(nomination.languages),
         # The authority's nomination; the nominee's own consent is taken when they complete it.
         consent_at=now,
+        nominated=True,
         locale=delegation.focal_language,
         answers={},
         created_at=now,

@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from babel import Locale
 from babel.languages import get_official_languages
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -28,9 +29,10 @@ from ..documents.services import revoke
 from ..extensions import db
 from ..people.models import Country, Organisation, OrganisationKind
 from ..registration.models import Access, Registration, Status
+from ..registration.notifications import notify
 from ..registration.seats import get_settings, lock_event
 from ..registration.statuses import change_status
-from .emails import tell_focal_point
+from .emails import NOMINATION_ENDED, tell_focal_point
 from .models import Delegation, Nomination, NominationState
 from .places import changing, in_play, settle
 
@@ -156,6 +158,8 @@ def change_invitation(delegation: Delegation, data: InvitationInput, now: dateti
     """Staff change the quota, deadline, note or whether a letter is required. A quota below
     the places held is refused: decline or withdraw someone first."""
     _check_places(delegation.event, data)
+    if data.deadline < now.date() and data.deadline != delegation.deadline:
+        raise InvalidInput("deadline", _("The deadline has passed already: choose a later day."))
     lock(delegation)
     held = sum(1 for n in delegation.nominations if n.registration_id and in_play(n))
     if data.funded_places + data.self_funded_places < held:
@@ -259,12 +263,18 @@ def _unused_email(delegation: Delegation, email: str, besides: Nomination | None
         if in_play(n)
     ]
     registered = db.session.scalar(
-        select(Registration.id).where(
-            Registration.event_id == delegation.event_id,
-            Registration.email == email,
-            Registration.status.not_in((Status.WITHDRAWN, Status.DECLINED)),
+        select(Registration.status).where(
+            Registration.event_id == delegation.event_id, Registration.email == email
         )
     )
+    if registered in (Status.WITHDRAWN, Status.DECLINED):
+        raise InvalidInput(
+            "email",
+            _(
+                "This address's registration for the event was declined or withdrawn: write to "
+                "the training centre."
+            ),
+        )
     if nominated or registered is not None:
         raise InvalidInput("email", _("Someone with this address takes part in the event already."))
     return email
@@ -325,7 +335,8 @@ def _end(nomination: Nomination, state: str, now: datetime, actor) -> None:
     if registration is None:
         return
     if registration.status in (Status.PENDING, Status.APPROVED, Status.WAITLISTED):
-        change_status(registration, "withdraw", now, actor)
+        change_status(registration, "withdraw", now, actor, tell=False)
+        notify(registration, NOMINATION_ENDED, replaced=state == NominationState.SUBSTITUTED)
     for document in db.session.scalars(
         select(Document).where(
             Document.registration_id == registration.id, Document.revoked_at.is_(None)
@@ -382,12 +393,13 @@ def freeze(delegation: Delegation, frozen: bool, now: datetime, staff) -> None:
 
 def read_invitation_lines(text: str, common: InvitationInput) -> list[InvitationInput]:
     """Several invitations from lines "authority; focal point; email; language" (the authority
-    by its name or acronym), with the quota, deadline and note of ``common``. A line that cannot
-    be read is refused, naming it: nothing is invited until every line reads."""
+    by its name or acronym; the language by its code or name, else the country's), with the
+    quota, deadline and note of ``common``. Lines that cannot be read are refused, each named:
+    nothing is invited until every line reads."""
     organisations = db.session.scalars(select(Organisation)).all()
     by_name = {o.name.lower(): o for o in organisations}
     by_name.update({o.acronym.lower(): o for o in organisations if o.acronym})
-    invitations = []
+    invitations, problems = [], []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -395,24 +407,32 @@ def read_invitation_lines(text: str, common: InvitationInput) -> list[Invitation
         parts += [""] * (4 - len(parts))
         name, focal_name, email, language = parts[:4]
         organisation = by_name.get(name.lower())
-        if organisation is None:
-            raise InvalidInput(
-                "lines",
-                _("Line %(n)d: no authority is called %(name)s.", n=number, name=name[:200]),
+        try:
+            if organisation is None:
+                raise ValueError(_("no authority is called %(name)s", name=name[:100]))
+            if not focal_name or len(focal_name) > 200:
+                raise ValueError(_("write the focal point's name (up to 200 characters)"))
+            email = validate_email(email, check_deliverability=False).normalized.lower()
+            code = _language(language, organisation)
+        except EmailNotValidError:
+            problems.append(
+                _("Line %(n)d: %(email)s is not an email address.", n=number, email=email[:100])
             )
-        if not focal_name or "@" not in email or len(email) > 254 or len(focal_name) > 200:
-            raise InvalidInput(
-                "lines", _("Line %(n)d: write the focal point's name and email.", n=number)
-            )
+            continue
+        except ValueError as problem:
+            problems.append(_("Line %(n)d: %(problem)s.", n=number, problem=problem))
+            continue
         invitations.append(
             replace(
                 common,
                 organisation_id=organisation.id,
                 focal_name=focal_name,
                 focal_email=email,
-                focal_language=_language(language, organisation),
+                focal_language=code,
             )
         )
+    if problems:
+        raise InvalidInput("lines", " ".join(problems[:10]))
     if not invitations:
         raise InvalidInput("lines", _("Write one authority a line."))
     return invitations
@@ -431,6 +451,8 @@ def _language(written: str, organisation: Organisation) -> str:
         }
         if written in names:
             return code
+    if written:
+        raise ValueError(_("write English, Spanish or French as the language"))
     official = get_official_languages(organisation.country_code or "", de_facto=True)
     return next((code for code in official if code in languages), languages[0])
 

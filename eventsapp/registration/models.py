@@ -163,6 +163,10 @@ class Registration(db.Model):
     offer_expires_at: Mapped[datetime | None]  # a freed seat offered until then
     reminded_at: Mapped[datetime | None]
     locale: Mapped[str | None] = mapped_column(String(20))  # the language of its emails
+    # Written by an authority's nomination (delegations): staff decide on it on the
+    # delegation's page, never from the participants list, and the waiting list offers it no
+    # seat (a place of the authority's quota is not the public's).
+    nominated: Mapped[bool] = mapped_column(default=False)
     # Answers to the event's own questions (``questions.py``): {question id: text}.
     answers: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -147,9 +147,12 @@ def _takes_seat(transition: Transition) -> bool:
     return transition.to is None or transition.to in SEAT_HOLDING
 
 
-def change_status(registration: Registration, action: str, now: datetime, actor) -> None:
+def change_status(
+    registration: Registration, action: str, now: datetime, actor, tell: bool = True
+) -> None:
     """Apply a transition of ``TRANSITIONS`` and its effects (see the module's docstring);
-    ``actor``: who makes it (an account, or None for the site)."""
+    ``actor``: who makes it (an account, or None for the site); ``tell``: False when the caller
+    writes to the delegate itself."""
     if problem := refusal(registration, action, now):
         raise StatusError(problem)
     transition = TRANSITIONS[action]
@@ -172,7 +175,7 @@ def change_status(registration: Registration, action: str, now: datetime, actor)
     elif new in SEAT_HOLDING:
         registration.waitlisted_at = None
     email = transition.email or (FIRST_EMAIL[new] if transition.to is None else None)
-    if email:
+    if email and tell:
         notify(registration, email, held_seat=held)
     settle_and_tell(event, registration.organisation_id, now, besides=registration)
     registration_status_changed.send(registration, now=now)
@@ -186,7 +189,12 @@ def allowed_actions(
 ) -> dict[int, list[str]]:
     """The staff actions each registration accepts now (by id), with or without a free seat."""
     return {
-        r.id: [a for a in STAFF_ACTIONS if refusal(r, a, now, free) is None] for r in registrations
+        r.id: [
+            a
+            for a in STAFF_ACTIONS
+            if (a == "attended" or not r.nominated) and refusal(r, a, now, free) is None
+        ]
+        for r in registrations
     }
 
 
@@ -213,6 +221,9 @@ def apply_staff_action(
     ).all()
     done, problems = 0, []
     for registration in registrations:
+        if registration.nominated and action != "attended":
+            problems.append(nominee_message(registration))
+            continue
         try:
             change_status(registration, action, now, staff)
         except StatusError as error:
@@ -221,6 +232,13 @@ def apply_staff_action(
             done += 1
             db.session.flush()
     return done, problems
+
+
+def nominee_message(registration: Registration) -> str:
+    return _(
+        "%(name)s was nominated by their authority: decide on the event’s Delegations page.",
+        name=registration.name,
+    )
 
 
 def withdraw(registration: Registration, now: datetime, delegate) -> None:

@@ -33,6 +33,7 @@ def offer_free_seats(event: Event, now: datetime) -> list[Registration]:
             Registration.event_id == event.id,
             Registration.status == Status.WAITLISTED,
             Registration.offer_expires_at.is_(None),
+            Registration.nominated.is_(False),
         )
         .order_by(Registration.waitlisted_at, Registration.id)
     )

@@ -27,6 +27,10 @@ def _access(condition: str) -> None:
 
 def upgrade():
     _access(ACCESS_AFTER)
+    with op.batch_alter_table("registrations") as batch_op:
+        batch_op.add_column(
+            sa.Column("nominated", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
     op.create_table(
         "delegation_targets",
         sa.Column("programme_id", sa.Integer(), nullable=False),
@@ -196,6 +200,8 @@ def upgrade():
 def downgrade():
     op.execute("UPDATE registration_settings SET access = 'invitation' WHERE access = 'nomination'")
     _access(ACCESS_BEFORE)
+    with op.batch_alter_table("registrations") as batch_op:
+        batch_op.drop_column("nominated")
     with op.batch_alter_table("nominations", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_nominations_delegation_id"))
 

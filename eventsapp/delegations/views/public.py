@@ -8,12 +8,14 @@ from werkzeug.datastructures import FileStorage
 
 from ...core.clock import utcnow
 from ...core.errors import InvalidInput
+from ...core.forms import Form
 from ...core.questions import read_answers, upload_megabytes, with_questions
 from ...core.web import show_beside_field
 from ...extensions import db, limiter
 from ...registration.models import Status
 from ...registration.questions import questions_of
 from ...registration.seats import StatusError
+from ...registration.statuses import withdraw as withdraw_registration
 from ...registration.uploads import store
 from ..access import may_act, may_open, open_page, pass_of, read_link, send_fresh_link
 from ..board import Row
@@ -130,9 +132,9 @@ def _act(delegation, action, nominee, letter, now) -> str | None:
             )
     except InvalidInput as error:
         db.session.rollback()
-        if error.field in nominee:
+        if action == "nominate" and error.field in nominee:
             show_beside_field(nominee, error)
-        else:
+        else:  # a substitute's or a withdrawal's refusal: said above the list
             flash(error.message, "error")
     return None
 
@@ -168,6 +170,17 @@ def nominee(token: str):
         obj=registration if request.method == "GET" else None
     )
     ended = registration.status in (Status.DECLINED, Status.WITHDRAWN, Status.ATTENDED)
+    if request.method == "GET" and nomination.completed_at:
+        form.consent.data = True  # given already
+    if not ended and request.form.get("form") == "withdraw" and Form().validate_on_submit():
+        try:
+            withdraw_registration(registration, utcnow(), registration.name)
+        except StatusError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            flash(_("You withdrew: your authority’s focal point is told."), "success")
+        return redirect(request.path)
     if not ended and form.validate_on_submit():
         try:
             answers = read_answers(questions, form.data)

@@ -211,10 +211,11 @@ def decide_page(event_id: int, delegation_id: int, nomination_id: int):
     form = DecisionForm()
     back = redirect(url_for(".delegation_page", event_id=event.id, delegation_id=delegation.id))
     if not form.validate_on_submit():
-        flash(_("Choose a decision of the list."), "error")
+        for name, errors in form.errors.items():
+            flash(f"{form[name].label.text}: {' '.join(map(str, errors))}", "error")
         return back
     try:
-        decide(
+        moved_up = decide(
             nomination,
             form.action.data,
             form.reason.data or None,
@@ -234,6 +235,8 @@ def decide_page(event_id: int, delegation_id: int, nomination_id: int):
             _("Saved the decision on %(name)s; the authority is told.", name=nomination.name),
             "success",
         )
+        for reserve in moved_up:
+            flash(_("%(name)s moved up from the reserves, and is told.", name=reserve.name), "info")
     return back
 
 

@@ -44,6 +44,7 @@ SHOWN = {
         ("Budget", "budget"),
         ("Participants", "participants"),
         ("Registration settings", "registration"),
+        ("Travel files", "travel/"),
         ("Hotels and lists", "hotels/"),
         ("Per diem", "per-diem"),
         ("Invitations", "invitations"),

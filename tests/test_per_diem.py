@@ -390,7 +390,7 @@ def test_the_event_page_and_its_settings(per_diem, staff_client, db):
             "settings-terminal_expenses": "40",
         },
     )
-    assert bad.status_code == 400 and "cannot be more than 100 %" in bad.text
+    assert bad.status_code == 400 and "cannot be more than the whole rate" in bad.text
     assert db.session.get(PerDiemSettings, per_diem.programme.id).lodging_percent == 50
     saved = staff_client.post(
         url + "/settings",

@@ -370,10 +370,10 @@ def test_a_rooming_list_a_hotel_can_use(event, stays, logistics, db):
     header, *rows = sheets["Hotel Geneve"]
     assert header == [
         "Name",
-        "Check-in",
-        "Check-out",
+        "Arrives at the hotel",
+        "Leaves the hotel",
         "Nights",
-        "Room",
+        "Hotel room",
         "Sharing with",
         "Dietary needs",
         "Accessibility needs",

@@ -121,27 +121,30 @@ def _forget_travel(ended_before: date, now: datetime) -> int:
         delete(TravelFile).where(TravelFile.registration_id.in_(ended))
     ).rowcount
     db.session.execute(delete(TravelChange).where(TravelChange.registration_id.in_(ended)))
-    return files + db.session.execute(
-        update(Registration)
-        .where(
-            Registration.event_id.in_(_ended_before(ended_before)),
-            or_(
-                Registration.arrival_on.is_not(None),
-                Registration.departure_on.is_not(None),
-                Registration.accessibility_needs != "",
-                Registration.dietary_needs != "",
-                Registration.visa_letter.is_(True),
-            ),
-        )
-        .values(
-            arrival_on=None,
-            departure_on=None,
-            accessibility_needs="",
-            dietary_needs="",
-            visa_letter=False,
-        )
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    return (
+        files
+        + db.session.execute(
+            update(Registration)
+            .where(
+                Registration.event_id.in_(_ended_before(ended_before)),
+                or_(
+                    Registration.arrival_on.is_not(None),
+                    Registration.departure_on.is_not(None),
+                    Registration.accessibility_needs != "",
+                    Registration.dietary_needs != "",
+                    Registration.visa_letter.is_(True),
+                ),
+            )
+            .values(
+                arrival_on=None,
+                departure_on=None,
+                accessibility_needs="",
+                dietary_needs="",
+                visa_letter=False,
+            )
+            .execution_options(synchronize_session=False)
+        ).rowcount
+    )
 
 
 def _forget_answers(ended_before: date) -> int:

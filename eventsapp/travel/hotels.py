@@ -58,7 +58,7 @@ _FIELDS = {
     "contact": _l("Contact"),
     "payer": _l("Who pays"),
     "hotel": _l("Hotel"),
-    "kind": _l("Room"),
+    "kind": _l("Hotel room"),
     "sharing_with": _l("Sharing with"),
 }
 HOTEL_ADDED, HOTEL_CHANGED, HOTEL_DELETED, BLOCKS_SET, ROOMS_ASSIGNED, ROOM_SET, ROOM_RELEASED = (

@@ -136,10 +136,10 @@ def record_passport_names_seen(lists: list[RoomingList], actor) -> None:
 def rooming_header() -> list[str]:
     return [
         _("Name"),
-        _("Check-in"),
-        _("Check-out"),
+        _("Arrives at the hotel"),
+        _("Leaves the hotel"),
         _("Nights"),
-        _("Room"),
+        _("Hotel room"),
         _("Sharing with"),
         _("Dietary needs"),
         _("Accessibility needs"),

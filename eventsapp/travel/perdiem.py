@@ -55,8 +55,8 @@ SETTINGS_SAVED = describe(
     "per_diem_settings.saved",
     _l("Saved how %(object)s computes per diem"),
     fields={
-        "lodging_percent": _l("Lodging (% of the rate)"),
-        "meals_percent": _l("Meals (% of the rate)"),
+        "lodging_percent": _l("Lodging: its share of the rate, in percent"),
+        "meals_percent": _l("Meals: their share of the rate, in percent"),
         "hosts_provide_lodging": _l("The hosts provide lodging"),
         "hosts_provide_meals": _l("The hosts provide meals"),
         "terminal_expenses": _l("Terminal expenses"),
@@ -118,7 +118,7 @@ def save_settings(
             raise InvalidInput(name, _("Write a share between 0 and 100."))
     if lodging_percent + meals_percent > 100:
         raise InvalidInput(
-            "meals_percent", _("Lodging and meals together cannot be more than 100 % of the rate.")
+            "meals_percent", _("Lodging and meals together cannot be more than the whole rate.")
         )
     expenses = parse_amount(terminal_expenses or "0", "terminal_expenses")
     if expenses >= MAX_RATE:

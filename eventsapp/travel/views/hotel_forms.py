@@ -44,7 +44,7 @@ class BlocksForm(Form):
         validators=[Optional()],
         description=_l("Included. Empty: the first night only."),
     )
-    kind = SelectField(_l("Room"), choices=RoomKind.choices())
+    kind = SelectField(_l("Hotel room"), choices=RoomKind.choices())
     rooms = IntegerField(
         _l("Rooms a night"),
         validators=[InputRequired(), NumberRange(min=0, max=MAX_ROOMS)],
@@ -74,7 +74,7 @@ class BlocksForm(Form):
 
 class RoomForm(Form):
     hotel_id = SelectField(_l("Hotel"), coerce=id_or_none)
-    kind = SelectField(_l("Room"), choices=RoomKind.choices())
+    kind = SelectField(_l("Hotel room"), choices=RoomKind.choices())
     sharing_with_id = SelectField(
         _l("Sharing with"),
         coerce=id_or_none,

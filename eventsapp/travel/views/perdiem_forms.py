@@ -38,10 +38,12 @@ class ImportForm(Form):
 
 class SettingsForm(Form):
     lodging_percent = IntegerField(
-        _l("Lodging (% of the rate)"), validators=[InputRequired(), NumberRange(0, 100)]
+        _l("Lodging: its share of the rate, in percent"),
+        validators=[InputRequired(), NumberRange(0, 100)],
     )
     meals_percent = IntegerField(
-        _l("Meals (% of the rate)"), validators=[InputRequired(), NumberRange(0, 100)]
+        _l("Meals: their share of the rate, in percent"),
+        validators=[InputRequired(), NumberRange(0, 100)],
     )
     hosts_provide_lodging = BooleanField(_l("The hosts provide lodging (its share is deducted)"))
     hosts_provide_meals = BooleanField(_l("The hosts provide meals (their share is deducted)"))

@@ -105,7 +105,7 @@ def test_bad_travel_input_is_refused_beside_its_field(trip, db):
     for data, message in (
         (
             _form(event, passport_expiry=(event.starts_on - timedelta(days=1)).isoformat()),
-            "expires before the event ends",
+            "expires before the stay ends",
         ),
         (
             _form(event, departure_on=(event.starts_on - timedelta(days=3)).isoformat()),

@@ -54,14 +54,30 @@ def load(data: dict, programme, organisations: dict) -> None:
             actor=None,
         )
     for year, figures in extra["years"].items():
-        for currency, rate in figures["rates"].items():
-            set_exchange_rate(programme, int(year), currency, rate, actor=None)
-        for category, (amount, currency) in figures["estimates"].items():
-            set_unit_estimate(programme, int(year), category, amount, currency, actor=None)
-        for region, (amount, currency) in figures["air_fares"].items():
-            set_air_fare(programme, int(year), region, amount, currency, actor=None)
+        set_year_figures(programme, int(year), figures)
     if "course" in extra:
         _course(extra["course"], organisations)
+
+
+def latest_figures(programme) -> dict | None:
+    """The latest year's figures of the programme's costs file (exchange rates, unit estimates,
+    air fares), or None without one."""
+    path = DATA_DIR / f"{programme.key}.json"
+    if not path.exists():
+        return None
+    years = json.loads(path.read_text(encoding="utf-8"))["years"]
+    return years[max(years, key=int)]
+
+
+def set_year_figures(programme, year: int, figures: dict) -> None:
+    """A year's exchange rates (first: the others are converted by them), unit estimates and
+    air fares, as the site sets them."""
+    for currency, rate in figures["rates"].items():
+        set_exchange_rate(programme, year, currency, rate, actor=None)
+    for category, (amount, currency) in figures["estimates"].items():
+        set_unit_estimate(programme, year, category, amount, currency, actor=None)
+    for region, (amount, currency) in figures["air_fares"].items():
+        set_air_fare(programme, year, region, amount, currency, actor=None)
 
 
 def _course(course: dict, organisations: dict) -> None:

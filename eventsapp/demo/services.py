@@ -35,6 +35,7 @@ from . import (
     people,
     plans,
     translations,
+    travel,
 )
 from .delegations import give_people
 from .synth_people import give_people as give_synthetic_people
@@ -154,6 +155,7 @@ def load_demo() -> dict[str, int]:
     give_people(utcnow())  # as confirming their registrations would have
     people.load()  # delegates who came back, a person written twice, alumni
     delegations.load()  # after the delegate coming back chose her event: this one is by nomination
+    travel.load()  # after the people: the current year's course, its officials' travel
     return added
 
 

@@ -11,8 +11,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from ..accounts.models import User
 from ..catalogue.models import Event
-from ..core.actions import describe, log_action, log_actions
+from ..core.actions import changes, describe, log_action, log_actions
 from ..core.errors import InvalidInput
 from ..core.locks import reread_locked
 from ..extensions import db
@@ -37,6 +38,7 @@ ACCEPTED = describe(
 )
 REFUSED = describe("travel.change_refused", _l("Refused a change to the travel file of %(object)s"))
 LOOKED = describe("travel.identity_seen", _l("Saw the passport data of %(object)s"))
+SETTINGS = describe("travel.settings", _l("Changed what the travel file of %(object)s asks"))
 GRANTED = describe("travel.permission", _l("Let %(object)s see passport data"))
 REVOKED = describe("travel.permission_revoked", _l("Stopped %(object)s seeing passport data"))
 
@@ -139,8 +141,9 @@ def _wanted(registration: Registration, settings, data: TravelInput) -> dict:
     check_in, check_out = values.get("check_in_on"), values.get("check_out_on")
     if check_in and check_out and check_out <= check_in:
         raise InvalidInput("check_out_on", _("Leave the hotel at least one night after arriving."))
-    if (expiry := values.get("passport_expiry")) and expiry < registration.event.ends_on:
-        raise InvalidInput("passport_expiry", _("The passport expires before the event ends."))
+    stay_ends = max(registration.event.ends_on, departure.date() if departure else date.min)
+    if (expiry := values.get("passport_expiry")) and expiry < stay_ends:
+        raise InvalidInput("passport_expiry", _("The passport expires before the stay ends."))
     return values
 
 
@@ -261,14 +264,27 @@ def waiting_changes(event: Event) -> list[TravelChange]:
 
 
 def save_settings(event: Event, parts: list[str], freeze_on: date | None, owner_id, staff, now):
+    """What the event's travel file asks, its freeze date and its logistics owner (an active
+    staff account); logged."""
     unknown = set(parts) - {p.value for p in TravelPart}
     if unknown:
         raise InvalidInput("parts", _("Choose parts of the list."))
     if freeze_on and freeze_on > event.ends_on:
         raise InvalidInput("freeze_on", _("Set the freeze date before the event ends."))
+    owner = db.session.get(User, owner_id) if owner_id is not None else None
+    if owner_id is not None and (owner is None or not owner.is_staff or not owner.active):
+        raise InvalidInput("owner_id", _("Choose a staff member of the list."))
     settings = settings_of(event) or TravelSettings(event_id=event.id)
+    before = {
+        "parts": settings.parts,
+        "freeze_on": settings.freeze_on,
+        "owner_id": settings.owner_id,
+    }
     settings.parts, settings.freeze_on, settings.owner_id = list(parts), freeze_on, owner_id
     db.session.add(settings)
+    after = {"parts": settings.parts, "freeze_on": freeze_on, "owner_id": owner_id}
+    if before != after:
+        log_action(event, SETTINGS, staff, {"changes": changes(before, after)}, at=now)
 
 
 def grant(user, allowed: bool, admin, now: datetime) -> None:

@@ -1,0 +1,598 @@
+"""The demo's travel: the current programme year's CICIE course on electronic voting from abroad
+(``current_year``), a few weeks into its preparation.
+
+Fourteen officials are approved (the four delegates ``current_year`` approved, ten more from the
+authorities of the Americas and of Spain and Canada), twelve of whom filled their travel file: they
+arrive over the three days before the course at the Mexico City airport's two terminals, with
+their flights and phones. Two have not written theirs yet. Four need a visa, from three countries
+(Peru, Georgia, Lesotho): their files hold their passport data, and their visa letters are issued
+with the letters of acceptance of all fourteen. Two hotels hold rooms for the course; two
+Panamanian colleagues share a twin room (the staff's choice), the others were placed
+automatically, and the first hotel gave back a room on a night already full after that: the
+night shows overbooked. The course takes fourteen approved and two pending: its capacity is
+raised to those held, so the waiting list still waits.
+
+What the seeds do not give is illustrative: CICIE pays a per diem (the founders, by a rule the
+seeds do not have), at rates for Mexico City that are not the UN's; the programme year's unit
+estimates, air fares and exchange rate are those of the costs file's latest year.
+
+Everything goes through the services, as staff and the participants would have done it; the
+emails they queue to the demo's addresses are dropped. Idempotent: a course that asks for travel
+files is left as staff left it; the rule, rates and figures are added only when missing.
+"""
+
+from dataclasses import dataclass, fields
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import delete, func, select
+
+from ..accounts.models import STAFF_ROLES, User
+from ..catalogue.models import Event, Programme
+from ..core.clock import utcnow
+from ..costs.models import Basis, Category, CostRule, PayerRole, UnitEstimate
+from ..costs.settings import save_rule
+from ..extensions import db
+from ..mail.models import OutboxEmail
+from ..people.models import Organisation
+from ..registration.models import SEAT_HOLDING, Registration, Status
+from ..registration.seats import get_settings
+from ..registration.services import TravelInput as RegistrationTravel
+from ..registration.services import update_travel
+from ..registration.settings import SettingsInput, save_settings
+from ..travel import files, hotels, letters, perdiem
+from ..travel.files import TravelInput
+from ..travel.models import PerDiemRate, RoomKind, TravelPart
+from .costs import latest_figures, set_year_figures
+from .current_year import programme_year
+from .delegations import give_people
+
+COURSE = "cicie-sc-{year}-electronic-voting-abroad"
+FREEZE_DAYS = 21  # the files freeze three weeks before the course
+APPROVED_DAYS, FILED_DAYS, LETTERS_DAYS = 40, 20, 2  # days before now
+
+PER_DIEM_RULE = (Category.PER_DIEM, PayerRole.FOUNDER, Basis.PER_DELEGATE_NIGHT)
+PER_DIEM_NOTE = (
+    "Daily subsistence of the delegates, less the lodging and meals the founders provide (the "
+    "demo's rule: the seeds do not say who pays a per diem)"
+)
+# Mexico City's daily subsistence allowance in USD from these days: illustrative, not the UN's.
+MEXICO_CITY_RATES = ((date(2009, 1, 1), "237.00"), (date(2016, 1, 1), "284.00"))
+CURRENT_RATE = "313.00"  # from the first of January of this year
+TERMINAL_EXPENSES = "38.00"  # per trip, in the rate's currency
+
+# acronym: (name, kind, country): the authorities of the officials the demo adds.
+EMB, COURT = "electoral_management_body", "electoral_court"
+AUTHORITIES = {
+    "ONPE": (
+        "National Office of Electoral Processes (Oficina Nacional de Procesos Electorales)",
+        EMB,
+        "PE",
+    ),
+    "RNEC": (
+        "National Registry of Civil Status of Colombia (Registraduría Nacional del Estado Civil)",
+        EMB,
+        "CO",
+    ),
+    "SERVEL": ("Electoral Service of Chile (Servicio Electoral)", EMB, "CL"),
+    "CE-UY": ("Electoral Court of Uruguay (Corte Electoral)", EMB, "UY"),
+    "TE-PA": ("Electoral Tribunal of Panama (Tribunal Electoral)", EMB, "PA"),
+    "CNE-AR": ("National Electoral Chamber of Argentina (Cámara Nacional Electoral)", COURT, "AR"),
+    "TSJE": (
+        "Superior Court of Electoral Justice of Paraguay (Tribunal Superior de Justicia Electoral)",
+        COURT,
+        "PY",
+    ),
+    "EC-CA": ("Elections Canada", EMB, "CA"),
+    "JEC": ("Central Electoral Board of Spain (Junta Electoral Central)", EMB, "ES"),
+}
+
+
+@dataclass(frozen=True)
+class Trip:
+    """A flight: days from the course's first day (arrival) or last day (departure), the local
+    time, the flight and the airport's terminal."""
+
+    days: int
+    at: str
+    flight: str
+    airport: str
+
+
+@dataclass(frozen=True)
+class Traveller:
+    name: str
+    gender: str
+    position: str
+    country: str
+    authority: str | None  # an acronym of AUTHORITIES; None for ``current_year``'s delegates
+    email: str
+    passport_name: str = ""
+    arrival: Trip | None = None  # None: the travel file is still missing
+    departure: Trip | None = None
+    phone: str = ""
+    language: str = "es"  # interpretation
+    passport: str = ""  # the number, for those who need a visa
+    dietary: str = ""
+    accessibility: str = ""
+
+    @property
+    def visa(self) -> bool:
+        return bool(self.passport)
+
+
+T1, T2 = "MEX T1", "MEX T2"
+TRAVELLERS = (
+    # ``current_year``'s delegates approved for the course: three need a visa.
+    Traveller(
+        "Ana Lucía Pérez",
+        "female",
+        "Director of electoral training",
+        "PE",
+        None,
+        "delegate1@example.org",
+        "Ana Lucía Pérez Salinas",
+        Trip(-2, "07:15", "AM 697", T2),
+        Trip(1, "09:30", "AM 696", T2),
+        "+51 987 654 321",
+        passport="121834567",
+    ),
+    Traveller(
+        "Tamar Beridze",
+        "female",
+        "Head of international relations",
+        "GE",
+        None,
+        "delegate2@example.org",
+        "Tamar Beridze",
+        Trip(-3, "14:35", "TK 183", T1),
+        Trip(1, "16:20", "TK 184", T1),
+        "+995 555 12 34 56",
+        "en",
+        passport="17AB20458",
+        dietary="Vegetarian",
+    ),
+    Traveller(
+        "Thabo Mokoena",
+        "male",
+        "Electoral officer",
+        "LS",
+        None,
+        "delegate3@example.org",
+        "Thabo Daniel Mokoena",
+        Trip(-3, "15:45", "LH 498", T1),
+        Trip(1, "20:05", "LH 499", T1),
+        "+266 5812 3456",
+        "en",
+        passport="RA0482913",
+    ),
+    Traveller(
+        "Sofía Herrera",
+        "female",
+        "Legal adviser",
+        "CR",
+        None,
+        "delegate4@example.org",
+        "Sofía Herrera Quesada",
+        Trip(-1, "21:15", "AM 653", T2),
+        Trip(1, "15:00", "AM 652", T2),
+        "+506 8812 4470",
+        dietary="No shellfish (allergy)",
+        accessibility="Step-free access: walks with a cane",
+    ),
+    # The officials the authorities sent.
+    Traveller(
+        "Rocío Valdivia Huerta",
+        "female",
+        "Specialist in electoral training",
+        "PE",
+        "ONPE",
+        "rocio.valdivia@onpe.example.org",
+        "Rocío del Pilar Valdivia Huerta",
+        Trip(-2, "07:15", "AM 697", T2),
+        Trip(1, "09:30", "AM 696", T2),
+        "+51 945 210 378",
+        passport="118273645",
+        dietary="Gluten-free",
+    ),
+    Traveller(
+        "Javier Martín Ortega",
+        "male",
+        "Technical adviser",
+        "ES",
+        "JEC",
+        "javier.martin@jec.example.org",
+        "Javier Martín Ortega",
+        Trip(-2, "16:40", "IB 6401", T1),
+        Trip(1, "18:25", "IB 6402", T1),
+        "+34 612 345 678",
+        dietary="Vegetarian",
+    ),
+    Traveller(
+        "Martín Pereira Suárez",
+        "male",
+        "Electoral systems analyst",
+        "UY",
+        "CE-UY",
+        "martin.pereira@corte.example.org",
+        "Martín Pereira Suárez",
+        Trip(-2, "18:05", "CM 218", T1),
+        Trip(1, "12:10", "CM 219", T1),
+        "+598 99 123 456",
+    ),
+    Traveller(
+        "Mauricio Londoño Gaviria",
+        "male",
+        "Electoral logistics officer",
+        "CO",
+        "RNEC",
+        "mauricio.londono@rnec.example.org",
+        "Mauricio Londoño Gaviria",
+        Trip(-1, "09:20", "AV 204", T1),
+        Trip(0, "19:45", "AV 205", T1),
+        "+57 310 555 0142",
+    ),
+    Traveller(
+        "Abdiel Quintero Ábrego",
+        "male",
+        "Electoral training coordinator",
+        "PA",
+        "TE-PA",
+        "abdiel.quintero@te-pa.example.org",
+        "Abdiel Quintero Ábrego",
+        Trip(-1, "10:05", "CM 118", T1),
+        Trip(1, "13:50", "CM 119", T1),
+        "+507 6612 3344",
+    ),
+    Traveller(
+        "Ricardo Him Espinosa",
+        "male",
+        "Civic education officer",
+        "PA",
+        "TE-PA",
+        "ricardo.him@te-pa.example.org",
+        "Ricardo Him Espinosa",
+        Trip(-1, "10:05", "CM 118", T1),
+        Trip(1, "13:50", "CM 119", T1),
+        "+507 6698 2210",
+    ),
+    Traveller(
+        "Francisca Muñoz Contreras",
+        "female",
+        "Head of the electoral registry",
+        "CL",
+        "SERVEL",
+        "francisca.munoz@servel.example.org",
+        "Francisca Andrea Muñoz Contreras",
+        Trip(-1, "13:30", "LA 530", T1),
+        Trip(0, "23:55", "LA 531", T1),
+        "+56 9 8765 4321",
+    ),
+    Traveller(
+        "Liz Acosta Villalba",
+        "female",
+        "Electoral education officer",
+        "PY",
+        "TSJE",
+        "liz.acosta@tsje.example.org",
+        "Liz Carolina Acosta Villalba",
+        Trip(-1, "15:10", "CM 226", T1),
+        Trip(1, "07:40", "CM 227", T1),
+        "+595 981 456 789",
+    ),
+    # Approved, their travel files not written yet.
+    Traveller(
+        "Gustavo Ferreyra Ledesma",
+        "male",
+        "Secretary of electoral affairs",
+        "AR",
+        "CNE-AR",
+        "gustavo.ferreyra@cne-ar.example.org",
+    ),
+    Traveller(
+        "Jennifer Tremblay",
+        "female",
+        "Senior policy analyst, international affairs",
+        "CA",
+        "EC-CA",
+        "jennifer.tremblay@elections-ca.example.org",
+        language="en",
+    ),
+)
+# The two who share a twin room, the staff's choice.
+SHARING = ("abdiel.quintero@te-pa.example.org", "ricardo.him@te-pa.example.org")
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str
+    rooms: int
+    rate: str
+    first: int  # days from the course's first day
+    last: int  # days from its last day
+
+
+@dataclass(frozen=True)
+class HotelEntry:
+    name: str
+    address: str
+    contact: str
+    blocks: tuple[Block, ...]
+
+
+HOTELS = (
+    HotelEntry(
+        "Hotel Casa Tlalpan",
+        "Calzada de Tlalpan 4020, Coyoacán, 04910 Mexico City",
+        "Mariana Lozano (group reservations), +52 55 5550 1840, grupos@casatlalpan.example.com",
+        (Block(RoomKind.SINGLE, 6, "1850.00", -3, 0),),
+    ),
+    HotelEntry(
+        "Hotel Parque Insurgentes",
+        "Avenida Insurgentes Sur 3500, Tlalpan, 14020 Mexico City",
+        "Rodrigo Treviño (front office), +52 55 5550 7722, reservas@parqueinsurgentes.example.com",
+        (
+            Block(RoomKind.SINGLE, 4, "1600.00", -1, 0),
+            Block(RoomKind.TWIN, 1, "2100.00", -1, 0),
+        ),
+    ),
+)
+
+
+def load() -> int:
+    """The course's travel; returns how many participants were added (0: there already)."""
+    course = db.session.scalar(
+        select(Event).where(Event.source_key == COURSE.format(year=programme_year()))
+    )
+    if course is None or course.precision != "day" or files.settings_of(course) is not None:
+        return 0
+    now = utcnow()
+    staff = db.session.scalar(
+        select(User).where(User.role.in_(STAFF_ROLES)).order_by(User.id).limit(1)
+    )  # the first staff account, if there is one yet; the site otherwise
+    last_email = db.session.scalar(select(OutboxEmail.id).order_by(OutboxEmail.id.desc())) or 0
+    programme = course.programme
+    _costs(programme, course.starts_on.year)
+    _per_diem(programme, now, staff)
+    registrations, added = _participants(course, now)
+    parts = [part.value for part in TravelPart]
+    owner = staff.id if staff else None
+    files.save_settings(
+        course, parts, course.starts_on - timedelta(days=FREEZE_DAYS), owner, staff, now
+    )
+    db.session.flush()
+    for number, traveller in enumerate(TRAVELLERS):
+        registration = registrations.get(traveller.email)
+        if traveller.arrival is not None and registration is not None:
+            at = now - timedelta(days=FILED_DAYS - number, hours=number)
+            files.save_travel(registration, _file(traveller, course), at, traveller.name)
+    _hotels(course, registrations, staff)
+    letters.issue_letters(course, now - timedelta(days=LETTERS_DAYS), staff)
+    db.session.flush()
+    # Nobody is told: the emails the services queued to the demo's addresses are dropped.
+    db.session.execute(
+        delete(OutboxEmail).where(
+            OutboxEmail.id > last_email, OutboxEmail.to.in_([t.email for t in TRAVELLERS])
+        )
+    )
+    return added
+
+
+# ---------------------------------------------------------------- costs and per diem
+
+
+def _costs(programme: Programme, year: int) -> None:
+    """A per diem rule where the programme has cost rules and none for it; the course's year's
+    figures (the latest of the costs file) where that year has none."""
+    rules = select(CostRule.category).where(CostRule.programme_id == programme.id)
+    categories = set(db.session.scalars(rules))
+    if not categories:
+        return  # a programme without cost rules (it does not budget)
+    if Category.PER_DIEM not in categories:
+        save_rule(programme, *PER_DIEM_RULE, note=PER_DIEM_NOTE, actor=None)
+    figures = latest_figures(programme)
+    entered = select(UnitEstimate.category).where(
+        UnitEstimate.programme_id == programme.id, UnitEstimate.year == year
+    )
+    if figures is not None and db.session.scalar(entered.limit(1)) is None:
+        set_year_figures(programme, year, figures)
+
+
+def _per_diem(programme: Programme, now: datetime, staff) -> None:
+    """Mexico City's rates (those missing) and how the programme computes per diem (unless
+    staff saved it): the founders provide lodging and meals, terminal expenses are paid."""
+    rates = [*MEXICO_CITY_RATES, (date(now.year, 1, 1), CURRENT_RATE)]
+    known = set(
+        db.session.scalars(
+            select(PerDiemRate.effective_on).where(
+                PerDiemRate.country_code == "MX", PerDiemRate.area == "Mexico City"
+            )
+        )
+    )
+    for effective_on, rate in rates:
+        if effective_on not in known:
+            perdiem.save_rate("MX", "Mexico City", rate, "USD", effective_on, actor=staff)
+    if not perdiem.settings_of(programme.id).saved:
+        perdiem.save_settings(
+            programme,
+            lodging_percent=50,
+            meals_percent=30,
+            hosts_provide_lodging=True,
+            hosts_provide_meals=True,
+            terminal_expenses=TERMINAL_EXPENSES,
+            actor=staff,
+        )
+
+
+# ---------------------------------------------------------------- participants and their files
+
+
+def _participants(course: Event, now: datetime) -> tuple[dict[str, Registration], int]:
+    """The course's registrations of the travellers by address: ``current_year``'s delegates
+    (their stay and visa asked as they would have on their registration's page), the others
+    added, approved. The capacity becomes the seats held: the waiting list keeps waiting."""
+    emails = [t.email for t in TRAVELLERS]
+    found = {
+        r.email: r
+        for r in db.session.scalars(
+            select(Registration).where(
+                Registration.event_id == course.id, Registration.email.in_(emails)
+            )
+        )
+    }
+    approved_at = now - timedelta(days=APPROVED_DAYS)
+    added = 0
+    for number, traveller in enumerate(TRAVELLERS):
+        arrival_on, departure_on = _stay(traveller, course)
+        registration = found.get(traveller.email)
+        if registration is None:
+            if traveller.authority is None:
+                continue  # a delegate of ``current_year`` staff took away
+            registration = Registration(
+                event_id=course.id,
+                name=traveller.name,
+                gender=traveller.gender,
+                email=traveller.email,
+                position=traveller.position,
+                organisation_id=_authority(traveller.authority).id,
+                country_code=traveller.country,
+                status=Status.APPROVED,
+                interpretation_languages=[traveller.language],
+                consent_at=approved_at + timedelta(minutes=number),
+                created_at=approved_at + timedelta(minutes=number),
+            )
+            db.session.add(registration)
+            found[traveller.email] = registration
+            added += 1
+        if registration.status != Status.APPROVED:
+            continue
+        update_travel(
+            registration,
+            RegistrationTravel(
+                arrival_on,
+                departure_on,
+                accessibility_needs=traveller.accessibility,
+                dietary_needs=traveller.dietary,
+                visa_letter=traveller.visa,
+            ),
+        )
+    db.session.flush()
+    give_people(now)
+    _capacity(course, now)
+    return {e: r for e, r in found.items() if r.status == Status.APPROVED}, added
+
+
+def _stay(traveller: Traveller, course: Event) -> tuple[date | None, date | None]:
+    if traveller.arrival is None:
+        return None, None
+    return (
+        course.starts_on + timedelta(days=traveller.arrival.days),
+        course.ends_on + timedelta(days=traveller.departure.days),
+    )
+
+
+def _authority(acronym: str) -> Organisation:
+    """The demo's organisation of the acronym in its country (or of its name), else a new one."""
+    name, kind, country = AUTHORITIES[acronym]
+    organisation = db.session.scalar(
+        select(Organisation)
+        .where(Organisation.acronym == acronym, Organisation.country_code == country)
+        .order_by(Organisation.id)
+        .limit(1)
+    ) or db.session.scalar(select(Organisation).where(Organisation.name == name))
+    if organisation is None:
+        organisation = Organisation(name=name, acronym=acronym, kind=kind, country_code=country)
+        db.session.add(organisation)
+        db.session.flush()
+    return organisation
+
+
+def _capacity(course: Event, now: datetime) -> None:
+    held = db.session.scalar(
+        select(func.count(Registration.id)).where(
+            Registration.event_id == course.id, Registration.status.in_(SEAT_HOLDING)
+        )
+    )
+    if course.capacity is None or course.capacity >= held:
+        return
+    data = SettingsInput(capacity=held)
+    if (settings := get_settings(course.id)) is not None:  # the rest as it was
+        for name in {f.name for f in fields(SettingsInput)} - {"capacity"}:
+            setattr(data, name, getattr(settings, name))
+    save_settings(course, data, now)
+
+
+def _file(traveller: Traveller, course: Event) -> TravelInput:
+    """The travel file as the traveller wrote it: hotel from the arrival's night to the
+    departure's morning, the passport where a visa letter needs it."""
+    arrival, departure = traveller.arrival, traveller.departure
+    arrival_on, departure_on = _stay(traveller, course)
+    return TravelInput(
+        passport_name=traveller.passport_name,
+        nationality=traveller.country,
+        passport_number=traveller.passport,
+        passport_expiry=date(course.starts_on.year + 6, 3, 31) if traveller.visa else None,
+        arrival_at=datetime.combine(arrival_on, time.fromisoformat(arrival.at)),
+        arrival_flight=arrival.flight,
+        arrival_airport=arrival.airport,
+        departure_at=datetime.combine(departure_on, time.fromisoformat(departure.at)),
+        departure_flight=departure.flight,
+        departure_airport=departure.airport,
+        check_in_on=arrival_on,
+        check_out_on=departure_on,
+        phone=traveller.phone,
+        interpretation_language=traveller.language,
+    )
+
+
+# ---------------------------------------------------------------- hotels
+
+
+def _hotels(course: Event, registrations: dict[str, Registration], staff) -> None:
+    """The hotels and their blocks; the twin room shared (the staff's choice), the others
+    placed automatically; then the first hotel gives back a room on a night already full."""
+    if hotels.hotels_of(course):
+        return  # staff set them already
+    added = []
+    for entry in HOTELS:
+        hotel = hotels.add_hotel(
+            course, hotels.HotelInput(entry.name, entry.address, entry.contact), staff
+        )
+        for block in entry.blocks:
+            hotels.set_blocks(
+                hotel,
+                hotels.BlockInput(
+                    course.starts_on + timedelta(days=block.first),
+                    course.ends_on + timedelta(days=block.last),
+                    block.kind,
+                    block.rooms,
+                    block.rate,
+                    "MXN",
+                ),
+                staff,
+            )
+        added.append(hotel)
+    db.session.flush()
+    first, second = (registrations.get(email) for email in SHARING)
+    if first is not None and second is not None:
+        guest = hotels.guest_of(course, first.id)
+        choice = hotels.RoomChoice(added[1].id, RoomKind.TWIN, second.id)
+        hotels.set_room(course, guest, choice, staff)
+    hotels.assign_rooms(course, staff)
+    db.session.flush()
+    _give_back_a_room(course, added[0], staff)
+
+
+def _give_back_a_room(course: Event, hotel, staff) -> None:
+    """The hotel lowers its block on the course's second night, once every room of it was
+    given: one guest too many that night, for staff to move."""
+    board = hotels.hotel_board(course)
+    row = next(r for r in board.hotels if r.hotel.id == hotel.id)
+    night = course.starts_on + timedelta(days=1)
+    for kind in row.kinds:
+        cell = next((c for c in kind.cells if c.night == night), None)
+        if cell is None or cell.held == 0 or cell.used < cell.held:
+            continue
+        block = next(b for b in hotel.blocks if (b.night, b.kind) == (night, kind.kind))
+        data = hotels.BlockInput(night, night, kind.kind, cell.used - 1, str(block.rate), "MXN")
+        hotels.set_blocks(hotel, data, staff)
+        return

@@ -189,3 +189,23 @@ def test_retention_deletes_the_travel_files_after_the_event(trip, db):
     db.session.commit()
     assert removed["travel"] >= 1
     assert db.session.get(TravelFile, registration.id) is None
+
+
+def test_an_administrator_lets_a_colleague_see_passport_data(app, trip, db, staff_user):
+    event, _registration, _client = trip
+    admin = create_user("admin@centre.org", Role.ADMIN, "a long pass phrase", name="Ada")
+    db.session.commit()
+    client = app.test_client()
+    login(client, admin)
+    page = client.get(f"/manage/events/{event.id}/travel/settings").get_data(as_text=True)
+    assert "Who sees passport data" in page and "Let see passport data" in page
+    client.post(f"/manage/accounts/{staff_user.id}/passport-data", data={"allowed": "1"})
+    from eventsapp.travel.files import may_see_identity
+
+    assert may_see_identity(staff_user)
+    client.post(f"/manage/accounts/{staff_user.id}/passport-data", data={"allowed": "0"})
+    assert not may_see_identity(staff_user)
+    staff = app.test_client()
+    login(staff, staff_user)
+    refused = staff.post(f"/manage/accounts/{staff_user.id}/passport-data", data={"allowed": "1"})
+    assert refused.status_code == 403 and not may_see_identity(staff_user)

@@ -38,7 +38,16 @@ ACCEPTED = describe(
 )
 REFUSED = describe("travel.change_refused", _l("Refused a change to the travel file of %(object)s"))
 LOOKED = describe("travel.identity_seen", _l("Saw the passport data of %(object)s"))
-SETTINGS = describe("travel.settings", _l("Changed what the travel file of %(object)s asks"))
+SETTINGS = describe(
+    "travel.settings",
+    _l("Changed what the travel file of %(object)s asks"),
+    labels={"parts": TravelPart},
+    fields={
+        "parts": _l("What the travel file asks"),
+        "freeze_on": _l("Freeze date"),
+        "owner": _l("Logistics owner"),
+    },
+)
 GRANTED = describe("travel.permission", _l("Let %(object)s see passport data"))
 REVOKED = describe("travel.permission_revoked", _l("Stopped %(object)s seeing passport data"))
 
@@ -278,13 +287,13 @@ def save_settings(event: Event, parts: list[str], freeze_on: date | None, owner_
     before = {
         "parts": settings.parts,
         "freeze_on": settings.freeze_on,
-        "owner_id": settings.owner_id,
+        "owner": settings.owner.name if settings.owner else None,
     }
-    settings.parts, settings.freeze_on, settings.owner_id = list(parts), freeze_on, owner_id
+    settings.parts, settings.freeze_on, settings.owner = list(parts), freeze_on, owner
     db.session.add(settings)
-    after = {"parts": settings.parts, "freeze_on": freeze_on, "owner_id": owner_id}
+    after = {"parts": list(parts), "freeze_on": freeze_on, "owner": owner.name if owner else None}
     if before != after:
-        log_action(event, SETTINGS, staff, {"changes": changes(before, after)}, at=now)
+        log_action(event, SETTINGS, staff, changes(before, after), at=now)
 
 
 def grant(user, allowed: bool, admin, now: datetime) -> None:

@@ -35,7 +35,7 @@ from ..files import (
     why_not_asked,
 )
 from ..forms import ChangeDecisionForm, TravelFileForm, TravelSettingsForm
-from ..models import TravelChange
+from ..models import LogisticsPermission, TravelChange
 from . import bp
 
 event_tab(
@@ -175,7 +175,14 @@ def settings_page(event_id: int):
         else:
             flash(_("Saved what the travel file asks."), "success")
             return redirect(url_for(".files_page", event_id=event.id))
-    return render_template("travel/settings.html", event=event, form=form)
+    allowed = set(db.session.scalars(select(LogisticsPermission.user_id)))
+    return render_template(
+        "travel/settings.html",
+        event=event,
+        form=form,
+        staff=staff if current_user.role == "admin" else [],
+        allowed=allowed,
+    )
 
 
 @bp.route("/manage/accounts/<int:user_id>/passport-data", methods=["POST"])

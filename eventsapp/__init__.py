@@ -204,7 +204,9 @@ def _wants_json() -> bool:
 def _register_error_pages(app: Flask) -> None:
     from flask_limiter.errors import RateLimitExceeded
 
-    def handler(code: int, message: str):
+    def handler(code: int, message):
+        """``message`` is lazy: written in the visitor's language when the error happens."""
+
         def handle(error):
             if getattr(error, "response", None) is not None:  # the raiser made its own answer
                 return error.response
@@ -213,11 +215,10 @@ def _register_error_pages(app: Flask) -> None:
             specific = description and description != type(error).description
             if isinstance(error, RateLimitExceeded):  # its description is "20 per 1 minute"
                 specific = bool(error.limit.error_message)
+            shown = description if specific else str(message)
             if _wants_json():
-                return jsonify(error=description if specific else message), code
-            return render_template(
-                "error.html", code=code, message=description if specific else message
-            ), code
+                return jsonify(error=shown), code
+            return render_template("error.html", code=code, message=shown), code
 
         return handle
 
@@ -231,7 +232,7 @@ def _register_error_pages(app: Flask) -> None:
         429: _l("Too many requests from your address. Please wait a minute and try again."),
     }
     for code, message in pages.items():
-        app.register_error_handler(code, handler(code, str(message)))
+        app.register_error_handler(code, handler(code, message))
 
     from flask_wtf.csrf import CSRFError
     from werkzeug.exceptions import SecurityError

@@ -209,3 +209,20 @@ def test_an_administrator_lets_a_colleague_see_passport_data(app, trip, db, staf
     login(staff, staff_user)
     refused = staff.post(f"/manage/accounts/{staff_user.id}/passport-data", data={"allowed": "1"})
     assert refused.status_code == 403 and not may_see_identity(staff_user)
+
+
+def test_hotel_nights_far_from_the_event_are_refused_and_flights_set_the_stay(trip, db):
+    event, registration, client = trip
+    registration.status = "approved"
+    db.session.commit()
+    url = f"/me/registrations/{registration.id}/travel-file"
+    far = client.post(url, data=_form(event, check_out_on="2033-01-01"))
+    assert "within a week of the event" in far.get_data(as_text=True)
+    assert db.session.get(TravelFile, registration.id) is None
+    client.post(url, data=_form(event))
+    db.session.expire_all()
+    saved = db.session.get(Registration, registration.id)
+    assert (saved.arrival_on, saved.departure_on) == (
+        event.starts_on - timedelta(days=1),
+        event.ends_on,
+    )

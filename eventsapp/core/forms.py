@@ -1,6 +1,8 @@
 """The base of every form (the fields every capability uses are in ``fields.py``), and the form
 staff write a question with (``questions.py``), wherever it is asked."""
 
+from decimal import Decimal
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -30,12 +32,22 @@ class Form(FlaskForm):
                 field.data = _strip(field.data)
                 if field.raw_data:
                     field.raw_data = [_strip(value) for value in field.raw_data]
+            if _too_large(field.data):  # a float could not even hold it: refused, never a 500
+                field.data = None
+                field.process_errors.append(TOO_LARGE)
         valid = super().validate(extra_validators)
         for field in self:
             if _one_line(field) and isinstance(field.data, str) and not is_one_line(field.data):
                 field.errors.append(ONE_LINE_MESSAGE)
                 valid = False
         return valid
+
+
+TOO_LARGE = _l("This number is too large.")
+
+
+def _too_large(value) -> bool:
+    return isinstance(value, int | Decimal) and not isinstance(value, bool) and abs(value) > 10**15
 
 
 def _strip(value):

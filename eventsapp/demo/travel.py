@@ -37,7 +37,7 @@ from ..people.models import Organisation
 from ..registration.models import SEAT_HOLDING, Registration, Status
 from ..registration.seats import get_settings
 from ..registration.services import TravelInput as RegistrationTravel
-from ..registration.services import update_travel
+from ..registration.services import address_proven, update_travel
 from ..registration.settings import SettingsInput, save_settings
 from ..travel import files, hotels, letters, perdiem
 from ..travel.files import TravelInput
@@ -477,6 +477,9 @@ def _participants(course: Event, now: datetime) -> tuple[dict[str, Registration]
         )
     db.session.flush()
     give_people(now)
+    for registration in found.values():  # each can sign in by a link, as confirming does
+        if registration.status == Status.APPROVED and registration.user_id is None:
+            address_proven(registration, now)
     _capacity(course, now)
     return {e: r for e, r in found.items() if r.status == Status.APPROVED}, added
 

@@ -4,7 +4,7 @@ change is a request that the logistics owner accepts or refuses. Identity data i
 staff with the logistics permission, and each look is logged."""
 
 from dataclasses import dataclass, fields
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -15,6 +15,7 @@ from ..accounts.models import User
 from ..catalogue.models import Event
 from ..core.actions import changes, describe, log_action, log_actions
 from ..core.errors import InvalidInput
+from ..core.i18n import format_day, format_moment
 from ..core.locks import reread_locked
 from ..extensions import db
 from ..registration.models import Registration, Status
@@ -29,6 +30,7 @@ from .models import (
 )
 
 APPROVED = (Status.APPROVED, Status.ATTENDED)
+NEAR = timedelta(days=7)  # hotel nights asked at most this long before or after the event
 IDENTITY = ("passport_name", "nationality", "passport_number", "passport_expiry")
 
 SAVED = describe("travel.saved", _l("%(object)s saved their travel file"))
@@ -150,6 +152,12 @@ def _wanted(registration: Registration, settings, data: TravelInput) -> dict:
     check_in, check_out = values.get("check_in_on"), values.get("check_out_on")
     if check_in and check_out and check_out <= check_in:
         raise InvalidInput("check_out_on", _("Leave the hotel at least one night after arriving."))
+    event = registration.event
+    for name, day in (("check_in_on", check_in), ("check_out_on", check_out)):
+        if day and not event.starts_on - NEAR <= day <= event.ends_on + NEAR:
+            raise InvalidInput(
+                name, _("Hotel nights are within a week of the event's days: ask the staff.")
+            )
     stay_ends = max(registration.event.ends_on, departure.date() if departure else date.min)
     if (expiry := values.get("passport_expiry")) and expiry < stay_ends:
         raise InvalidInput("passport_expiry", _("The passport expires before the stay ends."))
@@ -185,15 +193,57 @@ def _apply(travel: TravelFile, values: dict, now: datetime, actor) -> None:
     for name, value in values.items():
         setattr(travel, name, value)
     travel.completed_at = travel.completed_at or now
+    registration = travel.registration
+    if travel.arrival_at:  # the registration's days (budgets, lists) follow the flights
+        registration.arrival_on = travel.arrival_at.date()
+    if travel.departure_at:
+        registration.departure_on = travel.departure_at.date()
     db.session.add(travel)
     db.session.flush()
-    reissue_letters(travel.registration, now, actor)
+    reissue_letters(registration, now, actor)
 
 
 def _plain(value):
     if isinstance(value, datetime | date):
         return value.isoformat()
     return value
+
+
+FIELD_LABELS = {
+    "passport_name": _l("Name exactly as in the passport"),
+    "nationality": _l("Nationality"),
+    "passport_number": _l("Passport number"),
+    "passport_expiry": _l("Passport expiry"),
+    "arrival_at": _l("Arrival"),
+    "arrival_flight": _l("Arrival flight"),
+    "arrival_airport": _l("Arrival airport and terminal"),
+    "departure_at": _l("Departure"),
+    "departure_flight": _l("Departure flight"),
+    "departure_airport": _l("Departure airport and terminal"),
+    "check_in_on": _l("Hotel from the night of"),
+    "check_out_on": _l("Hotel until the morning of"),
+    "phone": _l("Mobile phone during the trip"),
+    "interpretation_language": _l("Interpretation language"),
+}
+
+
+def change_lines(change: TravelChange) -> list[tuple[str, str, str]]:
+    """A change asked, as staff read it: each field's label, before and after."""
+
+    def shown(name: str, value) -> str:
+        if value in (None, ""):
+            return "—"
+        parsed = _parsed(name, value)
+        if isinstance(parsed, datetime):
+            return format_moment(parsed)
+        if isinstance(parsed, date):
+            return format_day(parsed)
+        return str(value)
+
+    return [
+        (str(FIELD_LABELS.get(name, name)), shown(name, before), shown(name, after))
+        for name, (before, after) in change.changes.items()
+    ]
 
 
 def decide_change(change: TravelChange, accept: bool, reason: str, now: datetime, staff) -> None:

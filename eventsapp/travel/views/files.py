@@ -21,6 +21,7 @@ from ...registration.models import Registration
 from ..files import (
     asked_parts,
     asking_events,
+    change_lines,
     decide_change,
     event_files,
     file_of,
@@ -146,6 +147,7 @@ def files_page(event_id: int):
         rows=rows,
         identity=identity,
         changes=waiting_changes(event),
+        change_lines=change_lines,
         decision=ChangeDecisionForm(formdata=None),
         settings=settings_of(event),
     )

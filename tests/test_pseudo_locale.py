@@ -195,7 +195,8 @@ def world(db) -> dict:
     send_message(message, [approved], now)
     approved.user = admin  # "My registrations" and their pages, read by the administrator
     other = next(r for r in registrations if r.status == Status.APPROVED and r is not approved)
-    delegate = create_user(other.email, Role.DELEGATE, locale=PSEUDO)
+    delegate = other.user or create_user(other.email, Role.DELEGATE)
+    delegate.locale = PSEUDO
     delegate.email_confirmed_at = now
     other.user = delegate
     speaker = Speaker(name="Rosa Quispe", name_key="rosa quispe", role="Jefa", country_code="PE")

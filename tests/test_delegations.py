@@ -463,3 +463,12 @@ def test_what_a_walkthrough_broke_is_refused_with_a_message(
     app.test_client().post(carmen_link, data={"form": "withdraw"})
     db.session.expire_all()
     assert db.session.get(Nomination, carmen.id).registration.status == "withdrawn"
+
+
+def test_a_nomination_number_written_in_other_digits_is_not_found(app, invited, db):
+    _event, _delegation, link = invited
+    focal = app.test_client()
+    focal.post(link, data={"form": "open"})
+    for number in ("²", "١٢", "9" * 40):
+        response = focal.post(link, data={"form": "withdraw", "nomination": number})
+        assert response.status_code == 404, number

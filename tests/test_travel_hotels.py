@@ -18,7 +18,6 @@ from eventsapp.core.actions import LoggedAction
 from eventsapp.core.clock import utcnow
 from eventsapp.costs.settings import save_rule
 from eventsapp.registration.models import Registration
-from eventsapp.travel.hotels import assign_rooms
 from eventsapp.travel.models import (
     Hotel,
     LogisticsPermission,
@@ -26,6 +25,7 @@ from eventsapp.travel.models import (
     RoomBlock,
     TravelFile,
 )
+from eventsapp.travel.rooms import assign_rooms
 from tests.conftest import login
 from tests.documents_helpers import pdf_text, words
 

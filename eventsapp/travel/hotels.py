@@ -316,7 +316,7 @@ def guests_of(event: Event) -> list[Guest]:
     return [Guest(registration, file, assignment) for registration, file, assignment in rows]
 
 
-def _rooms_used(guests: list[Guest]) -> Counter:
+def rooms_used(guests: list[Guest]) -> Counter:
     """Rooms used per (hotel id, night, kind): each guest a room, two sharing one room."""
     by_id = {g.id: g for g in guests}
     used: Counter = Counter()
@@ -423,7 +423,7 @@ def hotel_board(event: Event) -> HotelBoard:
     and who is unassigned, in a fixed number of queries."""
     hotels = hotels_of(event)
     guests = guests_of(event)
-    used = _rooms_used(guests)
+    used = rooms_used(guests)
     held = {(h.id, b.night, b.kind): b.rooms for h in hotels for b in h.blocks}
     nights = sorted({night for _h, night, _k in held} | {night for _h, night, _k in used})
     payer = lodging_payer(event)
@@ -454,162 +454,6 @@ def hotel_board(event: Event) -> HotelBoard:
             )
         )
     return HotelBoard(rows, nights, guests, payer, {g.id: g for g in guests})
-
-
-# ---------------------------------------------------------------- assigning
-
-
-@dataclass
-class AssignResult:
-    assigned: int
-    kept: int
-    unassigned: list[Guest]
-
-
-def assign_rooms(event: Event, actor) -> AssignResult:
-    """Each counted participant with nights gets a hotel with a free room of their kind for all
-    their nights; staff choices are kept and take their rooms first; the others keep their hotel
-    when it still fits. Those staying longest are placed first (the hardest to place)."""
-    hotels = hotels_of(event)
-    held = Counter({(h.id, b.night, b.kind): b.rooms for h in hotels for b in h.blocks})
-    guests = guests_of(event)
-    _forget_automatic_rooms_of_those_not_counted(event)
-    by_staff = [g for g in guests if g.assignment is not None and g.assignment.by_staff]
-    used = _rooms_used(by_staff)
-    others = sorted(
-        (g for g in guests if g.assignment is None or not g.assignment.by_staff),
-        key=lambda g: (-len(g.nights), g.check_in or date.max, sort_key(g.name), g.id),
-    )
-    assigned, unassigned = 0, []
-    for guest in others:
-        kind = guest.assignment.kind if guest.assignment else RoomKind.SINGLE
-        nights = guest.nights
-        current = [guest.assignment.hotel_id] if guest.assignment else []
-        hotel_id = next(
-            (
-                hotel
-                for hotel in current + [h.id for h in hotels]
-                if nights and all(used[hotel, n, kind] < held[hotel, n, kind] for n in nights)
-            ),
-            None,
-        )
-        if hotel_id is None:
-            if guest.assignment is not None:
-                db.session.delete(guest.assignment)
-                guest.assignment = None
-            if nights:
-                unassigned.append(guest)
-            continue
-        for night in nights:
-            used[hotel_id, night, kind] += 1
-        if guest.assignment is None:
-            guest.assignment = RoomAssignment(registration_id=guest.id, by_staff=False)
-            db.session.add(guest.assignment)
-        guest.assignment.hotel_id, guest.assignment.kind = hotel_id, kind
-        guest.assignment.sharing_with_id = None
-        assigned += 1
-    log_action(
-        event,
-        ROOMS_ASSIGNED,
-        actor,
-        {"assigned": assigned, "kept": len(by_staff), "unassigned": len(unassigned)},
-    )
-    return AssignResult(assigned, len(by_staff), unassigned)
-
-
-def _forget_automatic_rooms_of_those_not_counted(event: Event) -> None:
-    """Rooms the automatic gave to participants who no longer count (withdrawn, declined) are
-    freed; staff choices stay (staff undo them)."""
-    not_counted = select(Registration.id).where(
-        Registration.event_id == event.id, Registration.status.not_in(COUNTED)
-    )
-    db.session.execute(
-        delete(RoomAssignment).where(
-            RoomAssignment.by_staff.is_(False), RoomAssignment.registration_id.in_(not_counted)
-        )
-    )
-
-
-# ---------------------------------------------------------------- staff's choice
-
-
-@dataclass
-class RoomChoice:
-    hotel_id: int | None
-    kind: str
-    sharing_with_id: int | None = None
-
-
-def _shown(assignment: RoomAssignment | None, hotels: dict, guests: dict) -> dict:
-    """What the action log keeps of a room: the hotel's and the partner's names, the kind."""
-    if assignment is None:
-        return {"hotel": None, "kind": None, "sharing_with": None}
-    partner = guests.get(assignment.sharing_with_id)
-    return {
-        "hotel": hotels[assignment.hotel_id].name if assignment.hotel_id in hotels else None,
-        "kind": assignment.kind,
-        "sharing_with": partner.name if partner else None,
-    }
-
-
-def set_room(event: Event, guest: Guest, choice: RoomChoice, actor) -> None:
-    """Staff choose the hotel and kind of room of a participant, and someone to share with (the
-    other gets the same hotel and room, sharing back). The automatic keeps it."""
-    hotels = {h.id: h for h in hotels_of(event)}
-    if choice.hotel_id not in hotels:
-        raise InvalidInput("hotel_id", _("Choose one of the event's hotels."))
-    if choice.kind not in RoomKind.__members__.values():
-        raise InvalidInput("kind", _("Choose a kind of room of the list."))
-    guests = {g.id: g for g in guests_of(event)}
-    if guest.id not in guests:
-        raise InvalidInput("hotel_id", _("Only approved participants get a hotel room."))
-    guest = guests[guest.id]
-    partner = None
-    if choice.sharing_with_id is not None:
-        partner = guests.get(choice.sharing_with_id)
-        if partner is None or partner.id == guest.id:
-            raise InvalidInput(
-                "sharing_with_id", _("Choose another approved participant of the event.")
-            )
-        if choice.kind == RoomKind.SINGLE:
-            raise InvalidInput(
-                "sharing_with_id", _("A single room is for one: choose a double or twin room.")
-            )
-    pair = [guest] + ([partner] if partner else [])
-    before = {one.id: _shown(one.assignment, hotels, guests) for one in pair}
-    # Whoever shared with either of them before now shares with nobody.
-    for other in guests.values():
-        a = other.assignment
-        if a is not None and other.id not in before and a.sharing_with_id in before:
-            a.sharing_with_id = None
-    for one in pair:
-        if one.assignment is None:
-            one.assignment = RoomAssignment(registration_id=one.id)
-            db.session.add(one.assignment)
-        one.assignment.hotel_id, one.assignment.kind = choice.hotel_id, choice.kind
-        one.assignment.sharing_with_id = next((o.id for o in pair if o is not one), None)
-        one.assignment.by_staff = True
-    for one in pair:
-        after = _shown(one.assignment, hotels, guests)
-        log_action(one.registration, ROOM_SET, actor, changes(before[one.id], after))
-
-
-def release_room(event: Event, guest: Guest, actor) -> bool:
-    """The staff's choice undone: the participant is unassigned until the next automatic
-    assignment (whoever shared with them keeps their room, alone). False when there was none."""
-    assignment = guest.assignment
-    if assignment is None or not assignment.by_staff:
-        return False
-    db.session.execute(
-        RoomAssignment.__table__.update()
-        .where(RoomAssignment.sharing_with_id == guest.id)
-        .values(sharing_with_id=None)
-    )
-    db.session.delete(assignment)
-    guest.assignment = None
-    log_action(guest.registration, ROOM_RELEASED, actor)
-    db.session.expire_all()
-    return True
 
 
 def guest_of(event: Event, registration_id: int) -> Guest | None:

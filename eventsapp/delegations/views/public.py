@@ -10,6 +10,7 @@ from ...core.clock import utcnow
 from ...core.errors import InvalidInput
 from ...core.forms import Form
 from ...core.questions import read_answers, upload_megabytes, with_questions
+from ...core.validation import MAX_ID, parse_number
 from ...core.web import show_beside_field
 from ...extensions import db, limiter
 from ...registration.models import Status
@@ -147,10 +148,8 @@ def _problems(form) -> str:
 
 
 def _nomination(delegation) -> Nomination:
-    number = request.form.get("nomination", "")
-    nomination = (
-        db.session.get(Nomination, int(number)) if number.isdigit() and len(number) < 10 else None
-    )
+    number = parse_number(request.form.get("nomination"))
+    nomination = db.session.get(Nomination, number) if number and number <= MAX_ID else None
     if nomination is None or nomination.delegation_id != delegation.id:
         abort(404)
     return nomination

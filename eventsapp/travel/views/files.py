@@ -14,7 +14,7 @@ from ...core.clock import utcnow
 from ...core.errors import InvalidInput
 from ...core.forms import Form
 from ...core.navigation import BAR, event_tab
-from ...core.validation import MAX_ID
+from ...core.validation import MAX_ID, parse_number
 from ...core.web import show_beside_field
 from ...extensions import db
 from ...registration.models import Registration
@@ -115,12 +115,8 @@ def files_page(event_id: int):
     now = utcnow()
     decision = ChangeDecisionForm()
     if request.method == "POST" and decision.validate_on_submit():
-        number = request.form.get("change", "")
-        change = (
-            db.session.get(TravelChange, int(number))
-            if number.isdigit() and len(number) < 10
-            else None
-        )
+        number = parse_number(request.form.get("change"))
+        change = db.session.get(TravelChange, number) if number and number <= MAX_ID else None
         if change is None or change.registration.event_id != event.id:
             abort(404)
         try:

@@ -9,8 +9,9 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from ...core.fields import DayField
 from ...core.forms import Form, id_or_none
-from ..hotels import MAX_ROOMS, MAX_TEXT, BlockInput, HotelInput, RoomChoice
+from ..hotels import MAX_ROOMS, MAX_TEXT, BlockInput, HotelInput
 from ..models import RoomKind
+from ..rooms import RoomChoice
 
 
 class HotelForm(Form):

@@ -19,7 +19,6 @@ from ...core.web import show_beside_field
 from ..files import may_see_identity
 from ..hotels import (
     add_hotel,
-    assign_rooms,
     change_hotel,
     delete_hotel,
     get_hotel,
@@ -28,9 +27,7 @@ from ..hotels import (
     hotel_board,
     hotels_of,
     lodging_payer,
-    release_room,
     set_blocks,
-    set_room,
 )
 from ..lists import (
     headcount_sheets,
@@ -42,6 +39,7 @@ from ..lists import (
     transfer_sheets,
 )
 from ..models import RoomKind
+from ..rooms import assign_rooms, release_room, set_room
 from . import bp
 from .hotel_forms import BlocksForm, HotelForm, RoomForm
 

@@ -97,8 +97,30 @@ def tabs_of(event, place: str, user, current_endpoint: str | None) -> list[Shown
     ]
 
 
+# What a participant can do next, shown on each card of "My registrations": a test to take, a
+# survey to answer. A capability registers a provider from its views.
+PARTICIPANT_LINKS: list[Callable] = []
+
+
+def participant_links(provider: Callable) -> Callable:
+    """Register ``provider(registrations) -> {registration id: [(label, url), ...]}``; it loads
+    what it needs in a fixed number of queries, whatever the number of registrations."""
+    PARTICIPANT_LINKS.append(provider)
+    return provider
+
+
+def links_of(registrations) -> dict[int, list[tuple[str, str]]]:
+    """Every provider's links for these registrations, by registration id."""
+    links: dict[int, list[tuple[str, str]]] = {}
+    for provider in PARTICIPANT_LINKS:
+        for registration_id, found in provider(registrations).items():
+            links.setdefault(registration_id, []).extend(found)
+    return links
+
+
 def register(app: Flask) -> None:
-    """``event_tabs(event, place)`` in templates, for the signed-in user and the current page."""
+    """``event_tabs(event, place)`` in templates, for the signed-in user and the current page;
+    ``participant_links(registrations)`` for a participant's cards."""
 
     @pass_context
     def event_tabs(context, event, place: str) -> list[ShownTab]:
@@ -108,3 +130,4 @@ def register(app: Flask) -> None:
         return tabs_of(event, place, context.get("current_user"), endpoint)
 
     app.jinja_env.globals["event_tabs"] = event_tabs
+    app.jinja_env.globals["participant_links"] = links_of

@@ -171,3 +171,11 @@ DELEGATION = Purpose("delegation")
 # A nominee's page, where they complete their own registration (delegations.nominees):
 # {"n": nomination id, "r": its registration id}. No age: it works while the nominee has a place.
 NOMINEE = Purpose("nominee")
+
+# A participant's knowledge test (knowledge.services): {"t": test id, "r": registration id}. No
+# age: it works while the test is open and the registration has a place; answering is once.
+KNOWLEDGE_TEST = Purpose("knowledge-test")
+
+# A participant's follow-up survey (followup.services): {"r": registration id, "m": the months
+# after the event it is for}. No age: it works while the survey is unanswered.
+FOLLOW_UP = Purpose("follow-up")

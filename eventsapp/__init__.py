@@ -75,6 +75,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .messages import cron as _messages_cron  # noqa: F401  (sends messages in batches)
     from .messages.views import bp as messages_bp
     from .network.views import bp as network_bp
+    from .outcomes import hooks as _outcomes_hooks  # noqa: F401  (the plan measures)
     from .people.views import bp as people_bp
     from .plans.views import bp as plans_bp
     from .privacy import cron as _privacy_cron  # noqa: F401  (retention, daily)

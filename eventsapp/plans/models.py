@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..core.clock import utcnow
 from ..core.labels import Labelled, sql_in
 from ..extensions import db
+from .measures import MEASURE_NAMES
 
 
 class ItemStatus(Labelled):
@@ -122,3 +123,38 @@ class ItemProgress(db.Model):
     actuals: Mapped[list] = mapped_column(JSON, default=list)  # one number or None per indicator
     comment: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class PlanItemEvent(db.Model):
+    """An event that carries an item out (besides the item's own ``event_id``, made by the
+    import, which counts as linked too); ``training_of_trainers``: the event trains trainers,
+    and its participants count as trained trainers."""
+
+    __tablename__ = "plan_item_events"
+
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("plan_items.id", ondelete="CASCADE"), primary_key=True
+    )
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    training_of_trainers: Mapped[bool] = mapped_column(default=False)
+
+
+_MEASURES_SQL = ", ".join(f"'{name}'" for name in MEASURE_NAMES)
+
+
+class IndicatorMeasure(db.Model):
+    """The measure an item's indicator (its position in ``PlanItem.indicators``) is computed by."""
+
+    __tablename__ = "plan_indicator_measures"
+    __table_args__ = (
+        CheckConstraint(f"measure IN ({_MEASURES_SQL})", name="measure"),
+        CheckConstraint("position >= 0", name="position"),
+    )
+
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("plan_items.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(primary_key=True)
+    measure: Mapped[str] = mapped_column(String(40))

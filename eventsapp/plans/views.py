@@ -14,6 +14,16 @@ from ..core.exports import xlsx_response
 from ..extensions import db
 from .forms import ImportForm, ProgressForm
 from .importing import PASTED, apply_plan, read_document
+from .indicators import (
+    indicator_values,
+    item_measures,
+    link_event,
+    link_measure,
+    linked_events,
+    programme_events,
+    unlink_event,
+)
+from .measures import measures
 from .models import ItemStatus, Plan, PlanItem
 from .readers import UnreadableDocument
 from .readers.files import MAX_BYTES
@@ -106,14 +116,74 @@ def plan_page(plan_id: int):
         form=ProgressForm(),
         programme=db.session.get(Programme, plan.programme_id),
         months=MONTHS,
+        linked=linked_events(plan),
+        events=programme_events(plan),
+        chosen=item_measures(plan),
+        measures=measures(),
+    )
+
+
+def _item(plan_id: int, item_id: int) -> PlanItem:
+    item = db.session.get(PlanItem, item_id)
+    if item is None or item.plan_id != plan_id:
+        abort(404)
+    return item
+
+
+def _whole_number(name: str) -> int | None:
+    text = request.form.get(name, "")
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
+
+
+def _changed(plan_id: int, change, done: str):
+    """Make ``change`` (a call raising InvalidInput to refuse) and go back to the plan."""
+    try:
+        change()
+    except InvalidInput as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for(".plan_page", plan_id=plan_id)), 303
+    flash(done, "success")
+    return redirect(url_for(".plan_page", plan_id=plan_id, _anchor="links")), 303
+
+
+@bp.route("/plans/<int:plan_id>/items/<int:item_id>/events", methods=["POST"])
+def item_link_event(plan_id: int, item_id: int):
+    """Link an event of the programme to the item (it carries the item out)."""
+    plan, item = _plan(plan_id), _item(plan_id, item_id)
+    event_id, trainers = _whole_number("event_id"), bool(request.form.get("training_of_trainers"))
+    return _changed(
+        plan_id,
+        lambda: link_event(item, plan, event_id, trainers, current_user),
+        _("Event linked to %(ref)s.", ref=item.ref),
+    )
+
+
+@bp.route("/plans/<int:plan_id>/items/<int:item_id>/events/<int:event_id>/unlink", methods=["POST"])
+def item_unlink_event(plan_id: int, item_id: int, event_id: int):
+    item = _item(plan_id, item_id)
+    return _changed(
+        plan_id,
+        lambda: unlink_event(item, event_id, current_user),
+        _("Event unlinked from %(ref)s.", ref=item.ref),
+    )
+
+
+@bp.route("/plans/<int:plan_id>/items/<int:item_id>/measures", methods=["POST"])
+def item_measure(plan_id: int, item_id: int):
+    """Compute one of the item's indicators by a measure of the linked events, or by hand."""
+    item = _item(plan_id, item_id)
+    position, name = _whole_number("position"), request.form.get("measure", "")[:40]
+    return _changed(
+        plan_id,
+        lambda: link_measure(item, position, name, current_user),
+        _("Indicator of %(ref)s saved.", ref=item.ref),
     )
 
 
 @bp.route("/plans/<int:plan_id>/items/<int:item_id>/progress", methods=["POST"])
 def item_progress(plan_id: int, item_id: int):
-    item = db.session.get(PlanItem, item_id)
-    if item is None or item.plan_id != plan_id:
-        abort(404)
+    item = _item(plan_id, item_id)
     form = ProgressForm()
     if not form.validate_on_submit():
         flash(_("Check the progress form."), "error")
@@ -156,36 +226,43 @@ def plan_report(plan_id: int):
     except InvalidInput as error:
         return render_template("plans/report.html", plan=plan, rows=None, error=error.message), 400
     rows = progress_report(plan, period)
+    progress = {row.item.id: row.progress for row in rows if row.progress}
+    values = indicator_values(plan, [row.item for row in rows], period, progress)
     if request.args.get("format") == "xlsx":
-        return xlsx_response(f"progress-{plan.id}-{period}.xlsx", period, *_report_table(rows))
+        table = _report_table(rows, values)
+        return xlsx_response(f"progress-{plan.id}-{period}.xlsx", period, *table)
     return render_template(
         "plans/report.html",
         plan=plan,
         rows=rows,
+        values=values,
         period=period,
         error=None,
         statuses=ItemStatus,
     )
 
 
-def _report_table(rows) -> tuple[list[str], list[list]]:
+def _report_table(rows, values) -> tuple[list[str], list[list]]:
     header = [_("Ref"), _("Item"), _("Responsible"), _("Status"), _("Indicator"), _("Target")]
-    header += [_("Actual"), _("Comment")]
+    header += [_("Computed"), _("Measure"), _("Events counted"), _("Actual"), _("Target status")]
+    header += [_("Comment")]
     table = []
     for row in rows:
-        actuals = row.progress.actuals if row.progress else []
         comment = row.progress.comment if row.progress else ""
-        for n, indicator in enumerate(row.item.indicators or [{"text": "", "target": None}]):
-            actual = actuals[n] if n < len(actuals) else None
+        for value in values[row.item.id] or [None]:
             table.append(
                 [
                     row.item.ref,
                     row.item.title,
                     row.item.responsible,
                     ItemStatus(row.item.status).label,
-                    indicator["text"],
-                    indicator.get("target"),
-                    actual,
+                    value.text if value else "",
+                    value.target if value else None,
+                    value.computed if value else None,
+                    str(value.measure.label) if value and value.measure else "",
+                    value.events if value and value.measure else None,
+                    value.actual if value else None,
+                    value.status_label if value else "",
                     comment,
                 ]
             )

@@ -13,7 +13,7 @@ from datetime import date
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, delete, exists, false, select, union_all
+from sqlalchemy import delete, exists, false, select, union_all
 
 from ..catalogue.models import Event, EventStatus
 from ..core.actions import describe, log_action

@@ -20,7 +20,13 @@ from ..extensions import login_manager
 from .charts import summary_charts
 from .map import HEIGHT, WIDTH, map_shapes
 from .pdf import PdfUnavailable, report_pdf
-from .services import ResultsQuery, events_reached, parse_results_query, results_summary
+from .services import (
+    ResultsQuery,
+    events_reached,
+    gender_shortfalls,
+    parse_results_query,
+    results_summary,
+)
 from .tables import events_table, summary_tables, year_region_table
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -81,7 +87,12 @@ def results_page():
     except InvalidInput as error:
         page = render_template("reports/results.html", problem=error.message, **_filter_options())
         return page, 400
-    return render_template("reports/results.html", **_summary_context(query), **_filter_options())
+    return render_template(
+        "reports/results.html",
+        **_summary_context(query),
+        **_filter_options(),
+        shortfalls=gender_shortfalls(query),
+    )
 
 
 @bp.get("/results.csv")

@@ -69,6 +69,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .documents import hooks as _documents_hooks  # noqa: F401  (badges with approvals)
     from .documents.views import bp as documents_bp
     from .history.views import bp as history_bp
+    from .knowledge.views import bp as knowledge_bp
     from .logistics import cron as _logistics_cron  # noqa: F401  (the weekly reminder)
     from .logistics import hooks as _logistics_hooks  # noqa: F401
     from .logistics.views import bp as logistics_bp
@@ -95,6 +96,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(accounts_views.manage_bp)
     app.register_blueprint(site_bp)
     app.register_blueprint(catalogue_manage_bp)
+    app.register_blueprint(knowledge_bp)
     app.register_blueprint(people_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(calendars_bp)

@@ -22,6 +22,7 @@ from eventsapp.core.navigation import (
     tabs_of,
 )
 from eventsapp.delegations.models import Delegation
+from eventsapp.knowledge.models import KnowledgeTest, TestQuestion
 from eventsapp.logistics.models import Task
 from eventsapp.registration.models import Registration
 from eventsapp.registration.questions import RegistrationQuestion
@@ -56,6 +57,7 @@ SHOWN = {
         ("Documents", "documents"),
         ("Letters", "letters"),
         ("Evaluation", "evaluation"),
+        ("Tests", "tests/"),
         ("History", "history"),
     ],
     LIST: [
@@ -149,6 +151,13 @@ def event_with_everything(db, make):
         consent_at=utcnow(),
     )
     db.session.add_all([task, question, evaluation, delegation, hotel, approved])
+    pre_test = KnowledgeTest(event_id=event.id, kind="pre")
+    db.session.add(pre_test)
+    db.session.flush()
+    test_question = TestQuestion(
+        test_id=pre_test.id, label="Seats", kind="number", correct=[500], points=1
+    )
+    db.session.add(test_question)
     db.session.commit()
     ids = {
         "session_id": session.id,
@@ -157,6 +166,8 @@ def event_with_everything(db, make):
         "delegation_id": delegation.id,
         "hotel_id": hotel.id,
         "registration_id": approved.id,
+        "kind": "pre",
+        "test_question_id": test_question.id,
     }
     return event, ids, question.id, evaluation.id
 
@@ -189,6 +200,8 @@ def test_every_staff_page_of_an_event_shows_the_whole_bar_its_tab_marked(
         (tab,) = [t for t in bar if rule.endpoint in {t.endpoint, *t.also_current_on}] or [None]
         assert tab is not None, f"{rule.rule} is in no tab of the event's hub"
         question_id = evaluation if rule.endpoint.startswith("attendance.") else question
+        if rule.endpoint.startswith("knowledge."):
+            question_id = ids["test_question_id"]
         values = {**ids, "event_id": event.id, "question_id": question_id}
         with app.test_request_context():
             url = app.url_map.bind("localhost").build(

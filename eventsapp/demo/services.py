@@ -32,6 +32,7 @@ from . import (
     delegations,
     documents,
     logistics,
+    outcomes,
     people,
     plans,
     translations,
@@ -156,6 +157,7 @@ def load_demo() -> dict[str, int]:
     people.load()  # delegates who came back, a person written twice, alumni
     delegations.load()  # after the delegate coming back chose her event: this one is by nomination
     travel.load()  # after the people: the current year's course, its officials' travel
+    outcomes.load()  # after the plans and the costs' course: what the training achieved
     return added
 
 

@@ -1,0 +1,102 @@
+"""What the demo's outcomes are made of: the Georgia CEC's 2021 trainings of election commission
+members and their people, and the knowledge test of CICIE's 2016 course on electronic voting from
+abroad with what each participant answered."""
+
+from ..core.questions import NUMBER, ONE_CHOICE, SEVERAL_CHOICES
+
+# The CEC of Georgia's training centre trains commission members; the plan item is "Training of
+# members of DEC's and PEC's" (3.1.1.2 of the 2021 action plan).
+CEC = ("Central Election Commission of Georgia", "CEC", "electoral_management_body", "GE")
+ITEM_REF = "3.1.1.2"
+# The item's indicators as staff split them (the PDF's text ran them together), each with its
+# target for 2021 and the measure that fills it, if one does.
+INDICATORS = (
+    ("The concept of trainings is updated", None, None, None),
+    ("Number of trained trainers", 20, "people", "trained_trainers"),
+    ("Number of trained DEC and PEC members", 150, "people", "participants"),
+    ("Women among trained members", 50, "%", "women_share"),
+    ("The results of the training evaluation are reflected in the report", 4, "1–5", "evaluation_mean"),
+)
+# key, title, date phrase, participants (women, men), trains trainers, evaluation scores given
+TRAININGS = (
+    (
+        "cec-ge-2021-tot",
+        "Training of trainers for district election commissions",
+        "15-19 March 2021",
+        (14, 10),
+        True,
+        (5, 4, 5, 4, 4, 5, 3, 4, 5, 4),
+    ),
+    (
+        "cec-ge-2021-dec",
+        "Training of district election commission members",
+        "7-9 July 2021",
+        (31, 29),
+        False,
+        (4, 4, 5, 3, 4, 4, 5, 4),
+    ),
+    (
+        "cec-ge-2021-pec",
+        "Training of precinct election commission members",
+        "23-27 August 2021",
+        (42, 38),
+        False,
+        (4, 3, 4, 5, 4, 4, 3, 4, 5),
+    ),
+)
+WOMEN = ("Nino", "Tamar", "Ketevan", "Mariam", "Ana", "Eka", "Natia", "Salome", "Maia", "Lela")
+MEN = ("Giorgi", "Davit", "Levan", "Irakli", "Zurab", "Nikoloz", "Lasha", "Otar", "Beka", "Zaza")
+SURNAMES = (
+    "Beridze",
+    "Kapanadze",
+    "Gelashvili",
+    "Maisuradze",
+    "Lomidze",
+    "Tsiklauri",
+    "Bolkvadze",
+    "Kvaratskhelia",
+    "Nozadze",
+    "Abashidze",
+    "Chkheidze",
+    "Javakhishvili",
+)
+
+# The course's test, the same before and after: (kind, question, choices, correct, points).
+TEST = (
+    (
+        ONE_CHOICE,
+        "Which voting method lets citizens abroad vote without travelling to a consulate?",
+        ("In-person voting", "Internet voting", "Proxy voting"),
+        ("Internet voting",),
+        2,
+    ),
+    (
+        SEVERAL_CHOICES,
+        "Which of these protect the secrecy of an internet vote?",
+        ("End-to-end encryption", "Publishing each voter's ballot", "Separating identity from ballot"),
+        ("End-to-end encryption", "Separating identity from ballot"),
+        3,
+    ),
+    (
+        NUMBER,
+        "The electronic ballot box studied opens with 3 of its 5 trustees' keys: how many "
+        "trustees must agree to open it?",
+        (),
+        ("3",),
+        1,
+    ),
+    (
+        ONE_CHOICE,
+        "Who should audit the source code of an internet voting system?",
+        ("Only the vendor", "Independent experts and observers", "Nobody: it is secret"),
+        ("Independent experts and observers",),
+        2,
+    ),
+    (
+        ONE_CHOICE,
+        "What is a voter-verifiable receipt for?",
+        ("To sell the vote", "To check the vote was counted as cast", "To vote twice"),
+        ("To check the vote was counted as cast",),
+        2,
+    ),
+)

@@ -15,7 +15,12 @@ INDICATORS = (
     ("Number of trained trainers", 20, "people", "trained_trainers"),
     ("Number of trained DEC and PEC members", 150, "people", "participants"),
     ("Women among trained members", 50, "%", "women_share"),
-    ("The results of the training evaluation are reflected in the report", 4, "1–5", "evaluation_mean"),
+    (
+        "The results of the training evaluation are reflected in the report",
+        4,
+        "1–5",
+        "evaluation_mean",
+    ),
 )
 # key, title, date phrase, participants (women, men), trains trainers, evaluation scores given
 TRAININGS = (
@@ -73,7 +78,11 @@ TEST = (
     (
         SEVERAL_CHOICES,
         "Which of these protect the secrecy of an internet vote?",
-        ("End-to-end encryption", "Publishing each voter's ballot", "Separating identity from ballot"),
+        (
+            "End-to-end encryption",
+            "Publishing each voter's ballot",
+            "Separating identity from ballot",
+        ),
         ("End-to-end encryption", "Separating identity from ballot"),
         3,
     ),

@@ -184,7 +184,16 @@ def look_of(programme: Programme | None, language: str) -> Look:
 
 
 def attendance_words(facts: dict) -> str:
-    """The days attended as people write them: "3 days", "2 of 3 days"."""
+    """What was attended as people write it: "3 days", "2 of 3 days", "6 of 8 sessions"."""
+    if "sessions" in facts:
+        sessions, total = facts["sessions"], facts.get("of") or 0
+        return ngettext(
+            "%(num)d of %(total)d session",
+            "%(num)d of %(total)d sessions",
+            total,
+            num=sessions,
+            total=total,
+        )
     days, total = facts.get("days", 0), facts.get("of")
     if total and days < total:
         return ngettext(

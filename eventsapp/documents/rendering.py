@@ -184,21 +184,18 @@ def look_of(programme: Programme | None, language: str) -> Look:
 
 
 def attendance_words(facts: dict) -> str:
-    """What was attended as people write it: "3 days", "2 of 3 days", "6 of 8 sessions"."""
+    """What was attended as people write it: "3 days", "2 of 3 days", "6 of 8 sessions"
+    (the plural follows the whole: "1 of 3 days")."""
     if "sessions" in facts:
-        sessions, total = facts["sessions"], facts.get("of") or 0
         return ngettext(
-            "%(num)d of %(total)d session",
-            "%(num)d of %(total)d sessions",
-            total,
-            num=sessions,
-            total=total,
+            "%(sessions)d of %(num)d session",
+            "%(sessions)d of %(num)d sessions",
+            facts.get("of") or 0,
+            sessions=facts["sessions"],
         )
     days, total = facts.get("days", 0), facts.get("of")
     if total and days < total:
-        return ngettext(
-            "%(num)d of %(total)d day", "%(num)d of %(total)d days", total, num=days, total=total
-        )
+        return ngettext("%(days)d of %(num)d day", "%(days)d of %(num)d days", total, days=days)
     return ngettext("%(num)d day", "%(num)d days", days)
 
 

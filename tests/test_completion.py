@@ -11,13 +11,20 @@ from eventsapp.core.clock import utcnow
 from eventsapp.documents.models import Document, DocumentKind
 from tests.session_helpers import add_sessions
 from tests.test_attendance import emails_to, participants
-from tests.test_session_attendance import D1, D2, course  # noqa: F401  (the fixture)
+from tests.test_session_attendance import D1, D2
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
 @pytest.fixture
-def ten_sessions(db, course):  # noqa: F811
+def course(make):
+    return make.event(
+        title="Specialization course", kind="specialization_course", date_text="18-19 January 2016"
+    )
+
+
+@pytest.fixture
+def ten_sessions(db, course):
     return add_sessions(
         db, course, {D1: [f"Morning {n}" for n in range(5)], D2: [f"Day two {n}" for n in range(5)]}
     )
@@ -105,7 +112,7 @@ def test_certificates_of_attendance_when_the_event_wants_them(
     assert "Certificate of attendance" in page and "3 of 10 sessions" in page
 
 
-def test_the_post_test_minimum_says_who_did_not_take_it(staff_client, db, course, ten_sessions):  # noqa: F811
+def test_the_post_test_minimum_says_who_did_not_take_it(staff_client, db, course, ten_sessions):
     a, *_ = participants(db, course, ["approved"])
     rule(staff_client, course, minimum_post_score="60")
     attend_sessions(db, a, ten_sessions)
@@ -115,7 +122,7 @@ def test_the_post_test_minimum_says_who_did_not_take_it(staff_client, db, course
     assert "At least 80 % of the sessions and 60 % in the post-test" in page
 
 
-def test_a_bad_rule_is_refused_beside_its_field(staff_client, db, course):  # noqa: F811
+def test_a_bad_rule_is_refused_beside_its_field(staff_client, db, course):
     for data in ({"minimum_share": "0"}, {"minimum_share": "1\x00"}, {"basis": "weeks"}):
         refused = rule(staff_client, course, **data)
         assert refused.status_code == 400
@@ -125,7 +132,7 @@ def test_a_bad_rule_is_refused_beside_its_field(staff_client, db, course):  # no
     )
 
 
-def test_the_rule_on_the_public_event_page(app, staff_client, db, course):  # noqa: F811
+def test_the_rule_on_the_public_event_page(app, staff_client, db, course):
     public = app.test_client()
     assert "Certificate of completion" not in public.get(f"/events/{course.id}").text
     rule(staff_client, course, basis="days", minimum_share="50", attendance_certificates="y")

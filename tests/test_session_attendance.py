@@ -119,7 +119,7 @@ def test_hostile_sessions_are_refused_and_write_nothing(staff_client, db, make, 
 def test_the_sheet_is_printed_then_entered_and_unticking_removes(
     staff_client, db, course, sessions
 ):
-    a, b, declined, _ = participants(db, course)
+    a, b, _declined, _ = participants(db, course)
     opening, lists, _tallying = sessions
     printed = staff_client.get(
         f"/manage/events/{course.id}/attendance/sheet", query_string={"day": "2016-01-18"}

@@ -283,7 +283,7 @@ def staff_issue_a_certificate(w):
     return (
         "document.issued",
         "Staff Member",
-        f"Issued document DOC-2016-0002 to {AMINA} (Certificate of participation)",
+        f"Issued document DOC-2016-0002 to {AMINA} (Certificate of completion)",
     )
 
 
@@ -295,7 +295,7 @@ def staff_revoke_a_certificate(w):
     return (
         "document.revoked",
         "Staff Member",
-        f"Revoked document DOC-2016-0002 of {AMINA} (Certificate of participation)",
+        f"Revoked document DOC-2016-0002 of {AMINA} (Certificate of completion)",
     )
 
 

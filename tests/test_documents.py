@@ -108,7 +108,7 @@ def test_a_delegate_downloads_her_badge_then_a_signed_certificate_that_verifies_
     link = re.search(r'href="(/documents/[\w-]+\.pdf)"', mine).group(1)
     certificate = phone.get(link)
     text = words(pdf_text(certificate))
-    assert CICIE_ES in text and "Constancia de participación" in text
+    assert CICIE_ES in text and "Certificado de finalización" in text
     assert "asistió 3 días" in text, text
     assert "7–9 de marzo de 2016" in text and "Mexico City, México" in text, text
     for partner in ("National Electoral Institute", "United Nations Development Programme"):

@@ -161,7 +161,7 @@ def test_the_certificate_email(staff_client, db, course, mailbox, through_notify
     check_in(staff_client, course, registration)
     staff_client.post(f"/manage/events/{course.id}/certificates")
     (message,) = mailbox.to(registration.email)
-    assert message["Subject"] == subject("Your certificate of participation: %(title)s", course)
+    assert message["Subject"] == subject("Your certificate of completion: %(title)s", course)
     text = message.get_content()
     assert DEAR in text and "/documents/" in text
     assert through_notify == [(registration.email, "certificate", "es")]

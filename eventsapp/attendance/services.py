@@ -1,10 +1,11 @@
-"""After approval: check-in per day, certificates, and the attendance settings of an event.
-Nothing here commits; emails go through the outbox (evaluations are in ``evaluations``).
+"""After approval: check-in per day, and the attendance settings of an event. Nothing here
+commits (sessions are in ``sessions``, the completion rule and certificates in ``completion``,
+evaluations in ``evaluations``).
 
 Only days that were real count: check-in offers the event's days once its window is exact (its
 dates written to the day and not tentative) and never a day still to come; an approximate window
 ("November 2027 (tbc)") asks staff to confirm the dates first. Certificates are documents
-(``documents``), issued once the event's first day has passed, for the days checked in.
+(``documents``), issued once the event's first day has passed.
 """
 
 from collections import Counter
@@ -20,16 +21,11 @@ from ..catalogue.models import Event
 from ..core.actions import describe, log_action
 from ..core.errors import InvalidInput
 from ..core.i18n import format_day
-from ..core.links import site_url
 from ..core.tokens import BADGE, ids_in
-from ..documents.models import Document, DocumentKind
-from ..documents.services import badge_by_reference, issue
+from ..documents.services import badge_by_reference
 from ..extensions import db
-from ..registration.models import Registration, Status
-from ..registration.notifications import notify, participant_email
-from ..registration.participants import WITH_A_PLACE, participants_with_a_place
-from ..registration.seats import lock_event
-from ..registration.statuses import change_status
+from ..registration.models import Registration
+from ..registration.participants import WITH_A_PLACE
 from .models import AttendanceSettings, CheckIn
 
 CHECKED_IN = describe("registration.checked_in", _l("Checked in %(object)s for %(day)s"))
@@ -53,22 +49,6 @@ def saved_settings(event_id: int) -> AttendanceSettings:
     if settings not in db.session:
         db.session.add(settings)
     return settings
-
-
-def certificate_minimum(event: Event) -> int:
-    """The days a participant must attend for a certificate: as set, else every day; never more
-    than the event's days (it may have been shortened since the minimum was set)."""
-    length = len(event_days(event))
-    return min(attendance_settings(event.id).certificate_minimum_days or length, length)
-
-
-def set_certificate_minimum(event: Event, minimum_days: int | None) -> None:
-    if minimum_days is None or not 1 <= minimum_days <= len(event_days(event)):
-        raise InvalidInput(
-            "minimum_days",
-            _("Between 1 and %(num)d days, the event's length.", num=len(event_days(event))),
-        )
-    saved_settings(event.id).certificate_minimum_days = minimum_days
 
 
 # ---------------------------------------------------------------- the days that are real
@@ -244,52 +224,3 @@ def counts_per_day(event_id: int) -> Counter:
         .group_by(CheckIn.day)
     )
     return Counter(dict(rows.all()))
-
-
-# ---------------------------------------------------------------- certificates
-
-CERTIFICATE_EMAIL = participant_email(
-    "certificate", _l("Your certificate of participation: %(title)s")
-)
-
-
-def certificates_of(event_id: int) -> dict[int, Document]:
-    """``{registration id: certificate}`` for the event: the last issued to each (revoked or
-    not)."""
-    rows = db.session.scalars(
-        select(Document)
-        .join(Registration, Registration.id == Document.registration_id)
-        .where(Registration.event_id == event_id, Document.kind == DocumentKind.CERTIFICATE)
-        .order_by(Document.issued_at, Document.id)
-    )
-    return {c.registration_id: c for c in rows}
-
-
-def issue_certificates(event: Event, now: datetime, staff) -> int:
-    """A certificate (emailed) for each participant with a place who attended at least the
-    event's minimum of days, who is marked as attended (by ``staff``); those who have one (even
-    revoked) keep it. Only once the event's first day has passed, and for confirmed dates.
-    Returns how many were issued."""
-    if problem := why_no_certificates(event, now):
-        raise InvalidInput("certificates", problem)
-    lock_event(event.id)  # for the registrations' change of status
-    minimum_days = certificate_minimum(event)
-    total = len(event_days(event))
-    attended = days_attended(event, now)
-    issued = certificates_of(event.id)
-    due = [
-        r
-        for r in participants_with_a_place(event.id)
-        if attended.get(r.id, 0) >= minimum_days and r.id not in issued
-    ]
-    facts = {r.id: {"days": attended[r.id], "of": total} for r in due}
-    for certificate in issue(DocumentKind.CERTIFICATE, due, now, staff, facts):
-        registration = certificate.registration
-        if registration.status == Status.APPROVED:
-            change_status(registration, "attended", now, staff)
-        notify(
-            registration,
-            CERTIFICATE_EMAIL,
-            certificate_url=site_url("documents.verify", code=certificate.code),
-        )
-    return len(due)

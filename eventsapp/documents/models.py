@@ -30,7 +30,9 @@ class DocumentKind(Labelled):
     support letter: the passport data of the holder's travel file) or to the holder and their
     authority (a letter of acceptance)."""
 
-    CERTIFICATE = "certificate", _l("Certificate of participation")
+    CERTIFICATE = "certificate", _l("Certificate of completion")
+    # To those who attended without completing (when the event wants it: attendance.completion).
+    ATTENDANCE_CERTIFICATE = "attendance", _l("Certificate of attendance")
     BADGE = "badge", _l("Badge")
     VISA_LETTER = "visa_letter", _l("Visa support letter")
     ACCEPTANCE_LETTER = "acceptance_letter", _l("Letter of acceptance")

@@ -184,12 +184,18 @@ def look_of(programme: Programme | None, language: str) -> Look:
 
 
 def attendance_words(facts: dict) -> str:
-    """The days attended as people write them: "3 days", "2 of 3 days"."""
+    """What was attended as people write it: "3 days", "2 of 3 days", "6 of 8 sessions"
+    (the plural follows the whole: "1 of 3 days")."""
+    if "sessions" in facts:
+        return ngettext(
+            "%(sessions)d of %(num)d session",
+            "%(sessions)d of %(num)d sessions",
+            facts.get("of") or 0,
+            sessions=facts["sessions"],
+        )
     days, total = facts.get("days", 0), facts.get("of")
     if total and days < total:
-        return ngettext(
-            "%(num)d of %(total)d day", "%(num)d of %(total)d days", total, num=days, total=total
-        )
+        return ngettext("%(days)d of %(num)d day", "%(days)d of %(num)d days", total, days=days)
     return ngettext("%(num)d day", "%(num)d days", days)
 
 

@@ -263,7 +263,7 @@ def why_not_valid(document: Document) -> str | None:
     if registration.status not in WITH_A_PLACE:
         return _("It is not valid: its holder no longer has a place at the event.")
     if (
-        document.kind == DocumentKind.CERTIFICATE
+        document.kind in (DocumentKind.CERTIFICATE, DocumentKind.ATTENDANCE_CERTIFICATE)
         and document.issued_at.date() < registration.event.starts_on
     ):
         return _("It is not valid: it was issued before the event began.")

@@ -35,7 +35,7 @@ PLACEHOLDERS = {
     "programme": _l("the programme's name"),
     "serial": _l("the document's serial number"),
     "issued": _l("the day it was issued"),
-    "attendance": _l("the days attended (“3 days”, “2 of 3 days”)"),
+    "attendance": _l("what was attended (“3 days”, “2 of 3 days”, “6 of 8 sessions”)"),
     "stay": _l("the stay: from the day of arrival to the day of departure"),
     "costs": _l("who pays what (from the cost rules: air ticket, lodging, meals…)"),
     "passport_name": _l("the name as written in the passport"),
@@ -61,6 +61,7 @@ _COMMON = (
 # before the event, and only a visa letter states passport data.
 KIND_PLACEHOLDERS = {
     DocumentKind.CERTIFICATE: (*_COMMON, "attendance"),
+    DocumentKind.ATTENDANCE_CERTIFICATE: (*_COMMON, "attendance"),
     DocumentKind.BADGE: _COMMON,
     DocumentKind.ACCEPTANCE_LETTER: (*_COMMON, "stay", "costs"),
     DocumentKind.VISA_LETTER: (
@@ -86,19 +87,37 @@ class Wording:
 DEFAULTS = {
     DocumentKind.CERTIFICATE: {
         "en": Wording(
-            "Certificate of participation",
-            "This certifies that\n\n{name}\n\ntook part in “{event}”, held in {place} "
+            "Certificate of completion",
+            "This certifies that\n\n{name}\n\ncompleted “{event}”, held in {place} "
             "({dates}), and attended {attendance}.",
         ),
         "es": Wording(
-            "Constancia de participación",
-            "Se hace constar que\n\n{name}\n\nparticipó en «{event}», celebrado en {place} "
+            "Certificado de finalización",
+            "Se hace constar que\n\n{name}\n\ncompletó «{event}», celebrado en {place} "
             "({dates}), y asistió {attendance}.",
         ),
         "fr": Wording(
-            "Attestation de participation",
-            "Nous attestons que\n\n{name}\n\na participé à « {event} », tenu à {place} "
-            "({dates}), avec une présence de {attendance}.",
+            "Certificat de fin de formation",
+            "Nous attestons que\n\n{name}\n\na suivi jusqu’à son terme « {event} », tenu à "
+            "{place} ({dates}), avec une présence de {attendance}.",
+        ),
+    },
+    # To those who attended without meeting the completion rule: what they attended, no more.
+    DocumentKind.ATTENDANCE_CERTIFICATE: {
+        "en": Wording(
+            "Certificate of attendance",
+            "This certifies that\n\n{name}\n\nattended {attendance} of “{event}”, held in "
+            "{place} ({dates}).",
+        ),
+        "es": Wording(
+            "Constancia de asistencia",
+            "Se hace constar que\n\n{name}\n\nasistió {attendance} de «{event}», celebrado "
+            "en {place} ({dates}).",
+        ),
+        "fr": Wording(
+            "Attestation de présence",
+            "Nous attestons que\n\n{name}\n\na été présent·e {attendance} de « {event} », "
+            "tenu à {place} ({dates}).",
         ),
     },
     DocumentKind.BADGE: {

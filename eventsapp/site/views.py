@@ -4,6 +4,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user
 
 from ..agenda.services import agenda_by_day, event_agenda
+from ..attendance.completion import stated_rule
 from ..authority_requests.services import requests_of_events
 from ..catalogue.listing import filter_options, filters_or_message
 from ..catalogue.services import get_event, recently_held, upcoming_events, with_next_year_of_month
@@ -59,4 +60,5 @@ def event_page(event_id: int):
         yours=yours,
         json_ld=schema_org_event(event, state),
         today=utcnow().date(),
+        completion_rule=stated_rule(event.id),
     )

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0034_knowledge_tests"
-down_revision = "0032_per_diem"
+down_revision = "0033_session_attendance"
 branch_labels = None
 depends_on = None
 

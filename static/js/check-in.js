@@ -95,7 +95,7 @@
     form.method = "post";
     form.className = "inline";
     form.dataset.checkInForm = "";
-    for (const name of ["csrf_token", "day"]) {
+    for (const name of ["csrf_token", "day", "session"]) {
       const input = document.createElement("input");
       input.type = "hidden";
       input.name = name;
@@ -143,6 +143,7 @@
         const url = new URL(search.dataset.peopleUrl, window.location.href);
         url.searchParams.set("q", words);
         url.searchParams.set("day", search.elements.day.value);
+        url.searchParams.set("session", search.elements.session.value);
         const answer = await ask(url, {});
         if (!answer || number !== asked) return; // a later search answered first
         listPeople(words, answer.people);

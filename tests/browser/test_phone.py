@@ -14,8 +14,9 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from eventsapp.accounts.services import find_user_by_email, login_link_token
+from eventsapp.attendance.completion import issue_certificates
 from eventsapp.attendance.evaluations import evaluation_token
-from eventsapp.attendance.services import check_in, event_days, issue_certificates
+from eventsapp.attendance.services import check_in, event_days
 from eventsapp.catalogue.services import add_partner
 from eventsapp.core.clock import utcnow
 from eventsapp.costs.settings import save_rule, set_reporting_currency, set_unit_estimate

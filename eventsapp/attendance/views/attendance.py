@@ -141,15 +141,24 @@ def revoke_certificate_page(event_id: int, certificate_id: int):
 # ---------------------------------------------------------------- the sheet
 
 
-def _sheet_day(event, days: list[date]) -> date:
-    """The day the request names, one of ``days``; else a 404 (a day outside the event)."""
+def _sheet_day(event, days: list[date]) -> date | None:
+    """The day the request names, one of ``days`` (a 404 for a day outside them); without one,
+    the first of them; None when there is none."""
+    written = request.values.get("day", "").strip()[:10]
+    if not written:
+        return days[0] if days else None
     try:
-        day = date.fromisoformat(request.values.get("day", "").strip()[:10])
+        day = date.fromisoformat(written)
     except ValueError:
         abort(404)
     if day not in days:
         abort(404)
     return day
+
+
+def _no_sheet(event):
+    """The page without a sheet: it says what a sheet needs."""
+    return render_template("attendance/sheet.html", event=event, sheet=None, print=False)
 
 
 @bp.get("/manage/events/<int:event_id>/attendance/sheet")
@@ -158,6 +167,8 @@ def sheet_page(event_id: int):
     and a column to sign."""
     event = event_or_404(event_id)
     day = _sheet_day(event, sheet_days(event) if dates_confirmed(event) else [])
+    if day is None:
+        return _no_sheet(event)
     return render_template(
         "attendance/sheet.html", event=event, sheet=attendance_sheet(event, day), print=True
     )
@@ -169,6 +180,8 @@ def enter_sheet_page(event_id: int):
     event = event_or_404(event_id)
     days = [d for d in check_in_days(event, utcnow()) if d in set(sheet_days(event))]
     day = _sheet_day(event, days)
+    if day is None:
+        return _no_sheet(event)
     sheet = attendance_sheet(event, day)
     problem = None
     if request.method == "POST":

@@ -5,6 +5,7 @@ gain against hand-worked figures; hostile input; the results page's queries."""
 
 import io
 import re
+from datetime import timedelta
 
 import pytest
 from flask import current_app
@@ -132,7 +133,7 @@ def test_staff_build_both_tests_open_them_and_a_participant_takes_one_once(
     assert "emailed its link to 2 participants" in page.text
     staff_client.post(f"/manage/events/{course.id}/tests/pre/open")  # again
     emails = list(db.session.scalars(select(OutboxEmail).where(OutboxEmail.to == amina.email)))
-    assert len(emails) == 2  # open twice: those who have not taken it are reminded
+    assert len(emails) == 1  # opened twice: emailed once
     assert db.session.scalar(select(func.count()).where(OutboxEmail.to == "wanda@example.org")) == 0
 
     site = re.escape(current_app.config["SITE_URL"])
@@ -165,6 +166,66 @@ def test_staff_build_both_tests_open_them_and_a_participant_takes_one_once(
     ).group(1)
     closed = app.test_client().get(carlos_link)
     assert closed.status_code == 200 and "This test is closed." in closed.text
+
+
+def emails_to(db, person) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(OutboxEmail).where(OutboxEmail.to == person.email)
+    )
+
+
+def test_opening_again_emails_only_newcomers_and_reminders_go_once_a_day(
+    staff_client, app, db, course
+):
+    add(staff_client, course, "pre", **CAPITAL)
+    amina = participant(db, course, "Amina Odhiambo")
+    carlos = participant(db, course, "Carlos Ruiz", gender="male")
+    url = f"/manage/events/{course.id}/tests/pre"
+    assert (
+        "emailed its link to 2 participants"
+        in staff_client.post(f"{url}/open", follow_redirects=True).text
+    )
+    staff_client.post(f"{url}/close")
+    dana = participant(db, course, "Dana Newcomer")  # approved while the test was closed
+    page = staff_client.post(f"{url}/open", follow_redirects=True).text
+    assert "emailed its link to 1 participant." in page
+    assert (emails_to(db, amina), emails_to(db, carlos), emails_to(db, dana)) == (1, 1, 1)
+    assert "Reminders go at most once a day." in page
+
+    # Amina takes it; the reminder goes to the two who have not, once a day.
+    (question,) = questions(db, course, "pre")
+    email = db.session.scalars(select(OutboxEmail).where(OutboxEmail.to == amina.email)).one()
+    link = re.search(rf"{re.escape(current_app.config['SITE_URL'])}(/tests/\S+)", email.text_body)
+    app.test_client().post(link.group(1), data={question.field_name: "INE"})
+    reminded = staff_client.post(f"{url}/remind", follow_redirects=True).text
+    assert "Reminded 2 participants who have not taken the test." in reminded
+    assert (emails_to(db, amina), emails_to(db, carlos), emails_to(db, dana)) == (1, 2, 2)
+    refused = staff_client.post(f"{url}/remind", follow_redirects=True).text
+    assert "reminded less than a day ago" in refused
+    assert (emails_to(db, carlos), emails_to(db, dana)) == (2, 2)
+
+    # A day later (the last reminder moved back 25 hours), staff may remind again.
+    test = db.session.scalar(select(KnowledgeTest).where(KnowledgeTest.kind == "pre"))
+    test.reminded_at -= timedelta(hours=25)
+    db.session.commit()
+    staff_client.post(f"{url}/remind")
+    assert (emails_to(db, amina), emails_to(db, carlos), emails_to(db, dana)) == (1, 3, 3)
+
+    # A closed test is not reminded of; opened again, nobody is emailed twice.
+    staff_client.post(f"{url}/close")
+    closed = staff_client.post(f"{url}/remind", follow_redirects=True).text
+    assert "Open the test before reminding participants." in closed
+    again = staff_client.post(f"{url}/open", follow_redirects=True).text
+    assert "emailed its link to 0 participants" in again
+    assert (emails_to(db, carlos), emails_to(db, dana)) == (3, 3)
+    assert staff_client.get(f"{url}/remind").status_code == 405  # a button, never a link
+
+    history = staff_client.get(f"/manage/events/{course.id}/history").text
+    title = "Specialization course"
+    opened = f"Opened the pre-test of {title} (its link emailed to participants: "
+    assert f"{opened}2)" in history and f"{opened}1)" in history and f"{opened}0)" in history
+    assert history.count(f"Closed the pre-test of {title}") == 2
+    assert history.count(f"Reminded participants to take the pre-test of {title} (emailed: 2)") == 2
 
 
 def test_opening_a_test_without_questions_is_refused(staff_client, db, course):
@@ -274,6 +335,9 @@ def test_staff_enter_and_correct_a_paper_test(staff_client, db, course, staff_us
     assert (
         attempt.score == 5 and db.session.scalar(select(func.count()).select_from(TestAttempt)) == 1
     )
+    history = staff_client.get(f"/manage/events/{course.id}/history").text
+    assert "Entered the paper post-test of Amina Odhiambo: 2 of 5 points" in history
+    assert "Corrected the paper post-test of Amina Odhiambo: 5 of 5 points" in history
 
 
 @pytest.mark.parametrize(

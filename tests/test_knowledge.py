@@ -15,11 +15,15 @@ from sqlalchemy import func, insert, select
 from eventsapp.core.clock import utcnow
 from eventsapp.knowledge.models import BankQuestion, KnowledgeTest, TestAttempt, TestQuestion
 from eventsapp.knowledge.services import learning_gain, post_test_percents
+from eventsapp.knowledge.taking import test_url
 from eventsapp.mail.models import OutboxEmail
 from eventsapp.registration.models import Registration
 from tests.conftest import login
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+# The queries of the event's Tests page and of a participant's test page, whatever the number
+# of participants.
+STAFF_QUERIES, PARTICIPANT_QUERIES = 16, 6
 
 
 @pytest.fixture
@@ -251,8 +255,8 @@ def test_a_participant_sees_the_test_on_their_card_until_taken(
     assert "Take the pre-test" not in client.get("/me/registrations").text
 
 
-def pre_post(db, event, person, pre, post):
-    """An attempt of each test, of ``pre`` and ``post`` points out of 10."""
+def pre_post(db, event, person, pre, post, points=10):
+    """An attempt of each test, of ``pre`` and ``post`` points out of ``points``."""
     for kind, score in (("pre", pre), ("post", post)):
         test = db.session.scalar(
             select(KnowledgeTest).where(
@@ -270,7 +274,7 @@ def pre_post(db, event, person, pre, post):
                     registration_id=person.id,
                     answers={},
                     score=score,
-                    max_score=10,
+                    max_score=points,
                     submitted_at=utcnow(),
                 )
             )
@@ -318,6 +322,58 @@ def test_the_learning_gain_matches_hand_worked_figures(staff_client, db, course)
     ).active
     rows = {r[0]: r[1:] for r in sheet.iter_rows(min_row=2, values_only=True)}
     assert rows["Amina Odhiambo"] == (40, 70, 0.5)
+
+
+def gain_rows(page: str, group: str) -> dict[str, list[str]]:
+    """The rows of the Tests page's table of the gain by ``group``: label → its cells."""
+    table = page.split(f'id="gain-{group}"')[1].split("</table>")[0]
+    rows = re.findall(r'<th scope="row">(.*?)</th>(.*?)</tr>', table)
+    return {label: re.findall(r"<td>(.*?)</td>", cells) for label, cells in rows}
+
+
+def test_the_gain_by_gender_region_and_organisation_kind_on_the_page_and_in_the_spreadsheet(
+    staff_client, db, make, course
+):
+    electoral_body = make.organisation(name="Instituto Nacional Electoral")
+    ngo = make.organisation(name="Transparency Georgia", kind="civil_society", country="GE")
+    amina = participant(db, course, "Amina Odhiambo", country="MX")
+    bea = participant(db, course, "Bea Lund", country="SE")
+    giorgi = participant(db, course, "Giorgi Beridze", gender="male", country="GE")
+    amina.organisation_id = bea.organisation_id = electoral_body.id
+    giorgi.organisation_id = ngo.id
+    db.session.commit()
+    pre_post(db, course, amina, 4, 7)  # 40 % → 70 %
+    pre_post(db, course, bea, 10, 15, points=20)  # 50 % → 75 %
+    pre_post(db, course, giorgi, 6, 6)  # 60 % → 60 %
+    # Women: pre (40 + 50) / 2 = 45, post (70 + 75) / 2 = 72.5 → (72.5 − 45) / (100 − 45) = 0.5.
+    # Men: 60 → 60: 0. All: pre 50, post 68.33… → 18.33… / 50 = 0.37.
+    page = staff_client.get(f"/manage/events/{course.id}/tests/").text
+    assert '<b id="event-gain">0.37</b>' in page
+    assert gain_rows(page, "gender") == {
+        "Female": ["2", "45.0 %", "72.5 %", "0.50"],
+        "Male": ["1", "60.0 %", "60.0 %", "0.00"],
+    }
+    regions = gain_rows(page, "region")
+    assert regions["Americas"] == ["1", "40.0 %", "70.0 %", "0.50"]
+    assert regions["Europe"] == ["1", "50.0 %", "75.0 %", "0.50"]
+    assert regions["Asia"] == ["1", "60.0 %", "60.0 %", "0.00"]
+    assert gain_rows(page, "organisation_kind") == {
+        "Electoral management body": ["2", "45.0 %", "72.5 %", "0.50"],
+        "Civil society": ["1", "60.0 %", "60.0 %", "0.00"],
+    }
+
+    book = load_workbook(
+        io.BytesIO(staff_client.get(f"/manage/events/{course.id}/tests/results.xlsx").data)
+    )
+    people = {r[0]: r[1:] for r in book["Participants"].iter_rows(min_row=2, values_only=True)}
+    assert people["Bea Lund"] == (50, 75, 0.5) and people["Giorgi Beridze"] == (60, 60, 0)
+    gains = {r[:2]: r[2:] for r in book["Learning gain"].iter_rows(min_row=2, values_only=True)}
+    assert gains[("All", "Participants who took both tests")] == (3, 50, 68.3, 0.37)
+    assert gains[("By gender", "Female")] == (2, 45, 72.5, 0.5)
+    assert gains[("By gender", "Male")] == (1, 60, 60, 0)
+    assert gains[("By region", "Europe")] == (1, 50, 75, 0.5)
+    assert gains[("By kind of organisation", "Electoral management body")] == (2, 45, 72.5, 0.5)
+    assert gains[("By kind of organisation", "Civil society")] == (1, 60, 60, 0)
 
 
 def test_staff_enter_and_correct_a_paper_test(staff_client, db, course, staff_user):
@@ -463,10 +519,16 @@ def test_the_bank_page_adds_changes_and_removes(staff_client, db, course):
     assert db.session.scalar(select(func.count()).select_from(BankQuestion)) == 0
 
 
-def test_the_results_page_runs_a_fixed_number_of_queries(staff_client, db, course, count_queries):
+def test_the_tests_page_and_the_participants_page_run_a_fixed_number_of_queries(
+    staff_client, app, db, course, count_queries
+):
     add(staff_client, course, "pre", **CAPITAL)
     add(staff_client, course, "post", **CAPITAL)
-    tests = {t.kind: t.id for t in db.session.scalars(select(KnowledgeTest))}
+    add(staff_client, course, "post", **SEATS)
+    tests = {t.kind: t for t in db.session.scalars(select(KnowledgeTest))}
+    tests["post"].opened_at = utcnow()
+    zoe = participant(db, course, "Zoe Later", locale="fr")  # has taken neither test
+    link = test_url(tests["post"], zoe.id).removeprefix(current_app.config["SITE_URL"])
     counts = []
     for total in (10, 500):
         existing = db.session.scalar(select(func.count()).select_from(Registration))
@@ -490,7 +552,7 @@ def test_the_results_page_runs_a_fixed_number_of_queries(staff_client, db, cours
             insert(TestAttempt),
             [
                 {
-                    "test_id": tests[kind],
+                    "test_id": tests[kind].id,
                     "registration_id": rid,
                     "answers": {},
                     "score": score,
@@ -502,11 +564,12 @@ def test_the_results_page_runs_a_fixed_number_of_queries(staff_client, db, cours
             ],
         )
         db.session.commit()
-        with count_queries() as queries:
+        with count_queries() as staff_queries:
             page = staff_client.get(f"/manage/events/{course.id}/tests/").text
-        assert (
-            f"{total} participants took both tests" in page
-            and '<b id="event-gain">0.50</b>' in page
-        )
-        counts.append(len(queries))
-    assert counts[0] == counts[1]
+        assert f"{total - 1} participants took both tests" in page
+        assert '<b id="event-gain">0.50</b>' in page and page.count('id="registration-') == total
+        with count_queries() as participant_queries:
+            form = app.test_client().get(link).text
+        assert '<html lang="fr">' in form and form.count("<fieldset") + form.count("<input") >= 2
+        counts.append((len(staff_queries), len(participant_queries)))
+    assert counts == [(STAFF_QUERIES, PARTICIPANT_QUERIES)] * 2

@@ -15,7 +15,7 @@ from sqlalchemy import func, insert, select
 from eventsapp.core.clock import utcnow
 from eventsapp.knowledge.models import BankQuestion, KnowledgeTest, TestAttempt, TestQuestion
 from eventsapp.knowledge.services import learning_gain, post_test_percents
-from eventsapp.knowledge.taking import test_url
+from eventsapp.knowledge.taking import test_url as link_of
 from eventsapp.mail.models import OutboxEmail
 from eventsapp.registration.models import Registration
 from tests.conftest import login
@@ -528,7 +528,7 @@ def test_the_tests_page_and_the_participants_page_run_a_fixed_number_of_queries(
     tests = {t.kind: t for t in db.session.scalars(select(KnowledgeTest))}
     tests["post"].opened_at = utcnow()
     zoe = participant(db, course, "Zoe Later", locale="fr")  # has taken neither test
-    link = test_url(tests["post"], zoe.id).removeprefix(current_app.config["SITE_URL"])
+    link = link_of(tests["post"], zoe.id).removeprefix(current_app.config["SITE_URL"])
     counts = []
     for total in (10, 500):
         existing = db.session.scalar(select(func.count()).select_from(Registration))

@@ -5,6 +5,7 @@ gain against hand-worked figures; hostile input; the results page's queries."""
 
 import io
 import re
+from datetime import timedelta
 
 import pytest
 from flask import current_app
@@ -14,11 +15,15 @@ from sqlalchemy import func, insert, select
 from eventsapp.core.clock import utcnow
 from eventsapp.knowledge.models import BankQuestion, KnowledgeTest, TestAttempt, TestQuestion
 from eventsapp.knowledge.services import learning_gain, post_test_percents
+from eventsapp.knowledge.taking import test_url as link_of
 from eventsapp.mail.models import OutboxEmail
 from eventsapp.registration.models import Registration
 from tests.conftest import login
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+# The queries of the event's Tests page and of a participant's test page, whatever the number
+# of participants.
+STAFF_QUERIES, PARTICIPANT_QUERIES = 16, 6
 
 
 @pytest.fixture
@@ -132,7 +137,7 @@ def test_staff_build_both_tests_open_them_and_a_participant_takes_one_once(
     assert "emailed its link to 2 participants" in page.text
     staff_client.post(f"/manage/events/{course.id}/tests/pre/open")  # again
     emails = list(db.session.scalars(select(OutboxEmail).where(OutboxEmail.to == amina.email)))
-    assert len(emails) == 2  # open twice: those who have not taken it are reminded
+    assert len(emails) == 1  # opened twice: emailed once
     assert db.session.scalar(select(func.count()).where(OutboxEmail.to == "wanda@example.org")) == 0
 
     site = re.escape(current_app.config["SITE_URL"])
@@ -167,6 +172,66 @@ def test_staff_build_both_tests_open_them_and_a_participant_takes_one_once(
     assert closed.status_code == 200 and "This test is closed." in closed.text
 
 
+def emails_to(db, person) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(OutboxEmail).where(OutboxEmail.to == person.email)
+    )
+
+
+def test_opening_again_emails_only_newcomers_and_reminders_go_once_a_day(
+    staff_client, app, db, course
+):
+    add(staff_client, course, "pre", **CAPITAL)
+    amina = participant(db, course, "Amina Odhiambo")
+    carlos = participant(db, course, "Carlos Ruiz", gender="male")
+    url = f"/manage/events/{course.id}/tests/pre"
+    assert (
+        "emailed its link to 2 participants"
+        in staff_client.post(f"{url}/open", follow_redirects=True).text
+    )
+    staff_client.post(f"{url}/close")
+    dana = participant(db, course, "Dana Newcomer")  # approved while the test was closed
+    page = staff_client.post(f"{url}/open", follow_redirects=True).text
+    assert "emailed its link to 1 participant." in page
+    assert (emails_to(db, amina), emails_to(db, carlos), emails_to(db, dana)) == (1, 1, 1)
+    assert "Reminders go at most once a day." in page
+
+    # Amina takes it; the reminder goes to the two who have not, once a day.
+    (question,) = questions(db, course, "pre")
+    email = db.session.scalars(select(OutboxEmail).where(OutboxEmail.to == amina.email)).one()
+    link = re.search(rf"{re.escape(current_app.config['SITE_URL'])}(/tests/\S+)", email.text_body)
+    app.test_client().post(link.group(1), data={question.field_name: "INE"})
+    reminded = staff_client.post(f"{url}/remind", follow_redirects=True).text
+    assert "Reminded 2 participants who have not taken the test." in reminded
+    assert (emails_to(db, amina), emails_to(db, carlos), emails_to(db, dana)) == (1, 2, 2)
+    refused = staff_client.post(f"{url}/remind", follow_redirects=True).text
+    assert "reminded less than a day ago" in refused
+    assert (emails_to(db, carlos), emails_to(db, dana)) == (2, 2)
+
+    # A day later (the last reminder moved back 25 hours), staff may remind again.
+    test = db.session.scalar(select(KnowledgeTest).where(KnowledgeTest.kind == "pre"))
+    test.reminded_at -= timedelta(hours=25)
+    db.session.commit()
+    staff_client.post(f"{url}/remind")
+    assert (emails_to(db, amina), emails_to(db, carlos), emails_to(db, dana)) == (1, 3, 3)
+
+    # A closed test is not reminded of; opened again, nobody is emailed twice.
+    staff_client.post(f"{url}/close")
+    closed = staff_client.post(f"{url}/remind", follow_redirects=True).text
+    assert "Open the test before reminding participants." in closed
+    again = staff_client.post(f"{url}/open", follow_redirects=True).text
+    assert "emailed its link to 0 participants" in again
+    assert (emails_to(db, carlos), emails_to(db, dana)) == (3, 3)
+    assert staff_client.get(f"{url}/remind").status_code == 405  # a button, never a link
+
+    history = staff_client.get(f"/manage/events/{course.id}/history").text
+    title = "Specialization course"
+    opened = f"Opened the pre-test of {title} (its link emailed to participants: "
+    assert f"{opened}2)" in history and f"{opened}1)" in history and f"{opened}0)" in history
+    assert history.count(f"Closed the pre-test of {title}") == 2
+    assert history.count(f"Reminded participants to take the pre-test of {title} (emailed: 2)") == 2
+
+
 def test_opening_a_test_without_questions_is_refused(staff_client, db, course):
     participant(db, course, "Amina Odhiambo")
     page = staff_client.post(f"/manage/events/{course.id}/tests/pre/open", follow_redirects=True)
@@ -190,8 +255,8 @@ def test_a_participant_sees_the_test_on_their_card_until_taken(
     assert "Take the pre-test" not in client.get("/me/registrations").text
 
 
-def pre_post(db, event, person, pre, post):
-    """An attempt of each test, of ``pre`` and ``post`` points out of 10."""
+def pre_post(db, event, person, pre, post, points=10):
+    """An attempt of each test, of ``pre`` and ``post`` points out of ``points``."""
     for kind, score in (("pre", pre), ("post", post)):
         test = db.session.scalar(
             select(KnowledgeTest).where(
@@ -209,7 +274,7 @@ def pre_post(db, event, person, pre, post):
                     registration_id=person.id,
                     answers={},
                     score=score,
-                    max_score=10,
+                    max_score=points,
                     submitted_at=utcnow(),
                 )
             )
@@ -259,6 +324,58 @@ def test_the_learning_gain_matches_hand_worked_figures(staff_client, db, course)
     assert rows["Amina Odhiambo"] == (40, 70, 0.5)
 
 
+def gain_rows(page: str, group: str) -> dict[str, list[str]]:
+    """The rows of the Tests page's table of the gain by ``group``: label → its cells."""
+    table = page.split(f'id="gain-{group}"')[1].split("</table>")[0]
+    rows = re.findall(r'<th scope="row">(.*?)</th>(.*?)</tr>', table)
+    return {label: re.findall(r"<td>(.*?)</td>", cells) for label, cells in rows}
+
+
+def test_the_gain_by_gender_region_and_organisation_kind_on_the_page_and_in_the_spreadsheet(
+    staff_client, db, make, course
+):
+    electoral_body = make.organisation(name="Instituto Nacional Electoral")
+    ngo = make.organisation(name="Transparency Georgia", kind="civil_society", country="GE")
+    amina = participant(db, course, "Amina Odhiambo", country="MX")
+    bea = participant(db, course, "Bea Lund", country="SE")
+    giorgi = participant(db, course, "Giorgi Beridze", gender="male", country="GE")
+    amina.organisation_id = bea.organisation_id = electoral_body.id
+    giorgi.organisation_id = ngo.id
+    db.session.commit()
+    pre_post(db, course, amina, 4, 7)  # 40 % → 70 %
+    pre_post(db, course, bea, 10, 15, points=20)  # 50 % → 75 %
+    pre_post(db, course, giorgi, 6, 6)  # 60 % → 60 %
+    # Women: pre (40 + 50) / 2 = 45, post (70 + 75) / 2 = 72.5 → (72.5 − 45) / (100 − 45) = 0.5.
+    # Men: 60 → 60: 0. All: pre 50, post 68.33… → 18.33… / 50 = 0.37.
+    page = staff_client.get(f"/manage/events/{course.id}/tests/").text
+    assert '<b id="event-gain">0.37</b>' in page
+    assert gain_rows(page, "gender") == {
+        "Female": ["2", "45.0 %", "72.5 %", "0.50"],
+        "Male": ["1", "60.0 %", "60.0 %", "0.00"],
+    }
+    regions = gain_rows(page, "region")
+    assert regions["Americas"] == ["1", "40.0 %", "70.0 %", "0.50"]
+    assert regions["Europe"] == ["1", "50.0 %", "75.0 %", "0.50"]
+    assert regions["Asia"] == ["1", "60.0 %", "60.0 %", "0.00"]
+    assert gain_rows(page, "organisation_kind") == {
+        "Electoral management body": ["2", "45.0 %", "72.5 %", "0.50"],
+        "Civil society": ["1", "60.0 %", "60.0 %", "0.00"],
+    }
+
+    book = load_workbook(
+        io.BytesIO(staff_client.get(f"/manage/events/{course.id}/tests/results.xlsx").data)
+    )
+    people = {r[0]: r[1:] for r in book["Participants"].iter_rows(min_row=2, values_only=True)}
+    assert people["Bea Lund"] == (50, 75, 0.5) and people["Giorgi Beridze"] == (60, 60, 0)
+    gains = {r[:2]: r[2:] for r in book["Learning gain"].iter_rows(min_row=2, values_only=True)}
+    assert gains[("All", "Participants who took both tests")] == (3, 50, 68.3, 0.37)
+    assert gains[("By gender", "Female")] == (2, 45, 72.5, 0.5)
+    assert gains[("By gender", "Male")] == (1, 60, 60, 0)
+    assert gains[("By region", "Europe")] == (1, 50, 75, 0.5)
+    assert gains[("By kind of organisation", "Electoral management body")] == (2, 45, 72.5, 0.5)
+    assert gains[("By kind of organisation", "Civil society")] == (1, 60, 60, 0)
+
+
 def test_staff_enter_and_correct_a_paper_test(staff_client, db, course, staff_user):
     for question in (CAPITAL, SEATS):
         add(staff_client, course, "post", **question)
@@ -274,6 +391,9 @@ def test_staff_enter_and_correct_a_paper_test(staff_client, db, course, staff_us
     assert (
         attempt.score == 5 and db.session.scalar(select(func.count()).select_from(TestAttempt)) == 1
     )
+    history = staff_client.get(f"/manage/events/{course.id}/history").text
+    assert "Entered the paper post-test of Amina Odhiambo: 2 of 5 points" in history
+    assert "Corrected the paper post-test of Amina Odhiambo: 5 of 5 points" in history
 
 
 @pytest.mark.parametrize(
@@ -399,10 +519,16 @@ def test_the_bank_page_adds_changes_and_removes(staff_client, db, course):
     assert db.session.scalar(select(func.count()).select_from(BankQuestion)) == 0
 
 
-def test_the_results_page_runs_a_fixed_number_of_queries(staff_client, db, course, count_queries):
+def test_the_tests_page_and_the_participants_page_run_a_fixed_number_of_queries(
+    staff_client, app, db, course, count_queries
+):
     add(staff_client, course, "pre", **CAPITAL)
     add(staff_client, course, "post", **CAPITAL)
-    tests = {t.kind: t.id for t in db.session.scalars(select(KnowledgeTest))}
+    add(staff_client, course, "post", **SEATS)
+    tests = {t.kind: t for t in db.session.scalars(select(KnowledgeTest))}
+    tests["post"].opened_at = utcnow()
+    zoe = participant(db, course, "Zoe Later", locale="fr")  # has taken neither test
+    link = link_of(tests["post"], zoe.id).removeprefix(current_app.config["SITE_URL"])
     counts = []
     for total in (10, 500):
         existing = db.session.scalar(select(func.count()).select_from(Registration))
@@ -426,7 +552,7 @@ def test_the_results_page_runs_a_fixed_number_of_queries(staff_client, db, cours
             insert(TestAttempt),
             [
                 {
-                    "test_id": tests[kind],
+                    "test_id": tests[kind].id,
                     "registration_id": rid,
                     "answers": {},
                     "score": score,
@@ -438,11 +564,12 @@ def test_the_results_page_runs_a_fixed_number_of_queries(staff_client, db, cours
             ],
         )
         db.session.commit()
-        with count_queries() as queries:
+        with count_queries() as staff_queries:
             page = staff_client.get(f"/manage/events/{course.id}/tests/").text
-        assert (
-            f"{total} participants took both tests" in page
-            and '<b id="event-gain">0.50</b>' in page
-        )
-        counts.append(len(queries))
-    assert counts[0] == counts[1]
+        assert f"{total - 1} participants took both tests" in page
+        assert '<b id="event-gain">0.50</b>' in page and page.count('id="registration-') == total
+        with count_queries() as participant_queries:
+            form = app.test_client().get(link).text
+        assert '<html lang="fr">' in form and form.count("<fieldset") + form.count("<input") >= 2
+        counts.append((len(staff_queries), len(participant_queries)))
+    assert counts == [(STAFF_QUERIES, PARTICIPANT_QUERIES)] * 2

@@ -4,10 +4,11 @@ paper), and a programme's test bank of questions to reuse."""
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-from ..core.labels import sql_in
+from ..core.labels import Labelled, sql_in
 from ..core.question_columns import QuestionColumns
 from ..core.questions import NUMBER, ONE_CHOICE, SEVERAL_CHOICES
 from ..extensions import db
@@ -15,6 +16,14 @@ from ..extensions import db
 PRE, POST = "pre", "post"
 KINDS = (PRE, POST)
 MAX_POINTS = 100  # of one question
+
+
+class TestKind(Labelled):
+    """A test's kind as a sentence names it (the History's lines)."""
+
+    __test__ = False
+    PRE = PRE, _l("pre-test")
+    POST = POST, _l("post-test")
 
 
 class ScoredQuestionColumns(QuestionColumns):
@@ -37,7 +46,7 @@ class ScoredQuestionColumns(QuestionColumns):
 
 class KnowledgeTest(db.Model):
     """An event's pre-test or post-test. Open while ``opened_at`` is set and ``closed_at`` is
-    not."""
+    not; ``reminded_at``: when staff last reminded those who had not taken it."""
 
     __tablename__ = "knowledge_tests"
     __table_args__ = (
@@ -51,6 +60,7 @@ class KnowledgeTest(db.Model):
     kind: Mapped[str] = mapped_column(String(10))
     opened_at: Mapped[datetime | None] = mapped_column(DateTime)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    reminded_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     @property
     def is_open(self) -> bool:
@@ -76,6 +86,23 @@ class BankQuestion(ScoredQuestionColumns, db.Model):
     programme_id: Mapped[int] = mapped_column(
         ForeignKey("programmes.id", ondelete="CASCADE"), index=True
     )
+
+
+class TestInvitation(db.Model):
+    """A participant emailed the test's link when it opened: once, however often it opens."""
+
+    __tablename__ = "knowledge_test_invitations"
+    __table_args__ = (UniqueConstraint("test_id", "registration_id"),)
+    __test__ = False
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    test_id: Mapped[int] = mapped_column(
+        ForeignKey("knowledge_tests.id", ondelete="CASCADE"), index=True
+    )
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registrations.id", ondelete="CASCADE"), index=True
+    )
+    emailed_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class TestAttempt(db.Model):

@@ -177,6 +177,11 @@ def add_to_bank(programme_id: int, data: ScoredInput) -> BankQuestion:
     return question
 
 
+def remove_from_bank(question: BankQuestion) -> None:
+    """The bank's question gone; the tests' copies of it stay theirs."""
+    db.session.delete(question)
+
+
 def save_to_bank(event: Event, question: TestQuestion) -> BankQuestion:
     """A copy of a test's question in the event's programme's bank."""
     if event.programme_id is None:

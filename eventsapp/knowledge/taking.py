@@ -1,24 +1,28 @@
-"""Taking a test: opening it (its link emailed to each participant with a place who has not taken
-it, in their language) and closing it; the participant's answers, once, scored as they come;
-and a paper test typed in by staff (correctable)."""
+"""Taking a test: opening it (its link emailed, in their language, to each participant with a
+place who has not been emailed it yet) and closing it; a reminder to those who have not taken
+it, at most once a day; the participant's answers, once, scored as they come; and a paper test
+typed in by staff (correctable). Staff's changes are in the event's History."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..catalogue.models import Event
+from ..core.actions import describe, log_action
 from ..core.errors import InvalidInput
+from ..core.i18n import format_moment
 from ..core.links import site_url
+from ..core.locks import reread_locked
 from ..core.questions import read_answers
 from ..core.tokens import KNOWLEDGE_TEST
 from ..extensions import db
 from ..registration.models import Registration
 from ..registration.notifications import notify, participant_email
 from ..registration.participants import WITH_A_PLACE, participants_with_a_place
-from .models import POST, PRE, KnowledgeTest, TestAttempt
+from .models import POST, PRE, KnowledgeTest, TestAttempt, TestInvitation, TestKind
 from .questions import questions_of, test_of
 from .services import score_of
 
@@ -26,6 +30,30 @@ EMAILS = {
     PRE: participant_email("knowledge_pre_test", _l("Take the pre-test: %(title)s")),
     POST: participant_email("knowledge_post_test", _l("Take the post-test: %(title)s")),
 }
+REMINDER_EVERY = timedelta(days=1)
+_KIND = {"test": TestKind}
+OPENED = describe(
+    "knowledge_test.opened",
+    _l("Opened the %(test)s of %(object)s (its link emailed to participants: %(emailed)s)"),
+    labels=_KIND,
+)
+CLOSED = describe("knowledge_test.closed", _l("Closed the %(test)s of %(object)s"), labels=_KIND)
+REMINDED = describe(
+    "knowledge_test.reminded",
+    _l("Reminded participants to take the %(test)s of %(object)s (emailed: %(emailed)s)"),
+    labels=_KIND,
+)
+# Of a participant (the registration), so that their name goes when they are forgotten.
+PAPER_ENTERED = describe(
+    "registration.paper_test_entered",
+    _l("Entered the paper %(test)s of %(object)s: %(score)s of %(points)s points"),
+    labels=_KIND,
+)
+PAPER_CORRECTED = describe(
+    "registration.paper_test_corrected",
+    _l("Corrected the paper %(test)s of %(object)s: %(score)s of %(points)s points"),
+    labels=_KIND,
+)
 
 
 def test_url(test: KnowledgeTest, registration_id: int) -> str:
@@ -74,24 +102,81 @@ def _taken(test: KnowledgeTest) -> set[int]:
     )
 
 
-def open_test(event: Event, kind: str, now: datetime) -> int:
-    """Open the test and email its link to each participant with a place who has not taken it;
-    how many were emailed. A test without questions is refused."""
-    test = test_of(event, kind, create=True)
-    if not questions_of(test):
-        raise InvalidInput("open", _("Add questions to the test before opening it."))
-    test.opened_at, test.closed_at = test.opened_at or now, None
-    taken = _taken(test)
-    people = [r for r in participants_with_a_place(event.id) if r.id not in taken]
+def _invited(test: KnowledgeTest) -> set[int]:
+    return set(
+        db.session.scalars(
+            select(TestInvitation.registration_id).where(TestInvitation.test_id == test.id)
+        )
+    )
+
+
+def _email(test: KnowledgeTest, people: list[Registration], invited: set[int], now) -> int:
+    """The test's link emailed to each of ``people``, marked as emailed unless ``invited``
+    already; how many."""
     for registration in people:
-        notify(registration, EMAILS[kind], test_url=test_url(test, registration.id))
+        notify(registration, EMAILS[test.kind], test_url=test_url(test, registration.id))
+        if registration.id not in invited:
+            db.session.add(
+                TestInvitation(test_id=test.id, registration_id=registration.id, emailed_at=now)
+            )
     return len(people)
 
 
-def close_test(event: Event, kind: str, now: datetime) -> None:
+def _not_taken(event: Event, test: KnowledgeTest) -> list[Registration]:
+    taken = _taken(test)
+    return [r for r in participants_with_a_place(event.id) if r.id not in taken]
+
+
+def open_test(event: Event, kind: str, actor, now: datetime) -> int:
+    """Open the test and email its link to each participant with a place who has neither taken
+    it nor been emailed it (opened again after closing, it emails only newcomers); how many were
+    emailed. A test without questions is refused."""
+    test = test_of(event, kind, create=True)
+    reread_locked(test)  # a second click waits, and finds those the first one emailed
+    if not questions_of(test):
+        raise InvalidInput("open", _("Add questions to the test before opening it."))
+    test.opened_at, test.closed_at = test.opened_at or now, None
+    invited = _invited(test)
+    people = [r for r in _not_taken(event, test) if r.id not in invited]
+    emailed = _email(test, people, invited, now)
+    log_action(test, OPENED, actor, {"test": kind, "emailed": emailed}, at=now, label=event.title)
+    return emailed
+
+
+def close_test(event: Event, kind: str, actor, now: datetime) -> None:
     test = test_of(event, kind)
     if test is not None and test.is_open:
         test.closed_at = now
+        log_action(test, CLOSED, actor, {"test": kind}, at=now, label=event.title)
+
+
+def next_reminder(test: KnowledgeTest | None) -> datetime | None:
+    """When staff may remind again (None: now)."""
+    if test is None or test.reminded_at is None:
+        return None
+    return test.reminded_at + REMINDER_EVERY
+
+
+def remind(event: Event, kind: str, actor, now: datetime) -> int:
+    """Email the open test's link again to each participant with a place who has not taken it,
+    at most once a day; how many were emailed."""
+    test = test_of(event, kind)
+    if test is not None:
+        reread_locked(test)  # a second click waits, and finds the first one's reminder
+    if test is None or not test.is_open:
+        raise InvalidInput("remind", _("Open the test before reminding participants."))
+    if (again := next_reminder(test)) is not None and now < again:
+        raise InvalidInput(
+            "remind",
+            _(
+                "Participants were reminded less than a day ago: remind them again from %(when)s.",
+                when=format_moment(again),
+            ),
+        )
+    test.reminded_at = now
+    emailed = _email(test, _not_taken(event, test), _invited(test), now)
+    log_action(test, REMINDED, actor, {"test": kind, "emailed": emailed}, at=now, label=event.title)
+    return emailed
 
 
 def _scored(test: KnowledgeTest, given) -> tuple[dict, int, int]:
@@ -120,20 +205,23 @@ def submit_test(test: KnowledgeTest, registration: Registration, given, now: dat
     return attempt
 
 
-def enter_paper_test(test: KnowledgeTest, registration: Registration, given, staff_id, now):
-    """Save (or correct) a participant's paper test as staff typed it in; an online attempt is
-    the participant's own and stays."""
+def enter_paper_test(test: KnowledgeTest, registration: Registration, given, actor, now):
+    """Save (or correct) a participant's paper test as ``actor`` (staff) typed it in; an online
+    attempt is the participant's own and stays."""
     if registration.event_id != test.event_id or not has_a_place(registration):
         raise InvalidInput("test", _("Choose a participant with a place at this event."))
     attempt = attempt_of(test, registration.id)
     if attempt is not None and attempt.entered_by_id is None:
         raise InvalidInput("test", _("This participant took the test online: it stays as given."))
     answers, score, points = _scored(test, given)
+    action = PAPER_ENTERED if attempt is None else PAPER_CORRECTED
     if attempt is None:
         attempt = TestAttempt(test_id=test.id, registration_id=registration.id)
         db.session.add(attempt)
     attempt.answers, attempt.score, attempt.max_score = answers, score, points
-    attempt.entered_by_id, attempt.submitted_at = staff_id, now
+    attempt.entered_by_id, attempt.submitted_at = actor.id, now
+    data = {"test": test.kind, "score": score, "points": points}
+    log_action(registration, action, actor, data, at=now)
     return attempt
 
 

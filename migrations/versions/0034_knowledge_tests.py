@@ -1,5 +1,5 @@
 """Knowledge tests: an event's pre-test and post-test, their scored questions, the participants'
-attempts, and a programme's test bank.
+attempts, who was emailed each test's link, and a programme's test bank.
 
 Revision ID: 0034_knowledge_tests
 Revises: 0032_per_diem
@@ -40,6 +40,7 @@ def upgrade():
         sa.Column("kind", sa.String(10), nullable=False),
         sa.Column("opened_at", sa.DateTime(), nullable=True),
         sa.Column("closed_at", sa.DateTime(), nullable=True),
+        sa.Column("reminded_at", sa.DateTime(), nullable=True),
         sa.CheckConstraint("kind IN ('pre', 'post')", name=op.f("ck_knowledge_tests_kind")),
         sa.ForeignKeyConstraint(
             ["event_id"],
@@ -124,14 +125,39 @@ def upgrade():
             name=op.f("uq_knowledge_test_attempts_test_id_registration_id"),
         ),
     )
-    for column in ("test_id", "registration_id"):
-        op.create_index(
-            op.f(f"ix_knowledge_test_attempts_{column}"), "knowledge_test_attempts", [column]
-        )
+    op.create_table(
+        "knowledge_test_invitations",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("test_id", sa.Integer(), nullable=False),
+        sa.Column("registration_id", sa.Integer(), nullable=False),
+        sa.Column("emailed_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["test_id"],
+            ["knowledge_tests.id"],
+            name=op.f("fk_knowledge_test_invitations_test_id_knowledge_tests"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["registration_id"],
+            ["registrations.id"],
+            name=op.f("fk_knowledge_test_invitations_registration_id_registrations"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_knowledge_test_invitations")),
+        sa.UniqueConstraint(
+            "test_id",
+            "registration_id",
+            name=op.f("uq_knowledge_test_invitations_test_id_registration_id"),
+        ),
+    )
+    for table in ("knowledge_test_attempts", "knowledge_test_invitations"):
+        for column in ("test_id", "registration_id"):
+            op.create_index(op.f(f"ix_{table}_{column}"), table, [column])
 
 
 def downgrade():
     for table in (
+        "knowledge_test_invitations",
         "knowledge_test_attempts",
         "knowledge_bank_questions",
         "knowledge_test_questions",

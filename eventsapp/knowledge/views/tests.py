@@ -1,50 +1,33 @@
-"""Staff's Tests tab (the pre-test and the post-test, their questions, opening and closing them,
-paper tests, the results), a programme's test bank, and the participant's test page."""
+"""An event's Tests tab: the pre-test and the post-test, their questions (written, moved,
+removed, saved to and added from the programme's test bank), opening, closing and reminding,
+the results (on the page and in a spreadsheet), and paper tests typed in by staff."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 
-from ..catalogue.models import Programme
-from ..catalogue.services import get_event
-from ..core.clock import utcnow
-from ..core.errors import InvalidInput
-from ..core.exports import xlsx_response
-from ..core.i18n import LANGUAGE_COOKIE, language_of, visitor_locale
-from ..core.navigation import BAR, event_tab, participant_links
-from ..core.web import edit_question_page, show_beside_field
-from ..extensions import db
-from ..mail.services import in_language
-from ..registration.models import Registration
-from . import questions as tests
-from .forms import (
+from ...catalogue.services import get_event
+from ...core.clock import utcnow
+from ...core.errors import InvalidInput
+from ...core.exports import XLSX_TYPE, download, xlsx_book_bytes
+from ...core.web import edit_question_page, show_beside_field
+from ...extensions import db
+from ...registration.models import Registration
+from .. import questions as tests
+from ..forms import (
     ActionForm,
     BankChoiceForm,
     ScoredQuestionEditForm,
     ScoredQuestionForm,
     answer_form,
 )
-from .models import KINDS
-from .services import group_label, learning_gain, participant_scores
-from .taking import (
-    attempt_of,
-    close_test,
-    enter_paper_test,
-    has_a_place,
-    links_to_take,
-    open_test,
-    read_token,
-    submit_test,
-)
+from ..models import KINDS
+from ..services import group_label, learning_gain, participant_scores
+from ..taking import attempt_of, close_test, enter_paper_test, next_reminder, open_test, remind
+from . import TEST_NAMES, bp
 
-bp = Blueprint("knowledge", __name__)
-SUB_PAGES = ("knowledge.new_question", "knowledge.edit_question", "knowledge.paper_test")
-event_tab("knowledge.tests_page", _l("Tests"), 95, (BAR,), also_current_on=SUB_PAGES)
-participant_links(links_to_take)
-TEST_NAMES = {"pre": _l("Pre-test"), "post": _l("Post-test")}
 GROUPS = (
     ("gender", _l("By gender")),
     ("region", _l("By region")),
@@ -77,6 +60,7 @@ def tests_page(event_id: int):
             "test": test,
             "questions": tests.questions_of(test),
             "answered": tests.answered(test),
+            "next_reminder": next_reminder(test),
         }
     bank = tests.bank_of(event.programme_id) if event.programme_id else []
     bank_form = BankChoiceForm()
@@ -144,16 +128,17 @@ def edit_question(event_id: int, kind: str, question_id: int):
     )
 
 
-def _acted(action, success: str, event):
-    """Run a change asked by a button; its refusal or ``success`` flashed; back to the tab."""
+def _acted(action, success, event):
+    """Run a change asked by a button; its refusal or ``success`` (a text, or a function of what
+    the change returned) flashed; back to the tab."""
     if ActionForm().validate_on_submit():
         try:
-            action()
+            done = action()
         except InvalidInput as error:
             db.session.rollback()
             flash(error.message, "error")
         else:
-            flash(success, "success")
+            flash(success(done) if callable(success) else success, "success")
     return redirect(_back(event))
 
 
@@ -212,47 +197,78 @@ def use_pre_test(event_id: int):
 @bp.post("/manage/events/<int:event_id>/tests/<kind>/open")
 def open_page(event_id: int, kind: str):
     event, kind = _event(event_id), _kind(kind)
-    if not ActionForm().validate_on_submit():
-        return redirect(_back(event))
-    try:
-        sent = open_test(event, kind, utcnow())
-    except InvalidInput as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        flash(
-            ngettext(
-                "The test is open: emailed its link to %(num)d participant.",
-                "The test is open: emailed its link to %(num)d participants.",
-                sent,
-            ),
-            "success",
-        )
-    return redirect(_back(event))
+    return _acted(
+        lambda: open_test(event, kind, current_user, utcnow()),
+        lambda sent: ngettext(
+            "The test is open: emailed its link to %(num)d participant.",
+            "The test is open: emailed its link to %(num)d participants.",
+            sent,
+        ),
+        event,
+    )
 
 
 @bp.post("/manage/events/<int:event_id>/tests/<kind>/close")
 def close_page(event_id: int, kind: str):
     event, kind = _event(event_id), _kind(kind)
-    return _acted(lambda: close_test(event, kind, utcnow()), _("The test is closed."), event)
+    closed = _("The test is closed.")
+    return _acted(lambda: close_test(event, kind, current_user, utcnow()), closed, event)
+
+
+@bp.post("/manage/events/<int:event_id>/tests/<kind>/remind")
+def remind_page(event_id: int, kind: str):
+    """Email the link again to those who have not taken the test: at most once a day."""
+    event, kind = _event(event_id), _kind(kind)
+    return _acted(
+        lambda: remind(event, kind, current_user, utcnow()),
+        lambda sent: ngettext(
+            "Reminded %(num)d participant who has not taken the test.",
+            "Reminded %(num)d participants who have not taken the test.",
+            sent,
+        ),
+        event,
+    )
 
 
 # ---------------------------------------------------------------- results and paper tests
 
 
-def _percent(value) -> str | float:
-    return round(value, 1) if value is not None else ""
+def _rounded(value, digits: int = 1) -> str | float:
+    return round(value, digits) if value is not None else ""
+
+
+def _gain_row(group: str, who: str, gain) -> list:
+    means = [_rounded(gain.pre_mean), _rounded(gain.post_mean), _rounded(gain.gain, 2)]
+    return [group, who, gain.participants, *means]
 
 
 @bp.get("/manage/events/<int:event_id>/tests/results.xlsx")
 def results_xlsx(event_id: int):
+    """Each participant's scores, and the learning gain of all and by group."""
     event = _event(event_id)
     header = [_("Participant"), _("Pre-test (%)"), _("Post-test (%)"), _("Learning gain")]
     rows = [
-        [s.registration.name, _percent(s.pre), _percent(s.post), _percent(s.gain)]
+        [s.registration.name, _rounded(s.pre), _rounded(s.post), _rounded(s.gain, 2)]
         for s in participant_scores(event.id)
     ]
-    return xlsx_response(f"tests-{event.id}.xlsx", _("Tests"), header, rows)
+    gain = learning_gain([event.id])
+    gains = [_gain_row(_("All"), _("Participants who took both tests"), gain)] + [
+        _gain_row(str(title), group_label(name, key), of)
+        for name, title in GROUPS
+        for key, of in getattr(gain, f"by_{name}").items()
+    ]
+    group_header = [
+        _("Group"),
+        _("Who"),
+        _("Participants"),
+        _("Pre-test (%)"),
+        _("Post-test (%)"),
+        _("Learning gain"),
+    ]
+    book = xlsx_book_bytes(
+        [(_("Participants"), header, rows), (_("Learning gain"), group_header, gains)]
+    )
+    return download(book, XLSX_TYPE, f"tests-{event.id}.xlsx")
 
 
 @bp.route(
@@ -274,7 +290,7 @@ def paper_test(event_id: int, kind: str, registration_id: int):
             form[q.field_name].data = attempt.answers.get(q.key)
     if form.validate_on_submit():
         try:
-            enter_paper_test(test, registration, form.data, current_user.id, utcnow())
+            enter_paper_test(test, registration, form.data, current_user, utcnow())
         except InvalidInput as error:
             db.session.rollback()
             flash(error.message, "error")
@@ -291,109 +307,3 @@ def paper_test(event_id: int, kind: str, registration_id: int):
         name=TEST_NAMES[kind],
     )
     return page, 400 if form.errors else 200
-
-
-# ---------------------------------------------------------------- the participant
-
-
-def _participant_locale(registration: Registration) -> str:
-    chosen = request.cookies.get(LANGUAGE_COOKIE)
-    registered = [registration.locale] if registration.locale else []
-    return visitor_locale(chosen, [*registered, *request.accept_languages.values()])
-
-
-@bp.route("/tests/<token>", methods=["GET", "POST"])
-def take_test(token: str):
-    taking = read_token(token)
-    if taking is None or taking.test is None or taking.registration is None:
-        abort(404)
-    with in_language(_participant_locale(taking.registration)):
-        return _take_test(token, taking.test, taking.registration)
-
-
-def _take_test(token, test, registration):
-    """The test in the participant's language, without the correct answers; answered once."""
-    context = {"registration": registration, "name": TEST_NAMES[test.kind]}
-    attempt = attempt_of(test, registration.id)
-    if attempt is not None:
-        return render_template("knowledge/take.html", attempt=attempt, **context)
-    if not has_a_place(registration):
-        return render_template(
-            "knowledge/take.html", refused=_("You no longer have a place at this event."), **context
-        )
-    if not test.is_open:
-        return render_template("knowledge/take.html", refused=_("This test is closed."), **context)
-    questions = tests.questions_of(test)
-    form = answer_form(questions, language_of(_participant_locale(registration)))
-    if form.validate_on_submit():
-        try:
-            submit_test(test, registration, form.data, utcnow())
-            db.session.flush()
-        except InvalidInput as error:
-            show_beside_field(form, error)
-        except IntegrityError:  # the same participant answering twice at once
-            db.session.rollback()
-            return redirect(url_for(".take_test", token=token))
-        else:
-            return redirect(url_for(".take_test", token=token))
-    page = render_template("knowledge/take.html", form=form, questions=questions, **context)
-    return page, 400 if form.errors else 200
-
-
-# ---------------------------------------------------------------- the programme's test bank
-
-
-def _programme(programme_id: int) -> Programme:
-    return db.session.get(Programme, programme_id) or abort(404)
-
-
-@bp.route("/manage/programmes/<int:programme_id>/test-bank", methods=["GET", "POST"])
-def bank_page(programme_id: int):
-    programme = _programme(programme_id)
-    form = ScoredQuestionForm(data={"kind": "one_choice", "required": True, "points": 1})
-    if form.validate_on_submit():
-        try:
-            tests.add_to_bank(programme.id, form.to_input(form.kind.data))
-        except InvalidInput as error:
-            show_beside_field(form, error)
-        else:
-            flash(_("Added the question to the test bank."), "success")
-            return redirect(url_for(".bank_page", programme_id=programme.id))
-    page = render_template(
-        "knowledge/bank.html",
-        programme=programme,
-        questions=tests.bank_of(programme.id),
-        form=form,
-        action_form=ActionForm(),
-    )
-    return page, 400 if form.errors else 200
-
-
-def _bank_question(programme, question_id: int):
-    return tests.bank_question(programme.id, question_id) or abort(404)
-
-
-@bp.route(
-    "/manage/programmes/<int:programme_id>/test-bank/<int:question_id>", methods=["GET", "POST"]
-)
-def bank_question(programme_id: int, question_id: int):
-    programme = _programme(programme_id)
-    question = _bank_question(programme, question_id)
-    return edit_question_page(
-        None,
-        question,
-        ScoredQuestionEditForm(),
-        tests.update_question,
-        url_for(".bank_page", programme_id=programme.id),
-        meta=f"{programme.name} · {_('Test bank')} · {question.kind_label}",
-    )
-
-
-@bp.post("/manage/programmes/<int:programme_id>/test-bank/<int:question_id>/delete")
-def delete_bank_question(programme_id: int, question_id: int):
-    programme = _programme(programme_id)
-    question = _bank_question(programme, question_id)
-    if ActionForm().validate_on_submit():
-        db.session.delete(question)
-        flash(_("Removed the question from the test bank."), "success")
-    return redirect(url_for(".bank_page", programme_id=programme.id))

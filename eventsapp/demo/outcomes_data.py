@@ -66,6 +66,22 @@ SURNAMES = (
     "Javakhishvili",
 )
 
+# The course's agenda: (day of the course, start, end, kind, title).
+AGENDA = (
+    (0, "09:00", "10:30", "presentation", "Opening: why citizens abroad vote, and how"),
+    (0, "11:00", "13:00", "presentation", "Legal frameworks of voting from abroad"),
+    (0, "15:00", "17:00", "country_presentations", "Country presentations: Mexico, Estonia"),
+    (1, "09:00", "11:00", "presentation", "Internet voting: architectures and threats"),
+    (1, "11:30", "13:30", "plenary_discussion", "Secrecy and verifiability"),
+    (1, "15:00", "17:00", "visit", "Visit: the INE's overseas voting centre"),
+    (2, "09:00", "11:00", "presentation", "Registering voters abroad"),
+    (2, "11:30", "13:30", "team_work", "Team work: a registration plan for a diaspora"),
+    (3, "09:00", "11:00", "panel", "Panel: audits, observers and the source code"),
+    (3, "11:30", "13:30", "team_work", "Team work: an audit plan"),
+    (4, "09:00", "11:00", "questions_answers", "Questions and answers with the experts"),
+    (4, "11:30", "13:00", "recommendations_conclusions", "Recommendations and conclusions"),
+)
+
 # The course's test, the same before and after: (kind, question, choices, correct, points).
 TEST = (
     (

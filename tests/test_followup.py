@@ -9,6 +9,8 @@ import pytest
 from flask import current_app
 from sqlalchemy import func, select
 
+from eventsapp.accounts.models import Role
+from eventsapp.accounts.services import create_user
 from eventsapp.attendance.models import CheckIn
 from eventsapp.core.jobs import PERIODIC_JOBS
 from eventsapp.followup.models import FollowUpSchedule, FollowUpSurvey
@@ -20,6 +22,7 @@ from eventsapp.followup.services import (
 from eventsapp.mail.models import OutboxEmail
 from eventsapp.registration.models import Registration
 from eventsapp.worker import run_job
+from tests.conftest import login
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -125,7 +128,8 @@ def test_each_period_goes_once_to_those_who_took_part(db, attendees):
     assert job(DUE_6)["surveys emailed"] == 0
     assert surveys_count(db) == 6
     assert [
-        (c.months, c.sent, c.answered) for c in response_counts([attendees[0].event_id])[ana.event_id]
+        (c.months, c.sent, c.answered)
+        for c in response_counts([attendees[0].event_id])[ana.event_id]
     ] == [(3, 3, 0), (6, 3, 0)]
 
 
@@ -151,8 +155,12 @@ def test_nothing_is_sent_more_than_60_days_after_the_due_date(db, attendees, sta
 
 
 def test_an_event_without_any_check_in_surveys_the_approved(db, make, course):
-    quiet = make.event(title="Seminar", date_text="18-19 January 2016", programme_id=course.programme_id)
-    kept, gone = people(db, quiet, [("Gia", "approved", "en", False), ("Hal", "withdrawn", "en", False)])
+    quiet = make.event(
+        title="Seminar", date_text="18-19 January 2016", programme_id=course.programme_id
+    )
+    kept, gone = people(
+        db, quiet, [("Gia", "approved", "en", False), ("Hal", "withdrawn", "en", False)]
+    )
     job(DUE_3)
     assert len(emails_to(db, kept.email)) == 1 and emails_to(db, gone.email) == []
 
@@ -170,7 +178,11 @@ def test_one_reminder_14_days_later_to_who_has_not_answered(db, attendees, app):
     ana, bruno, carmen, *_ = attendees
     job(DUE_3)
     client = app.test_client()
-    answer = {"question_applied": "A new checklist", "question_useful": "4", "question_shared": "yes"}
+    answer = {
+        "question_applied": "A new checklist",
+        "question_useful": "4",
+        "question_shared": "yes",
+    }
     assert client.post(link_in(emails_to(db, ana.email)[0]), data=answer).status_code == 302
     assert job(datetime(2016, 5, 2))["reminders"] == 0  # 13 days
     assert job(datetime(2016, 5, 3, 7))["reminders"] == 2
@@ -186,7 +198,11 @@ def test_non_responders_are_listed_until_they_answer(db, attendees, app, staff_c
     assert [r.name for r in non_responders(ana.event_id, 3)] == [ana.name, bruno.name, carmen.name]
     page = staff_client.get(f"/manage/events/{ana.event_id}/follow-up").text
     assert "Bruno Costa" in page and "Send a reminder now" in page
-    answer = {"question_applied": "Trained my team", "question_useful": "5", "question_shared": "no"}
+    answer = {
+        "question_applied": "Trained my team",
+        "question_useful": "5",
+        "question_shared": "no",
+    }
     app.test_client().post(link_in(emails_to(db, bruno.email)[0]), data=answer)
     assert [r.name for r in non_responders(ana.event_id, 3)] == [ana.name, carmen.name]
     page = staff_client.get(f"/manage/events/{ana.event_id}/follow-up").text
@@ -212,9 +228,11 @@ def test_answering_by_the_link_once(db, attendees, app):
     second = client.post(link, data=again)
     assert "Thank you, we have your answers." in second.text
     db.session.expire_all()
-    survey = db.session.scalar(select(FollowUpSurvey).where(FollowUpSurvey.registration_id == ana.id))
+    survey = db.session.scalar(
+        select(FollowUpSurvey).where(FollowUpSurvey.registration_id == ana.id)
+    )
     assert survey.answers == {"applied": "First", "useful": 3, "shared": "yes"}
-    (summary_text, summary_scale, summary_yes) = follow_up_summaries([ana.event_id])
+    summary_text, summary_scale, _yes_no = follow_up_summaries([ana.event_id])
     assert summary_text.texts == [("Ana Beridze", "First")] and summary_scale.mean == 3
     assert client.get("/follow-up/forged").status_code == 404
 
@@ -227,12 +245,9 @@ def test_the_survey_is_shown_in_the_participants_language(db, attendees, app):
 
 
 def test_my_registrations_offers_the_survey_while_unanswered(db, attendees, app, client):
-    from tests.conftest import login
-    from eventsapp.accounts.models import Role
-    from eventsapp.accounts.services import create_user
-
     ana = attendees[0]
     user = create_user(ana.email, Role.DELEGATE, password="a long passphrase 42")
+    db.session.flush()
     ana.user_id = user.id
     db.session.commit()
     job(DUE_3)
@@ -305,7 +320,9 @@ def test_the_event_page_runs_a_fixed_number_of_queries(db, make, staff_client, c
     programme = make.programme()
     schedule(db, (3, 6), programme=programme)
     event = make.event(date_text="18-19 January 2016", programme_id=programme.id)
-    made = people(db, event, [(f"Person {n:03}", "attended", "en", n % 2 == 0) for n in range(size)])
+    made = people(
+        db, event, [(f"Person {n:03}", "attended", "en", n % 2 == 0) for n in range(size)]
+    )
     job(DUE_6)
     for registration in made[: size // 2]:
         survey = db.session.scalar(

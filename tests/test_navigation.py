@@ -56,6 +56,7 @@ SHOWN = {
         ("Documents", "documents"),
         ("Letters", "letters"),
         ("Evaluation", "evaluation"),
+        ("Follow-up", "follow-up"),
         ("History", "history"),
     ],
     LIST: [

@@ -2,11 +2,13 @@
 participant and period, reminded once, in each participant's language, answered once by the
 link; who has not answered; the schedule refusing what it cannot hold."""
 
+import io
 import re
 from datetime import datetime
 
 import pytest
 from flask import current_app
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from eventsapp.accounts.models import Role
@@ -339,3 +341,24 @@ def test_the_event_page_runs_a_fixed_number_of_queries(db, make, staff_client, c
 
 
 counted: dict[int, int] = {}
+
+
+def test_the_answers_download_as_a_spreadsheet(db, attendees, app, staff_client):
+    ana = attendees[0]
+    job(DUE_3)
+    answer = {"question_applied": "=HYPERLINK(1)", "question_useful": "4", "question_shared": "yes"}
+    app.test_client().post(link_in(emails_to(db, ana.email)[0]), data=answer)
+    book = load_workbook(
+        io.BytesIO(staff_client.get(f"/manage/events/{ana.event_id}/follow-up.xlsx").data)
+    )
+    rows = list(book.active.iter_rows())
+    assert [c.value for c in rows[0][:2]] == ["Months after", "Participant"]
+    (answered,) = [row for row in rows if row[1].value == "Ana Beridze"]
+    applied, useful, shared = answered[-3:]
+    assert (applied.value, useful.value, shared.value) == ("=HYPERLINK(1)", 4, "yes")
+    assert applied.data_type == "s"  # shown as written, never run as a formula
+
+
+def test_the_programme_page_links_its_follow_up(db, course, staff_client):
+    page = staff_client.get(f"/manage/programmes/{course.programme_id}").text
+    assert f"/manage/programmes/{course.programme_id}/follow-up" in page

@@ -68,6 +68,8 @@ def create_app(config: dict | None = None) -> Flask:
     from .delegations.views import bp as delegations_bp
     from .documents import hooks as _documents_hooks  # noqa: F401  (badges with approvals)
     from .documents.views import bp as documents_bp
+    from .followup import cron as _followup_cron  # noqa: F401  (follow-up surveys, daily)
+    from .followup.views import bp as followup_bp
     from .history.views import bp as history_bp
     from .knowledge.views import bp as knowledge_bp
     from .logistics import cron as _logistics_cron  # noqa: F401  (the weekly reminder)
@@ -116,6 +118,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(delegations_bp)
     app.register_blueprint(travel_bp)
     app.register_blueprint(attendance_bp)
+    app.register_blueprint(followup_bp)
     app.register_blueprint(messages_bp)
     app.register_blueprint(authority_requests_views.bp)
     app.register_blueprint(authority_requests_views.manage_bp)

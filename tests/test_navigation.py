@@ -58,6 +58,7 @@ SHOWN = {
         ("Letters", "letters"),
         ("Evaluation", "evaluation"),
         ("Tests", "tests/"),
+        ("Follow-up", "follow-up"),
         ("History", "history"),
     ],
     LIST: [

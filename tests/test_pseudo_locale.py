@@ -53,6 +53,9 @@ from eventsapp.documents.models import DocumentKind
 from eventsapp.documents.services import issue
 from eventsapp.documents.settings import SignatoryInput, add_signatory
 from eventsapp.extensions import babel
+from eventsapp.followup.models import FollowUpSurvey
+from eventsapp.followup.questions import add_question as add_follow_up_question
+from eventsapp.followup.services import survey_token
 from eventsapp.logistics.models import Task
 from eventsapp.logistics.services import send_weekly_reminders
 from eventsapp.mail.models import OutboxEmail
@@ -210,6 +213,11 @@ def world(db) -> dict:
     pair = [new_person(n, country_code="PE") for n in ("Ana Mamani", "Ana Mamani Choque")]
     db.session.flush()
     programme = event.programme or db.session.scalar(select(Programme))
+    follow_up_question = add_follow_up_question(
+        programme.id, QuestionInput("Aplicado", "long_text")
+    )
+    survey = FollowUpSurvey(registration_id=approved.id, months=3, sent_at=now)
+    db.session.add(survey)
     signatory = add_signatory(programme, SignatoryInput("Rosa Quispe", {"en": "Director"}))
     plan = db.session.scalar(select(Plan).order_by(Plan.id))
     request = db.session.scalar(select(AuthorityRequest).order_by(AuthorityRequest.id))
@@ -242,7 +250,11 @@ def world(db) -> dict:
         "request_id": request.id,
         "registration_id": approved.id,
         "delegate_registration_id": other.id,
-        "question_id": {"attendance": evaluation_question.id, "registration": question.id},
+        "question_id": {
+            "attendance": evaluation_question.id,
+            "registration": question.id,
+            "followup": follow_up_question.id,
+        },
         "code": certificate.code,
         "kind": DocumentKind.CERTIFICATE.value,
         "language": "es",
@@ -251,6 +263,7 @@ def world(db) -> dict:
             "accounts.setup_account": account_setup_token(colleague),
             "calendars.personal_feed": feed_token(admin),
             "attendance.evaluation_page": evaluation_token(approved),
+            "followup.survey_page": survey_token(survey),
             "accounts.login_with_link": login_link_token(delegate),
             "registration.accept_offer": offer_url(waitlisted).rsplit("/", 1)[1],
             "registration.registration_page": page_token(approved),
@@ -434,6 +447,8 @@ def send_every_email(db) -> None:
         "confirm": {"confirm_url": "https://example.org/c", "hours": 48},
         "certificate": {"certificate_url": "https://example.org/certificates/x"},
         "evaluation": {"evaluation_url": "https://example.org/e", "anonymous": True},
+        "follow_up": {"survey_url": "https://example.org/f", "months": 3},
+        "follow_up_reminder": {"survey_url": "https://example.org/f", "months": 3},
         "offered": {"accept_url": "https://example.org/o"},
         "waitlisted": {"position": 2},
     }

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0036_plan_indicators"
-down_revision = "0034_knowledge_tests"
+down_revision = "0035_follow_up"
 branch_labels = None
 depends_on = None
 

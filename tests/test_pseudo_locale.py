@@ -54,6 +54,11 @@ from eventsapp.documents.services import issue
 from eventsapp.documents.settings import SignatoryInput, add_signatory
 from eventsapp.extensions import babel
 from eventsapp.followup.models import FollowUpSurvey
+from eventsapp.knowledge.models import PRE
+from eventsapp.knowledge.questions import ScoredInput, add_to_bank
+from eventsapp.knowledge.questions import add_question as add_test_question
+from eventsapp.knowledge.questions import test_of as knowledge_test_of
+from eventsapp.knowledge.taking import test_url as knowledge_test_url
 from eventsapp.followup.questions import add_question as add_follow_up_question
 from eventsapp.followup.services import survey_token
 from eventsapp.logistics.models import Task
@@ -168,6 +173,7 @@ def world(db) -> dict:
         select(Event)
         .join(AgendaSession, AgendaSession.event_id == Event.id)
         .join(Registration, Registration.event_id == Event.id)
+        .where(Registration.status == Status.APPROVED)
         .group_by(Event.id)
         .order_by(func.count(Registration.id).desc(), Event.id)
     )
@@ -218,6 +224,15 @@ def world(db) -> dict:
     )
     survey = FollowUpSurvey(registration_id=approved.id, months=3, sent_at=now)
     db.session.add(survey)
+    pre_test = knowledge_test_of(event, PRE, create=True)
+    db.session.flush()
+    test_question = add_test_question(
+        pre_test, ScoredInput("Escaños", "number", correct="500", points=1)
+    )
+    bank_question = add_to_bank(
+        programme.id, ScoredInput("Escaños", "number", correct="500", points=1)
+    )
+    pre_test.opened_at = now
     signatory = add_signatory(programme, SignatoryInput("Rosa Quispe", {"en": "Director"}))
     plan = db.session.scalar(select(Plan).order_by(Plan.id))
     request = db.session.scalar(select(AuthorityRequest).order_by(AuthorityRequest.id))
@@ -254,9 +269,11 @@ def world(db) -> dict:
             "attendance": evaluation_question.id,
             "registration": question.id,
             "followup": follow_up_question.id,
+            "knowledge.bank_question": bank_question.id,
+            "knowledge": test_question.id,
         },
         "code": certificate.code,
-        "kind": DocumentKind.CERTIFICATE.value,
+        "kind": {"documents": DocumentKind.CERTIFICATE.value, "knowledge": PRE},
         "language": "es",
         "signatory_id": signatory.id,
         "token": {
@@ -264,6 +281,7 @@ def world(db) -> dict:
             "calendars.personal_feed": feed_token(admin),
             "attendance.evaluation_page": evaluation_token(approved),
             "followup.survey_page": survey_token(survey),
+            "knowledge.take_test": knowledge_test_url(pre_test, approved.id).rsplit("/", 1)[1],
             "accounts.login_with_link": login_link_token(delegate),
             "registration.accept_offer": offer_url(waitlisted).rsplit("/", 1)[1],
             "registration.registration_page": page_token(approved),
@@ -449,6 +467,8 @@ def send_every_email(db) -> None:
         "evaluation": {"evaluation_url": "https://example.org/e", "anonymous": True},
         "follow_up": {"survey_url": "https://example.org/f", "months": 3},
         "follow_up_reminder": {"survey_url": "https://example.org/f", "months": 3},
+        "knowledge_pre_test": {"test_url": "https://example.org/t"},
+        "knowledge_post_test": {"test_url": "https://example.org/t"},
         "offered": {"accept_url": "https://example.org/o"},
         "waitlisted": {"position": 2},
     }

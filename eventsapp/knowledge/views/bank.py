@@ -55,6 +55,7 @@ def bank_question(programme_id: int, question_id: int):
         tests.update_question,
         url_for(".bank_page", programme_id=programme.id),
         meta=f"{programme.name} · {_('Test bank')} · {question.kind_label}",
+        programme=programme,
     )
 
 

@@ -26,6 +26,10 @@ from ..catalogue.models import Event, EventStatus, Programme
 from ..catalogue.services import EventInput, VenueInput, save_event
 from ..core.dates import read_date_phrase
 from ..extensions import db
+from ..followup.models import FollowUpSurvey
+from ..followup.questions import survey_questions
+from ..followup.schedule import due_on, set_event_schedule
+from ..followup.services import remind_period, send_period, submit_answers
 from ..knowledge.models import POST, PRE
 from ..knowledge.questions import (
     ScoredInput,
@@ -41,7 +45,18 @@ from ..plans.indicators import link_event, link_measure
 from ..plans.models import Plan, PlanItem
 from ..registration.models import ParticipantRole, Registration, Status
 from .current_year import TIMEZONE
-from .outcomes_data import AGENDA, CEC, INDICATORS, ITEM_REF, MEN, SURNAMES, TEST, TRAININGS, WOMEN
+from .outcomes_data import (
+    AGENDA,
+    CEC,
+    FOLLOW_UP_ANSWERS,
+    INDICATORS,
+    ITEM_REF,
+    MEN,
+    SURNAMES,
+    TEST,
+    TRAININGS,
+    WOMEN,
+)
 
 COURSE = "cicie-sc-2016-electronic-voting-abroad"
 # CICIE's rule for the course: 80 % of the sessions and 60 % in the post-test; those who came
@@ -96,6 +111,27 @@ def _course(staff) -> None:
     ended = datetime.combine(course.ends_on, datetime.min.time()) + timedelta(days=1, hours=10)
     set_completion_rule(course, RULE)
     issue_certificates(course, ended, staff)
+    _follow_up(course)
+
+
+def _follow_up(course: Event) -> None:
+    """Three months after: surveyed, reminded two weeks later, and ten of them answered."""
+    set_event_schedule(course, False, "3")
+    due = datetime.combine(due_on(course, 3), datetime.min.time()) + timedelta(hours=8)
+    send_period(course, 3, due)
+    db.session.flush()
+    surveys = db.session.scalars(
+        select(FollowUpSurvey)
+        .join(Registration, Registration.id == FollowUpSurvey.registration_id)
+        .where(Registration.event_id == course.id)
+        .order_by(FollowUpSurvey.registration_id)
+    ).all()
+    questions = survey_questions(course.programme_id)
+    for number, survey in enumerate(surveys[: len(FOLLOW_UP_ANSWERS)]):
+        applied, useful, shared = FOLLOW_UP_ANSWERS[number]
+        given = dict(zip((q.field_name for q in questions), (applied, useful, shared), strict=True))
+        submit_answers(survey, given, due + timedelta(days=number % 12, hours=number))
+    remind_period(course, 3, due + timedelta(days=14))
 
 
 def _attendance(course: Event, people: list[Registration], staff) -> None:

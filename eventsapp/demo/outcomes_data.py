@@ -125,3 +125,22 @@ TEST = (
         2,
     ),
 )
+
+# What ten of the course's participants answered three months after it: what they applied, how
+# useful it was (1–5), whether they shared it with colleagues.
+FOLLOW_UP_ANSWERS = (
+    ("We drafted the rules for postal voting from abroad for next year's election.", 5, "yes"),
+    (
+        "I presented the audit plan to our board; an audit of the voting system is budgeted.",
+        5,
+        "yes",
+    ),
+    ("Our registration form for citizens abroad now asks for a consular address.", 4, "yes"),
+    ("Not yet: our law has not changed.", 2, "no"),
+    ("I trained twelve colleagues of the registry with the course's materials.", 5, "yes"),
+    ("We compared two internet voting vendors with the course's checklist.", 4, "yes"),
+    ("I use the secrecy and verifiability criteria in our pilot's report.", 4, "no"),
+    ("Little so far; the election calendar left no time.", 3, "no"),
+    ("Our commission invited observers to the source-code review.", 5, "yes"),
+    ("We set up a diaspora registration campaign with two consulates.", 4, "yes"),
+)

@@ -35,6 +35,7 @@ from ...extensions import db
 from ...people.models import Country
 from .. import schemas
 from ..schemas import api_spec
+from ..scopes import granted, scope_of
 from ..services import (
     event_json,
     events_page,
@@ -67,11 +68,16 @@ def is_staff() -> bool:
 @bp.before_request
 def _staff_unless_public():
     view = current_app.view_functions.get(request.endpoint)
-    if view is None or getattr(view, "public", False) or is_staff():
+    if view is None or getattr(view, "public", False):
         return None
     if not current_user.is_authenticated:
         return _error(_("Sign in with a staff account to read this."), 401)
-    return _error(_("This is for training-centre staff only."), 403)
+    if not is_staff():
+        return _error(_("This is for training-centre staff only."), 403)
+    needed = scope_of(view)
+    if needed not in granted(current_user):
+        return _error(_("This needs the scope %(scope)s.", scope=needed), 403)
+    return None
 
 
 @bp.errorhandler(InvalidInput)

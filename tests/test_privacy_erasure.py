@@ -414,3 +414,62 @@ def test_erasure_forgets_a_focal_point_and_a_nominee(db, make, staff_user):
     assert "rosa" not in delegation.focal_email and "ana" not in nomination.email
     assert (nomination.gender, delegation.funded_places) == ("female", 1)
     assert nomination.registration.name == ERASED_NAME  # never completed: found by her address
+
+
+def test_erasure_forgets_what_she_wrote_in_a_follow_up_and_keeps_her_scores(db, make, staff_user):
+    """Her follow-up's written answer goes, its scale and the fact that she answered stay (the
+    response rate and the means count the same); her post-test score stays; her data download
+    held them all before."""
+    from eventsapp.followup.models import FollowUpSurvey
+    from eventsapp.followup.questions import survey_questions
+    from eventsapp.followup.services import response_counts, submit_answers
+    from eventsapp.knowledge.models import KnowledgeTest, TestAttempt
+    from eventsapp.privacy.export import person_data
+
+    now = datetime(2026, 5, 1, 9, 0)
+    event = make.event(date_text="2-6 February 2026", status="held")
+    registration = Registration(
+        event_id=event.id,
+        name="Ana Torres",
+        gender="female",
+        email="ana@jne.gob.pe",
+        country_code="PE",
+        status="attended",
+        consent_at=now,
+    )
+    db.session.add(registration)
+    db.session.flush()
+    test = KnowledgeTest(event_id=event.id, kind="post", opened_at=now)
+    db.session.add(test)
+    db.session.flush()
+    db.session.add(
+        TestAttempt(
+            test_id=test.id,
+            registration_id=registration.id,
+            answers={},
+            score=7,
+            max_score=10,
+            submitted_at=now,
+        )
+    )
+    survey = FollowUpSurvey(registration_id=registration.id, months=3, sent_at=now)
+    db.session.add(survey)
+    db.session.flush()
+    applied, useful, shared = survey_questions(event.programme_id)
+    given = {applied.field_name: "I trained my colleagues in Cusco.", useful.field_name: 4}
+    submit_answers(survey, {**given, shared.field_name: "yes"}, now)
+    person = person_for_address("ana@jne.gob.pe", now, name="Ana Torres")
+    registration.person_id = person.id
+    db.session.flush()
+    data, _files, _summary = person_data(person)
+    (held,) = data["registrations"]
+    assert held["follow_up_surveys"][0]["answers"][applied.key].startswith("I trained")
+    assert held["knowledge_tests"][0]["score"] == 7
+
+    erase_person(person, staff_user, now)
+    db.session.commit()
+    survey = db.session.get(FollowUpSurvey, survey.id)
+    assert survey.answers == {useful.key: 4, shared.key: "yes"}
+    assert survey.answered_at is not None
+    assert [(c.sent, c.answered) for c in response_counts([event.id])[event.id]] == [(1, 1)]
+    assert db.session.scalar(select(TestAttempt.score)) == 7

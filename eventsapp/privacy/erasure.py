@@ -1,11 +1,12 @@
 """Forgetting a person while keeping what statistics count.
 
 What goes: names, addresses, phone and position texts, travel and needs, answers to questions
-and the files sent with them, staff's notes, the account's password and sessions, the person's
-name in the action log. What stays: gender, country, organisation, role, status, attendance
-(check-ins), documents' existence (a certificate still verifies, naming "a participant"),
-evaluations (no longer linked to them), so that every results table, chart, map and plan report
-counts the same after as before.
+and the files sent with them, what they wrote in follow-up surveys, staff's notes, the account's
+password and sessions, the person's name in the action log. What stays: gender, country,
+organisation, role, status, attendance (check-ins, per day and per session), knowledge tests'
+scores, documents' existence (a certificate still verifies, naming "a participant"), evaluations
+(no longer linked to them), follow-ups' scales and choices, so that every results table, chart,
+map and plan report counts the same after as before.
 
 The person's rows are found through every capability that holds a person (``persons.id`` from
 accounts, registrations, speakers and requests' contacts, and the addresses they proved);
@@ -38,6 +39,8 @@ from ..core.clock import utcnow
 from ..core.i18n import ERASED_DOMAIN
 from ..delegations.models import Delegation, Nomination
 from ..extensions import db
+from ..followup.models import FollowUpSurvey
+from ..followup.services import questions_for
 from ..mail.models import OutboxEmail
 from ..messages.models import MessageRecipient
 from ..people.models import Person, PersonEmail, PersonMerge
@@ -268,7 +271,21 @@ def _erase_registrations(held: Held, now: datetime) -> int:
         .where(EvaluationResponse.registration_id.in_(ids))
         .values(registration_id=None)
     )
+    _forget_follow_up_texts(ids)
     return len(kept)
+
+
+def _forget_follow_up_texts(ids: list[int]) -> None:
+    """What a person wrote in follow-up surveys goes; their scales, choices and the fact that
+    they answered stay, counted in the results."""
+    surveys = db.session.scalars(
+        select(FollowUpSurvey).where(
+            FollowUpSurvey.registration_id.in_(ids), FollowUpSurvey.answered_at.is_not(None)
+        )
+    )
+    for survey in surveys:
+        written = {q.key for q in questions_for(survey) if q.kind_rules.written}
+        survey.answers = {k: v for k, v in survey.answers.items() if k not in written}
 
 
 def _erase_accounts(held: Held) -> int:

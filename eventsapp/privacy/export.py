@@ -19,7 +19,7 @@ from sqlalchemy import inspect, or_, select
 
 from ..accounts.models import User
 from ..agenda.models import AgendaSession, Speaker, session_speakers
-from ..attendance.models import CheckIn, EvaluationReceipt
+from ..attendance.models import CheckIn, EvaluationReceipt, SessionCheckIn
 from ..authority_requests.models import AuthorityRequest
 from ..authority_requests.services import REPORTS
 from ..catalogue.models import Event
@@ -28,6 +28,8 @@ from ..core.clock import utcnow
 from ..core.uploads import shown_name
 from ..documents.models import Document
 from ..extensions import db
+from ..followup.models import FollowUpSurvey
+from ..knowledge.models import TestAttempt
 from ..people.models import Person
 from ..registration.models import Registration
 from ..registration.uploads import stored_path
@@ -123,12 +125,16 @@ def person_data(person: Person) -> tuple[dict, list[tuple[str, object]], str]:
 
 
 def _by_registration(ids: list[int]) -> dict[str, dict[int, list]]:
-    found = {"documents": {}, "check_ins": {}, "evaluations_answered": {}}
-    for model, key in (
+    kinds = (
         (Document, "documents"),
         (CheckIn, "check_ins"),
+        (SessionCheckIn, "session_check_ins"),
         (EvaluationReceipt, "evaluations_answered"),
-    ):
+        (TestAttempt, "knowledge_tests"),
+        (FollowUpSurvey, "follow_up_surveys"),
+    )
+    found = {key: {} for _model, key in kinds}
+    for model, key in kinds:
         for obj in db.session.scalars(
             select(model).where(model.registration_id.in_(ids)).order_by(model.registration_id)
         ):

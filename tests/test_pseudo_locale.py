@@ -54,13 +54,13 @@ from eventsapp.documents.services import issue
 from eventsapp.documents.settings import SignatoryInput, add_signatory
 from eventsapp.extensions import babel
 from eventsapp.followup.models import FollowUpSurvey
+from eventsapp.followup.questions import add_question as add_follow_up_question
+from eventsapp.followup.services import survey_token
 from eventsapp.knowledge.models import PRE
 from eventsapp.knowledge.questions import ScoredInput, add_to_bank
 from eventsapp.knowledge.questions import add_question as add_test_question
 from eventsapp.knowledge.questions import test_of as knowledge_test_of
 from eventsapp.knowledge.taking import test_url as knowledge_test_url
-from eventsapp.followup.questions import add_question as add_follow_up_question
-from eventsapp.followup.services import survey_token
 from eventsapp.logistics.models import Task
 from eventsapp.logistics.services import send_weekly_reminders
 from eventsapp.mail.models import OutboxEmail

@@ -300,6 +300,24 @@ def test_a_wrong_state_is_refused(browser, site, db, amina):
     assert account(db, amina.email).last_login_at is None
 
 
+def test_a_code_caught_on_its_way_is_worth_nothing_to_another_browser(browser, site, db, amina):
+    """PKCE: the code goes with the verifier kept in the session of the browser that started the
+    sign-in, so that another browser with a sign-in (a state) of its own cannot use it."""
+    callback = urlsplit(to_the_callback(browser, site, "amina"))
+    with requests.Session() as thief:
+        started = thief.get(site.config["SITE_URL"] + "/login/oidc", allow_redirects=False)
+        their_state = parse_qs(urlsplit(started.headers["Location"]).query)["state"][0]
+        query = {key: values[0] for key, values in parse_qs(callback.query).items()}
+        page = thief.get(
+            callback._replace(query=urlencode({**query, "state": their_state})).geturl()
+        )
+
+        assert path_of(page) == "/login"
+        assert "did not sign you in (invalid_grant)" in flash_messages(page.text)[0]
+        assert not staff_area_opens(thief, site)
+    assert account(db, amina.email).last_login_at is None
+
+
 def test_a_sign_in_cancelled_at_the_provider_says_so(browser, site, db, amina):
     page = sign_in_through_provider(browser, site, "amina", cancel=True)
 

@@ -93,7 +93,15 @@ $(PANGO):
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; \
 	else echo "The PDF reports need Pango: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0"; exit 1; fi
 
-test: install $(CHROMIUM) $(REDIS) $(PANGO) lint  ## lint, then the whole suite
+# Sign-in through the institution's identity provider is tested against a real OpenID Connect
+# provider, npm's oidc-provider (tests/oidc/), installed from its lock file with Node.js.
+OIDC_PROVIDER := tests/oidc/node_modules/.package-lock.json
+$(OIDC_PROVIDER): tests/oidc/package.json tests/oidc/package-lock.json
+	@command -v npm >/dev/null || { echo "The sign-in tests need Node.js and npm: sudo apt-get install nodejs npm"; exit 1; }
+	npm ci --prefix tests/oidc --no-audit --no-fund --silent
+	touch $@
+
+test: install $(CHROMIUM) $(REDIS) $(PANGO) $(OIDC_PROVIDER) lint  ## lint, then the whole suite
 	$(BIN)/python -m pytest
 
 bench: install  ## benchmarks (see bench/README.md)

@@ -116,4 +116,18 @@ def load_settings() -> dict:
         "MAIL_FOLDER": env("MAIL_FOLDER", str(INSTANCE_DIR / "mail")),  # without MAIL_SERVER
         # The address of the site in every link an email carries (never taken from a request).
         "SITE_URL": env("SITE_URL", "http://127.0.0.1:5000"),
+        # Sign-in with the institution's identity provider (OpenID Connect, accounts/oidc.py):
+        # off without an issuer. The provider's discovery document is read from
+        # <issuer>/.well-known/openid-configuration; the redirect URI to register there is
+        # <SITE_URL>/login/oidc/callback.
+        "OIDC_ISSUER": env("OIDC_ISSUER", "").rstrip("/"),
+        "OIDC_CLIENT_ID": env("OIDC_CLIENT_ID", ""),
+        "OIDC_CLIENT_SECRET": env("OIDC_CLIENT_SECRET", ""),
+        # The claims that give the person's address and their groups.
+        "OIDC_EMAIL_CLAIM": env("OIDC_EMAIL_CLAIM", "email"),
+        "OIDC_GROUPS_CLAIM": env("OIDC_GROUPS_CLAIM", "groups"),
+        # A member of this group without an account gets a staff account at their first sign-in.
+        "OIDC_STAFF_GROUP": env("OIDC_STAFF_GROUP", ""),
+        # The button's words: "Sign in with <OIDC_LABEL>" (empty: "your institution").
+        "OIDC_LABEL": env("OIDC_LABEL", ""),
     }

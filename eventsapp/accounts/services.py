@@ -206,21 +206,28 @@ def send_login_links(now: datetime) -> dict[str, int]:
 
 
 SIGNED_IN_BY_LINK = describe("account.signed_in_by_link", _l("Signed in with an emailed link"))
+SIGNED_IN_BY_PROVIDER = describe(
+    "account.signed_in_by_provider", _l("Signed in through the identity provider")
+)
 
 
-def signed_in(user: User, now: datetime, by_link: bool = False) -> None:
+def signed_in(user: User, now: datetime, by_link: bool = False, by_provider: bool = False) -> None:
     """Note a sign-in (which also uses up the sign-in links sent before); one by an emailed link
-    is recorded in the action log.
+    or through the identity provider is recorded in the action log.
 
-    The first sign-in by link confirms the address; a password set on the account before that
-    was not set by the address's owner (old registration forms took one), and is dropped.
+    The first sign-in by link (or by the provider, which verified the address) confirms the
+    address; a password set on the account before that was not set by the address's owner (old
+    registration forms took one), and is dropped.
     """
     user.last_login_at = now
-    if by_link and user.email_confirmed_at is None:
+    if (by_link or by_provider) and user.email_confirmed_at is None:
         user.email_confirmed_at = now
         user.password_hash = None
-    if by_link:  # after the changes: a new account is written with them
+    # after the changes: a new account is written with them
+    if by_link:
         log_action(user, SIGNED_IN_BY_LINK, user, at=now)
+    elif by_provider:
+        log_action(user, SIGNED_IN_BY_PROVIDER, user, at=now)
 
 
 def choose_language(user: User, locale: str) -> None:

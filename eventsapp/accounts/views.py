@@ -22,6 +22,7 @@ from ..core.errors import InvalidInput
 from ..core.i18n import LANGUAGE_COOKIE, language_of, locale_of, remember_language
 from ..core.web import page_number, show_beside_field
 from ..extensions import csrf, db, limiter, login_manager
+from . import oidc
 from .forms import AccountForm, ColleagueForm, LoginForm, LoginLinkForm, PasswordForm, SetupForm
 from .models import Role, User
 from .services import (
@@ -185,13 +186,24 @@ def login():
 def _login_page(form: LoginForm, status: int = 200):
     """The sign-in form; its link to sign in by email leads to the same page afterwards."""
     next_path = _safe_next(request.args.get("next"))
-    return make_response(render_template("accounts/login.html", form=form, next=next_path), status)
+    provider = oidc.label() if oidc.enabled() else None
+    return make_response(
+        render_template("accounts/login.html", form=form, next=next_path, provider=provider),
+        status,
+    )
 
 
-def _sign_in(user: User, remember: bool = False, by_link: bool = False):
-    signed_in(user, utcnow(), by_link=by_link)
+def _sign_in(
+    user: User,
+    remember: bool = False,
+    by_link: bool = False,
+    by_provider: bool = False,
+    next_path: str | None = None,
+):
+    signed_in(user, utcnow(), by_link=by_link, by_provider=by_provider)
     flash(_("Welcome, %(name)s.", name=user.name or user.email), "success")
-    response = redirect(_safe_next(request.args.get("next")) or _home(user))
+    next_path = _safe_next(next_path or request.args.get("next"))
+    response = redirect(next_path or _home(user))
     return start_session(response, user, remember=remember)
 
 
@@ -248,6 +260,34 @@ def login_with_link(token: str):
     if request.method == "POST":
         return _sign_in(user, by_link=True)
     return render_template("accounts/login_with_link.html", user=user)
+
+
+@bp.route("/login/oidc")
+@limiter.limit(lambda: current_app.config["PUBLIC_POST_LIMIT"])
+def oidc_login():
+    """Sign in with the institution's identity provider: off to its sign-in page."""
+    if not oidc.enabled():
+        abort(404)
+    try:
+        return oidc.start(_safe_next(request.args.get("next")))
+    except oidc.Refused as refusal:
+        flash(str(refusal), "error")
+        return redirect(url_for(".login"))
+
+
+@bp.route("/login/oidc/callback")
+@limiter.limit(lambda: current_app.config["PUBLIC_POST_LIMIT"])
+def oidc_callback():
+    """Back from the identity provider: the account of the person it signed in, or why not."""
+    if not oidc.enabled():
+        abort(404)
+    try:
+        claims, next_path = oidc.finish()
+        user = oidc.account_for(claims, current_app.config)
+    except oidc.Refused as refusal:
+        flash(str(refusal), "error")
+        return redirect(url_for(".login"))
+    return _sign_in(user, by_provider=True, next_path=next_path)
 
 
 @bp.route("/me/password", methods=["GET", "POST"])

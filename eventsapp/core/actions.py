@@ -38,6 +38,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..extensions import db
 from .clock import utcnow
 from .i18n import format_day, format_moment
+from .signals import action_logged
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?")
@@ -135,6 +136,7 @@ def log_action(
     )
     if add:
         db.session.add(line)
+        action_logged.send(line, obj=obj)
     return line
 
 
@@ -146,6 +148,8 @@ def log_actions(lines: list[LoggedAction]) -> None:
         db.session.execute(
             insert(LoggedAction), [{key: getattr(line, key) for key in columns} for line in lines]
         )
+    for line in lines:
+        action_logged.send(line, obj=None)
 
 
 def changes(before: dict, after: dict) -> dict:

@@ -14,6 +14,8 @@ visitor's language ("Approved the registration of %(object)s"). Lines keep a lab
 object as it was (a delegate's name, an event's title), so that they read the same once the
 object is gone; the event and the account they concern are kept for the two History pages
 (``event_history``, ``account_history``), which read them in two queries whatever their number.
+Each line written is announced (``core.signals.action_logged``): webhooks hear of what happens
+through it.
 """
 
 import re

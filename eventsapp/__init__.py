@@ -93,6 +93,9 @@ def create_app(config: dict | None = None) -> Flask:
     from .travel import hooks as _travel_hooks  # noqa: F401  (letters follow their holders)
     from .travel import hooks_perdiem as _travel_perdiem_hooks  # noqa: F401  (budgets' per diem)
     from .travel.views import bp as travel_bp
+    from .webhooks import cron as _webhooks_cron  # noqa: F401  (deliveries, every round)
+    from .webhooks import hooks as _webhooks_hooks  # noqa: F401  (the action log's lines)
+    from .webhooks.views import bp as webhooks_bp
 
     app.register_blueprint(accounts_views.bp)
     app.register_blueprint(accounts_views.manage_bp)
@@ -115,6 +118,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(privacy_bp)
     app.register_blueprint(alumni_bp)
     app.register_blueprint(documents_bp)
+    app.register_blueprint(webhooks_bp)
     app.register_blueprint(delegations_bp)
     app.register_blueprint(travel_bp)
     app.register_blueprint(attendance_bp)

@@ -95,7 +95,19 @@ def register(app: Flask) -> None:
     from .ops.deploy import check_deploy
     from .plans.cli import plan
     from .registration.cli import mail, registration
+    from .webhooks.cli import webhooks
     from .worker import jobs
 
-    for group in (users, demo, countries, registration, mail, jobs, backup, check_deploy, plan):
+    for group in (
+        users,
+        demo,
+        countries,
+        registration,
+        mail,
+        jobs,
+        backup,
+        check_deploy,
+        plan,
+        webhooks,
+    ):
         app.cli.add_command(group)

@@ -107,6 +107,9 @@ def load_settings() -> dict:
         "DELEGATION_COMPLETION_DAYS": int(env("DELEGATION_COMPLETION_DAYS", "10")),
         "DELEGATION_REMINDER_DAYS": int(env("DELEGATION_REMINDER_DAYS", "10")),
         "DELEGATION_LAST_CALL_DAYS": int(env("DELEGATION_LAST_CALL_DAYS", "3")),
+        # Webhooks may go to loopback and private addresses, and over plain HTTP (a receiver on
+        # this machine or network; tests): off by default, against SSRF.
+        "WEBHOOKS_ALLOW_PRIVATE": env("WEBHOOKS_ALLOW_PRIVATE", "0") == "1",
         # Messages to participants reach the outbox at most this many a minute.
         "MESSAGES_PER_MINUTE": int(env("MESSAGES_PER_MINUTE", "60")),
         "MAIL_USERNAME": env("MAIL_USERNAME", ""),

@@ -14,6 +14,8 @@ visitor's language ("Approved the registration of %(object)s"). Lines keep a lab
 object as it was (a delegate's name, an event's title), so that they read the same once the
 object is gone; the event and the account they concern are kept for the two History pages
 (``event_history``, ``account_history``), which read them in two queries whatever their number.
+Each line written is announced (``core.signals.action_logged``): webhooks hear of what happens
+through it.
 """
 
 import re
@@ -38,6 +40,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..extensions import db
 from .clock import utcnow
 from .i18n import format_day, format_moment
+from .signals import action_logged
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?")
@@ -135,6 +138,7 @@ def log_action(
     )
     if add:
         db.session.add(line)
+        action_logged.send(line, obj=obj)
     return line
 
 
@@ -146,6 +150,8 @@ def log_actions(lines: list[LoggedAction]) -> None:
         db.session.execute(
             insert(LoggedAction), [{key: getattr(line, key) for key in columns} for line in lines]
         )
+    for line in lines:
+        action_logged.send(line, obj=None)
 
 
 def changes(before: dict, after: dict) -> dict:

@@ -95,6 +95,13 @@ event_per_diem = _signals.signal(
     "sentences).",
 )
 
+action_logged = _signals.signal(
+    "action-logged",
+    doc="A line was written to the action log (``sender``: the line, in the session's "
+    "transaction; ``obj``: what it was done to, or None when lines are written together): "
+    "webhooks queue the deliveries it announces, sent once the transaction commits.",
+)
+
 
 def ask(signal, sender, **kwargs):
     """The answer of the one receiver of a signal that asks for something, or None."""

@@ -1,0 +1,50 @@
+"""What happens reaches the webhooks through the action log: each line that announces a webhook
+type (``events.ACTIONS``) is noted in the session, and when its transaction commits the
+deliveries are added to that same transaction (``before_commit``), so that a change rolled back
+sends nothing and a change committed is never without its deliveries. The objects are read
+then, as the change leaves them (a registration's status is set after its line is written).
+An event deleted is read at once, while it is still there."""
+
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Session
+
+from ..core.actions import LoggedAction
+from ..core.clock import utcnow
+from ..core.signals import action_logged
+from ..extensions import db
+from .events import ACTIONS, EVENT_DELETED, Happening, deleted_event, happenings
+from .services import queue
+
+_NOTED = "webhook_lines"  # in the session's info: [(line or happening, in the session?)]
+
+
+@action_logged.connect
+def _note(line: LoggedAction, obj=None) -> None:
+    if line.action not in ACTIONS:
+        return
+    noted = db.session.info.setdefault(_NOTED, [])
+    if line.action == EVENT_DELETED:
+        if obj is not None:
+            noted.append((deleted_event(obj), False))
+    else:
+        noted.append((line, obj is not None))
+
+
+@sa_event.listens_for(Session, "before_commit")
+def _queue_deliveries(session: Session) -> None:
+    noted = session.info.pop(_NOTED, None)
+    if not noted:
+        return
+    found: list[Happening] = []
+    for entry, added in noted:
+        if isinstance(entry, Happening):
+            found.append(entry)
+        elif not added or entry in session:  # not undone by a savepoint rolled back
+            found.extend(happenings(entry))
+    queue(found, utcnow())
+
+
+@sa_event.listens_for(Session, "after_soft_rollback")
+def _forget(session: Session, previous_transaction) -> None:
+    if not previous_transaction.nested:
+        session.info.pop(_NOTED, None)

@@ -91,11 +91,23 @@ def countries_sync():
 
 
 def register(app: Flask) -> None:
+    from .api.token_cli import tokens
     from .ops.backup import backup
     from .ops.deploy import check_deploy
     from .plans.cli import plan
     from .registration.cli import mail, registration
     from .worker import jobs
 
-    for group in (users, demo, countries, registration, mail, jobs, backup, check_deploy, plan):
+    for group in (
+        users,
+        demo,
+        countries,
+        registration,
+        mail,
+        jobs,
+        backup,
+        check_deploy,
+        plan,
+        tokens,
+    ):
         app.cli.add_command(group)

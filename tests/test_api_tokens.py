@@ -195,7 +195,7 @@ def test_every_api_route_refuses_a_token_without_its_scope_and_takes_one_with_it
         others = [s for s in SCOPES if s != scope]
         tokens["all but " + scope] = make_token(db, admin_user, others, name=f"no {scope}")[1]
     script = app.test_client()
-    for endpoint, method, url, scope in routes:
+    for _endpoint, method, url, scope in routes:
         refused = script.open(url, method=method, headers=bearer(tokens["all but " + scope]))
         assert refused.status_code == 403, (method, url)
         assert f"scope {scope}" in refused.get_json()["error"], (method, url)

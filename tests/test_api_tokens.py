@@ -20,7 +20,7 @@ from eventsapp.extensions import db as _db
 from tests.conftest import RequestIsolatingClient, login
 from tests.test_access import PUBLIC_API, api_urls
 
-RESULTS = "/api/v1/reports/results?year=2016"
+RESULTS = "/api/v1/reports/results?from=2016&to=2016"
 
 
 def bearer(token: str) -> dict:

@@ -94,6 +94,8 @@ def create_token(
     account, or None for a command). Returns it with the plain token, which exists nowhere else:
     show it once."""
     now = now or utcnow()
+    if owner.id is None:
+        db.session.flush()  # a new account: its defaults (active) are set
     if not owner.is_staff or not owner.is_active:
         raise InvalidInput("email", _("API tokens are for active staff accounts."))
     name = (name or "").strip()

@@ -53,6 +53,8 @@ def create_app(config: dict | None = None) -> Flask:
     from .agenda.views import bp as agenda_bp
     from .alumni.views import bp as alumni_bp
     from .api.views import bp as api_bp
+    from .api.views.token_auth import TokenSessions
+    from .api.views.token_pages import bp as api_tokens_bp
     from .attendance import cron as _attendance_cron  # noqa: F401  (evaluations open after events)
     from .attendance.views import bp as attendance_bp
     from .authority_requests import cron as _requests_cron  # noqa: F401  (final reports)
@@ -104,6 +106,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(knowledge_bp)
     app.register_blueprint(people_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(api_tokens_bp)
+    app.session_interface = TokenSessions()  # a call with an API token gets no session cookie
     app.register_blueprint(calendars_bp)
     app.register_blueprint(registration_bp)
     app.register_blueprint(registration_manage_bp)

@@ -91,6 +91,7 @@ def countries_sync():
 
 
 def register(app: Flask) -> None:
+    from .api.token_cli import tokens
     from .ops.backup import backup
     from .ops.deploy import check_deploy
     from .plans.cli import plan
@@ -108,6 +109,7 @@ def register(app: Flask) -> None:
         backup,
         check_deploy,
         plan,
+        tokens,
         webhooks,
     ):
         app.cli.add_command(group)

@@ -66,6 +66,8 @@ def load_settings() -> dict:
         # Failed sign-ins (or password changes) for one account, from any address, before it is
         # locked for the rest of the period.
         "ACCOUNT_FAILURE_LIMIT": env("ACCOUNT_FAILURE_LIMIT", "10 per 15 minutes"),
+        # Calls with one API token (``Authorization: Bearer``), from any address.
+        "API_TOKEN_RATE_LIMIT": env("API_TOKEN_RATE_LIMIT", "600 per minute"),
         "SITE_NAME": env("SITE_NAME", "eventsapp"),
         # Host names the site answers to (comma-separated), e.g. "events.example.org"; unset in
         # development. Requests for other hosts get a 400.

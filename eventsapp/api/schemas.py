@@ -12,10 +12,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 from pydantic.json_schema import SkipJsonSchema
-from spectree import SpecTree
+from spectree import SecurityScheme, SecuritySchemeData, SpecTree
 
 from ..catalogue.models import LANGUAGES, REGIONS, EventKind, EventStatus
 from ..core.dates import FIRST_YEAR, LAST_YEAR, PRECISIONS
+from .scopes import scope_of
 
 DEFAULT_LIMIT = MAX_LIMIT = 500
 
@@ -29,17 +30,64 @@ class Error(BaseModel):
 
     error: str
     field: str | None = None
+    reason: str | None = Field(
+        None,
+        description="why an API token is refused (401): unknown, expired, revoked, "
+        "owner_inactive, owner_not_staff",
+    )
 
 
-api_spec = SpecTree(
+BEARER = "bearerAuth"
+
+
+class ScopedSpecTree(SpecTree):
+    """The document, with each operation's security: none for a public one (``@public``), for
+    the others a token (``Authorization: Bearer``) with the scope the route needs (``@requires``,
+    else ``read``), also given as ``x-scope`` and in the description."""
+
+    def _generate_spec(self) -> dict:
+        for route in self.backend.find_routes():
+            for _method, view in self.backend.parse_func(route):
+                metadata = self.get_function_metadata(view)
+                if metadata is not None:
+                    public = getattr(view, "public", False)
+                    metadata.security = {} if public else {BEARER: [scope_of(view)]}
+        spec = super()._generate_spec()
+        for operations in spec["paths"].values():
+            for operation in operations.values():
+                if scopes := [s for need in operation.get("security", []) for s in need[BEARER]]:
+                    operation["x-scope"] = scopes[0]
+                    needs = f"Needs the scope `{scopes[0]}` (with a token)."
+                    operation["description"] = "\n\n".join(
+                        part for part in (operation["description"], needs) if part
+                    )
+        return spec
+
+
+api_spec = ScopedSpecTree(
     "flask",
     mode="strict",
     title="eventsapp API",
     version="1",
     description="Events, programmes, countries and date phrases as JSON. Bad parameters get a "
-    '400 `{"error": ...}`.',
+    '400 `{"error": ...}`. Staff operations take a personal API token (made at '
+    "`/account/tokens`) in `Authorization: Bearer ea_...`, with the scope each operation "
+    "names, or a staff member's browser session. A refused token gets a 401 "
+    '`{"error": ..., "reason": ...}`, a missing scope a 403, too many calls with one token a '
+    "429 with `Retry-After`.",
     validation_error_status=400,
     validation_error_model=Error,
+    security_schemes=[
+        SecurityScheme(
+            name=BEARER,
+            data=SecuritySchemeData(
+                type="http",
+                scheme="bearer",
+                description="A personal API token, `ea_...`; the scopes an operation needs "
+                "are listed in its security requirement (and `x-scope`).",
+            ),
+        )
+    ],
 )
 
 

@@ -5,6 +5,7 @@
 //   its own table when it is in one: the agenda's days; boxes may join the form by form="…");
 // - a button with data-print prints the page (the yearly calendar);
 // - a read-only field with data-select-on-focus selects its text (a feed address to copy);
+// - a button with data-copy="<id>" copies that field's text (a new API token) and says so;
 // - the event hub's tabs, when they scroll sideways (on a phone), show the page's own tab.
 document.addEventListener("submit", (event) => {
   const message = event.target.dataset && event.target.dataset.confirm;
@@ -20,6 +21,15 @@ document.addEventListener("change", (event) => {
 });
 document.addEventListener("click", (event) => {
   if (event.target.closest && event.target.closest("[data-print]")) window.print();
+});
+document.addEventListener("click", (event) => {
+  const button = event.target.closest && event.target.closest("button[data-copy]");
+  const field = button && document.getElementById(button.dataset.copy);
+  if (!field) return;
+  field.select();
+  const said = () => { button.textContent = button.dataset.copied; };
+  if (navigator.clipboard) navigator.clipboard.writeText(field.value).then(said, () => {});
+  else if (document.execCommand("copy")) said();
 });
 document.addEventListener("focusin", (event) => {
   const field = event.target;

@@ -44,6 +44,7 @@ from ..services import (
     programme_json,
     window_json,
 )
+from . import token_auth
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # The views document what they read and answer, but read and check it themselves (see schemas).
@@ -63,6 +64,12 @@ def public(view):
 
 def is_staff() -> bool:
     return current_user.is_authenticated and current_user.is_staff
+
+
+# A call with ``Authorization: Bearer`` is its token owner's (before the check below), and counts
+# against the token's rate limit.
+bp.before_request(token_auth.authenticate_bearer)
+token_auth.limit_each_token(bp)
 
 
 @bp.before_request

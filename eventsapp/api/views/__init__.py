@@ -193,6 +193,7 @@ from . import (  # noqa: E402, F401
     budget,
     delegations,
     event_work,
+    outcomes,
     people,
     reports,
     travel_letters,

@@ -81,6 +81,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .messages.views import bp as messages_bp
     from .network.views import bp as network_bp
     from .outcomes import hooks as _outcomes_hooks  # noqa: F401  (the plan measures)
+    from .outcomes.views import bp as outcomes_bp
     from .people.views import bp as people_bp
     from .plans.views import bp as plans_bp
     from .privacy import cron as _privacy_cron  # noqa: F401  (retention, daily)
@@ -127,6 +128,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(travel_bp)
     app.register_blueprint(attendance_bp)
     app.register_blueprint(followup_bp)
+    app.register_blueprint(outcomes_bp)
     app.register_blueprint(messages_bp)
     app.register_blueprint(authority_requests_views.bp)
     app.register_blueprint(authority_requests_views.manage_bp)

@@ -59,6 +59,7 @@ SHOWN = {
         ("Evaluation", "evaluation"),
         ("Tests", "tests/"),
         ("Follow-up", "follow-up"),
+        ("Outcomes", "outcomes"),
         ("History", "history"),
     ],
     LIST: [

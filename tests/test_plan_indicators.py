@@ -16,6 +16,7 @@ from eventsapp.delegations.models import DelegationTarget
 from eventsapp.plans.indicators import elapsed_share, target_status
 from eventsapp.plans.models import IndicatorMeasure, Plan, PlanHeading, PlanItem, PlanItemEvent
 from eventsapp.registration.models import Registration
+from tests.test_outcomes import course, workshop  # noqa: F401  (fixtures: hand-worked outcomes)
 
 
 def _people(db, event, women=0, men=0, status="approved", role="delegate", country="MX"):
@@ -231,6 +232,43 @@ def test_gender_aims_warn_on_the_results_page(staff_client, db, make):
     assert "CICIE 2016: 30.8 % women, aim 40 %" in page.get_data(as_text=True)
 
 
+def test_completion_learning_gain_and_follow_up_come_from_the_linked_events(
+    staff_client,
+    db,
+    course,  # noqa: F811
+    workshop,  # noqa: F811
+):
+    """The course and the workshop of tests/test_outcomes.py: completion 2 of 4 and 2 of 2,
+    the course's tests (gain 0.39) and follow-up (4 of 6 surveys answered)."""
+    programme, event, _sessions = course
+    plan = _plan(
+        db,
+        programme,
+        items=2,
+        year=2016,
+        indicators=[
+            {"text": "Completion", "target": 80, "unit": "%"},
+            {"text": "Learning gain", "target": 0.3, "unit": None},
+            {"text": "Follow-up answered", "target": 50, "unit": "%"},
+        ],
+    )
+    both, only_workshop = plan.items
+    for item, events in ((both, (event, workshop)), (only_workshop, (workshop,))):
+        for linked in events:
+            assert _link(staff_client, plan, item, linked).status_code == 303
+        for position, name in enumerate(
+            ("completion_rate", "learning_gain", "follow_up_response_rate")
+        ):
+            assert _measure(staff_client, plan, item, position, name).status_code == 303
+    year = staff_client.get(f"/manage/plans/{plan.id}/report?period=2016").get_data(as_text=True)
+    cells = _cells(year, both.ref)
+    # (2 + 2) / (4 + 2) = 66.7 %; the course's gain; 4 of 6 surveys answered.
+    assert [cell[:2] for cell in cells[:3]] == [["66.7", "%"], ["0.39", "Learning"], ["66.7", "%"]]
+    # The workshop alone: everyone completed; no tests, no follow-up.
+    assert [cell[0] for cell in cells[3:]] == ["100", "—", "—"]
+    assert year.count("badge-behind") == 1 and year.count("badge-met") == 3
+
+
 @pytest.mark.parametrize("participants", [10, 500])
 def test_plan_report_queries_do_not_grow(staff_client, db, make, count_queries, participants):
     programme = make.programme(name=f"Big {participants}")
@@ -244,6 +282,9 @@ def test_plan_report_queries_do_not_grow(staff_client, db, make, count_queries, 
         "trained_trainers",
         "evaluation_mean",
         "events_held",
+        "completion_rate",
+        "learning_gain",
+        "follow_up_response_rate",
     ]
     for n, item in enumerate(plan.items):
         event = make.event(f"E{n}", "1-2 April 2021", status="held", programme_id=programme.id)
@@ -258,10 +299,11 @@ def test_plan_report_queries_do_not_grow(staff_client, db, make, count_queries, 
     staff_client.get(url)
     with count_queries() as queries:
         assert staff_client.get(url).status_code == 200
-    # user, plan, items, progress, links, measures, then one per measure in use (7: events held
-    # needs none); and
-    # nothing per item or participant.
-    assert len(queries) == 13, queries
+    # user, plan, items, progress, links, measures, then one per counting measure in use (7:
+    # events held needs none), six for the completion rate (its events, rules, sessions, session
+    # and day check-ins, participants), two for the learning gain (attempts, participants) and
+    # three for the follow-up (its events, schedules, surveys); nothing per item or participant.
+    assert len(queries) == 24, queries
 
 
 def test_hostile_input_is_refused_and_writes_nothing(staff_client, db, make, georgia):

@@ -104,29 +104,51 @@ def _gain_of(pairs: list[tuple[float, float]]) -> Gain:
 def _grouped(rows, key) -> dict:
     groups = defaultdict(list)
     for row in rows:
-        groups[key(row)].append(row[3:])
+        groups[key(row)].append(row[4:])
     return {k: _gain_of(pairs) for k, pairs in groups.items()}
+
+
+def _gain_rows(event_ids) -> list[tuple]:
+    """(event id, gender, region, organisation kind, pre %, post %) of each participant with a
+    place who took both tests of these events: two queries."""
+    taken = defaultdict(dict)
+    for registration_id, kind, percent in _percents(list(event_ids)):
+        taken[registration_id][kind] = percent
+    both = [r for r, kinds in taken.items() if len(kinds) == 2]
+    people = db.session.execute(
+        select(Registration.id, Registration.event_id, Registration.gender)
+        .add_columns(Country.region, Organisation.kind)
+        .outerjoin(Country, Country.code == Registration.country_code)
+        .outerjoin(Organisation, Organisation.id == Registration.organisation_id)
+        .where(Registration.id.in_(both), Registration.status.in_(WITH_A_PLACE))
+    ).all()
+    return [(*person[1:], taken[person[0]][PRE], taken[person[0]][POST]) for person in people]
+
+
+def _gain_of_rows(rows) -> Gain:
+    gain = _gain_of([row[4:] for row in rows])
+    gain.by_gender = _grouped(rows, lambda row: row[1])
+    gain.by_region = _grouped(rows, lambda row: row[2])
+    gain.by_organisation_kind = _grouped(rows, lambda row: row[3])
+    return gain
 
 
 def learning_gain(event_ids: list[int]) -> Gain:
     """The learning gain of these events' participants (with a place) who took both tests:
     two queries whatever the number of events and participants."""
-    taken = defaultdict(dict)
-    for registration_id, kind, percent in _percents(event_ids):
-        taken[registration_id][kind] = percent
-    both = [r for r, kinds in taken.items() if len(kinds) == 2]
-    people = db.session.execute(
-        select(Registration.id, Registration.gender, Country.region, Organisation.kind)
-        .outerjoin(Country, Country.code == Registration.country_code)
-        .outerjoin(Organisation, Organisation.id == Registration.organisation_id)
-        .where(Registration.id.in_(both), Registration.status.in_(WITH_A_PLACE))
-    ).all()
-    rows = [(*person[1:], taken[person[0]][PRE], taken[person[0]][POST]) for person in people]
-    gain = _gain_of([row[3:] for row in rows])
-    gain.by_gender = _grouped(rows, lambda row: row[0])
-    gain.by_region = _grouped(rows, lambda row: row[1])
-    gain.by_organisation_kind = _grouped(rows, lambda row: row[2])
-    return gain
+    return _gain_of_rows(_gain_rows(event_ids))
+
+
+def learning_gains(groups: dict) -> dict:
+    """``{key: learning_gain(event ids)}`` for many groups of events (``{key: event ids}``: a
+    plan indicator's scope, a year of results...), in the same two queries for all."""
+    by_event = defaultdict(list)
+    for row in _gain_rows({event_id for ids in groups.values() for event_id in ids}):
+        by_event[row[0]].append(row)
+    return {
+        key: _gain_of_rows([row for event_id in set(ids) for row in by_event[event_id]])
+        for key, ids in groups.items()
+    }
 
 
 def group_label(group: str, key: str | None) -> str:

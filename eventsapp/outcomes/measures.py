@@ -6,8 +6,8 @@ event, in one grouped query, then adds the events up per key in Python: shares a
 computed from the sums of all the scope's events, never from averaging per-event figures, and
 what is counted once (a country, an authority) is counted once per scope.
 
-Adding a measure (completion rate, learning gain, follow-up response rate) is one function here,
-decorated with ``@measure(name, label, unit)``, ``name`` one of ``plans.measures.MEASURE_NAMES``.
+Adding a measure is one function here, decorated with ``@measure(name, label, unit)``, ``name``
+one of ``plans.measures.MEASURE_NAMES``.
 """
 
 from collections import defaultdict
@@ -19,10 +19,12 @@ from sqlalchemy import func, select, union
 from ..attendance.models import EvaluationResponse
 from ..catalogue.models import CountryRole, Event, EventCountry
 from ..extensions import db
+from ..knowledge.services import learning_gains
 from ..people.models import Gender, Organisation, OrganisationKind
 from ..plans.measures import Scope, measure
 from ..registration.models import ParticipantRole, Registration
 from ..registration.participants import WITH_A_PLACE
+from .services import answered_of, completed_of, share
 
 Scopes = dict[Hashable, Scope]
 AUTHORITIES = (OrganisationKind.ELECTORAL_MANAGEMENT_BODY, OrganisationKind.ELECTORAL_COURT)
@@ -119,10 +121,6 @@ def men(scopes: Scopes) -> dict:
     return _of_gender(scopes, Gender.MALE)
 
 
-def share(part: float, whole: float) -> float | None:
-    return round(100 * part / whole, 1) if whole else None
-
-
 @measure("women_share", _l("Women's share of participants"), "percent")
 def women_share(scopes: Scopes) -> dict:
     counts = gender_counts(_all_events(scopes))
@@ -200,3 +198,30 @@ def evaluation_mean(scopes: Scopes) -> dict:
     totals = _summed(scopes, {e: s for e, (s, _n) in sums.items()})
     answered = _summed(scopes, {e: n for e, (_s, n) in sums.items()})
     return {key: round(totals[key] / answered[key], 2) if answered[key] else None for key in scopes}
+
+
+def _rate(scopes: Scopes, per_event: dict[int, tuple[int, int]]) -> dict:
+    """The share, per key, of the sums of ``(part, whole)`` over the scope's events."""
+    parts = _summed(scopes, {e: part for e, (part, _whole) in per_event.items()})
+    wholes = _summed(scopes, {e: whole for e, (_part, whole) in per_event.items()})
+    return {key: share(parts[key], wholes[key]) for key in scopes}
+
+
+@measure("completion_rate", _l("Completion rate"), "percent")
+def completion_rate(scopes: Scopes) -> dict:
+    """Participants with a place who met their event's completion rule, of all of them."""
+    return _rate(scopes, completed_of(_all_events(scopes)))
+
+
+@measure("learning_gain", _l("Learning gain (normalised, 0–1)"), "mean")
+def learning_gain(scopes: Scopes) -> dict:
+    """The normalised gain of the means of those who took both tests of the scope's events."""
+    gains = learning_gains({key: scope.event_ids for key, scope in scopes.items()})
+    return {key: None if g.gain is None else round(g.gain, 2) for key, g in gains.items()}
+
+
+@measure("follow_up_response_rate", _l("Follow-up response rate"), "percent")
+def follow_up_response_rate(scopes: Scopes) -> dict:
+    """Follow-up surveys answered, of those sent, over every period."""
+    answered = answered_of(_all_events(scopes))
+    return _rate(scopes, {e: (done, sent) for e, (sent, done) in answered.items()})

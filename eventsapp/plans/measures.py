@@ -4,13 +4,13 @@ item (``plan_item_events``) for a period.
 Plans sit below the capabilities that know how to compute them, so the registry is filled from
 above: ``outcomes/measures.py`` registers each computation with ``@measure(name, label, unit)``.
 Adding a measure is one function there; its name must be one of ``MEASURE_NAMES`` (the database's
-CHECK), which already holds the names of the measures still to come.
+CHECK).
 """
 
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
-# Every name the database accepts (migration 0036): those computed today and those to come.
+# Every name the database accepts (migration 0036), in the order they are offered.
 MEASURE_NAMES = (
     "events_held",
     "participants",

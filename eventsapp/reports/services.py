@@ -42,6 +42,7 @@ from ..outcomes.measures import women_share
 from ..people.models import Country, Gender, Organisation, OrganisationKind
 from ..plans.measures import Scope
 from ..registration.models import ParticipantRole, Registration, Status
+from .outcomes import outcome_results
 
 NOT_ASSIGNED = "Not assigned"  # events with no requesting country nor target region
 # Registrations that count as participants: accepted, or present.
@@ -197,6 +198,7 @@ class Results:
     participants: dict
     topics: dict = field(default_factory=dict)
     satisfaction: dict = field(default_factory=dict)
+    outcomes: dict = field(default_factory=dict)  # see ``reports.outcomes``
 
     def as_json(self) -> dict:
         return {
@@ -212,12 +214,14 @@ class Results:
             "participants": self.participants,
             "topics": self.topics,
             "satisfaction": self.satisfaction,
+            "outcomes": self.outcomes,
         }
 
 
 def results_summary(query: ResultsQuery) -> Results:
-    """The whole summary in four queries: events, people (participants and countries reached),
-    topics and satisfaction."""
+    """The whole summary: events, people (participants and countries reached), topics and
+    satisfaction in four queries; outcomes (completion, learning gain, follow-up) in a dozen
+    more, whatever the number of events and participants."""
     counted = _counted_events(query)
     groups = db.session.execute(
         select(counted.c.year, counted.c.region, counted.c.kind, func.count()).group_by(
@@ -256,6 +260,7 @@ def results_summary(query: ResultsQuery) -> Results:
         participants=participants,
         topics=_topics(counted),
         satisfaction=_satisfaction(query),
+        outcomes=outcome_results(counted, NOT_ASSIGNED),
     )
 
 

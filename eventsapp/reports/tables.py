@@ -110,6 +110,7 @@ def summary_tables(results: Results) -> list[Table]:
             [[t["theme"], t["count"]] for t in results.topics["themes"]],
         ),
         *satisfaction_tables(results),
+        *outcome_tables(results),
     ]
 
 
@@ -136,6 +137,79 @@ def satisfaction_tables(results: Results) -> list[Table]:
             [
                 [row["title"], date.fromisoformat(row["starts_on"]), row["mean"], row["answers"]]
                 for row in satisfaction["by_event"]
+            ],
+        ),
+    ]
+
+
+def _figures(row: dict) -> list:
+    """A group's completion, learning gain and follow-up, as the outcome tables' columns."""
+    completion, gain, follow_up = row["completion"], row["learning_gain"], row["follow_up"]
+    return [
+        completion["completed"],
+        completion["participants"],
+        completion["rate"],
+        gain["pre_mean"],
+        gain["post_mean"],
+        gain["gain"],
+        follow_up["sent"],
+        follow_up["answered"],
+        follow_up["rate"],
+    ]
+
+
+def _figures_header() -> list[str]:
+    return [
+        _("Completed"),
+        _("Participants"),
+        _("Completion rate (%)"),
+        _("Pre-test mean (%)"),
+        _("Post-test mean (%)"),
+        _("Learning gain"),
+        _("Follow-up surveys sent"),
+        _("Answered"),
+        _("Response rate (%)"),
+    ]
+
+
+def outcome_tables(results: Results) -> list[Table]:
+    """Completion, learning gain and follow-up by year (with all years), by region and by
+    event, and the learning gain by gender."""
+    outcomes = results.outcomes
+    by_year = [[row["year"], *_figures(row)] for row in outcomes["by_year"]]
+    if by_year:
+        by_year.append([_("All years"), *_figures(outcomes["overall"])])
+    gain_header = [_("Took both tests"), _("Pre-test mean (%)"), _("Post-test mean (%)")]
+    return [
+        Table(
+            "outcomes_by_year",
+            _("Outcomes by year"),
+            [_("Year"), *_figures_header()],
+            by_year,
+            total_row=bool(by_year),
+        ),
+        Table(
+            "outcomes_by_region",
+            _("Outcomes by region"),
+            [_("Region"), *_figures_header()],
+            [[region_label(row["region"]), *_figures(row)] for row in outcomes["by_region"]],
+        ),
+        Table(
+            "gain_by_gender",
+            _("Learning gain by gender"),
+            [_("Gender"), *gain_header, _("Learning gain")],
+            [
+                [row["label"], row["participants"], row["pre_mean"], row["post_mean"], row["gain"]]
+                for row in outcomes["gain_by_gender"]
+            ],
+        ),
+        Table(
+            "outcomes_by_event",
+            _("Outcomes by event"),
+            [_("Event"), _("Starts"), *_figures_header()],
+            [
+                [row["title"], date.fromisoformat(row["starts_on"]), *_figures(row)]
+                for row in outcomes["by_event"]
             ],
         ),
     ]

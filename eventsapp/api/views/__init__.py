@@ -206,6 +206,7 @@ from . import (  # noqa: E402, F401
     budget,
     delegations,
     event_work,
+    outcomes,
     people,
     reports,
     travel_letters,

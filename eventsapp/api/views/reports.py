@@ -121,6 +121,60 @@ class Satisfaction(BaseModel):
     overall: OverallSatisfaction
 
 
+class ResultsCompletion(BaseModel):
+    completed: int = Field(description="participants with a place who met their event's rule")
+    participants: int = Field(description="participants with a place")
+    rate: float | None = Field(description="completed of participants, in percent")
+
+
+class ResultsGain(BaseModel):
+    participants: int = Field(description="who took both tests")
+    pre_mean: float | None = Field(description="in percent")
+    post_mean: float | None = Field(description="in percent")
+    gain: float | None = Field(description="normalised gain of the means, 0 to 1")
+
+
+class ResultsFollowUp(BaseModel):
+    sent: int = Field(description="follow-up surveys sent, every period")
+    answered: int
+    rate: float | None = Field(description="answered of sent, in percent")
+
+
+class OutcomeFigures(BaseModel):
+    completion: ResultsCompletion
+    learning_gain: ResultsGain
+    follow_up: ResultsFollowUp
+
+
+class YearOutcomes(OutcomeFigures):
+    year: int
+
+
+class RegionOutcomes(OutcomeFigures):
+    region: Region
+
+
+class EventOutcomeFigures(OutcomeFigures):
+    id: int
+    title: str
+    starts_on: date
+
+
+class GenderGain(ResultsGain):
+    key: str = Field(description="a gender as stored: female, male, other, undisclosed")
+    label: str
+
+
+class Outcomes(BaseModel):
+    """Completion, learning gain and follow-up of the events counted; rates of the sums."""
+
+    overall: OutcomeFigures
+    by_year: list[YearOutcomes]
+    by_region: list[RegionOutcomes]
+    by_event: list[EventOutcomeFigures] = Field(description="the events with any such figure")
+    gain_by_gender: list[GenderGain]
+
+
 class Results(BaseModel):
     """Held events counted once, in the year they start, under the region of their requesting
     authority; the countries reached; participants; topics; satisfaction."""
@@ -139,6 +193,7 @@ class Results(BaseModel):
     participants: Participants
     topics: Topics
     satisfaction: Satisfaction
+    outcomes: Outcomes
 
 
 @bp.route("/reports/results")
@@ -150,5 +205,6 @@ class Results(BaseModel):
 )
 def results_json():
     """The results of a period: events held by year and region, countries reached,
-    participants, topics and satisfaction (staff only)"""
+    participants, topics, satisfaction, and outcomes (completion, learning gain, follow-up)
+    (staff only)"""
     return jsonify(results_summary(parse_results_query(request.args)).as_json())

@@ -1,0 +1,152 @@
+"""An event's outcomes in one place (its sessions and who attended each, completion by its rule,
+the tests' learning gain, the follow-up's answers), and the same figures for groups of events (a
+year, a region of the results), all read through the services of attendance, knowledge and
+followup, in a fixed number of queries whatever the number of participants and events."""
+
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from ..agenda.models import AgendaSession
+from ..attendance.completion import Completion, completion, completion_counts
+from ..attendance.sessions import attendance_per_session
+from ..catalogue.models import Event
+from ..followup.services import FollowUpCount, response_counts
+from ..knowledge.services import Gain, learning_gain, learning_gains
+
+
+def share(part: float, whole: float) -> float | None:
+    """``part`` of ``whole`` in percent, to one decimal; None of nothing."""
+    return round(100 * part / whole, 1) if whole else None
+
+
+def rounded(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def gain_json(gain: Gain) -> dict:
+    """Who took both tests, the means (percents, to one decimal) and the gain (two decimals)."""
+    return {
+        "participants": gain.participants,
+        "pre_mean": rounded(gain.pre_mean, 1),
+        "post_mean": rounded(gain.post_mean, 1),
+        "gain": rounded(gain.gain, 2),
+    }
+
+
+@dataclass
+class EventOutcomes:
+    sessions: list[tuple[AgendaSession, int]]  # each countable session, how many attended it
+    completion: Completion
+    gain: Gain
+    follow_up: list[FollowUpCount]  # one per period, in order of months
+
+    @property
+    def most_attended(self) -> int:
+        return max((attended for _session, attended in self.sessions), default=0)
+
+    def as_json(self) -> dict:
+        """The API's answer (``GET /api/v1/events/<id>/outcomes``)."""
+        gain = self.gain
+        return {
+            "sessions": [
+                {"id": session.id, "title": session.title, "attended": attended}
+                for session, attended in self.sessions
+            ],
+            "completion": {
+                "rule": self.completion.rule.text,
+                "completed": self.completion.completed,
+                "participants": self.completion.participants,
+            },
+            "tests": {
+                "pre_mean": rounded(gain.pre_mean, 1),
+                "post_mean": rounded(gain.post_mean, 1),
+                "gain": rounded(gain.gain, 2),
+                "gain_by_gender": {
+                    gender: rounded(of.gain, 2) for gender, of in sorted(gain.by_gender.items())
+                },
+            },
+            "follow_up": [
+                {"months": c.months, "sent": c.sent, "answered": c.answered} for c in self.follow_up
+            ],
+        }
+
+
+def event_outcomes(event: Event, now: datetime) -> EventOutcomes:
+    return EventOutcomes(
+        sessions=attendance_per_session(event.id),
+        completion=completion(event, now),
+        gain=learning_gain([event.id]),
+        follow_up=response_counts([event.id]).get(event.id, []),
+    )
+
+
+@dataclass
+class Figures:
+    """Completion, learning gain and follow-up of a group of events, added up over its events
+    (rates from the sums, never means of rates)."""
+
+    completed: int = 0
+    participants: int = 0
+    gain: Gain = field(default_factory=Gain)
+    sent: int = 0
+    answered: int = 0
+
+    @property
+    def completion_rate(self) -> float | None:
+        return share(self.completed, self.participants)
+
+    @property
+    def response_rate(self) -> float | None:
+        return share(self.answered, self.sent)
+
+    @property
+    def any(self) -> bool:
+        return bool(self.participants or self.gain.participants or self.sent)
+
+    def as_json(self) -> dict:
+        return {
+            "completion": {
+                "completed": self.completed,
+                "participants": self.participants,
+                "rate": self.completion_rate,
+            },
+            "learning_gain": gain_json(self.gain),
+            "follow_up": {"sent": self.sent, "answered": self.answered, "rate": self.response_rate},
+        }
+
+
+def completed_of(event_ids: Iterable[int], now: datetime | None = None) -> dict[int, tuple]:
+    """``completion_counts`` of these events (no query for none)."""
+    event_ids = sorted(set(event_ids))
+    return completion_counts(event_ids, now) if event_ids else {}
+
+
+def answered_of(event_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
+    """``{event id: (sent, answered)}`` over every follow-up period (from ``response_counts``)."""
+    return {
+        event_id: (sum(c.sent for c in counts), sum(c.answered for c in counts))
+        for event_id, counts in response_counts(sorted(set(event_ids))).items()
+    }
+
+
+def outcome_figures(
+    groups: dict[Hashable, Iterable[int]], now: datetime | None = None
+) -> dict[Hashable, Figures]:
+    """``{key: Figures}`` of each group of events (``{key: event ids}``), reading completion,
+    the tests and the follow-up once each for all the groups."""
+    groups = {key: tuple(ids) for key, ids in groups.items()}
+    every = {event_id for ids in groups.values() for event_id in ids}
+    completed = completed_of(every, now)
+    answered = answered_of(every)
+    gains = learning_gains(groups)
+    figures = {}
+    for key, ids in groups.items():
+        figures[key] = Figures(
+            completed=sum(completed.get(e, (0, 0))[0] for e in ids),
+            participants=sum(completed.get(e, (0, 0))[1] for e in ids),
+            gain=gains[key],
+            sent=sum(answered.get(e, (0, 0))[0] for e in ids),
+            answered=sum(answered.get(e, (0, 0))[1] for e in ids),
+        )
+    return figures

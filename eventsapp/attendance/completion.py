@@ -25,7 +25,7 @@ from ..core.links import site_url
 from ..documents.models import Document, DocumentKind
 from ..documents.services import issue
 from ..extensions import db
-from ..knowledge.services import post_test_percents
+from ..knowledge.services import post_test_percents_of
 from ..registration.models import Registration, Status
 from ..registration.notifications import notify, participant_email
 from ..registration.participants import WITH_A_PLACE
@@ -208,7 +208,7 @@ def _days_attended_of(events: list[Event], now: datetime) -> dict[int, int]:
 
 def _completions(events: list[Event], now: datetime) -> dict[int, Completion]:
     """Each event's completion, in a fixed number of queries whatever the number of events
-    and participants (but one for the post-test scores of each event whose rule asks one)."""
+    and participants."""
     ids = [e.id for e in events]
     if not ids:
         return {}
@@ -227,11 +227,8 @@ def _completions(events: list[Event], now: datetime) -> dict[int, Completion]:
         .where(Registration.event_id.in_(ids), Registration.status.in_(WITH_A_PLACE))
         .order_by(Registration.name, Registration.id)
     )
-    scores = {
-        event_id: post_test_percents(event_id)
-        for event_id, rule in rules.items()
-        if rule.minimum_post_score is not None
-    }
+    scored = [event_id for event_id, rule in rules.items() if rule.minimum_post_score is not None]
+    scores = post_test_percents_of(scored) if scored else {}
     found = {event.id: Completion(rules[event.id], []) for event in events}
     length = {event.id: len(event_days(event)) for event in events}
     for registration in people:
@@ -242,7 +239,7 @@ def _completions(events: list[Event], now: datetime) -> dict[int, Completion]:
             attended, of = by_session.get(registration.id, 0), len(sessions[event_id])
         else:
             attended, of = days, length[event_id]
-        score = scores.get(event_id, {}).get(registration.id)
+        score = scores.get(registration.id)
         row = Row(registration, attended, of, score, days > 0)
         found[event_id].rows.append(_judged(rule, row))
     return found
@@ -258,11 +255,14 @@ def completion_counts(
     event_ids: list[int], now: datetime | None = None
 ) -> dict[int, tuple[int, int]]:
     """``{event id: (completed, participants)}`` for many events, in a fixed number of
-    queries."""
+    queries; only events whose attendance was recorded (someone checked in): where nobody was,
+    nobody is known to have completed or not, and the event is left out rather than counted as
+    nobody completing."""
     events = list(db.session.scalars(select(Event).where(Event.id.in_(list(event_ids)))))
     return {
         event_id: (c.completed, c.participants)
         for event_id, c in _completions(events, now or utcnow()).items()
+        if any(row.any_day for row in c.rows)
     }
 
 

@@ -48,7 +48,12 @@ def _percents(event_ids: list[int], kind: str | None = None):
 
 def post_test_percents(event_id: int) -> dict[int, float]:
     """Registration id → post-test score in percent, of those who took it."""
-    return {r: percent for r, _kind, percent in _percents([event_id], POST)}
+    return post_test_percents_of([event_id])
+
+
+def post_test_percents_of(event_ids: list[int]) -> dict[int, float]:
+    """The same for the participants of several events, in one query."""
+    return {r: percent for r, _kind, percent in _percents(list(event_ids), POST)}
 
 
 @dataclass

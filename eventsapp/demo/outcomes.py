@@ -24,6 +24,7 @@ from ..attendance.models import Basis, EvaluationResponse
 from ..attendance.sessions import check_in_to_session, countable_sessions
 from ..catalogue.models import Event, EventStatus, Programme
 from ..catalogue.services import EventInput, VenueInput, save_event
+from ..core.clock import utcnow
 from ..core.dates import read_date_phrase
 from ..extensions import db
 from ..followup.models import FollowUpSurvey
@@ -45,6 +46,7 @@ from ..plans.indicators import link_event, link_measure
 from ..plans.models import Plan, PlanItem
 from ..registration.models import ParticipantRole, Registration, Status
 from .current_year import TIMEZONE
+from .delegations import give_people
 from .outcomes_data import (
     AGENDA,
     CEC,
@@ -75,6 +77,7 @@ def load() -> None:
     _course(staff)
     _georgia(staff)
     db.session.flush()
+    give_people(utcnow())  # the trainings' participants, as confirming would have
     db.session.execute(delete(OutboxEmail).where(OutboxEmail.id > last_email))
 
 
@@ -217,13 +220,14 @@ def _georgia(staff) -> None:
     for position, (_text, _target, _unit, measure) in enumerate(INDICATORS):
         if measure:
             link_measure(item, position, measure, staff)
-    for offset, (key, title, phrase, (women, men), trainers, scores) in enumerate(TRAININGS):
+    counted = {Gender.FEMALE: 0, Gender.MALE: 0}
+    for key, title, phrase, (women, men), trainers, scores in TRAININGS:
         event = db.session.scalar(select(Event).where(Event.source_key == key))
         if event is None:
             event = Event(source_key=key)
             save_event(event, _training(programme, title, phrase))
             db.session.flush()
-            _trained(event, cec, women, men, offset)
+            _trained(event, cec, _names(women, men, counted))
             _evaluated(event, scores)
         link_event(item, plan, event.id, trainers, staff)
 
@@ -251,16 +255,25 @@ def _training(programme: Programme, title: str, phrase: str) -> EventInput:
     )
 
 
-def _trained(event: Event, cec: Organisation, women: int, men: int, offset: int) -> None:
+def _names(women: int, men: int, counted: dict[str, int]) -> list[tuple[str, str]]:
+    """The next names of each gender: each first name with each surname once, so that no two
+    of the trainings' people share a name (the registry would take them for one person)."""
+    found = []
+    for gender, names, wanted in ((Gender.FEMALE, WOMEN, women), (Gender.MALE, MEN, men)):
+        for n in range(counted[gender], counted[gender] + wanted):
+            first, row = n % len(names), n // len(names)
+            found.append((f"{names[first]} {SURNAMES[(row + 3 * first) % len(SURNAMES)]}", gender))
+        counted[gender] += wanted
+    return found
+
+
+def _trained(event: Event, cec: Organisation, people: list[tuple[str, str]]) -> None:
     at = datetime.combine(event.starts_on, datetime.min.time()) - timedelta(days=20)
-    people = [(WOMEN, Gender.FEMALE)] * women + [(MEN, Gender.MALE)] * men
-    for number, (names, gender) in enumerate(people):
-        first = names[(number + offset) % len(names)]
-        last = SURNAMES[(number * 7 + offset) % len(SURNAMES)]
+    for number, (name, gender) in enumerate(people):
         db.session.add(
             Registration(
                 event_id=event.id,
-                name=f"{first} {last}",
+                name=name,
                 gender=gender,
                 email=f"demo.{event.source_key}.{number + 1}@example.org",
                 position="Member of an election commission",

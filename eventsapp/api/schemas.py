@@ -215,6 +215,23 @@ class WriteError(BaseModel):
     field: str | None = None
 
 
+class Malformed(BaseModel):
+    """A request the operation cannot read: `malformed` (not a JSON object of the documented
+    types), `csrf` (a session without the X-CSRFToken header), or no `code` when its address or
+    parameters hold control characters."""
+
+    error: str
+    code: Literal["malformed", "csrf"] | None = None
+    field: str | None = None
+
+
+class NotFound(BaseModel):
+    """An unknown id (`code`: `not_found`), or no such address at all (no `code`)."""
+
+    error: str
+    code: Literal["not_found"] | None = None
+
+
 class VenueInput(Body):
     country: str = Field(description="ISO 3166 code", max_length=2000)
     city: str | None = None

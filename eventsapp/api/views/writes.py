@@ -40,7 +40,7 @@ from ...registration.models import Registration
 from ...registration.statuses import apply_staff_action
 from .. import schemas
 from ..idempotency import HEADER, KEY_FORMAT, claim, fingerprint, keep_answer, kept_answer
-from ..schemas import WriteError, api_spec
+from ..schemas import Error, Malformed, NotFound, WriteError, api_spec
 from ..scopes import DECIDE, WRITE, requires
 from ..services import event_json
 from . import bp, documented
@@ -82,8 +82,17 @@ def not_found(message) -> Refused:
     return Refused(str(message), "not_found", 404)
 
 
-# Who answers every write's errors, in the document.
-REFUSALS = {f"HTTP_{status}": WriteError for status in (400, 401, 403, 404, 409, 422)}
+# What every write may answer besides its success, in the document (401 and 403: not staff, or
+# without the scope, as every staff route of the API answers; 405: an id too large for an id).
+REFUSALS = {
+    "HTTP_400": Malformed,
+    "HTTP_401": Error,
+    "HTTP_403": Error,
+    "HTTP_404": NotFound,
+    "HTTP_405": Error,
+    "HTTP_409": WriteError,
+    "HTTP_422": WriteError,
+}
 
 
 # ---------------------------------------------------------------- the token in the action log

@@ -196,11 +196,10 @@ class Body(BaseModel):
 
 
 class WriteError(BaseModel):
-    """A refused write: `malformed` (400: not a JSON object of the documented types), `invalid`
-    (422: a value refused, with its `field`), `not_found` (404), `conflict` (409: the object's
-    state refuses it), `in_progress` (409: a request with this Idempotency-Key is still
-    running), `idempotency_key_reused` (422: the key came with another request), `csrf` (400:
-    a session without the X-CSRFToken header)."""
+    """A refused write: `invalid` (422: a value refused, with its `field`), `conflict` (409: the
+    object's state refuses it), `in_progress` (409: a request with this Idempotency-Key is still
+    running), `idempotency_key_reused` (422: the key came with another request); 400s are
+    `malformed` or `csrf` (see `Malformed`), 404s `not_found`."""
 
     error: str
     code: Literal[

@@ -52,6 +52,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .accounts import views as accounts_views
     from .agenda.views import bp as agenda_bp
     from .alumni.views import bp as alumni_bp
+    from .api import idempotency as _api_idempotency  # noqa: F401  (old keys deleted, hourly)
     from .api.views import bp as api_bp
     from .api.views.token_auth import TokenSessions
     from .api.views.token_pages import bp as api_tokens_bp

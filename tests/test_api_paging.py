@@ -101,7 +101,7 @@ def test_errors_under_the_api_are_json_never_a_page(client, db):
     assert client.get("/api/v1/nothing").get_json() == {
         "error": "There is no such page. It may have been removed."
     }
-    refused = client.post("/api/v1/events")
+    refused = client.delete("/api/v1/events")  # POST creates one (writes)
     assert refused.status_code == 405 and "error" in refused.get_json()
 
 

@@ -16,6 +16,8 @@ from spectree import SecurityScheme, SecuritySchemeData, SpecTree
 
 from ..catalogue.models import LANGUAGES, REGIONS, EventKind, EventStatus
 from ..core.dates import FIRST_YEAR, LAST_YEAR, PRECISIONS
+from ..logistics.models import TaskStatus
+from ..plans.models import ItemStatus
 from .scopes import scope_of
 
 DEFAULT_LIMIT = MAX_LIMIT = 500
@@ -218,3 +220,146 @@ class DateReading(BaseModel):
     precision: Precision
     tentative: bool
     label: str = Field(description="the window as the site writes it")
+
+
+# ---------------------------------------------------------------- writes
+#
+# Request bodies are checked twice: their JSON types here (``extra="forbid"``, strict: a wrong
+# type or an unknown member is a 400 "malformed"), then their values by the same forms and
+# services as the staff pages (a refused value is a 422 "invalid" naming the field). Choices
+# are therefore plain strings here, documented with their values.
+
+
+DECISIONS = ("approve", "decline", "waitlist")
+
+
+def _one_of(values) -> dict:
+    return {"json_schema_extra": {"enum": [getattr(v, "value", v) for v in values]}}
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", strict=True, allow_inf_nan=False, json_schema_extra=_without_null_defaults
+    )
+
+
+class WriteError(BaseModel):
+    """A refused write: `invalid` (422: a value refused, with its `field`), `conflict` (409: the
+    object's state refuses it), `in_progress` (409: a request with this Idempotency-Key is still
+    running), `idempotency_key_reused` (422: the key came with another request); 400s are
+    `malformed` or `csrf` (see `Malformed`), 404s `not_found`."""
+
+    error: str
+    code: Literal[
+        "malformed",
+        "invalid",
+        "not_found",
+        "conflict",
+        "in_progress",
+        "idempotency_key_reused",
+        "csrf",
+    ]
+    field: str | None = None
+
+
+class Malformed(BaseModel):
+    """A request the operation cannot read: `malformed` (not a JSON object of the documented
+    types), `csrf` (a session without the X-CSRFToken header), or no `code` when its address or
+    parameters hold control characters."""
+
+    error: str
+    code: Literal["malformed", "csrf"] | None = None
+    field: str | None = None
+
+
+class NotFound(BaseModel):
+    """An unknown id (`code`: `not_found`), or no such address at all (no `code`)."""
+
+    error: str
+    code: Literal["not_found"] | None = None
+
+
+class VenueInput(Body):
+    country: str = Field(description="ISO 3166 code", max_length=2000)
+    city: str | None = None
+    place: str | None = None
+    tentative: bool = False
+
+
+class EventWrite(Body):
+    """An event's fields as the staff form takes them; `date_text` is read as the form reads it,
+    with `year` when the phrase has none."""
+
+    title: str = None
+    kind: str = Field(None, **_one_of(EventKind))
+    status: str = Field(None, **_one_of(EventStatus))
+    date_text: str = Field(None, description='as written: "early March (tbc)"')
+    year: int | None = Field(None, description="the year, when the phrase has none")
+    programme: int | None = Field(None, description="the programme's id")
+    section: int | None = Field(None, description="the id of a section of the programme")
+    start_time: str | None = Field(None, description="HH:MM, for exact and confirmed dates")
+    end_time: str | None = Field(None, description="HH:MM")
+    timezone: str | None = Field(None, description="IANA, such as America/Mexico_City")
+    venue: VenueInput | None = Field(None, description="null: to be decided")
+    capacity: int | None = None
+    participants_count: int | None = None
+    languages: list[str] | None = Field(None, description="codes such as en, es")
+    interpretation: bool | None = None
+    purpose: list[str] | None = Field(None, description="one point per item")
+    description: str | None = None
+    theme: str | None = None
+    block: str | None = Field(None, description="a CICIE block")
+    audience: str | None = None
+    requesting_authority: int | None = Field(None, description="an organisation's id")
+    target_region: str | None = None
+    requesting_countries: list[str] | None = None
+    candidate_countries: list[str] | None = None
+    participant_countries: list[str] | None = None
+    partners: list[int] | None = Field(None, description="co-organisers: organisations' ids")
+    notes: str | None = Field(None, description="seen by staff only")
+
+
+class EventCreate(EventWrite):
+    title: str
+    kind: str = Field(**_one_of(EventKind))
+    status: str = Field("planned", **_one_of(EventStatus))
+    date_text: str = Field(description='as written: "early March (tbc)"')
+
+
+class Decision(Body):
+    decision: str = Field(**_one_of(DECISIONS))
+    reason: str = Field("", description="recorded in the history with the decision")
+
+
+class RegistrationStatus(BaseModel):
+    id: int
+    event_id: int
+    name: str
+    status: str = Field(description="the registration's status after the decision")
+
+
+class TaskCreate(Body):
+    """A task of the event: due on a day (`due_on`) or relative to the event (`due`)."""
+
+    title: str
+    owner_email: str | None = Field(None, description="a staff account's address")
+    owner_name: str | None = Field(None, description="or a unit or partner, in words")
+    due_on: str | None = Field(None, description="a day: 2021-05-01 or 1 May 2021")
+    due: str | None = Field(None, description='"45 days before start", "3 days after end"')
+    status: str = Field(TaskStatus.TO_DO.value, **_one_of(TaskStatus))
+    notes: str = ""
+
+
+class Progress(Body):
+    period: str = Field(description="a quarter (2021-Q2) or a year (2021)")
+    status: str = Field(**_one_of(ItemStatus))
+    actuals: list[float | None] = Field([], description="one per indicator, in order")
+    comment: str = ""
+
+
+class ProgressRecorded(BaseModel):
+    item_id: int
+    period: str
+    status: str
+    actuals: list[float | None]
+    comment: str

@@ -148,11 +148,16 @@ def _takes_seat(transition: Transition) -> bool:
 
 
 def change_status(
-    registration: Registration, action: str, now: datetime, actor, tell: bool = True
+    registration: Registration,
+    action: str,
+    now: datetime,
+    actor,
+    tell: bool = True,
+    reason: str = "",
 ) -> None:
     """Apply a transition of ``TRANSITIONS`` and its effects (see the module's docstring);
     ``actor``: who makes it (an account, or None for the site); ``tell``: False when the caller
-    writes to the delegate itself."""
+    writes to the delegate itself; ``reason``: kept with the change in the action log."""
     if problem := refusal(registration, action, now):
         raise StatusError(problem)
     transition = TRANSITIONS[action]
@@ -165,7 +170,7 @@ def change_status(
         registration,
         transition.logged,
         actor,
-        {"changes": {"status": [registration.status, new]}},
+        {"changes": {"status": [registration.status, new]}, **({"text": reason} if reason else {})},
         at=now,
     )
     registration.status = new
@@ -199,10 +204,15 @@ def allowed_actions(
 
 
 def apply_staff_action(
-    event: Event, action: str, registration_ids: list[int], now: datetime, staff
+    event: Event,
+    action: str,
+    registration_ids: list[int],
+    now: datetime,
+    staff,
+    reason: str = "",
 ) -> tuple[int, list[str]]:
-    """Apply one staff action (by the account ``staff``) to the chosen registrations of the
-    event, in registration order.
+    """Apply one staff action (by the account ``staff``, with a ``reason`` for the action log)
+    to the chosen registrations of the event, in registration order.
 
     Returns how many changed and the reasons of those that could not.
     """
@@ -225,7 +235,7 @@ def apply_staff_action(
             problems.append(nominee_message(registration))
             continue
         try:
-            change_status(registration, action, now, staff)
+            change_status(registration, action, now, staff, reason=reason)
         except StatusError as error:
             problems.append(error.message)
         else:

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0039_webhooks"
-down_revision = "0037_api_tokens"
+down_revision = "0038_idempotency"
 branch_labels = None
 depends_on = None
 

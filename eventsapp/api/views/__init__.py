@@ -211,4 +211,5 @@ from . import (  # noqa: E402, F401
     reports,
     travel_letters,
     travel_rooming,
+    writes,
 )

@@ -100,19 +100,18 @@ def event_agenda_json(event_id: int):
 def event_tasks_json(event_id: int):
     """An event's logistics tasks (staff only)"""
     event = _event_or_404(event_id)
-    return jsonify(
-        [
-            {
-                "id": t.id,
-                "title": t.title,
-                "owner": t.owner_label if (t.owner or t.owner_name) else None,
-                "owner_email": t.owner.email if t.owner else None,
-                "due_on": t.due_on.isoformat(),
-                "due_rule": t.relative_label,
-                "approximate": t.approximate,
-                "status": t.status,
-                "notes": t.notes,
-            }
-            for t in event_tasks(event.id)
-        ]
-    )
+    return jsonify([task_json(t) for t in event_tasks(event.id)])
+
+
+def task_json(t) -> dict:
+    return {
+        "id": t.id,
+        "title": t.title,
+        "owner": t.owner_label if (t.owner or t.owner_name) else None,
+        "owner_email": t.owner.email if t.owner else None,
+        "due_on": t.due_on.isoformat(),
+        "due_rule": t.relative_label,
+        "approximate": t.approximate,
+        "status": t.status,
+        "notes": t.notes,
+    }

@@ -417,7 +417,9 @@ def test_the_migration_brings_evaluations_and_answers_to_the_engine(settings, tm
                     connection.execute(
                         text("SELECT label, position FROM evaluation_questions ORDER BY id")
                     ).all(),
-                    connection.execute(text("SELECT answers FROM evaluation_responses")).scalar(),
+                    connection.execute(
+                        text("SELECT answers FROM evaluation_responses WHERE comment = 'Fine'")
+                    ).scalar(),
                     connection.execute(
                         text("SELECT answers FROM registrations WHERE id = :id"),
                         {"id": registration_id},

@@ -262,7 +262,7 @@ def completion_counts(
     return {
         event_id: (c.completed, c.participants)
         for event_id, c in _completions(events, now or utcnow()).items()
-        if any(row.any_day for row in c.rows)
+        if any(row.any_day or row.attended for row in c.rows)
     }
 
 

@@ -226,7 +226,7 @@ def test_no_capability_writes_to_participants_around_notify():
     """``queue_email`` is called by ``notify`` and by the emails to people who are not (yet)
     participants: accounts, authorities' requests, invitations, staff's task reminders, a
     person told of the decision on their own data (privacy), an authority's focal point
-    (delegations)."""
+    (delegations), a webhook's owner told it was switched off (webhooks)."""
     others = {
         "eventsapp/accounts/services.py",
         "eventsapp/privacy/services.py",
@@ -234,6 +234,7 @@ def test_no_capability_writes_to_participants_around_notify():
         "eventsapp/authority_requests/services.py",
         "eventsapp/registration/invitations.py",
         "eventsapp/logistics/services.py",
+        "eventsapp/webhooks/delivery.py",
     }
     callers = set()
     for path in (ROOT / "eventsapp").rglob("*.py"):

@@ -1,5 +1,6 @@
 """schemathesis over the write operations, as a staff member's session with its CSRF header (the
-way the site's own pages call them): no answer may be a server error or differ from the document.
+way the site's own pages call them) and as a script's token: no answer may be a server error or
+differ from the document.
 """
 
 import pytest
@@ -14,6 +15,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from eventsapp.api.scopes import DECIDE, READ, WRITE
+from eventsapp.api.tokens import create_token
 from eventsapp.core.clock import utcnow
 from eventsapp.plans.models import Plan, PlanItem
 from eventsapp.registration.services import RegistrationInput, register
@@ -70,6 +73,33 @@ def test_the_writes_keep_to_their_document(case, signed_in):
     case.call_and_validate(
         cookies=signed_in[0],
         headers=signed_in[1],
+        checks=[
+            not_a_server_error,
+            status_code_conformance,
+            content_type_conformance,
+            response_schema_conformance,
+        ],
+    )
+
+
+@pytest.fixture
+def a_token(db, staff_user):
+    """A script's token with the scopes of every write (and no session, no CSRF header)."""
+    _token, plain = create_token(staff_user, "schemathesis", [READ, WRITE, DECIDE], 1, None)
+    db.session.commit()
+    return {"Authorization": f"Bearer {plain}"}
+
+
+@schema.parametrize()
+@settings(
+    max_examples=15,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
+def test_the_writes_keep_to_their_document_with_a_token(case, a_token):
+    case.call_and_validate(
+        headers=a_token,
         checks=[
             not_a_server_error,
             status_code_conformance,

@@ -25,6 +25,7 @@ from eventsapp.accounts.services import (
     send_login_links,
 )
 from eventsapp.agenda.models import AgendaSession, Speaker
+from eventsapp.api.scopes import SCOPES
 from eventsapp.attendance.evaluations import add_question as add_evaluation_question
 from eventsapp.attendance.evaluations import evaluation_token
 from eventsapp.authority_requests.models import AuthorityRequest
@@ -53,8 +54,7 @@ from eventsapp.documents.models import DocumentKind
 from eventsapp.documents.services import issue
 from eventsapp.documents.settings import SignatoryInput, add_signatory
 from eventsapp.extensions import babel
-from eventsapp.followup.models import FollowUpSurvey
-from eventsapp.followup.questions import add_question as add_follow_up_question
+from eventsapp.followup.models import FollowUpQuestion, FollowUpSurvey
 from eventsapp.followup.services import survey_token
 from eventsapp.knowledge.models import PRE
 from eventsapp.knowledge.questions import ScoredInput, add_to_bank
@@ -86,6 +86,11 @@ from eventsapp.registration.questions import add_question
 from eventsapp.registration.seats import get_settings
 from eventsapp.registration.waiting_list import offer_url
 from eventsapp.travel.models import Hotel
+from eventsapp.webhooks.delivery import MAX_FAILURES
+from eventsapp.webhooks.delivery import _gave_up as give_up_on
+from eventsapp.webhooks.events import TYPES as WEBHOOK_TYPES
+from eventsapp.webhooks.models import WebhookSubscription
+from eventsapp.webhooks.services import SubscriptionInput, save_subscription
 from tests.conftest import RequestIsolatingClient, login
 from tests.pseudo_locale import (
     PSEUDO,
@@ -103,7 +108,9 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 # Pages that are not the site's own text: the API (its JSON stays in English, as documented), a
 # file of another format, static files, and what ends the session.
-NOT_PAGES = ("/api/", "/static/", "/logout", "/healthz")
+# /login/oidc only sends the browser to the identity provider and takes it back (tests/test_oidc.py
+# reads the messages it brings back).
+NOT_PAGES = ("/api/", "/static/", "/logout", "/healthz", "/login/oidc")
 NOT_PAGE_SUFFIXES = (".ics", ".pdf", ".json")
 # Files staff download from a registration's answers: the delegate's own upload.
 UPLOADS = {
@@ -219,8 +226,23 @@ def world(db) -> dict:
     pair = [new_person(n, country_code="PE") for n in ("Ana Mamani", "Ana Mamani Choque")]
     db.session.flush()
     programme = event.programme or db.session.scalar(select(Programme))
-    follow_up_question = add_follow_up_question(
-        programme.id, QuestionInput("Aplicado", "long_text")
+    # Written as the page would before anyone answered (the demo's course has answers now).
+    follow_up_question = FollowUpQuestion(
+        programme_id=programme.id, label="Aplicado", kind="long_text", position=99
+    )
+    db.session.add(follow_up_question)
+    db.session.flush()
+    webhook = WebhookSubscription()
+    save_subscription(
+        webhook,
+        SubscriptionInput(
+            url="https://socio.example.org/avisos",
+            events=["registration.approved"],
+            secret="un-secreto-del-socio-0123456789",
+        ),
+        admin,
+        allow_private=True,
+        owner=admin,
     )
     survey = FollowUpSurvey(registration_id=approved.id, months=3, sent_at=now)
     db.session.add(survey)
@@ -291,6 +313,7 @@ def world(db) -> dict:
             "delegations.nominee": nominee_link(nomination.registration).rsplit("/", 1)[1],
         },
         "delegation_id": delegation.id,
+        "subscription_id": webhook.id,
         "hotel_id": hotel.id,
     }
 
@@ -354,7 +377,8 @@ def test_every_page_is_in_the_pseudo_language(pseudo_site, db):
         client = app.test_client()
         login(client, values.pop("admin"))
         client.set_cookie("language", PSEUDO, domain="localhost")
-        data = sorted(data_strings(db, vocabulary) + notice_strings(), key=len, reverse=True)
+        data = data_strings(db, vocabulary) + notice_strings() + protocol_names()
+        data = sorted(data, key=len, reverse=True)
         offenders, unreached = walk(app, client, values, data, vocabulary, allowed)
     assert not unreached, "Pages the walk did not reach:\n" + "\n".join(unreached)
     assert not offenders, f"{len(offenders)} English words outside gettext:\n" + "\n".join(
@@ -367,6 +391,12 @@ def notice_strings() -> list[str]:
     gettext): where the visitor's language has none, its English is shown, marked as such."""
     notice = shipped_notice()
     return [text for code in notice.texts for _kind, text in paragraphs(notice.texts[code])]
+
+
+def protocol_names() -> list[str]:
+    """Names scripts send and receive as they are, in every language: the API's scopes and the
+    webhooks' types (shown as code beside their translated descriptions)."""
+    return [*SCOPES, *WEBHOOK_TYPES]
 
 
 def walk(app, client, values, data, vocabulary, allowed) -> tuple[list[str], list[str]]:
@@ -502,6 +532,9 @@ def send_every_email(db) -> None:
     task.owner_id, task.due_on, task.status = admin.id, (now - timedelta(days=3)).date(), "to_do"
     send_weekly_reminders(now)
     write_delegations_emails(db, values, admin, now)
+    webhook = db.session.get(WebhookSubscription, values["subscription_id"])
+    webhook.consecutive_failures = MAX_FAILURES - 1
+    give_up_on(webhook)  # its owner is told it is switched off
     forget(registration, admin, now)
     db.session.commit()
 

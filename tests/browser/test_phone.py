@@ -321,7 +321,7 @@ def test_my_registrations_show_each_status_and_action_without_swiping(
             course.get_by_role("link", name=re.compile("travel|viaje", re.I)),
             course.locator("button.danger"),
             cards.locator(".badge-waitlisted"),
-            cards.locator("ul.documents a", has_text=re.compile("Constancia")),
+            cards.locator("ul.documents a", has_text=re.compile("Certificado|Constancia")),
             course.locator("ul.documents a", has_text=re.compile("gafete")),
         ]:
             expect(visible).to_be_visible()

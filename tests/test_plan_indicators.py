@@ -2,10 +2,12 @@
 computed by a measure of the linked events held in the period, targets' statuses, the gender
 aims on the results page, the report's queries, and hostile input."""
 
+import io
 import re
 from datetime import date
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -338,3 +340,25 @@ def test_hostile_input_is_refused_and_writes_nothing(staff_client, db, make, geo
         db.session.add(IndicatorMeasure(item_id=item.id, position=0, measure="unicorns"))
         db.session.flush()
     db.session.rollback()
+
+
+def test_the_reports_spreadsheet_says_what_the_screen_says(staff_client, db, georgia):
+    _programme, plan, item, events = georgia
+    _link(staff_client, plan, item, events["q2a"], trainers=True)
+    _link(staff_client, plan, item, events["across"])  # Q3, no training of trainers
+    _measure(staff_client, plan, item, 0, "women")
+    _measure(staff_client, plan, item, 1, "trained_trainers")
+    q3 = staff_client.get(f"/manage/plans/{plan.id}/report?period=2021-Q3").get_data(as_text=True)
+    women, trainers = _cells(q3, item.ref)
+    assert " ".join(women) == "2 Participants (women) · 1 event · 5 to date"
+    # Q3's one event trains no trainers: none counted in Q3, the ToT's five to date.
+    assert " ".join(trainers) == "0 Trained trainers · 0 trainings of trainers · 5 to date"
+
+    sheet = staff_client.get(f"/manage/plans/{plan.id}/report?period=2021-Q3&format=xlsx")
+    header, *rows = load_workbook(io.BytesIO(sheet.data)).active.values
+    found = [dict(zip(header, row, strict=True)) for row in rows]
+    picked = ("Indicator", "Target", "Unit", "Computed", "To date", "Events counted")
+    assert [tuple(row[k] for k in (*picked, "Target status")) for row in found] == [
+        ("Number of women trained", 8, "people", 2, 5, 1, "Behind"),  # 5 < 8 × 273 / 365
+        ("Number of trained trainers", 4, "people", 0, 5, 0, "Met"),
+    ]

@@ -243,9 +243,11 @@ def plan_report(plan_id: int):
 
 
 def _report_table(rows, values) -> tuple[list[str], list[list]]:
+    """The report as the screen shows it: a count's value to date beside the period's (its
+    status is judged on it), and what the values are (people, %, 1–5)."""
     header = [_("Ref"), _("Item"), _("Responsible"), _("Status"), _("Indicator"), _("Target")]
-    header += [_("Computed"), _("Measure"), _("Events counted"), _("Actual"), _("Target status")]
-    header += [_("Comment")]
+    header += [_("Unit"), _("Computed"), _("To date"), _("Measure"), _("Events counted")]
+    header += [_("Actual"), _("Target status"), _("Comment")]
     table = []
     for row in rows:
         comment = row.progress.comment if row.progress else ""
@@ -256,14 +258,26 @@ def _report_table(rows, values) -> tuple[list[str], list[list]]:
                     row.item.title,
                     row.item.responsible,
                     ItemStatus(row.item.status).label,
-                    value.text if value else "",
-                    value.target if value else None,
-                    value.computed if value else None,
-                    str(value.measure.label) if value and value.measure else "",
-                    value.events if value and value.measure else None,
-                    value.actual if value else None,
-                    value.status_label if value else "",
+                    *(_indicator_cells(value) if value else NO_INDICATOR),
                     comment,
                 ]
             )
     return header, table
+
+
+NO_INDICATOR = ["", None, "", None, None, "", None, None, ""]
+
+
+def _indicator_cells(value) -> list:
+    measured = value.measure is not None
+    return [
+        value.text,
+        value.target,
+        value.unit_label,
+        value.computed,
+        value.to_date,
+        str(value.measure.label) if measured else "",
+        value.events if measured else None,
+        value.actual,
+        value.status_label,
+    ]

@@ -252,10 +252,35 @@ def test_an_event_without_outcomes_says_what_to_do(staff_client, make):
     answer = staff_client.get(f"/api/v1/events/{event.id}/outcomes").get_json()
     assert answer == {
         "sessions": [],
-        "completion": {"rule": "At least 100 % of the days", "completed": 0, "participants": 0},
+        "completion": {"rule": "At least 100 % of the days", "completed": None, "participants": 0},
         "tests": {"pre_mean": None, "post_mean": None, "gain": None, "gain_by_gender": {}},
         "follow_up": [],
     }
+
+
+def test_completion_is_unknown_until_anyone_is_checked_in(staff_client, db, make, app):
+    event = make.event("Course", "10-12 October 2016", status="held")
+    people = [person(db, event, f"Person{n} Course") for n in range(14)]
+    answer = staff_client.get(f"/api/v1/events/{event.id}/outcomes").get_json()
+    # Nobody checked in: nobody is known to have completed or not.
+    assert answer["completion"]["completed"] is None
+    assert answer["completion"]["participants"] == 14
+    page = staff_client.get(f"/manage/events/{event.id}/outcomes").text
+    assert "No attendance recorded yet" in page and "participants completed" not in page
+    document = app.test_client().get("/api/v1/openapi.json").get_json()
+    figures = next(
+        schema
+        for name, schema in document["components"]["schemas"].items()
+        if name.endswith(".CompletionFigures")
+    )
+    assert {"type": "null"} in figures["properties"]["completed"]["anyOf"]
+
+    db.session.add(CheckIn(registration_id=people[0].id, day=date(2016, 10, 10)))
+    db.session.commit()
+    answer = staff_client.get(f"/api/v1/events/{event.id}/outcomes").get_json()
+    assert answer["completion"]["completed"] == 0  # one day of three: nobody completed
+    page = staff_client.get(f"/manage/events/{event.id}/outcomes").text
+    assert "0 of 14 participants completed the event" in page
 
 
 OVERALL = {

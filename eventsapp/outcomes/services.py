@@ -42,6 +42,12 @@ class EventOutcomes:
     follow_up: list[FollowUpCount]  # one per period, in order of months
 
     @property
+    def attendance_recorded(self) -> bool:
+        """Whether anyone was checked in (by day or session): until then, nobody is known to
+        have completed the event or not."""
+        return any(row.any_day or row.attended for row in self.completion.rows)
+
+    @property
     def most_attended(self) -> int:
         return max((attended for _session, attended in self.sessions), default=0)
 
@@ -55,7 +61,7 @@ class EventOutcomes:
             ],
             "completion": {
                 "rule": self.completion.rule.text,
-                "completed": self.completion.completed,
+                "completed": self.completion.completed if self.attendance_recorded else None,
                 "participants": self.completion.participants,
             },
             "tests": {

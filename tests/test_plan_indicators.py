@@ -451,3 +451,22 @@ def test_events_and_indicators_offer_only_events_not_linked_and_refuse_beside_th
     picker = links.split(f'id="measure-{item.id}-0"')[1].split("</form>")[0]
     assert f'id="measure-{item.id}-0-error" role="alert">Choose a measure from the list.' in picker
     assert db.session.scalar(select(func.count()).select_from(IndicatorMeasure)) == 0
+
+
+def test_a_mean_of_33_over_8_shows_as_4_13(staff_client, db, make):
+    """Half up, as people round: 4.125 is 4.13 (``round`` gives 4.12) in the plan report and
+    the results."""
+    programme = make.programme(name="Means", first_year=2021)
+    plan = _plan(db, programme, indicators=[{"text": "Evaluation results", "target": 4}])
+    event = make.event("Course", "1 February 2021", status="held", programme_id=programme.id)
+    for score in (5, 5, 4, 4, 4, 4, 4, 3):  # 33 / 8
+        db.session.add(
+            EvaluationResponse(event_id=event.id, satisfaction=score, submitted_on=date(2021, 2, 2))
+        )
+    db.session.commit()
+    _link(staff_client, plan, plan.items[0], event)
+    _measure(staff_client, plan, plan.items[0], 0, "evaluation_mean")
+    report = staff_client.get(f"/manage/plans/{plan.id}/report?period=2021").get_data(as_text=True)
+    assert _cells(report, "1.0")[0][0] == "4.13"
+    results = staff_client.get("/api/v1/reports/results?from=2021&to=2021").get_json()
+    assert "4.13" in str(results["satisfaction"]) and "4.12" not in str(results["satisfaction"])

@@ -18,6 +18,7 @@ from sqlalchemy import func, select, union
 
 from ..attendance.models import EvaluationResponse
 from ..catalogue.models import CountryRole, Event, EventCountry
+from ..core.numbers import half_up, ratio
 from ..extensions import db
 from ..knowledge.services import learning_gains
 from ..people.models import Gender, Organisation, OrganisationKind
@@ -203,7 +204,7 @@ def evaluation_mean(scopes: Scopes) -> dict:
         }
     totals = _summed(scopes, {e: s for e, (s, _n) in sums.items()})
     answered = _summed(scopes, {e: n for e, (_s, n) in sums.items()})
-    return {key: round(totals[key] / answered[key], 2) if answered[key] else None for key in scopes}
+    return {key: ratio(totals[key], answered[key], 2) for key in scopes}
 
 
 def _rate(scopes: Scopes, per_event: dict[int, tuple[int, int]]) -> dict:
@@ -223,7 +224,7 @@ def completion_rate(scopes: Scopes) -> dict:
 def learning_gain(scopes: Scopes) -> dict:
     """The normalised gain of the means of those who took both tests of the scope's events."""
     gains = learning_gains({key: scope.event_ids for key, scope in scopes.items()})
-    return {key: None if g.gain is None else round(g.gain, 2) for key, g in gains.items()}
+    return {key: half_up(g.gain, 2) for key, g in gains.items()}
 
 
 @measure("follow_up_response_rate", _l("Follow-up response rate"), "percent", "%")

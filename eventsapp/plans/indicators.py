@@ -19,6 +19,7 @@ from ..catalogue.models import Event, EventStatus
 from ..core.actions import describe, log_action
 from ..core.errors import InvalidInput
 from ..core.labels import Labelled
+from ..core.numbers import half_up
 from ..extensions import db
 from .measures import Measure, Scope, get_measure
 from .models import IndicatorMeasure, Plan, PlanItem, PlanItemEvent
@@ -238,7 +239,7 @@ class IndicatorValue:
     @staticmethod
     def shown(number: float | None) -> str:
         """A value in the reader's language ("1,234", "4.25"); "—" for none."""
-        return "—" if number is None else format_decimal(number, format="#,##0.##")
+        return "—" if number is None else format_decimal(half_up(number, 2), format="#,##0.##")
 
 
 def _held_until(plan: Plan, period_end: date) -> dict[int, list[tuple[int, date, bool]]]:

@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 import pytest
 from openpyxl import load_workbook
+from pypdf import PdfReader
 from sqlalchemy import insert, select
 
 from eventsapp.attendance.models import CheckIn, SessionCheckIn
@@ -251,10 +252,35 @@ def test_an_event_without_outcomes_says_what_to_do(staff_client, make):
     answer = staff_client.get(f"/api/v1/events/{event.id}/outcomes").get_json()
     assert answer == {
         "sessions": [],
-        "completion": {"rule": "At least 100 % of the days", "completed": 0, "participants": 0},
+        "completion": {"rule": "At least 100 % of the days", "completed": None, "participants": 0},
         "tests": {"pre_mean": None, "post_mean": None, "gain": None, "gain_by_gender": {}},
         "follow_up": [],
     }
+
+
+def test_completion_is_unknown_until_anyone_is_checked_in(staff_client, db, make, app):
+    event = make.event("Course", "10-12 October 2016", status="held")
+    people = [person(db, event, f"Person{n} Course") for n in range(14)]
+    answer = staff_client.get(f"/api/v1/events/{event.id}/outcomes").get_json()
+    # Nobody checked in: nobody is known to have completed or not.
+    assert answer["completion"]["completed"] is None
+    assert answer["completion"]["participants"] == 14
+    page = staff_client.get(f"/manage/events/{event.id}/outcomes").text
+    assert "No attendance recorded yet" in page and "participants completed" not in page
+    document = app.test_client().get("/api/v1/openapi.json").get_json()
+    figures = next(
+        schema
+        for name, schema in document["components"]["schemas"].items()
+        if name.endswith(".CompletionFigures")
+    )
+    assert {"type": "null"} in figures["properties"]["completed"]["anyOf"]
+
+    db.session.add(CheckIn(registration_id=people[0].id, day=date(2016, 10, 10)))
+    db.session.commit()
+    answer = staff_client.get(f"/api/v1/events/{event.id}/outcomes").get_json()
+    assert answer["completion"]["completed"] == 0  # one day of three: nobody completed
+    page = staff_client.get(f"/manage/events/{event.id}/outcomes").text
+    assert "0 of 14 participants completed the event" in page
 
 
 OVERALL = {
@@ -412,3 +438,44 @@ def test_the_outcomes_page_and_the_results_run_the_same_queries_at_10_and_500(
 ):
     small = queries_at(staff_client, db, make, count_queries, 10)
     assert queries_at(staff_client, db, make, count_queries, 500) == small
+
+
+OUTCOME_HEADINGS = (
+    "Completed",
+    "Participants",
+    "Completion rate (%)",
+    "Pre-test mean (%)",
+    "Post-test mean (%)",
+    "Learning gain",
+    "Follow-up surveys sent",
+    "Answered",
+    "Response rate (%)",
+)
+
+
+def text_off_the_page(pdf: bytes) -> tuple[str, str]:
+    """The PDF's text, and the pieces of it that run off their page's right edge (as a reader
+    of the printed page misses them): each piece's start, plus its width at half an em a
+    character (DejaVu Sans is wider), past the page's width."""
+    text, off = [], []
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        width = float(page.mediabox.width)
+
+        def seen(piece, cm, tm, _font, size, width=width):
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            if piece.strip() and x + 0.5 * size * tm[0] * cm[0] * len(piece.strip()) > width:
+                off.append(piece.strip())
+
+        text.append(page.extract_text(visitor_text=seen))
+    return " ".join(" ".join(text).split()), " ".join(off)
+
+
+def test_the_annual_reports_pdf_prints_every_column_of_the_outcome_tables(staff_client, course):
+    pdf = staff_client.get("/reports/annual-report.pdf?programme=cicie&year=2016")
+    assert pdf.status_code == 200
+    text, off = text_off_the_page(pdf.data)
+    for title in ("Outcomes by year", "Outcomes by region", "Outcomes by event"):
+        assert title in text
+    for heading in OUTCOME_HEADINGS:
+        assert heading in text
+        assert not any(word in off for word in heading.split()), (heading, off)

@@ -2,10 +2,12 @@
 computed by a measure of the linked events held in the period, targets' statuses, the gender
 aims on the results page, the report's queries, and hostile input."""
 
+import io
 import re
 from datetime import date
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -14,7 +16,14 @@ from eventsapp.core.actions import LoggedAction
 from eventsapp.core.clock import utcnow
 from eventsapp.delegations.models import DelegationTarget
 from eventsapp.plans.indicators import elapsed_share, target_status
-from eventsapp.plans.models import IndicatorMeasure, Plan, PlanHeading, PlanItem, PlanItemEvent
+from eventsapp.plans.models import (
+    IndicatorMeasure,
+    ItemProgress,
+    Plan,
+    PlanHeading,
+    PlanItem,
+    PlanItemEvent,
+)
 from eventsapp.registration.models import Registration
 from tests.test_outcomes import course, workshop  # noqa: F401  (fixtures: hand-worked outcomes)
 
@@ -317,13 +326,14 @@ def test_hostile_input_is_refused_and_writes_nothing(staff_client, db, make, geo
         return links == 0 and chosen == 0
 
     refused = _measure(staff_client, plan, item, 0, "number_of_unicorns")
-    assert refused.status_code == 303
-    page = staff_client.get(f"/manage/plans/{plan.id}").get_data(as_text=True)
-    assert "Choose a measure from the list." in page
+    assert refused.status_code == 400
+    assert "Choose a measure from the list." in refused.get_data(as_text=True)
     refused = _link(staff_client, plan, item, elsewhere)
-    page = staff_client.get(f"/manage/plans/{plan.id}").get_data(as_text=True)
-    assert "Choose an event of the programme." in page
-    assert _measure(staff_client, plan, item, 7, "women").status_code == 303  # no 8th indicator
+    assert refused.status_code == 400
+    assert "Choose an event of the programme." in refused.get_data(as_text=True)
+    no_eighth = _measure(staff_client, plan, item, 7, "women")
+    assert no_eighth.status_code == 400
+    assert "Choose one of the item&#39;s indicators." in no_eighth.get_data(as_text=True)
     for data in ({"event_id": "1\x00"}, {"event_id": "x" * 10_000}, {"event_id": "-1"}):
         response = staff_client.post(f"/manage/plans/{plan.id}/items/{item.id}/events", data=data)
         assert response.status_code in (303, 400)
@@ -338,3 +348,125 @@ def test_hostile_input_is_refused_and_writes_nothing(staff_client, db, make, geo
         db.session.add(IndicatorMeasure(item_id=item.id, position=0, measure="unicorns"))
         db.session.flush()
     db.session.rollback()
+
+
+def test_the_reports_spreadsheet_says_what_the_screen_says(staff_client, db, georgia):
+    _programme, plan, item, events = georgia
+    _link(staff_client, plan, item, events["q2a"], trainers=True)
+    _link(staff_client, plan, item, events["across"])  # Q3, no training of trainers
+    _measure(staff_client, plan, item, 0, "women")
+    _measure(staff_client, plan, item, 1, "trained_trainers")
+    q3 = staff_client.get(f"/manage/plans/{plan.id}/report?period=2021-Q3").get_data(as_text=True)
+    women, trainers = _cells(q3, item.ref)
+    assert " ".join(women) == "2 Participants (women) · 1 event · 5 to date"
+    # Q3's one event trains no trainers: none counted in Q3, the ToT's five to date.
+    assert " ".join(trainers) == "0 Trained trainers · 0 trainings of trainers · 5 to date"
+
+    sheet = staff_client.get(f"/manage/plans/{plan.id}/report?period=2021-Q3&format=xlsx")
+    header, *rows = load_workbook(io.BytesIO(sheet.data)).active.values
+    found = [dict(zip(header, row, strict=True)) for row in rows]
+    picked = ("Indicator", "Target", "Unit", "Computed", "To date", "Events counted")
+    assert [tuple(row[k] for k in (*picked, "Target status")) for row in found] == [
+        ("Number of women trained", 8, "people", 2, 5, 1, "Behind"),  # 5 < 8 × 273 / 365
+        ("Number of trained trainers", 4, "people", 0, 5, 0, "Met"),
+    ]
+
+
+def _form(page: str, form_id: str) -> str:
+    return page.split(f'id="{form_id}"')[1].split("</form>")[0]
+
+
+def test_the_progress_form_labels_its_fields_and_says_whats_wrong_beside_them(
+    staff_client, db, georgia
+):
+    _programme, plan, item, _events = georgia
+    page = staff_client.get(f"/manage/plans/{plan.id}").get_data(as_text=True)
+    form = _form(page, f"progress-{item.id}")
+    # Visible labels, the plan's year as the example, one field per indicator named by it.
+    assert f'<label for="period-{item.id}">Period<span class="visually-hidden"> 1.0</span>' in form
+    assert 'placeholder="2021-Q1"' in form and "2016" not in form
+    assert f'<label for="actual-0-{item.id}">Number of women trained<span' in form
+    assert f'<label for="actual-1-{item.id}">Number of trained trainers<span' in form
+    assert "actuals; …" not in page
+
+    url = f"/manage/plans/{plan.id}/items/{item.id}/progress"
+    sent = {"period": "Q5", "status": "on_track", "actual-0": "12", "actual-1": "", "comment": "x"}
+    refused = staff_client.post(url, data=sent)
+    assert refused.status_code == 400
+    form = _form(refused.get_data(as_text=True), f"progress-{item.id}")
+    assert f'<small class="error" id="period-{item.id}-error">Write a quarter as 2016-Q1' in form
+    assert 'value="Q5"' in form and 'value="12"' in form  # what was sent, to correct
+    # The form is sent to the item's anchor: the browser shows the refused form, not the top.
+    assert f'/progress#progress-{item.id}"' in refused.get_data(as_text=True)
+
+    negative = staff_client.post(url, data=sent | {"period": "2021-Q2", "actual-0": "-3"})
+    assert negative.status_code == 400
+    form = _form(negative.get_data(as_text=True), f"progress-{item.id}")
+    assert f'id="actual-0-{item.id}-error">Write 0 or more: this indicator is a count' in form
+    scripted = staff_client.post(
+        url, data={"period": "2021-Q2", "status": "on_track", "actuals": "-3"}
+    )
+    assert scripted.status_code == 400
+    assert db.session.scalar(select(func.count()).select_from(ItemProgress)) == 0
+
+    saved = staff_client.post(url, data=sent | {"period": "2021-Q2", "actual-1": "2"})
+    assert saved.status_code == 302
+    report = staff_client.get(f"/manage/plans/{plan.id}/report?period=2021-Q2").get_data(
+        as_text=True
+    )
+    assert '<td class="number">12</td>' in report and '<td class="number">2</td>' in report
+    # The semicolon form of scripts still works.
+    again = staff_client.post(
+        url, data={"period": "2021-Q3", "status": "on_track", "actuals": "7; 1"}
+    )
+    assert again.status_code == 302
+
+
+def test_a_learning_gain_entered_by_hand_may_be_below_zero(staff_client, db, georgia):
+    _programme, plan, item, _events = georgia
+    _measure(staff_client, plan, item, 1, "learning_gain")
+    url = f"/manage/plans/{plan.id}/items/{item.id}/progress"
+    sent = {"period": "2021-Q2", "status": "on_track", "actual-0": "", "actual-1": "-0.2"}
+    assert staff_client.post(url, data=sent).status_code == 302
+
+
+def test_events_and_indicators_offer_only_events_not_linked_and_refuse_beside_the_field(
+    staff_client, db, georgia
+):
+    _programme, plan, item, events = georgia
+    _link(staff_client, plan, item, events["q1"])
+    page = staff_client.get(f"/manage/plans/{plan.id}").get_data(as_text=True)
+    offered = page.split(f'id="event-{item.id}"')[1].split("</select>")[0]
+    assert "PEC training" not in offered and "DEC training" in offered
+    # The link form and each indicator's measure on lines of their own: the Link button is not
+    # on the line of the first indicator.
+    links = page.split(f'id="links-{item.id}"')[1].split("</details>")[0]
+    link_form = links.split('class="plan-item-form"')[1].split("</form>")[0]
+    assert "Link</button>" in link_form and "measure" not in link_form
+    assert links.count('<li><form method="post"') == 2  # one line per indicator
+
+    refused = _measure(staff_client, plan, item, 0, "no_such_measure")
+    assert refused.status_code == 400
+    links = refused.get_data(as_text=True).split(f'id="links-{item.id}" open')[1]
+    picker = links.split(f'id="measure-{item.id}-0"')[1].split("</form>")[0]
+    assert f'id="measure-{item.id}-0-error" role="alert">Choose a measure from the list.' in picker
+    assert db.session.scalar(select(func.count()).select_from(IndicatorMeasure)) == 0
+
+
+def test_a_mean_of_33_over_8_shows_as_4_13(staff_client, db, make):
+    """Half up, as people round: 4.125 is 4.13 (``round`` gives 4.12) in the plan report and
+    the results."""
+    programme = make.programme(name="Means", first_year=2021)
+    plan = _plan(db, programme, indicators=[{"text": "Evaluation results", "target": 4}])
+    event = make.event("Course", "1 February 2021", status="held", programme_id=programme.id)
+    for score in (5, 5, 4, 4, 4, 4, 4, 3):  # 33 / 8
+        db.session.add(
+            EvaluationResponse(event_id=event.id, satisfaction=score, submitted_on=date(2021, 2, 2))
+        )
+    db.session.commit()
+    _link(staff_client, plan, plan.items[0], event)
+    _measure(staff_client, plan, plan.items[0], 0, "evaluation_mean")
+    report = staff_client.get(f"/manage/plans/{plan.id}/report?period=2021").get_data(as_text=True)
+    assert _cells(report, "1.0")[0][0] == "4.13"
+    results = staff_client.get("/api/v1/reports/results?from=2021&to=2021").get_json()
+    assert "4.13" in str(results["satisfaction"]) and "4.12" not in str(results["satisfaction"])

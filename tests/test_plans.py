@@ -224,7 +224,8 @@ def test_quarter_progress_and_report(staff_client, db, make):
         f"/manage/plans/{plan.id}/items/{first.id}/progress",
         data={"period": "Q5", "status": "done", "actuals": "x"},
     )
-    assert bad.status_code == 303 and _count(db, ItemProgress) == 2
+    assert bad.status_code == 400 and _count(db, ItemProgress) == 2
+    assert "Write the actuals as numbers separated by ;." in bad.get_data(as_text=True)
     assert staff_client.get(f"/manage/plans/{plan.id}/report?period=spring").status_code == 400
 
 

@@ -6,8 +6,8 @@ event, in one grouped query, then adds the events up per key in Python: shares a
 computed from the sums of all the scope's events, never from averaging per-event figures, and
 what is counted once (a country, an authority) is counted once per scope.
 
-Adding a measure is one function here, decorated with ``@measure(name, label, unit)``, ``name``
-one of ``plans.measures.MEASURE_NAMES``.
+Adding a measure is one function here, decorated with ``@measure(name, label, unit,
+unit_label)``, ``name`` one of ``plans.measures.MEASURE_NAMES``.
 """
 
 from collections import defaultdict
@@ -18,6 +18,7 @@ from sqlalchemy import func, select, union
 
 from ..attendance.models import EvaluationResponse
 from ..catalogue.models import CountryRole, Event, EventCountry
+from ..core.numbers import half_up, ratio
 from ..extensions import db
 from ..knowledge.services import learning_gains
 from ..people.models import Gender, Organisation, OrganisationKind
@@ -31,6 +32,7 @@ AUTHORITIES = (OrganisationKind.ELECTORAL_MANAGEMENT_BODY, OrganisationKind.ELEC
 # Who a training of trainers trains: its delegates, and those registered as future facilitators
 # (speakers, experts, observers and staff train or watch; they are not counted).
 TRAINEE_ROLES = (ParticipantRole.DELEGATE, ParticipantRole.FACILITATOR)
+PEOPLE = _l("people")
 
 
 def _all_events(scopes: Scopes, trainers: bool = False) -> set[int]:
@@ -80,12 +82,12 @@ def _distinct(scopes: Scopes, pairs) -> dict:
     }
 
 
-@measure("events_held", _l("Events held"), "count")
+@measure("events_held", _l("Events held"), "count", _l("events"))
 def events_held(scopes: Scopes) -> dict:
     return {key: len(scope.event_ids) for key, scope in scopes.items()}
 
 
-@measure("participants", _l("Participants"), "count")
+@measure("participants", _l("Participants"), "count", PEOPLE)
 def participants(scopes: Scopes) -> dict:
     """Registrations with a place, plus the number entered on a past event without
     registrations (as the results summary counts them)."""
@@ -111,17 +113,17 @@ def _of_gender(scopes: Scopes, gender: str) -> dict:
     return _summed(scopes, {e: by.get(gender, 0) for e, by in counts.items()})
 
 
-@measure("women", _l("Participants (women)"), "count")
+@measure("women", _l("Participants (women)"), "count", PEOPLE)
 def women(scopes: Scopes) -> dict:
     return _of_gender(scopes, Gender.FEMALE)
 
 
-@measure("men", _l("Participants (men)"), "count")
+@measure("men", _l("Participants (men)"), "count", PEOPLE)
 def men(scopes: Scopes) -> dict:
     return _of_gender(scopes, Gender.MALE)
 
 
-@measure("women_share", _l("Women's share of participants"), "percent")
+@measure("women_share", _l("Women's share of participants"), "percent", "%")
 def women_share(scopes: Scopes) -> dict:
     counts = gender_counts(_all_events(scopes))
     women_by_event = {e: by.get(Gender.FEMALE, 0) for e, by in counts.items()}
@@ -130,7 +132,12 @@ def women_share(scopes: Scopes) -> dict:
     return {key: share(women_of[key], all_of[key]) for key in scopes}
 
 
-@measure("authorities", _l("Authorities reached (electoral bodies and courts)"), "count")
+@measure(
+    "authorities",
+    _l("Authorities reached (electoral bodies and courts)"),
+    "count",
+    _l("authorities"),
+)
 def authorities(scopes: Scopes) -> dict:
     event_ids = _all_events(scopes)
     pairs = []
@@ -144,7 +151,7 @@ def authorities(scopes: Scopes) -> dict:
     return _distinct(scopes, pairs)
 
 
-@measure("countries", _l("Countries reached"), "count")
+@measure("countries", _l("Countries reached"), "count", _l("countries"))
 def countries(scopes: Scopes) -> dict:
     """The countries an event names (requesting or taking part) and those of its participants."""
     event_ids = _all_events(scopes)
@@ -161,7 +168,7 @@ def countries(scopes: Scopes) -> dict:
     return _distinct(scopes, pairs)
 
 
-@measure("trained_trainers", _l("Trained trainers"), "count")
+@measure("trained_trainers", _l("Trained trainers"), "count", PEOPLE, of_trainings=True)
 def trained_trainers(scopes: Scopes) -> dict:
     """Delegates and facilitators with a place at the events linked as a training of trainers."""
     event_ids = _all_events(scopes, trainers=True)
@@ -177,7 +184,7 @@ def trained_trainers(scopes: Scopes) -> dict:
     return _summed(scopes, per_event, trainers=True)
 
 
-@measure("evaluation_mean", _l("Evaluation mean (1–5)"), "mean")
+@measure("evaluation_mean", _l("Evaluation mean (1–5)"), "mean", "1–5")
 def evaluation_mean(scopes: Scopes) -> dict:
     """The mean of the evaluations' overall scale, each answer of the scope's events weighing
     the same."""
@@ -197,7 +204,7 @@ def evaluation_mean(scopes: Scopes) -> dict:
         }
     totals = _summed(scopes, {e: s for e, (s, _n) in sums.items()})
     answered = _summed(scopes, {e: n for e, (_s, n) in sums.items()})
-    return {key: round(totals[key] / answered[key], 2) if answered[key] else None for key in scopes}
+    return {key: ratio(totals[key], answered[key], 2) for key in scopes}
 
 
 def _rate(scopes: Scopes, per_event: dict[int, tuple[int, int]]) -> dict:
@@ -207,20 +214,20 @@ def _rate(scopes: Scopes, per_event: dict[int, tuple[int, int]]) -> dict:
     return {key: share(parts[key], wholes[key]) for key in scopes}
 
 
-@measure("completion_rate", _l("Completion rate"), "percent")
+@measure("completion_rate", _l("Completion rate"), "percent", "%")
 def completion_rate(scopes: Scopes) -> dict:
     """Participants with a place who met their event's completion rule, of all of them."""
     return _rate(scopes, completed_of(_all_events(scopes)))
 
 
-@measure("learning_gain", _l("Learning gain (normalised, 0–1)"), "mean")
+@measure("learning_gain", _l("Learning gain (normalised, 0–1)"), "mean", "0–1")
 def learning_gain(scopes: Scopes) -> dict:
     """The normalised gain of the means of those who took both tests of the scope's events."""
     gains = learning_gains({key: scope.event_ids for key, scope in scopes.items()})
-    return {key: None if g.gain is None else round(g.gain, 2) for key, g in gains.items()}
+    return {key: half_up(g.gain, 2) for key, g in gains.items()}
 
 
-@measure("follow_up_response_rate", _l("Follow-up response rate"), "percent")
+@measure("follow_up_response_rate", _l("Follow-up response rate"), "percent", "%")
 def follow_up_response_rate(scopes: Scopes) -> dict:
     """Follow-up surveys answered, of those sent, over every period."""
     answered = answered_of(_all_events(scopes))

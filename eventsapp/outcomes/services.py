@@ -11,26 +11,23 @@ from ..agenda.models import AgendaSession
 from ..attendance.completion import Completion, completion, completion_counts
 from ..attendance.sessions import attendance_per_session
 from ..catalogue.models import Event
+from ..core.numbers import half_up, ratio
 from ..followup.services import FollowUpCount, response_counts
 from ..knowledge.services import Gain, learning_gain, learning_gains
 
 
 def share(part: float, whole: float) -> float | None:
-    """``part`` of ``whole`` in percent, to one decimal; None of nothing."""
-    return round(100 * part / whole, 1) if whole else None
-
-
-def rounded(value: float | None, digits: int) -> float | None:
-    return None if value is None else round(value, digits)
+    """``part`` of ``whole`` in percent, to one decimal (half up); None of nothing."""
+    return ratio(100 * part, whole, 1)
 
 
 def gain_json(gain: Gain) -> dict:
     """Who took both tests, the means (percents, to one decimal) and the gain (two decimals)."""
     return {
         "participants": gain.participants,
-        "pre_mean": rounded(gain.pre_mean, 1),
-        "post_mean": rounded(gain.post_mean, 1),
-        "gain": rounded(gain.gain, 2),
+        "pre_mean": half_up(gain.pre_mean, 1),
+        "post_mean": half_up(gain.post_mean, 1),
+        "gain": half_up(gain.gain, 2),
     }
 
 
@@ -40,6 +37,12 @@ class EventOutcomes:
     completion: Completion
     gain: Gain
     follow_up: list[FollowUpCount]  # one per period, in order of months
+
+    @property
+    def attendance_recorded(self) -> bool:
+        """Whether anyone was checked in (by day or session): until then, nobody is known to
+        have completed the event or not."""
+        return any(row.any_day or row.attended for row in self.completion.rows)
 
     @property
     def most_attended(self) -> int:
@@ -55,15 +58,15 @@ class EventOutcomes:
             ],
             "completion": {
                 "rule": self.completion.rule.text,
-                "completed": self.completion.completed,
+                "completed": self.completion.completed if self.attendance_recorded else None,
                 "participants": self.completion.participants,
             },
             "tests": {
-                "pre_mean": rounded(gain.pre_mean, 1),
-                "post_mean": rounded(gain.post_mean, 1),
-                "gain": rounded(gain.gain, 2),
+                "pre_mean": half_up(gain.pre_mean, 1),
+                "post_mean": half_up(gain.post_mean, 1),
+                "gain": half_up(gain.gain, 2),
                 "gain_by_gender": {
-                    gender: rounded(of.gain, 2) for gender, of in sorted(gain.by_gender.items())
+                    gender: half_up(of.gain, 2) for gender, of in sorted(gain.by_gender.items())
                 },
             },
             "follow_up": [

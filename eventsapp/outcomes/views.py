@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from ..catalogue.services import get_event
 from ..core.clock import utcnow
 from ..core.navigation import BAR, event_tab
+from ..core.numbers import half_up
 from ..knowledge.services import group_label
 from .services import event_outcomes
 
@@ -30,4 +31,5 @@ def event_page(event_id: int):
         outcomes=outcomes,
         groups=[(title, name, getattr(gain, f"by_{name}")) for name, title in GROUPS],
         group_label=group_label,
+        half_up=half_up,
     )

@@ -10,7 +10,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import format_decimal
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, exists, false, select, union_all
@@ -19,6 +19,7 @@ from ..catalogue.models import Event, EventStatus
 from ..core.actions import describe, log_action
 from ..core.errors import InvalidInput
 from ..core.labels import Labelled
+from ..core.numbers import half_up
 from ..extensions import db
 from .measures import Measure, Scope, get_measure
 from .models import IndicatorMeasure, Plan, PlanItem, PlanItemEvent
@@ -212,7 +213,7 @@ class IndicatorValue:
     measure: Measure | None
     computed: float | None  # the measure's value for the period
     to_date: float | None  # a count's value from the window's start to the period's end
-    events: int  # the linked events held in the period
+    events: int  # the linked events held in the period that the measure counts
     actual: float | None  # entered by hand
     status: str | None
 
@@ -220,10 +221,25 @@ class IndicatorValue:
     def status_label(self) -> str:
         return TargetStatus(self.status).label if self.status else ""
 
+    @property
+    def unit_label(self) -> str:
+        """What the values are: the measure's unit ("people", "%", "1–5"), else the plan's."""
+        return str(self.measure.unit_label) if self.measure else self.unit
+
+    @property
+    def events_text(self) -> str:
+        """The events the measure counted in the period ("2 events", "1 training of
+        trainers")."""
+        if self.measure is not None and self.measure.of_trainings:
+            return ngettext(
+                "%(num)d training of trainers", "%(num)d trainings of trainers", self.events
+            )
+        return ngettext("%(num)d event", "%(num)d events", self.events)
+
     @staticmethod
     def shown(number: float | None) -> str:
         """A value in the reader's language ("1,234", "4.25"); "—" for none."""
-        return "—" if number is None else format_decimal(number, format="#,##0.##")
+        return "—" if number is None else format_decimal(half_up(number, 2), format="#,##0.##")
 
 
 def _held_until(plan: Plan, period_end: date) -> dict[int, list[tuple[int, date, bool]]]:
@@ -262,18 +278,21 @@ def indicator_values(plan: Plan, items: list[PlanItem], period: str, progress: d
     computed = {name: get_measure(name).compute(asked) for name, asked in scopes.items()}
     values = {}
     for item in items:
-        events = len(_scope(held.get(item.id, []), first, last).event_ids)
+        in_period = _scope(held.get(item.id, []), first, last)
         elapsed = elapsed_share(windows[item.id], last)
         actuals = progress[item.id].actuals if item.id in progress else []
         values[item.id] = [
-            _value(indicator, position, item, chosen, computed, events, actuals, elapsed)
+            _value(indicator, position, item, chosen, computed, in_period, actuals, elapsed)
             for position, indicator in enumerate(item.indicators or [])
         ]
     return values
 
 
-def _value(indicator, position, item, chosen, computed, events, actuals, elapsed):
+def _value(indicator, position, item, chosen, computed, in_period: Scope, actuals, elapsed):
     measure = get_measure(chosen.get((item.id, position), ""))
+    counted = (
+        in_period.trainer_event_ids if measure and measure.of_trainings else in_period.event_ids
+    )
     actual = actuals[position] if position < len(actuals) else None
     value = to_date = None
     if measure is not None:
@@ -288,7 +307,7 @@ def _value(indicator, position, item, chosen, computed, events, actuals, elapsed
         measure=measure,
         computed=value,
         to_date=to_date if measure is not None and cumulative else None,
-        events=events,
+        events=len(counted),
         actual=actual,
         status=target_status(judged, indicator.get("target"), elapsed, cumulative),
     )

@@ -2,7 +2,8 @@
 item (``plan_item_events``) for a period.
 
 Plans sit below the capabilities that know how to compute them, so the registry is filled from
-above: ``outcomes/measures.py`` registers each computation with ``@measure(name, label, unit)``.
+above: ``outcomes/measures.py`` registers each computation with ``@measure(name, label, unit,
+unit_label)``.
 Adding a measure is one function there; its name must be one of ``MEASURE_NAMES`` (the database's
 CHECK).
 """
@@ -48,18 +49,22 @@ class Measure:
     label: object  # a lazy string
     unit: str
     compute: Compute
+    unit_label: object = ""  # what its values are, as the report says it: "people", "%", "1–5"
+    of_trainings: bool = False  # counts only the events linked as trainings of trainers
 
 
 _REGISTRY: dict[str, Measure] = {}
 
 
-def measure(name: str, label, unit: str) -> Callable[[Compute], Compute]:
+def measure(
+    name: str, label, unit: str, unit_label, of_trainings: bool = False
+) -> Callable[[Compute], Compute]:
     """Register the function it decorates as the computation of measure ``name``."""
     if name not in MEASURE_NAMES or unit not in UNITS:
         raise ValueError(f"{name} ({unit}) is not a measure the database accepts")
 
     def register(compute: Compute) -> Compute:
-        _REGISTRY[name] = Measure(name, label, unit, compute)
+        _REGISTRY[name] = Measure(name, label, unit, compute, unit_label, of_trainings)
         return compute
 
     return register

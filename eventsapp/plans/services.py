@@ -10,7 +10,8 @@ from sqlalchemy import select
 from ..core.actions import changes, describe, log_action
 from ..core.errors import InvalidInput
 from ..extensions import db
-from .models import ItemProgress, ItemStatus, Plan, PlanItem
+from .measures import get_measure
+from .models import IndicatorMeasure, ItemProgress, ItemStatus, Plan, PlanItem
 
 _PERIOD = re.compile(r"^(\d{4})(-Q[1-4])?$")
 LATE_FIRST = {ItemStatus.DELAYED: 0, ItemStatus.NOT_STARTED: 1, ItemStatus.ON_TRACK: 2}
@@ -50,6 +51,7 @@ def record_progress(
     period = check_period(period)
     if status not in set(ItemStatus):
         raise InvalidInput("status", _("Choose a status."))
+    _check_actuals(item, actuals)
     row = db.session.scalar(
         select(ItemProgress).where(ItemProgress.item_id == item.id, ItemProgress.period == period)
     )
@@ -65,6 +67,25 @@ def record_progress(
     data = {"period": period, **changed, "text": row.comment}
     log_action(item, PROGRESS_RECORDED, actor, data, label=f"{item.ref} {item.title}")
     return row
+
+
+def _check_actuals(item: PlanItem, actuals: list[float | None]) -> None:
+    """A count or a percentage is never below 0; only an indicator computed as a mean (a
+    learning gain) may be."""
+    means = {
+        position
+        for position, name in db.session.execute(
+            select(IndicatorMeasure.position, IndicatorMeasure.measure).where(
+                IndicatorMeasure.item_id == item.id
+            )
+        )
+        if (measure := get_measure(name)) is not None and measure.unit == "mean"
+    }
+    for position, value in enumerate(actuals[: len(item.indicators or [])]):
+        if value is not None and value < 0 and position not in means:
+            raise InvalidInput(
+                f"actual-{position}", _("Write 0 or more: this indicator is a count or a share.")
+            )
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 import base64
 import binascii
+from dataclasses import dataclass
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -9,6 +10,7 @@ from flask_login import current_user
 
 from ..catalogue.models import Programme
 from ..catalogue.services import programme_choices
+from ..core.clock import utcnow
 from ..core.errors import InvalidInput
 from ..core.exports import xlsx_response
 from ..extensions import db
@@ -102,14 +104,32 @@ def _plan(plan_id: int) -> Plan:
     return db.session.get(Plan, plan_id) or abort(404)
 
 
+@dataclass
+class Refused:
+    """A form of the plan page that was refused, shown again beside the item's fields: whose
+    item, which form ("progress", "link" or "measure-<position>"), the message of each field,
+    and what was sent."""
+
+    item_id: int
+    form: str
+    errors: dict[str, str]
+    sent: dict
+
+    def of(self, item_id: int, form: str) -> "Refused | None":
+        return self if (self.item_id, self.form) == (item_id, form) else None
+
+
 @bp.route("/plans/<int:plan_id>")
 def plan_page(plan_id: int):
     """The plan: its headings with their items, windows, months and responsible units."""
-    plan = _plan(plan_id)
+    return _plan_page(_plan(plan_id))
+
+
+def _plan_page(plan: Plan, refused: Refused | None = None):
     by_heading: dict[str | None, list[PlanItem]] = {}
     for item in plan.items:
         by_heading.setdefault(item.heading_ref, []).append(item)
-    return render_template(
+    page = render_template(
         "plans/plan.html",
         plan=plan,
         by_heading=by_heading,
@@ -120,7 +140,18 @@ def plan_page(plan_id: int):
         events=programme_events(plan),
         chosen=item_measures(plan),
         measures=measures(),
+        period_hint=f"{plan.year or utcnow().year}-Q1",
+        refused=refused,
     )
+    return page, 400 if refused else 200
+
+
+def _refused(plan: Plan, item: PlanItem, form: str, errors: dict[str, str]):
+    """The plan page again, with the refused form's messages beside its fields (nothing of
+    it written)."""
+    db.session.rollback()
+    sent = {key: value[:5000] for key, value in request.form.items()}
+    return _plan_page(plan, Refused(item.id, form, errors, sent))
 
 
 def _item(plan_id: int, item_id: int) -> PlanItem:
@@ -135,16 +166,15 @@ def _whole_number(name: str) -> int | None:
     return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
 
 
-def _changed(plan_id: int, change, done: str):
-    """Make ``change`` (a call raising InvalidInput to refuse) and go back to the plan."""
+def _changed(plan: Plan, item: PlanItem, form: str, change, done: str):
+    """Make ``change`` (a call raising InvalidInput to refuse) and go back to the item's events
+    and indicators; refused, the page again with the message beside the field."""
     try:
         change()
     except InvalidInput as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for(".plan_page", plan_id=plan_id)), 303
+        return _refused(plan, item, form, {error.field: error.message})
     flash(done, "success")
-    return redirect(url_for(".plan_page", plan_id=plan_id, _anchor="links")), 303
+    return redirect(url_for(".plan_page", plan_id=plan.id, _anchor=f"links-{item.id}")), 303
 
 
 @bp.route("/plans/<int:plan_id>/items/<int:item_id>/events", methods=["POST"])
@@ -153,7 +183,9 @@ def item_link_event(plan_id: int, item_id: int):
     plan, item = _plan(plan_id), _item(plan_id, item_id)
     event_id, trainers = _whole_number("event_id"), bool(request.form.get("training_of_trainers"))
     return _changed(
-        plan_id,
+        plan,
+        item,
+        "link",
         lambda: link_event(item, plan, event_id, trainers, current_user),
         _("Event linked to %(ref)s.", ref=item.ref),
     )
@@ -161,9 +193,11 @@ def item_link_event(plan_id: int, item_id: int):
 
 @bp.route("/plans/<int:plan_id>/items/<int:item_id>/events/<int:event_id>/unlink", methods=["POST"])
 def item_unlink_event(plan_id: int, item_id: int, event_id: int):
-    item = _item(plan_id, item_id)
+    plan, item = _plan(plan_id), _item(plan_id, item_id)
     return _changed(
-        plan_id,
+        plan,
+        item,
+        "link",
         lambda: unlink_event(item, event_id, current_user),
         _("Event unlinked from %(ref)s.", ref=item.ref),
     )
@@ -172,10 +206,13 @@ def item_unlink_event(plan_id: int, item_id: int, event_id: int):
 @bp.route("/plans/<int:plan_id>/items/<int:item_id>/measures", methods=["POST"])
 def item_measure(plan_id: int, item_id: int):
     """Compute one of the item's indicators by a measure of the linked events, or by hand."""
-    item = _item(plan_id, item_id)
+    plan, item = _plan(plan_id), _item(plan_id, item_id)
     position, name = _whole_number("position"), request.form.get("measure", "")[:40]
+    known = position is not None and position < len(item.indicators or [])
     return _changed(
-        plan_id,
+        plan,
+        item,
+        f"measure-{position}" if known else "link",
         lambda: link_measure(item, position, name, current_user),
         _("Indicator of %(ref)s saved.", ref=item.ref),
     )
@@ -183,37 +220,43 @@ def item_measure(plan_id: int, item_id: int):
 
 @bp.route("/plans/<int:plan_id>/items/<int:item_id>/progress", methods=["POST"])
 def item_progress(plan_id: int, item_id: int):
-    item = _item(plan_id, item_id)
+    plan, item = _plan(plan_id), _item(plan_id, item_id)
     form = ProgressForm()
     if not form.validate_on_submit():
-        flash(_("Check the progress form."), "error")
-        return redirect(url_for(".plan_page", plan_id=plan_id)), 303
+        errors = {name: str(messages[0]) for name, messages in form.errors.items()}
+        return _refused(plan, item, "progress", errors)
     try:
-        actuals = (
-            [_number(part) for part in (form.actuals.data or "").split(";")]
-            if (form.actuals.data or "").strip()
-            else []
-        )
+        actuals = _actuals(item, form)
         period, status, comment = form.period.data, form.status.data, form.comment.data
         record_progress(item, period, status, actuals, comment, current_user)
     except InvalidInput as error:
-        db.session.rollback()  # a redirect commits: nothing of a refused report may go with it
-        flash(error.message, "error")
-        return redirect(url_for(".plan_page", plan_id=plan_id)), 303
+        return _refused(plan, item, "progress", {error.field: error.message})
     flash(_("Progress of %(ref)s saved.", ref=item.ref), "success")
     return redirect(url_for(".plan_report", plan_id=plan_id, period=check_period(form.period.data)))
 
 
-def _number(text: str) -> float | None:
+def _actuals(item: PlanItem, form: ProgressForm) -> list[float | None]:
+    """One field per indicator ("actual-0", "actual-1"…), or, from scripts, "35; 12" in
+    "actuals"."""
+    fields = [f"actual-{n}" for n in range(len(item.indicators or []))]
+    if any(name in request.form for name in fields):
+        return [_number(request.form.get(name, ""), name) for name in fields]
+    text = form.actuals.data or ""
+    return [_number(part, "actuals") for part in text.split(";")] if text.strip() else []
+
+
+def _number(text: str, field: str) -> float | None:
     text = text.strip().replace(",", "")
     if not text:
         return None
     try:
         value = float(text)
     except ValueError:
-        raise InvalidInput("actuals", _("Write the actuals as numbers separated by ;.")) from None
-    if not -1e12 < value < 1e12:
-        raise InvalidInput("actuals", _("Write the actuals as numbers separated by ;."))
+        value = None
+    if value is None or not -1e12 < value < 1e12:
+        if field == "actuals":
+            raise InvalidInput(field, _("Write the actuals as numbers separated by ;."))
+        raise InvalidInput(field, _("Write a number, such as 35 or 12.5."))
     return value
 
 
@@ -243,9 +286,11 @@ def plan_report(plan_id: int):
 
 
 def _report_table(rows, values) -> tuple[list[str], list[list]]:
+    """The report as the screen shows it: a count's value to date beside the period's (its
+    status is judged on it), and what the values are (people, %, 1–5)."""
     header = [_("Ref"), _("Item"), _("Responsible"), _("Status"), _("Indicator"), _("Target")]
-    header += [_("Computed"), _("Measure"), _("Events counted"), _("Actual"), _("Target status")]
-    header += [_("Comment")]
+    header += [_("Unit"), _("Computed"), _("To date"), _("Measure"), _("Events counted")]
+    header += [_("Actual"), _("Target status"), _("Comment")]
     table = []
     for row in rows:
         comment = row.progress.comment if row.progress else ""
@@ -256,14 +301,26 @@ def _report_table(rows, values) -> tuple[list[str], list[list]]:
                     row.item.title,
                     row.item.responsible,
                     ItemStatus(row.item.status).label,
-                    value.text if value else "",
-                    value.target if value else None,
-                    value.computed if value else None,
-                    str(value.measure.label) if value and value.measure else "",
-                    value.events if value and value.measure else None,
-                    value.actual if value else None,
-                    value.status_label if value else "",
+                    *(_indicator_cells(value) if value else NO_INDICATOR),
                     comment,
                 ]
             )
     return header, table
+
+
+NO_INDICATOR = ["", None, "", None, None, "", None, None, ""]
+
+
+def _indicator_cells(value) -> list:
+    measured = value.measure is not None
+    return [
+        value.text,
+        value.target,
+        value.unit_label,
+        value.computed,
+        value.to_date,
+        str(value.measure.label) if measured else "",
+        value.events if measured else None,
+        value.actual,
+        value.status_label,
+    ]

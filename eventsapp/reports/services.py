@@ -35,6 +35,7 @@ from ..catalogue.translations import localized
 from ..core.clock import utcnow
 from ..core.errors import InvalidInput
 from ..core.i18n import country_name, country_names, sort_key, sorted_by_name
+from ..core.numbers import ratio
 from ..core.validation import number_argument
 from ..delegations.models import DelegationTarget
 from ..extensions import db
@@ -453,7 +454,7 @@ def _topics(counted) -> dict:
 
 
 def _mean(total: int, answers: int) -> float | None:
-    return round(total / answers, 2) if answers else None
+    return ratio(total, answers, 2)
 
 
 def _satisfaction(query: ResultsQuery) -> dict:

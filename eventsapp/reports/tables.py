@@ -17,6 +17,9 @@ class Table:
     header: list[str]
     rows: list[list]
     total_row: bool = False  # the last row is a total, shown apart
+    # Too wide for A4 portrait: printed as these tables instead, each (caption, column indexes)
+    # with the row's label; the screen and the downloads keep the whole table.
+    printed_as: tuple[tuple[str, tuple[int, ...]], ...] = ()
 
     def as_sheet(self) -> tuple[str, list[str], list[list]]:
         return self.title, self.header, self.rows
@@ -172,9 +175,23 @@ def _figures_header() -> list[str]:
     ]
 
 
+def _printed_in_two(title: str, leading: int) -> tuple[tuple[str, tuple[int, ...]], ...]:
+    """An outcome table printed as its completion and tests, then its follow-up, each after
+    its ``leading`` columns (the year, region or event)."""
+    first, figures = tuple(range(leading)), leading + len(_figures_header())
+    return (
+        (
+            _("%(table)s: completion and tests", table=title),
+            first + tuple(range(leading, figures - 3)),
+        ),
+        (_("%(table)s: follow-up", table=title), first + tuple(range(figures - 3, figures))),
+    )
+
+
 def outcome_tables(results: Results) -> list[Table]:
     """Completion, learning gain and follow-up by year (with all years), by region and by
-    event, and the learning gain by gender."""
+    event, and the learning gain by gender; each printed in two (completion and tests,
+    follow-up) to fit a portrait page."""
     outcomes = results.outcomes
     by_year = [[row["year"], *_figures(row)] for row in outcomes["by_year"]]
     if by_year:
@@ -187,12 +204,14 @@ def outcome_tables(results: Results) -> list[Table]:
             [_("Year"), *_figures_header()],
             by_year,
             total_row=bool(by_year),
+            printed_as=_printed_in_two(_("Outcomes by year"), 1),
         ),
         Table(
             "outcomes_by_region",
             _("Outcomes by region"),
             [_("Region"), *_figures_header()],
             [[region_label(row["region"]), *_figures(row)] for row in outcomes["by_region"]],
+            printed_as=_printed_in_two(_("Outcomes by region"), 1),
         ),
         Table(
             "gain_by_gender",
@@ -211,6 +230,7 @@ def outcome_tables(results: Results) -> list[Table]:
                 [row["title"], date.fromisoformat(row["starts_on"]), *_figures(row)]
                 for row in outcomes["by_event"]
             ],
+            printed_as=_printed_in_two(_("Outcomes by event"), 2),
         ),
     ]
 

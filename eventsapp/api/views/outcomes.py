@@ -23,7 +23,10 @@ class SessionAttendance(BaseModel):
 
 class CompletionFigures(BaseModel):
     rule: str = Field(description="the event's completion rule in words")
-    completed: int
+    completed: int | None = Field(
+        description="participants with a place who met the rule; null while the event's "
+        "attendance was never recorded (nobody checked in, by day or session)"
+    )
     participants: int = Field(description="participants with a place")
 
 

@@ -139,6 +139,12 @@ class Completion:
     def participants(self) -> int:
         return len(self.rows)
 
+    @property
+    def recorded(self) -> bool:
+        """Whether anyone was checked in (by day or session): until then, nobody is known to
+        have completed the event or not."""
+        return any(row.any_day or row.attended for row in self.rows)
+
 
 def _attendance_reason(rule: Rule, attended: int, of: int) -> str | None:
     if of == 0:
@@ -262,7 +268,7 @@ def completion_counts(
     return {
         event_id: (c.completed, c.participants)
         for event_id, c in _completions(events, now or utcnow()).items()
-        if any(row.any_day or row.attended for row in c.rows)
+        if c.recorded
     }
 
 

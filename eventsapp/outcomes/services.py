@@ -40,9 +40,7 @@ class EventOutcomes:
 
     @property
     def attendance_recorded(self) -> bool:
-        """Whether anyone was checked in (by day or session): until then, nobody is known to
-        have completed the event or not."""
-        return any(row.any_day or row.attended for row in self.completion.rows)
+        return self.completion.recorded
 
     @property
     def most_attended(self) -> int:

@@ -7,6 +7,7 @@ import io
 import re
 from datetime import timedelta
 
+import lxml.html
 import pytest
 from flask import current_app
 from openpyxl import load_workbook
@@ -159,6 +160,10 @@ def test_staff_build_both_tests_open_them_and_a_participant_takes_one_once(
         f"/manage/events/{course.id}/tests/pre/questions/{pre[0].id}/delete", follow_redirects=True
     )
     assert "stay as set" in refused.text and len(questions(db, course, "pre")) == 3
+    tab = lxml.html.fromstring(staff_client.get(f"/manage/events/{course.id}/tests/").text)
+    change = "//a[starts-with(normalize-space(), 'Change')]"
+    changes = {kind: tab.xpath(f"//section[@id='test-{kind}']{change}") for kind in ("pre", "post")}
+    assert (len(changes["pre"]), len(changes["post"])) == (0, 4)  # the post-test not yet taken
 
     # Carlos sees the link on his card until he takes it; a closed test says so.
     staff_client.post(f"/manage/events/{course.id}/tests/pre/close")

@@ -6,6 +6,7 @@ import io
 import re
 from datetime import datetime
 
+import lxml.html
 import pytest
 from flask import current_app
 from openpyxl import load_workbook
@@ -212,6 +213,20 @@ def test_non_responders_are_listed_until_they_answer(db, attendees, app, staff_c
     assert "Trained my team" in page and "— Bruno Costa" in page
     staff_client.post(f"/manage/events/{ana.event_id}/follow-up/3/remind")
     assert len(emails_to(db, ana.email)) == 2 and len(emails_to(db, bruno.email)) == 1
+    # Reminded by hand months later, the email says when the survey was sent.
+    reminder = emails_to(db, ana.email)[1].text_body
+    assert "On April 19, 2016 we asked you a few questions about Specialization course" in reminder
+    assert "A little while ago" not in reminder
+
+
+def test_the_event_page_says_whose_schedule_it_is(db, course, staff_client):
+    url = f"/manage/events/{course.id}/follow-up"
+    staff_client.post(url, data={"schedule": "own", "months": "3"})
+    page = lxml.html.fromstring(staff_client.get(url).text)
+    (said,) = page.xpath("//h2[.='Schedule']/following-sibling::p[1]")
+    assert " ".join(said.text_content().split()) == (
+        "Surveys go out 3 months after the event. (This event’s own schedule.)"
+    )
 
 
 def test_answering_by_the_link_once(db, attendees, app):
@@ -357,8 +372,30 @@ def test_the_answers_download_as_a_spreadsheet(db, attendees, app, staff_client)
     applied, useful, shared = answered[-3:]
     assert (applied.value, useful.value, shared.value) == ("=HYPERLINK(1)", 4, "yes")
     assert applied.data_type == "s"  # shown as written, never run as a formula
+    sent_on = answered[[c.value for c in rows[0]].index("Sent on")]
+    assert sent_on.value == DUE_3 and "hh:mm" in sent_on.number_format  # 06:00, as on screen
 
 
 def test_the_programme_page_links_its_follow_up(db, course, staff_client):
     page = staff_client.get(f"/manage/programmes/{course.programme_id}").text
     assert f"/manage/programmes/{course.programme_id}/follow-up" in page
+
+
+def test_the_programme_shows_the_periods_of_its_events_own_schedules(db, make, app, staff_client):
+    """A programme without months of its own, whose event set its own (3): the event's answers
+    show on the programme's page under their period."""
+    programme = make.programme(name="PPIEP")
+    event = make.event(date_text="18-19 January 2016", programme_id=programme.id)
+    schedule(db, (3,), event=event)
+    (ana,) = people(db, event, [("Ana Beridze", "attended", "en", True)])
+    job(DUE_3)
+    answer = {"question_applied": "Audit checklists", "question_useful": "4"}
+    answer["question_shared"] = "yes"
+    app.test_client().post(link_in(emails_to(db, ana.email)[0]), data=answer)
+    page = staff_client.get(f"/manage/programmes/{programme.id}/follow-up").text
+    assert "No period" not in page
+    answers = page[page.index("Answers across the programme") :]
+    assert "3 months after" in answers and "Audit checklists" in answers
+    # Answered: the questions stay as they are, and the page offers no question to add.
+    assert "Add a question" not in page and "Participants have answered" in page
+    assert "The survey asks the built-in questions, each participant in their language" in page

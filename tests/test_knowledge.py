@@ -7,6 +7,7 @@ import io
 import re
 from datetime import timedelta
 
+import lxml.html
 import pytest
 from flask import current_app
 from openpyxl import load_workbook
@@ -24,6 +25,8 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 # The queries of the event's Tests page and of a participant's test page, whatever the number
 # of participants.
 STAFF_QUERIES, PARTICIPANT_QUERIES = 16, 6
+# The course of these tests was in 2016: opening its pre-test is confirmed.
+CONFIRMED = {"confirm": "1"}
 
 
 @pytest.fixture
@@ -133,9 +136,11 @@ def test_staff_build_both_tests_open_them_and_a_participant_takes_one_once(
     amina = participant(db, course, "Amina Odhiambo", locale="fr")
     carlos = participant(db, course, "Carlos Ruiz", gender="male")
     participant(db, course, "Wanda Withdrawn", status="withdrawn")
-    page = staff_client.post(f"/manage/events/{course.id}/tests/pre/open", follow_redirects=True)
+    page = staff_client.post(
+        f"/manage/events/{course.id}/tests/pre/open", data=CONFIRMED, follow_redirects=True
+    )
     assert "emailed its link to 2 participants" in page.text
-    staff_client.post(f"/manage/events/{course.id}/tests/pre/open")  # again
+    staff_client.post(f"/manage/events/{course.id}/tests/pre/open", data=CONFIRMED)  # again
     emails = list(db.session.scalars(select(OutboxEmail).where(OutboxEmail.to == amina.email)))
     assert len(emails) == 1  # opened twice: emailed once
     assert db.session.scalar(select(func.count()).where(OutboxEmail.to == "wanda@example.org")) == 0
@@ -159,6 +164,10 @@ def test_staff_build_both_tests_open_them_and_a_participant_takes_one_once(
         f"/manage/events/{course.id}/tests/pre/questions/{pre[0].id}/delete", follow_redirects=True
     )
     assert "stay as set" in refused.text and len(questions(db, course, "pre")) == 3
+    tab = lxml.html.fromstring(staff_client.get(f"/manage/events/{course.id}/tests/").text)
+    change = "//a[starts-with(normalize-space(), 'Change')]"
+    changes = {kind: tab.xpath(f"//section[@id='test-{kind}']{change}") for kind in ("pre", "post")}
+    assert (len(changes["pre"]), len(changes["post"])) == (0, 4)  # the post-test not yet taken
 
     # Carlos sees the link on his card until he takes it; a closed test says so.
     staff_client.post(f"/manage/events/{course.id}/tests/pre/close")
@@ -187,11 +196,11 @@ def test_opening_again_emails_only_newcomers_and_reminders_go_once_a_day(
     url = f"/manage/events/{course.id}/tests/pre"
     assert (
         "emailed its link to 2 participants"
-        in staff_client.post(f"{url}/open", follow_redirects=True).text
+        in staff_client.post(f"{url}/open", data=CONFIRMED, follow_redirects=True).text
     )
     staff_client.post(f"{url}/close")
     dana = participant(db, course, "Dana Newcomer")  # approved while the test was closed
-    page = staff_client.post(f"{url}/open", follow_redirects=True).text
+    page = staff_client.post(f"{url}/open", data=CONFIRMED, follow_redirects=True).text
     assert "emailed its link to 1 participant." in page
     assert (emails_to(db, amina), emails_to(db, carlos), emails_to(db, dana)) == (1, 1, 1)
     assert "Reminders go at most once a day." in page
@@ -219,7 +228,7 @@ def test_opening_again_emails_only_newcomers_and_reminders_go_once_a_day(
     staff_client.post(f"{url}/close")
     closed = staff_client.post(f"{url}/remind", follow_redirects=True).text
     assert "Open the test before reminding participants." in closed
-    again = staff_client.post(f"{url}/open", follow_redirects=True).text
+    again = staff_client.post(f"{url}/open", data=CONFIRMED, follow_redirects=True).text
     assert "emailed its link to 0 participants" in again
     assert (emails_to(db, carlos), emails_to(db, dana)) == (3, 3)
     assert staff_client.get(f"{url}/remind").status_code == 405  # a button, never a link
@@ -234,7 +243,9 @@ def test_opening_again_emails_only_newcomers_and_reminders_go_once_a_day(
 
 def test_opening_a_test_without_questions_is_refused(staff_client, db, course):
     participant(db, course, "Amina Odhiambo")
-    page = staff_client.post(f"/manage/events/{course.id}/tests/pre/open", follow_redirects=True)
+    page = staff_client.post(
+        f"/manage/events/{course.id}/tests/pre/open", data=CONFIRMED, follow_redirects=True
+    )
     assert "Add questions to the test before opening it." in page.text
     assert db.session.scalar(select(func.count()).select_from(OutboxEmail)) == 0
 
@@ -246,7 +257,7 @@ def test_a_participant_sees_the_test_on_their_card_until_taken(
     person = participant(db, course, "Amina Odhiambo")
     person.user_id = delegate_user.id
     db.session.commit()
-    staff_client.post(f"/manage/events/{course.id}/tests/pre/open")
+    staff_client.post(f"/manage/events/{course.id}/tests/pre/open", data=CONFIRMED)
     login(client, delegate_user)  # the same client, now the participant's
     cards = client.get("/me/registrations").text
     link = re.search(r'href="[^"]*(/tests/[^"]+)"[^>]*>\s*Take the pre-test', cards).group(1)
@@ -446,7 +457,7 @@ def test_hostile_answers_and_another_events_question_are_refused(
     add(staff_client, course, "pre", **SEATS)
     qs = questions(db, course, "pre")
     amina = participant(db, course, "Amina Odhiambo")
-    staff_client.post(f"/manage/events/{course.id}/tests/pre/open")
+    staff_client.post(f"/manage/events/{course.id}/tests/pre/open", data=CONFIRMED)
     site = re.escape(current_app.config["SITE_URL"])
     email = db.session.scalars(select(OutboxEmail).where(OutboxEmail.to == amina.email)).first()
     link = re.search(rf"{site}(/tests/\S+)", email.text_body).group(1)
@@ -496,7 +507,7 @@ def test_hostile_answers_and_another_events_question_are_refused(
 def test_a_participant_without_a_place_gets_a_clear_page(staff_client, app, db, course):
     add(staff_client, course, "pre", **CAPITAL)
     amina = participant(db, course, "Amina Odhiambo")
-    staff_client.post(f"/manage/events/{course.id}/tests/pre/open")
+    staff_client.post(f"/manage/events/{course.id}/tests/pre/open", data=CONFIRMED)
     site = re.escape(current_app.config["SITE_URL"])
     email = db.session.scalars(select(OutboxEmail).where(OutboxEmail.to == amina.email)).first()
     link = re.search(rf"{site}(/tests/\S+)", email.text_body).group(1)
@@ -573,3 +584,31 @@ def test_the_tests_page_and_the_participants_page_run_a_fixed_number_of_queries(
         assert '<html lang="fr">' in form and form.count("<fieldset") + form.count("<input") >= 2
         counts.append((len(staff_queries), len(participant_queries)))
     assert counts == [(STAFF_QUERIES, PARTICIPANT_QUERIES)] * 2
+
+
+def test_opening_a_test_out_of_its_time_asks_first(staff_client, db, make, course):
+    """A post-test before the event, or a pre-test after it, is opened only once confirmed: the
+    first press asks, and emails nobody."""
+    starts = utcnow().date() + timedelta(days=30)
+    coming = make.event(title="Coming course", date_text=starts.isoformat())
+    for event in (coming, course):
+        participant(db, event, f"Person {event.id}")
+    add(staff_client, coming, "post", **CAPITAL)
+    add(staff_client, coming, "pre", **CAPITAL)
+    add(staff_client, course, "pre", **CAPITAL)
+    for event, kind, question in (
+        (coming, "post", "This event has not started yet: open the post-test anyway?"),
+        (course, "pre", "This event has ended: open the pre-test anyway?"),
+    ):
+        url = f"/manage/events/{event.id}/tests/{kind}/open"
+        asked = staff_client.post(url)
+        assert asked.status_code == 200 and question in asked.text
+        page = lxml.html.fromstring(asked.text)
+        confirm = page.xpath(f"//form[@action='{url}']//button[@name='confirm'][@value='1']")
+        assert [b.text_content() for b in confirm] == ["Open the test and email its link"]
+        assert db.session.scalar(select(func.count()).select_from(OutboxEmail)) == 0
+    opened = staff_client.post(url, data=CONFIRMED, follow_redirects=True)
+    assert "emailed its link to 1 participant." in opened.text
+    # The pre-test of an event to come opens at once.
+    assert staff_client.post(f"/manage/events/{coming.id}/tests/pre/open").status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(OutboxEmail)) == 2

@@ -8,7 +8,7 @@ agendas, tasks) with one of everything the demo lacks (questions, a message, a c
 evaluation, accounts and links), read by an administrator whose language is the pseudo-language.
 """
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from flask import template_rendered
@@ -496,7 +496,11 @@ def send_every_email(db) -> None:
         "certificate": {"certificate_url": "https://example.org/certificates/x"},
         "evaluation": {"evaluation_url": "https://example.org/e", "anonymous": True},
         "follow_up": {"survey_url": "https://example.org/f", "months": 3},
-        "follow_up_reminder": {"survey_url": "https://example.org/f", "months": 3},
+        "follow_up_reminder": {
+            "survey_url": "https://example.org/f",
+            "months": 3,
+            "sent_on": date(2026, 4, 19),
+        },
         "knowledge_pre_test": {"test_url": "https://example.org/t"},
         "knowledge_post_test": {"test_url": "https://example.org/t"},
         "offered": {"accept_url": "https://example.org/o"},

@@ -3,7 +3,9 @@ printed sheet and its entry afterwards, who attended what, and hostile input."""
 
 import re
 from datetime import date
+from urllib.parse import urlencode
 
+import lxml.html
 import pytest
 from sqlalchemy import func, select
 
@@ -86,6 +88,39 @@ def test_check_in_to_a_session_by_badge_and_by_name(staff_client, db, course, se
         ("Voter lists", 1),
         ("Tallying", 0),
     ]
+
+
+def submitted(form) -> str:
+    """The query a browser sends for a GET form: its fields in the page's order."""
+    return urlencode(form.form_values())
+
+
+def test_a_session_chosen_on_the_page_stays_chosen_and_takes_the_check_ins(
+    staff_client, db, course, sessions
+):
+    _a, b, *_ = participants(db, course)
+    _opening, lists, _tallying = sessions
+    url = f"/manage/events/{course.id}/check-in"
+    page = lxml.html.fromstring(staff_client.get(url, query_string={"day": "2016-01-18"}).text)
+    (chooser,) = page.xpath("//form[.//select[@name='session']]")
+    chooser.xpath(".//select[@name='session']")[0].value = str(lists.id)
+    shown = lxml.html.fromstring(staff_client.get(f"{url}?{submitted(chooser)}").text)
+    chosen = shown.xpath("//select[@name='session']/option[@selected]/text()")
+    assert [text.strip() for text in chosen] == ["10:00 Voter lists"]
+    assert "0 of 2 in Voter lists" in shown.text_content()
+    # Finding a name, then pressing Check in, checks in to the session chosen.
+    (search,) = shown.xpath("//form[@data-people-search]")
+    search.xpath(".//input[@name='q']")[0].value = "Officer B"
+    found = lxml.html.fromstring(staff_client.get(f"{url}?{submitted(search)}").text)
+    (button,) = found.xpath("//ul[@data-people]//button[@name='registration_id']")
+    form = button.getparent()
+    checked = staff_client.post(
+        url,
+        data={**dict(form.form_values()), button.get("name"): button.get("value")},
+        follow_redirects=True,
+    )
+    assert "Officer B is checked in to Voter lists." in checked.text
+    assert session_check_ins(db) == [(b.id, lists.id, "scan")]
 
 
 def test_hostile_sessions_are_refused_and_write_nothing(staff_client, db, make, course, sessions):

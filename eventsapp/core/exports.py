@@ -85,13 +85,13 @@ def _header_cell(sheet, text, font: Font) -> WriteOnlyCell:
 
 def _xlsx_cell(sheet, value):
     """Text as text (even when it begins with "=", once what XLSX cannot hold is taken out);
-    dates as date cells."""
+    dates as date cells, moments with their time (as the CSV writes them)."""
     if isinstance(value, str):
         value = _xlsx_text(value)
         return _text_cell(sheet, value) if value.startswith("=") else value
     if isinstance(value, date | datetime):
         cell = WriteOnlyCell(sheet, value)
-        cell.number_format = "yyyy-mm-dd"
+        cell.number_format = "yyyy-mm-dd hh:mm" if isinstance(value, datetime) else "yyyy-mm-dd"
         return cell
     return value
 

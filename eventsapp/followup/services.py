@@ -112,7 +112,13 @@ def send_period(event: Event, months: int, now: datetime) -> int:
 
 def _remind(survey: FollowUpSurvey, now: datetime) -> None:
     survey.reminded_at = now
-    notify(survey.registration, REMINDER_EMAIL, survey_url=survey_url(survey), months=survey.months)
+    notify(
+        survey.registration,
+        REMINDER_EMAIL,
+        survey_url=survey_url(survey),
+        months=survey.months,
+        sent_on=survey.sent_at.date(),
+    )
 
 
 def remind_period(event: Event, months: int, now: datetime) -> int:
@@ -254,6 +260,15 @@ def response_counts(event_ids) -> dict[int, list[FollowUpCount]]:
     return counts
 
 
+def periods_of(event_ids, also=()) -> list[int]:
+    """Every period of these events, in order: scheduled (their programme's or their own) or
+    sent, with ``also`` (a programme's months, which may have no event yet)."""
+    months = set(also)
+    for counts in response_counts(event_ids).values():
+        months.update(c.months for c in counts)
+    return sorted(months)
+
+
 def _answered_rows(event_ids, months: int | None):
     query = (
         select(FollowUpSurvey, Registration.name)
@@ -372,9 +387,9 @@ def survey_export(event: Event) -> tuple[list[str], list[list]]:
             s.registration.name,
             s.registration.organisation.display_name if s.registration.organisation else "",
             s.registration.country.name,
-            s.sent_at.date(),
-            s.reminded_at.date() if s.reminded_at else "",
-            s.answered_at.date() if s.answered_at else "",
+            s.sent_at,
+            s.reminded_at or "",
+            s.answered_at or "",
             *(q.kind_rules.export(s.answers.get(q.key)) for q in questions),
         ]
         for s in surveys

@@ -42,6 +42,7 @@ from .schedule import (
 )
 from .services import (
     period_summaries,
+    periods_of,
     questions_for,
     remind_period,
     send_period,
@@ -158,7 +159,7 @@ def _programme_page(programme: Programme, schedule_form, question_form):
         question_form=question_form,
         questions=questions_of(programme.id),
         answered=answers_count(programme.id),
-        periods=[(m, period_summaries(event_ids, m)) for m in months],
+        periods=[(m, period_summaries(event_ids, m)) for m in periods_of(event_ids, months)],
     )
     return page, 400 if schedule_form.errors or question_form.errors else 200
 

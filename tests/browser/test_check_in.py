@@ -3,6 +3,7 @@ badge's QR code read by the camera (Chromium's fake camera playing a video of th
 
 import io
 import re
+from datetime import date
 
 import pytest
 import segno
@@ -13,6 +14,7 @@ from eventsapp.core.clock import utcnow
 from eventsapp.registration.models import Registration
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, sign_in
 from tests.documents_helpers import badge_code
+from tests.session_helpers import add_sessions
 
 pytestmark = pytest.mark.browser
 
@@ -171,3 +173,27 @@ def test_the_camera_reads_a_badge_and_checks_its_holder_in(
         expect(page.locator("video")).to_be_hidden()
     finally:
         browser.close()
+
+
+def test_on_a_phone_the_sheet_keeps_the_name_beside_the_boxes(page, staff_user, make, db, course):
+    """At 390 px, entering the ticked sheet: each row's name and its first boxes are on screen
+    together, however long the organisation."""
+    event, people = course
+    organisation = make.organisation(name="Central Election Commission of Georgia (Tbilisi office)")
+    people[0].organisation_id = organisation.id
+    db.session.commit()
+    add_sessions(db, event, {date(2016, 1, 18): ["Opening", "Voter lists", "Tallying"]})
+    sign_in(page, "staff@example.org", "kettle-on-the-hob")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/manage/events/{event.id}/attendance/sheet/enter?day=2016-01-18")
+    name = page.get_by_text("Nino Beridze", exact=True)
+    box = page.get_by_label("Nino Beridze: Opening")
+    expect(name).to_be_in_viewport()
+    expect(box).to_be_in_viewport(ratio=1)
+    box.check()
+    # With many sessions the grid scrolls sideways, and the name stays in sight.
+    page.locator(".table-scroll").evaluate("region => { region.scrollLeft = region.scrollWidth; }")
+    expect(page.get_by_label("Nino Beridze: Tallying")).to_be_in_viewport(ratio=1)
+    expect(name).to_be_in_viewport(ratio=1)
+    page.get_by_role("button", name="Save the sheet").click()
+    expect(page.get_by_text("1 ticked, 0 unticked")).to_be_visible()

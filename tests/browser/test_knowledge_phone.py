@@ -16,6 +16,7 @@ from eventsapp.knowledge.questions import ScoredInput, add_question, test_of
 from eventsapp.knowledge.taking import open_test
 from eventsapp.mail.models import OutboxEmail
 from eventsapp.registration.models import Registration
+from tests.browser.conftest import sign_in
 from tests.browser.test_accessibility import axe_violations, readable
 from tests.browser.test_phone import NAME, longest_demo_titles, phone, too_wide
 
@@ -120,3 +121,35 @@ def test_a_participant_takes_the_post_test_on_a_phone_in_french(
     assert (attempt.score, attempt.max_score, attempt.entered_by_id) == (8, 10, None)
     assert not wide, f"pages scroll sideways at 390 px: {wide}"
     assert not violations, "axe found serious violations:\n" + readable(violations)
+
+
+LINE_OF_TEXT = """row => [...row.children].filter(cell => cell.textContent.trim()).map(cell => {
+  const range = document.createRange();
+  range.selectNodeContents(cell);
+  const box = range.getClientRects()[0];
+  return [Math.round(box.bottom), getComputedStyle(cell).fontSize];
+})"""
+
+
+def test_the_results_tables_read_each_row_on_one_line(page, staff_user, make, db):
+    """On a laptop, a participant's name and their scores sit on the same line, in one size."""
+    event = make.event(title="Specialization course", date_text="18-19 January 2016")
+    amina = Registration(
+        event_id=event.id,
+        name="Amina Odhiambo",
+        gender="female",
+        email="amina@example.org",
+        country_code="KE",
+        status="approved",
+        consent_at=utcnow(),
+    )
+    db.session.add(amina)
+    db.session.commit()
+    sign_in(page, "staff@example.org", "kettle-on-the-hob")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"/manage/events/{event.id}/tests/")
+    row = page.locator(f"#registration-{amina.id}")
+    expect(row).to_contain_text("Amina Odhiambo")
+    lines = row.evaluate(LINE_OF_TEXT)
+    assert len({bottom for bottom, _size in lines}) == 1, lines
+    assert len({size for _bottom, size in lines}) == 1, lines

@@ -194,9 +194,31 @@ def use_pre_test(event_id: int):
     return _acted(lambda: tests.use_pre_test_questions(event), done, event)
 
 
+def _out_of_time(event, kind: str) -> str | None:
+    """The question to ask before emailing a test out of its time: a post-test before the
+    event has started, a pre-test once it has ended (in UTC's day); None to open at once."""
+    today = utcnow().date()
+    if kind == "post" and today < event.starts_on:
+        return _("This event has not started yet: open the post-test anyway?")
+    if kind == "pre" and today > event.ends_on:
+        return _("This event has ended: open the pre-test anyway?")
+    return None
+
+
 @bp.post("/manage/events/<int:event_id>/tests/<kind>/open")
 def open_page(event_id: int, kind: str):
+    """Open the test (emailing its link); out of its time, only once staff confirmed it."""
     event, kind = _event(event_id), _kind(kind)
+    question = _out_of_time(event, kind)
+    if question and request.form.get("confirm") != "1" and ActionForm().validate_on_submit():
+        return render_template(
+            "knowledge/open_confirm.html",
+            event=event,
+            kind=kind,
+            name=TEST_NAMES[kind],
+            question=question,
+            action_form=ActionForm(),
+        )
     return _acted(
         lambda: open_test(event, kind, current_user, utcnow()),
         lambda sent: ngettext(

@@ -191,7 +191,7 @@ def test_one_reminder_14_days_later_to_who_has_not_answered(db, attendees, app):
     assert job(datetime(2016, 5, 3, 7))["reminders"] == 2
     assert job(datetime(2016, 5, 4))["reminders"] == 0
     assert len(emails_to(db, ana.email)) == 1
-    assert [e.subject for e in emails_to(db, carmen.email)][1].startswith("Reminder")
+    assert [e.subject for e in emails_to(db, carmen.email)][1].startswith("Recordatorio")  # es
     assert len(emails_to(db, bruno.email)) == 2
 
 

@@ -1,6 +1,10 @@
 """The worker: sends the outbox and runs the periodic jobs each capability registered
 (``core.jobs``). ``flask jobs worker`` runs it beside the web server (``make run`` starts both);
-``--once`` does one round and stops (cron, tests).
+``--once`` does one round of every job and stops (tests, or cron on one machine).
+
+Several workers may run at once, on one machine or several: each email is taken by one of them
+(``mail.sender`` locks it), and each periodic job runs once a period among them, the period
+being claimed in the database (``core.jobs.claim_periods``), never remembered by a worker.
 
 Every job runs in a transaction of its own, committed when it ends (rolled back if it fails, and
 tried again at its next turn), or one transaction per unit for jobs in units (``core.jobs``); each
@@ -18,7 +22,7 @@ import click
 from flask import current_app
 
 from .core.clock import utcnow
-from .core.jobs import PERIODIC_JOBS, PeriodicJob
+from .core.jobs import PERIODIC_JOBS, PeriodicJob, claim_periods
 from .extensions import db
 from .mail.sender import send_due
 from .mail.services import OUTBOX_CHANNEL
@@ -37,21 +41,22 @@ def run_job(job: PeriodicJob, now: datetime) -> dict[str, int]:
     return done
 
 
-def run_round(last_runs: dict[str, datetime] | None = None, clock=utcnow) -> dict[str, dict]:
-    """Run the periodic jobs that are due (all of them without ``last_runs``), then send the
-    emails that are due. Returns what each did."""
+def run_round(claim: bool = False, clock=utcnow) -> dict[str, dict]:
+    """Run the periodic jobs, then send the emails that are due. Returns what each did.
+
+    With ``claim`` (the running worker), a job runs when its period has passed and this worker
+    claims it in the database (``core.jobs.claim_periods``): once a period among every worker;
+    jobs that run every round run in each. Without (``--once``, tests), every job runs."""
+    jobs = list(PERIODIC_JOBS.values())
+    if claim:
+        every_round = [job for job in jobs if not job.every]
+        jobs = every_round + claim_periods([job for job in jobs if job.every], clock())
     report = {}
-    for job in PERIODIC_JOBS.values():
-        now = clock()
-        last = (last_runs or {}).get(job.name)
-        if last is not None and now - last < job.every:
-            continue
+    for job in jobs:
         try:
-            report[job.name] = run_job(job, now)
+            report[job.name] = run_job(job, clock())
         except Exception:
             log.exception("The periodic job %s failed; it runs again at its next turn.", job.name)
-        if last_runs is not None:
-            last_runs[job.name] = now
     sent, failed = send_due(clock=clock)
     report["emails"] = {"sent": sent, "failed": failed}
     return report
@@ -108,7 +113,6 @@ class _Listener:
 def run_worker(interval: float) -> None:
     """Rounds until stopped (Ctrl-C, SIGTERM)."""
     wait = _waiter(interval)
-    last_runs: dict[str, datetime] = {}
     click.echo(
         f"Worker started: emails and periodic jobs ({', '.join(PERIODIC_JOBS) or 'none'}), "
         f"database {db.engine.url.render_as_string()}.",
@@ -116,7 +120,7 @@ def run_worker(interval: float) -> None:
     )
     while True:
         try:
-            emails = run_round(last_runs)["emails"]
+            emails = run_round(claim=True)["emails"]
         except Exception:  # the database restarting, say: the next round tries again
             log.exception("The worker's round failed; it tries again.")
             db.session.rollback()

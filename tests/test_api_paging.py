@@ -1,6 +1,7 @@
 """The events API a page at a time: limit, cursor, Link and X-Total-Count, ETags, fixed queries."""
 
 import re
+from datetime import timedelta
 
 import pytest
 
@@ -124,3 +125,17 @@ def test_fixed_number_of_queries_with_10_and_600_events(client, make, count_quer
     assert queries(f"/api/v1/events/{first.get_json()[0]['id']}") <= small
     # A page asked for again is read from those this process keeps: the version only.
     assert queries("/api/v1/events?year=2030") == 1
+
+
+def test_the_etag_changes_with_a_save_stamped_by_a_clock_behind_another_servers(client, make):
+    """Two app servers whose clocks differ a little: an event saved by the one behind carries an
+    earlier time than the latest already there, and the page (kept by a process) still changes."""
+    first = make.event(title="Seminar", date_text="May 2030")
+    second = make.event(title="Workshop", date_text="June 2030")
+    etag = client.get("/api/v1/events").headers["ETag"]
+    first.title = "Seminar on electoral justice"
+    first.updated_at = second.updated_at - timedelta(milliseconds=5)
+    make.db.session.commit()
+    renamed = client.get("/api/v1/events", headers={"If-None-Match": etag})
+    assert renamed.status_code == 200 and renamed.headers["ETag"] != etag
+    assert renamed.get_json()[0]["title"] == "Seminar on electoral justice"

@@ -1,17 +1,26 @@
 """Periodic jobs in units: each unit is committed on its own, a unit that fails is rolled back
-alone, and registration's job holds one event's lock at a time."""
+alone, and registration's job holds one event's lock at a time; each job runs once a period among
+every worker."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import event as sa_event
 from sqlalchemy import select
 
 from eventsapp.catalogue.models import Event
-from eventsapp.core.jobs import PERIODIC_JOBS, Unit, run_units
+from eventsapp.core.jobs import (
+    PERIODIC_JOBS,
+    JobRun,
+    PeriodicJob,
+    Unit,
+    claim_periods,
+    run_units,
+)
 from eventsapp.people.models import Organisation
 from eventsapp.registration.models import Registration, Status
 from eventsapp.registration.statuses import withdraw
+from eventsapp.worker import run_round
 from tests.test_registration_services import NOW, sign_up
 
 
@@ -83,3 +92,31 @@ def test_registrations_job_holds_one_events_lock_at_a_time(app, db, make):
         sa_event.remove(db.engine, "before_cursor_execute", on_lock)
     assert free_meanwhile == [True]
     assert done["offers expired"] == 2 and "failed" not in done
+
+
+def test_workers_claim_each_period_in_the_database_and_run_a_job_once_a_period(app, db):
+    """Two workers' rounds (the database remembers, not a worker): the hourly job is claimed in
+    the first round only, until its hour has passed."""
+    hourly = PeriodicJob("test hourly", timedelta(hours=1), lambda now: {})
+    start = datetime(2030, 5, 1, 9, 0)
+    assert claim_periods([hourly], start) == [hourly]
+    assert claim_periods([hourly], start + timedelta(minutes=1)) == []  # the other worker
+    db.session.remove()  # a worker started again remembers nothing, and runs nothing early
+    assert claim_periods([hourly], start + timedelta(minutes=59)) == []
+    assert claim_periods([hourly], start + timedelta(hours=1)) == [hourly]
+    assert db.session.get(JobRun, "test hourly").started_at == start + timedelta(hours=1)
+
+
+def test_the_running_worker_runs_a_periodic_job_once_a_period(app, db, monkeypatch):
+    ran = []
+    monkeypatch.setitem(
+        PERIODIC_JOBS,
+        "test hourly",
+        PeriodicJob("test hourly", timedelta(hours=1), lambda now: ran.append(now) or {}),
+    )
+    start = datetime(2030, 5, 1, 9, 0)
+    for minutes in (0, 1, 30, 60, 61):
+        run_round(claim=True, clock=lambda m=minutes: start + timedelta(minutes=m))
+    assert ran == [start, start + timedelta(hours=1)]
+    run_round(clock=lambda: start + timedelta(minutes=62))  # --once: every job
+    assert len(ran) == 3

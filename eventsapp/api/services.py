@@ -3,13 +3,22 @@
 A list of events is served like the calendar feeds:
 
 1. One aggregate query over the matching events, grouped by programme and section, gives the total
-   and the page's ETag: the count, last change and sum of ids of the events, with the programme
-   names and section codes that their JSON shows (these change without touching the events).
-2. Pages are kept in each process under their URL and that ETag, so a repeated request is that
-   one query and a lookup, and a conditional one gets a 304.
+   and the page's ETag: the count, the sum of ids, and the latest and the sum of the last changes
+   of the events (the sum changes with every save, whichever machine's clock stamped it, where
+   the latest would miss a save stamped by a clock a little behind another's), with the
+   programme names and section codes that their JSON shows (these change without touching the
+   events).
+2. Pages are kept in each process under their URL and that ETag. The ETag is a function of the
+   database alone, so every process of every app server gives the same one for the same data,
+   and a kept page is served only while it is current: two servers answer a URL, a cursor
+   included, alike. A repeated request is that one query and a lookup; a conditional one gets a
+   304, from any server.
 3. Otherwise one query reads the page's columns (events, programme, section and venue joined),
    starting after the cursor: never whole entities, so the number of queries stays the same
    whatever the number of events.
+
+Cursors hold what the next page needs (the sort key of the last event shown), signed with
+``SECRET_KEY``: any server that shares the key reads them, and none keeps anything for them.
 
 Nothing here commits.
 """
@@ -107,6 +116,7 @@ def events_version(filters: EventFilters, url: str) -> EventsVersion:
         select(
             func.count(Event.id),
             func.max(Event.updated_at),
+            func.sum(_instant(Event.updated_at)),
             func.sum(Event.id),
             programme.id,
             programme.acronym,
@@ -127,8 +137,16 @@ def events_version(filters: EventFilters, url: str) -> EventsVersion:
     )
 
 
+def _instant(moment):
+    """A time as a number (seconds, or days on SQLite), to the microsecond on PostgreSQL."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.extract("epoch", moment)
+    return func.julianday(moment)
+
+
 def events_page(filters: EventFilters, paging: Paging, url: str, version: EventsVersion):
-    """The JSON of one page of events, from the pages kept in this process when still current."""
+    """The JSON of one page of events, from the pages kept in this process while their ETag is
+    current (the same in every process: see above)."""
     kept = _kept_pages()
     with _KEPT_LOCK:
         page = kept.get(url)

@@ -8,10 +8,24 @@ it starts in). Each can be changed by an environment variable:
   (comma-separated addresses, by default the same machine); the app's own ``TRUSTED_PROXIES``
   says how many proxies stand in front;
 - ``GUNICORN_TIMEOUT``: seconds a request may take before its worker is restarted (default 60:
-  the largest exports take a few seconds).
+  the largest exports take a few seconds);
+- ``WARM_UP``: ``0`` to let workers take requests without warming them first (see below).
+
+No cold first visitor after a deploy or a restart: before the workers fork, every module of the
+application is imported once (``when_ready``, shared by the workers); then each worker, before it
+takes its first request, answers the current year's calendar page and feed once through the
+application itself (``post_worker_init``: the Flask test client at ``SITE_URL``): its database
+connection opened, its queries compiled, its templates loaded, the texts of the year's events
+in its cache (and built and kept in the database, when no worker had). It logs "Worker <pid>
+warmed in <s> s". A worker that cannot warm (the database down) says why and serves anyway.
+Warming takes about a second, more for a year of thousands of events never built before; it
+counts in ``GUNICORN_TIMEOUT``.
 """
 
+import importlib
 import os
+import pkgutil
+import time
 
 
 def _cores() -> int:
@@ -44,3 +58,38 @@ access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s"
 # Recent gunicorns open a control socket in $HOME, one path for every gunicorn of the account: a
 # second site (or a test) on the machine would take it over. This app does not use it.
 control_socket_disable = True
+
+
+def when_ready(server) -> None:
+    """In the master, before the workers fork: every module of the application imported once."""
+    if os.environ.get("WARM_UP", "1") == "0":
+        return
+    import eventsapp
+
+    for module in pkgutil.walk_packages(eventsapp.__path__, "eventsapp."):
+        importlib.import_module(module.name)
+
+
+def post_worker_init(worker) -> None:
+    """In each worker, before its first request: the current year's calendar page and feed
+    answered once, so that the first visitor finds the worker as warm as the hundredth."""
+    if os.environ.get("WARM_UP", "1") == "0":
+        return
+    from eventsapp.core.clock import utcnow
+
+    app, start = worker.wsgi, time.perf_counter()
+    year = utcnow().year
+    try:
+        client = app.test_client()
+        answers = {
+            path: client.get(path, base_url=app.config["SITE_URL"]).status_code
+            for path in (f"/calendar/{year}", f"/calendar/{year}.ics")
+        }
+    except Exception:  # serving matters more than warming
+        worker.log.exception("Worker %s not warmed", worker.pid)
+        return
+    seconds = time.perf_counter() - start
+    if all(status < 500 for status in answers.values()):
+        worker.log.info("Worker %s warmed in %.2f s: %s", worker.pid, seconds, answers)
+    else:
+        worker.log.warning("Worker %s not warmed (%.2f s): %s", worker.pid, seconds, answers)

@@ -1,7 +1,9 @@
 """Benchmarks, run by ``make bench``: each ``bench/bench_*.py`` has a ``main()`` printing figures.
 
-Every benchmark prints ratios against a baseline measured in the same run (a bare SQL read, a
-trivial endpoint), because these machines are noisy.
+Every benchmark prints ratios against a baseline measured in the same run, because these machines
+are noisy: the raw floor (``raw_floor``: the same rows fetched into Python through a DB-API cursor,
+without the ORM or SQLAlchemy's result objects) or, for a benchmark of requests per second, a
+trivial endpoint (``/healthz``).
 """
 
 import statistics
@@ -49,3 +51,26 @@ def synthetic_programme(app, year: int, events: int, participants: int):
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.exec_driver_sql("ANALYZE")
     return programme
+
+
+def raw_floor(statement, rounds: int = 7) -> float:
+    """The median time of fetching every row of ``statement`` into Python through a raw DB-API
+    cursor (``db.engine.raw_connection()``), after one warm-up: the least any page, feed or
+    export reading those rows must do. A SQLAlchemy statement is rendered with its values inline
+    for the app's database; needs an application context."""
+    from eventsapp.extensions import db
+
+    if not isinstance(statement, str):
+        statement = str(statement.compile(db.engine, compile_kwargs={"literal_binds": True}))
+    connection = db.engine.raw_connection()
+
+    def read() -> None:
+        cursor = connection.cursor()
+        cursor.execute(statement)
+        cursor.fetchall()
+        cursor.close()
+
+    try:
+        return median_time(read, rounds, warm_up=True)
+    finally:
+        connection.close()

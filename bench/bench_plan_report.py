@@ -17,7 +17,7 @@ Prints both times, their ratio and the SQL statements the report ran. ``EVENTS``
 import os
 import time
 
-from bench import median_time, synthetic_programme
+from bench import median_time, raw_floor, synthetic_programme
 
 YEAR = 2033
 EVENTS = int(os.environ.get("EVENTS", 2000))
@@ -69,6 +69,7 @@ def _plan(programme):
 def main() -> None:
     from flask_migrate import upgrade
     from sqlalchemy import event as sa_event
+    from sqlalchemy import text
 
     from eventsapp import create_app
     from eventsapp.accounts.models import Role
@@ -84,21 +85,13 @@ def main() -> None:
             f"bench{time.time_ns()}@example.org", Role.COORDINATOR, "bench pass phrase"
         )
         db.session.commit()
-        connection = db.engine.raw_connection()
         bare = (
             "SELECT r.event_id, r.status, r.gender, r.role, r.organisation_id, r.country_code "
             "FROM registrations r JOIN events e ON e.id = r.event_id WHERE e.programme_id = "
             f"{int(programme.id)}"
         )
-        rows = []
-
-        def bare_read():
-            cursor = connection.cursor()
-            cursor.execute(bare)
-            rows[:] = cursor.fetchall()
-            cursor.close()
-
-        baseline = median_time(bare_read, RUNS, warm_up=True)
+        rows = db.session.execute(text(bare)).all()
+        baseline = raw_floor(bare, RUNS)
         client = app.test_client()
         with client.session_transaction() as session:
             session["_user_id"] = user.get_id()
@@ -109,7 +102,6 @@ def main() -> None:
         statements = []
         sa_event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
         client.get(url)
-        connection.close()
     print(
         f"{len(rows)} registrations of {EVENTS} events; a plan of {ITEMS} items, 3 indicators each"
     )

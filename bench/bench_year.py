@@ -2,14 +2,22 @@
 
 Run by ``make bench`` (``scripts/with-postgres`` provides ``DATABASE_URL``). Migrates the database,
 loads ``demo synth --events 5000``, starts ``gunicorn -w 2 wsgi:app``, then for each address
-times, against the bare read of the year's event rows in one SQL query (in this process):
+times, against the raw floor (the year's event rows, every column, fetched into Python through a
+DB-API cursor in this process, ``bench.raw_floor``):
 
 - cold: the kept calendar text emptied (in the database) and the workers restarted (``HUP``,
   empty process caches), the worker that answers first warmed on another year;
 - warm: requests in pairs sent at once, so that each of the two workers answers one of them
   (a sync worker takes one request at a time), the median and the slowest;
 - after one edit: an event of the year saved (a new title and ``updated_at``), then a pair;
-- conditional: a pair with the ETag of the last answer.
+- conditional: a pair with the ETag of the last answer;
+
+and then, one request at a time (aim: at most 12× the raw floor):
+
+- the XLSX, and the feed, after a change to every event of the year (each event's ``updated_at``):
+  every event's text is written again, and kept;
+- the feed, the first request after the workers were restarted (``HUP``; the texts kept in the
+  database), once the new workers are ready (warmed by ``gunicorn.conf.py`` when it does).
 """
 
 import http.client
@@ -31,6 +39,8 @@ EVENTS = 5000
 ADDRESSES = [f"/calendar/{YEAR}", f"/calendar/{YEAR}.csv", f"/calendar/{YEAR}.xlsx"]
 FEED = f"/calendar/{YEAR}.ics"
 AIMS = {"cold": 10, "warm": 2, "feed cold": 30, "feed warm": 2}
+AIM_AFTER_CHANGES = 12
+PERIOD = {"first": f"{YEAR}-01-01", "last": f"{YEAR}-12-31"}
 
 
 def prepare_database() -> None:
@@ -58,28 +68,22 @@ def sql(statement: str, *params) -> list:
         return result.all() if result.returns_rows else []
 
 
-def bare_read() -> float:
-    """The median time of reading the year's event rows, every column, in one query."""
-    from sqlalchemy import create_engine, text
+def floor() -> float:
+    """The raw floor: the year's event rows, every column, through a DB-API cursor."""
+    from bench import raw_floor
+    from eventsapp import create_app
 
-    from eventsapp.config import database_url
-
-    engine = create_engine(database_url())
-    query = text("SELECT * FROM events WHERE starts_on <= :last AND ends_on >= :first ORDER BY id")
-    period = {"first": f"{YEAR}-01-01", "last": f"{YEAR}-12-31"}
-    times = []
-    with engine.connect() as connection:
-        for _ in range(7):
-            start = time.perf_counter()
-            connection.execute(query, period).all()
-            times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    with create_app().app_context():
+        return raw_floor(
+            f"SELECT * FROM events WHERE starts_on <= '{PERIOD['last']}'"
+            f" AND ends_on >= '{PERIOD['first']}' ORDER BY id"
+        )
 
 
 class Server:
     def __init__(self):
         self.port = free_port()
-        log = Path(tempfile.mkdtemp(prefix="bench-year-")) / "gunicorn.log"
+        self.log = log = Path(tempfile.mkdtemp(prefix="bench-year-")) / "gunicorn.log"
         command = [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{self.port}"]
         environment = {**os.environ, "SECRET_KEY": "bench-secret", "SITE_URL": "http://bench"}
         self.process = subprocess.Popen(
@@ -95,10 +99,15 @@ class Server:
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         return {int(p) for p in children.read_text().split()}
 
-    def wait_for_workers(self, old: set[int]) -> None:
+    def wait_for_workers(self, old: set[int], warm_by_requests: bool = True) -> None:
+        """Until two new workers run, then (``warm_by_requests``) each has answered once, or
+        else each has said it is warmed, when gunicorn.conf.py warms them."""
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             now = self.workers()
+            if len(now) == 2 and not now & old and not warm_by_requests:
+                self.wait_until_warmed(now, deadline)
+                return
             if len(now) == 2 and not now & old:
                 self.pair(f"/calendar/{YEAR - 40}")  # each worker imports and renders once
                 self.pair(f"/calendar/{YEAR - 40}.xlsx")
@@ -107,10 +116,20 @@ class Server:
             time.sleep(0.1)
         raise SystemExit("gunicorn workers did not start")
 
-    def restart_workers(self) -> None:
+    def wait_until_warmed(self, workers: set[int], deadline: float) -> None:
+        if "post_worker_init" not in (ROOT / "gunicorn.conf.py").read_text():
+            return
+        while time.monotonic() < deadline:
+            log = self.log.read_text()
+            if all(f"Worker {pid} warmed" in log for pid in workers):
+                return
+            time.sleep(0.05)
+        raise SystemExit("gunicorn workers were not warmed")
+
+    def restart_workers(self, warm_by_requests: bool = True) -> None:
         old = self.workers()
         self.process.send_signal(signal.SIGHUP)
-        self.wait_for_workers(old)
+        self.wait_for_workers(old, warm_by_requests)
 
     def get(self, address: str, headers=None) -> tuple[float, int, dict]:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
@@ -154,6 +173,29 @@ def edit_one_event() -> None:
     )
 
 
+def change_every_event() -> None:
+    sql(
+        "UPDATE events SET updated_at = clock_timestamp() "
+        "WHERE starts_on <= :last AND ends_on >= :first",
+        PERIOD,
+    )
+
+
+def measure_after_changes(server: Server) -> dict[str, list[float]]:
+    """One request at a time: after a change to every event, and after a restart."""
+    figures: dict[str, list[float]] = {}
+    for label, address in (("XLSX", ADDRESSES[2]), ("feed", FEED)):
+        figures[f"{label} after a change to every event"] = times = []
+        for _ in range(3):
+            change_every_event()
+            times.append(server.get(address)[0])
+    figures["feed, first after a restart"] = times = []
+    for _ in range(3):
+        server.restart_workers(warm_by_requests=False)
+        times.append(server.get(FEED)[0])
+    return figures
+
+
 def measure(server: Server, address: str) -> dict[str, list[float]]:
     figures = {"cold": [], "warm": [], "after one edit": [], "conditional (304)": []}
     for _ in range(3):
@@ -177,27 +219,35 @@ def main() -> None:
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("DATABASE_URL is not a PostgreSQL database: run `make bench`.")
     prepare_database()
-    base = bare_read()
+    base = floor()
     server = Server()
     try:
         results = {address: measure(server, address) for address in [*ADDRESSES, FEED]}
         sizes = {address: server.get(address)[1] for address in results}
+        after_changes = measure_after_changes(server)
     finally:
         server.stop()
-    print(f"{EVENTS} events in {YEAR}; gunicorn 2 workers; bare read {base * 1000:.1f} ms")
-    print(f"{'':36} {'median ms':>10} {'slowest ms':>11} {'× bare':>7} {'slowest×':>8} {'aim':>5}")
+    print(f"{EVENTS} events in {YEAR}; gunicorn 2 workers; raw floor {base * 1000:.1f} ms")
+    print(f"{'':36} {'median ms':>10} {'slowest ms':>11} {'× floor':>7} {'slowest×':>8} {'aim':>5}")
     for address, figures in results.items():
         print(f"{address} ({sizes[address]:,} bytes)")
         feed = address == FEED
         for label, times in figures.items():
-            median, slowest = statistics.median(times), max(times)
             aim = {"cold": "feed cold" if feed else "cold", "warm": "feed warm"}.get(label)
             if label == "after one edit" and feed:
                 aim = "feed warm"
             if label == "warm" and not feed:
                 aim = "warm"
-            limit = f"≤{AIMS[aim]}" if aim else ""
-            print(
-                f"  {label:34} {median * 1000:10.1f} {slowest * 1000:11.1f}"
-                f" {median / base:7.2f} {slowest / base:8.2f} {limit:>5}"
-            )
+            print_row(label, times, base, AIMS[aim] if aim else None)
+    print("one request at a time")
+    for label, times in after_changes.items():
+        print_row(label, times, base, AIM_AFTER_CHANGES)
+
+
+def print_row(label: str, times: list[float], base: float, aim: int | None) -> None:
+    median, slowest = statistics.median(times), max(times)
+    limit = f"≤{aim}" if aim else ""
+    print(
+        f"  {label:34} {median * 1000:10.1f} {slowest * 1000:11.1f}"
+        f" {median / base:7.2f} {slowest / base:8.2f} {limit:>5}"
+    )

@@ -79,3 +79,26 @@ def test_the_page_follows_the_signed_in_visitor(client, staff_client, make):
         "/calendar/2016", headers={"If-None-Match": signed_in.headers["ETag"]}
     )
     assert anonymous.status_code == 200
+
+
+def test_a_feeds_first_build_stores_every_events_text_in_one_statement(
+    app, client, make, db, count_queries
+):
+    """Thousands of events on the first visit after a deploy (or a change to all of them): one
+    INSERT keeps every text, rather than one per event; a later change rewrites the same rows."""
+    events = [make.event(f"Workshop {n}", "March 2016") for n in range(30)]
+    with count_queries() as statements:
+        first = client.get("/calendar/2016.ics").data
+    inserts = [s for s in statements if s.lstrip().upper().startswith("INSERT")]
+    assert len(inserts) == 1 and "calendar_texts" in inserts[0]
+    assert len(db.session.scalars(select(CalendarText.event_id)).all()) == len(events)
+
+    db.session.execute(update(Event).values(title=Event.title + " (moved)"))
+    db.session.commit()
+    as_another_worker(app)
+    with count_queries() as statements:
+        moved = client.get("/calendar/2016.ics").data
+    assert len([s for s in statements if s.lstrip().upper().startswith("INSERT")]) == 1
+    assert moved.count(b"(moved)") == len(events) and first.count(b"(moved)") == 0
+    stored = db.session.scalars(select(CalendarText.text)).all()
+    assert len(stored) == len(events) and all(b"(moved)" in text for text in stored)

@@ -11,11 +11,11 @@ the request. Nothing here commits.
 """
 
 import hashlib
+import sqlite3
 from collections.abc import Hashable
 
 from flask import current_app
 from sqlalchemy import Select, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..extensions import db
@@ -121,15 +121,47 @@ def forget_everything() -> None:
 
 
 def _upsert(model, rows: list[dict]) -> None:
-    """Insert the rows, or update those already there (same primary key), in a savepoint."""
+    """Insert the rows, or update those already there (same primary key), in a savepoint: in one
+    statement, however many they are (a feed's first build writes thousands)."""
     if not rows:
         return
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(model)
-    keys = [c.name for c in model.__table__.primary_key.columns]
-    others = {c.name: stmt.excluded[c.name] for c in model.__table__.columns if c.name not in keys}
+    connection = db.session.connection()
     try:
         with db.session.begin_nested():
-            db.session.execute(stmt.on_conflict_do_update(index_elements=keys, set_=others), rows)
+            for statement, parameters in _upsert_statements(model, rows, connection):
+                connection.exec_driver_sql(statement, parameters)
     except (IntegrityError, OperationalError):
         current_app.logger.info("Calendar text not stored: written meanwhile elsewhere.")
+
+
+def _upsert_statements(model, rows: list[dict], connection) -> list[tuple[str, tuple]]:
+    """INSERT … ON CONFLICT DO UPDATE of every row, written for the driver (SQLAlchemy would take
+    longer to compile thousands of rows than the database to store them).
+
+    On PostgreSQL, one statement: each column's values as one array, in binary (``%b``: twice as
+    quick as text for the texts' bytes), spread into rows by ``unnest``. On SQLite, the rows as
+    VALUES, as many per statement as its limit of parameters allows (250,000 on Debian's)."""
+    table = model.__table__
+    names = [column.name for column in table.columns]
+    keys = [column.name for column in table.primary_key.columns]
+    on_conflict = f" ON CONFLICT ({', '.join(keys)}) DO UPDATE SET " + ", ".join(
+        f"{name} = excluded.{name}" for name in names if name not in keys
+    )
+    insert = f"INSERT INTO {table.name} ({', '.join(names)}) "
+    dialect = connection.dialect
+    if dialect.name == "postgresql":
+        arrays = ", ".join(f"%b::{column.type.compile(dialect)}[]" for column in table.columns)
+        values = tuple([row[name] for row in rows] for name in names)
+        return [(f"{insert}SELECT * FROM unnest({arrays}){on_conflict}", values)]
+    limit = connection.connection.driver_connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    per_statement = max(1, limit // len(names))
+    one_row = "(" + ", ".join("?" * len(names)) + ")"
+    statements = []
+    for start in range(0, len(rows), per_statement):
+        chunk = rows[start : start + per_statement]
+        values = tuple(row[name] for row in chunk for name in names)
+        # "WHERE true" would be needed after a SELECT; after VALUES, ON CONFLICT is unambiguous.
+        statements.append(
+            (f"{insert}VALUES {', '.join([one_row] * len(chunk))}{on_conflict}", values)
+        )
+    return statements

@@ -21,7 +21,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from ..catalogue.models import Event, Programme, ProgrammeSection
+from ..catalogue.models import Event, EventKind, EventStatus, Programme, ProgrammeSection
 from ..catalogue.rows import EventRow, event_rows
 from ..catalogue.services import EventFilters, narrow_events
 from ..catalogue.translations import attach_translations, localized
@@ -167,7 +167,10 @@ def calendar_table(calendar: YearCalendar) -> tuple[list[str], list[list]]:
     month_names = get_month_names("wide", locale=get_locale())
     first_day = date(calendar.filters.year, 1, 1)
     link = site_url("site.event_page", event_id=0).removesuffix("0")  # the id ends the address
-    yes = _("yes")
+    yes, undecided = _("yes"), _("To be decided")
+    # Each label translated once, not once per event (thousands of events, a few labels).
+    kinds = {kind.value: kind.label for kind in EventKind}
+    statuses = {status.value: status.label for status in EventStatus}
     events = event_rows(narrow_events(select(Event.id), calendar.filters))
     attach_translations(events)  # titles and audiences in the visitor's language, in one query
     rows = [
@@ -177,21 +180,26 @@ def calendar_table(calendar: YearCalendar) -> tuple[list[str], list[list]]:
             event.ends_on,
             event.date_text,
             yes if event.is_tentative else "",
-            str(localized(event, "title")),
-            event.kind_label,
-            event.status_label,
+            _translated(event, "title"),
+            kinds[event.kind],
+            statuses[event.status],
             event.programme or "",
-            event.venue_label,
+            event.venue or undecided,
             ", ".join(event.requesting),
             ", ".join(event.candidates),
             ", ".join(event.participants),
-            str(localized(event, "audience")),
+            _translated(event, "audience"),
             ", ".join(event.partners),
             f"{link}{event.id}",
         ]
         for event in events
     ]
     return header, rows
+
+
+def _translated(event: EventRow, name: str) -> str:
+    """``localized``'s text, without its lookups for the many events that have no translation."""
+    return str(localized(event, name)) if event.translations else getattr(event, name) or ""
 
 
 def nearest_years_with_events(filters: EventFilters) -> tuple[int | None, int | None]:

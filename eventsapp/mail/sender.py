@@ -3,12 +3,13 @@
 **Parallel, each email once.** Emails go over ``MAIL_CONNECTIONS`` SMTP connections at once,
 one thread each, every connection kept for many emails (opened again when the server dropped
 it before an email was handed over); emails to one address go by one connection, in the order
-they were queued. Emails due are claimed in small batches, never more than
-twice as many as there are connections: one statement takes them under ``SELECT … FOR UPDATE
-SKIP LOCKED`` (PostgreSQL; SQLite has one writer) and moves their next attempt ``LEASE`` ahead,
-committed before any is sent, so that another sender (a second worker) neither waits for them
-nor sees them as due. The threads never touch the database: each answer of the server is
-recorded by the sending round in its own commit as soon as it comes. So a sender killed (a
+they were queued, and the others by the connection with the fewest waiting. Emails due are
+claimed in small batches, never more than three per connection in flight: one statement takes
+them under ``SELECT … FOR UPDATE SKIP LOCKED`` (PostgreSQL; SQLite has one writer) and moves
+their next attempt ``LEASE`` ahead, committed before any is sent, so that another sender (a
+second worker) neither waits for them nor sees them as due. The threads never touch the
+database: each answer of the server is recorded by the sending round in its own commit as soon
+as it comes. So a sender killed (a
 crash, a machine restarted) repeats at most the emails in flight, those the server took before
 their commit, once each when their lease ends (with the same ``Message-ID``), and loses none; a
 sender stopped by Ctrl-C or SIGTERM waits for the emails under way, records them, and gives
@@ -26,7 +27,6 @@ Without ``MAIL_SERVER`` (development), "sending" writes an ``.eml`` file to ``MA
 import re
 import smtplib
 import threading
-import zlib
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import suppress
@@ -284,6 +284,17 @@ def claim(now: datetime, batch: int) -> list[OutboxEmail]:
     return sorted(claimed, key=lambda email: email.id)
 
 
+@dataclass(frozen=True)
+class Claimed:
+    """An email handed to a line: what recording its outcome needs."""
+
+    id: int
+    attempts: int
+    at: datetime  # when it was claimed
+    line: int
+    address: str
+
+
 class _Round:
     """One call of ``send_due``: claims, hands the emails to the connections' threads, and
     records each answer in its own commit."""
@@ -300,13 +311,15 @@ class _Round:
         ]
         self.clock = clock
         self.left = limit  # emails this round may still claim
-        self.sending: dict[Future, tuple[int, int, datetime]] = {}  # id, attempts, claimed at
+        self.sending: dict[Future, Claimed] = {}
+        self.load = [0] * self.connections  # emails waiting on each line, or under way
+        self.in_flight: dict[str, tuple[int, int]] = {}  # address: its line, how many
         self.reachable = True
         self.sent = self.failed = 0
 
     def run(self) -> None:
         while True:
-            if self.reachable and self.left and len(self.sending) <= self.connections:
+            if self.reachable and self.left and len(self.sending) <= 2 * self.connections:
                 self._claim()
             if not self.sending:
                 return
@@ -317,7 +330,7 @@ class _Round:
 
     def _claim(self) -> None:
         now = self.clock()
-        wanted = min(2 * self.connections - len(self.sending), self.left)
+        wanted = min(3 * self.connections - len(self.sending), self.left)
         emails = claim(now, wanted)
         if len(emails) < wanted:
             self.left = 0  # the outbox is empty for now: the next round takes what comes
@@ -331,14 +344,29 @@ class _Round:
                 _failed_attempt(email, error, now, retry=False)
                 self.failed += 1
                 continue
-            handed.append((message, (email.id, email.attempts, now)))
+            handed.append((message, email.id, email.attempts, email.to.lower()))
         db.session.commit()  # the lease, before any is sent
-        for message, claimed in handed:
-            line = self.lines[zlib.crc32(message["To"].lower().encode()) % self.connections]
-            self.sending[line.submit(self.postmen.send, message, claimed[0])] = claimed
+        for message, email_id, attempts, address in handed:
+            claimed = Claimed(email_id, attempts, now, self._line_for(address), address)
+            line = self.lines[claimed.line]
+            self.sending[line.submit(self.postmen.send, message, email_id)] = claimed
 
-    def _record(self, claimed: tuple[int, int, datetime], outcome: Outcome) -> None:
-        email_id, attempts, claimed_at = claimed
+    def _line_for(self, address: str) -> int:
+        """The line of the address's emails in flight (so that they keep their order), or the
+        least loaded."""
+        line, count = self.in_flight.get(address, (None, 0))
+        if line is None:
+            line = min(range(self.connections), key=self.load.__getitem__)
+        self.in_flight[address] = (line, count + 1)
+        self.load[line] += 1
+        return line
+
+    def _record(self, claimed: Claimed, outcome: Outcome) -> None:
+        email_id, attempts, claimed_at = claimed.id, claimed.attempts, claimed.at
+        self.load[claimed.line] -= 1
+        line, count = self.in_flight.pop(claimed.address)
+        if count > 1:
+            self.in_flight[claimed.address] = (line, count - 1)
         now = self.clock()
         if outcome.error is None and outcome.begun:
             values = {"status": EmailStatus.SENT, "sent_at": now, "attempts": attempts + 1}

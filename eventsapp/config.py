@@ -119,6 +119,8 @@ def load_settings() -> dict:
         "MAIL_USE_TLS": env("MAIL_USE_TLS", "0") == "1",
         "MAIL_DEFAULT_SENDER": env("MAIL_DEFAULT_SENDER", "eventsapp@localhost"),
         "MAIL_FOLDER": env("MAIL_FOLDER", str(INSTANCE_DIR / "mail")),  # without MAIL_SERVER
+        # SMTP connections the worker sends over at once, each kept for many emails.
+        "MAIL_CONNECTIONS": max(1, int(env("MAIL_CONNECTIONS", "8"))),
         # The address of the site in every link an email carries (never taken from a request).
         "SITE_URL": env("SITE_URL", "http://127.0.0.1:5000"),
         # Sign-in with the institution's identity provider (OpenID Connect, accounts/oidc.py):

@@ -55,8 +55,11 @@ def create_user(
     name: str = "",
     confirmed: bool = True,
     locale: str | None = None,
+    known_new: bool = False,
 ) -> User:
-    """Add an account (not committed). Refuses a duplicate email or an unknown role.
+    """Add an account (not committed). Refuses a duplicate email or an unknown role
+    (``known_new``: the caller found no account of the address in this transaction, and the
+    database's unique email refuses one made meanwhile).
 
     Accounts that staff make are ``confirmed``; those made by a registration form are not (and
     have no password), until their owner signs in by an emailed link.
@@ -64,7 +67,7 @@ def create_user(
     if role not in Role.__members__.values():
         raise AccountError(f"Unknown role {role!r}: use one of {', '.join(Role)}.")
     email = checked_email(email)
-    if find_user_by_email(email):
+    if not known_new and find_user_by_email(email):
         raise AccountError(f"There is already an account for {email}.")
     if password and (problem := password_problem(password, email)):
         raise AccountError(problem)

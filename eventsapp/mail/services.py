@@ -72,5 +72,6 @@ def wake_the_worker() -> None:
     transaction = session.get_transaction()
     if session.info.get("worker_woken_by") is transaction or db.engine.dialect.name != "postgresql":
         return
-    session.execute(text(f"NOTIFY {OUTBOX_CHANNEL}"))
+    with session.no_autoflush:  # what the transaction changes is written when it must, at once
+        session.execute(text(f"NOTIFY {OUTBOX_CHANNEL}"))
     session.info["worker_woken_by"] = transaction

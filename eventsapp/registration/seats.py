@@ -249,20 +249,39 @@ def availability_for(events: list[Event], now: datetime) -> dict[int, Availabili
     }
 
 
-def event_availability(event: Event, now: datetime) -> Availability:
-    """One event's availability, in one query."""
-    held = (
+def _held_by_event(now: datetime):
+    """The seats held of the event of the enclosing query."""
+    return (
         select(func.count(Registration.id))
-        .where(Registration.event_id == event.id, holds_seat(now))
+        .where(Registration.event_id == Event.id, holds_seat(now))
         .scalar_subquery()
     )
+
+
+def event_availability(event: Event, now: datetime) -> Availability:
+    """One event's availability, in one query."""
     settings, count = db.session.execute(
-        select(RegistrationSettings, held)
+        select(RegistrationSettings, _held_by_event(now))
         .select_from(Event)
         .outerjoin(RegistrationSettings, RegistrationSettings.event_id == Event.id)
         .where(Event.id == event.id)
     ).one()
     return availability(event, settings, count, now.date())
+
+
+def event_with_availability(event_id: int, now: datetime) -> tuple[Event, Availability] | None:
+    """An event, with what the registration pages and emails show of it (its venue), and its
+    availability, in one query: the form's request computes it once."""
+    row = db.session.execute(
+        select(Event, RegistrationSettings, _held_by_event(now))
+        .outerjoin(RegistrationSettings, RegistrationSettings.event_id == Event.id)
+        .where(Event.id == event_id)
+        .options(joinedload(Event.venue))
+    ).first()
+    if row is None:
+        return None
+    event, settings, count = row
+    return event, availability(event, settings, count, now.date())
 
 
 def invitation_only_message() -> str:

@@ -125,10 +125,12 @@ def receive_registration(
     now: datetime,
     invitation: Invitation | None = None,
     account: User | None = None,
+    state: Availability | None = None,
 ) -> Registration | None:
     """The registration form, as anyone may send it. With an address proven (``account``, the
     one signed in, has it, or ``invitation`` was emailed to it) the registration counts at once
-    and is returned (see ``register``).
+    and is returned (see ``register``). ``state``: the event's availability, when the request
+    read it already.
 
     Otherwise None, the same whatever became of the address, so that the answer tells nobody
     who registered: a new registration (or one sent again before it was confirmed, or after a
@@ -136,14 +138,16 @@ def receive_registration(
     registered already is told so by email, and nothing else is written.
     """
     email = _check_input(data)
+    proven = account is not None and account.email.lower() == email
     if invitation is not None and invitation.email != email:
         # A link proves only the address it was emailed to: forwarded, it vouches for nobody.
-        if event_availability(event, now).by_invitation:
+        state = state or event_availability(event, now)
+        if state.by_invitation:
             check_invitation_email(invitation, email)  # refused, naming the address invited
         invitation = None
-    if invitation is not None or (account is not None and account.email.lower() == email):
-        return register(event, data, now, invitation)
-    refuse_unless_open(event_availability(event, now), event, invitation=None)
+    if invitation is not None or proven:
+        return register(event, data, now, invitation)  # counted again, under the event's lock
+    refuse_unless_open(state or event_availability(event, now), event, invitation=None)
     organisation, registration = _read_the_form(event, data, email)
     if registration is not None and registration.status not in REGISTERING_AGAIN:
         notify(registration, "already_registered")
@@ -427,8 +431,10 @@ def _account(email: str, name: str, locale: str | None, person: Person, account=
 def _new_account(email: str, name: str, locale: str | None) -> User:
     """An account without a password: its owner signs in by emailed links, and may set a
     password once signed in. A form anyone can send never sets a password, so that nobody can
-    plant one on another person's address."""
-    return create_user(email, Role.DELEGATE, name=name, confirmed=False, locale=locale)
+    plant one on another person's address. (The caller found none for the address.)"""
+    return create_user(
+        email, Role.DELEGATE, name=name, confirmed=False, locale=locale, known_new=True
+    )
 
 
 def _check_input(data: RegistrationInput) -> str:

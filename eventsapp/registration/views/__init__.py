@@ -45,6 +45,8 @@ from ..returning import last_details, registered_already, registration_for
 from ..seats import (
     RegistrationRefused,
     StatusError,
+    event_with_availability,
+    refuse_unless_open,
     registration_form_state,
     waiting_positions,
 )
@@ -85,13 +87,13 @@ def _refused(event, message: str, status: int = 403):
 @bp.route("/events/<int:event_id>/register", methods=["GET", "POST"], endpoint="register")
 @public_post_limit
 def register_page(event_id: int):
-    event = event_to_register(event_id) or abort(404)
+    now = utcnow()
+    event, state = event_with_availability(event_id, now) or abort(404)
     account = _signed_in()
     mine = account and request.method == "GET" and registration_for(account, event.id)
     if registered_already(mine):  # her registration is shown on the event's page
         flash(_("You are registered for this event already."), "info")
         return redirect(url_for("site.event_page", event_id=event.id))
-    now = utcnow()
     token = request.args.get("invitation")
     questions = questions_of(event.id)
     form = with_questions(RegistrationForm, questions, _language())()
@@ -109,6 +111,7 @@ def register_page(event_id: int):
                     now,
                     invitation=invitation,
                     account=account,
+                    state=state,
                 )
             except InvalidInput as error:
                 show_beside_field(form, error)
@@ -117,7 +120,7 @@ def register_page(event_id: int):
                     return redirect(url_for(".check_your_email", event_id=event.id))
                 flash(_("Your registration is saved."), "success")
                 return redirect(url_for(".confirmation", token=page_token(registration, now)))
-        state = registration_form_state(event, now, invitation)
+        refuse_unless_open(state, event, invitation)
     except RegistrationRefused as refused:
         return _refused(event, refused.message)
     details = last_details(account) if account and request.method == "GET" else {}

@@ -37,11 +37,8 @@ from ..core.errors import InvalidInput
 from ..core.i18n import country_name, country_names, sort_key, sorted_by_name
 from ..core.numbers import ratio
 from ..core.validation import number_argument
-from ..delegations.models import DelegationTarget
 from ..extensions import db
-from ..outcomes.measures import women_share
 from ..people.models import Country, Gender, Organisation, OrganisationKind
-from ..plans.measures import Scope
 from ..registration.models import ParticipantRole, Registration, Status
 from .outcomes import outcome_results
 
@@ -135,7 +132,7 @@ def _years(args, programme: Programme | None) -> tuple[int, int]:
     return first, last
 
 
-def _narrowed(stmt, query: ResultsQuery):
+def narrowed(stmt, query: ResultsQuery):
     """``stmt``, a select from events, narrowed to the held events the summary counts."""
     stmt = stmt.where(
         Event.status == EventStatus.HELD,
@@ -179,13 +176,13 @@ def _counted_events(query: ResultsQuery):
             and_(override.programme_id == Event.programme_id, override.country_code == home),
         )
     )
-    return _narrowed(stmt, query).subquery("counted")
+    return narrowed(stmt, query).subquery("counted")
 
 
 def _held_events(query: ResultsQuery):
     """The same events, with only what the figures about people need (a subquery)."""
     stmt = select(Event.id, Event.programme_id, Event.participants_count)
-    return _narrowed(stmt, query).subquery("held")
+    return narrowed(stmt, query).subquery("held")
 
 
 @dataclass
@@ -474,7 +471,7 @@ def _satisfaction(query: ResultsQuery) -> dict:
         .having(answers > 0)
         .order_by(Event.starts_on, Event.title, Event.id)
     )
-    rows = db.session.execute(_narrowed(stmt, query)).all()
+    rows = db.session.execute(narrowed(stmt, query)).all()
     by_year: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for _id, _title, starts_on, total, count in rows:
         by_year[starts_on.year][0] += total
@@ -556,55 +553,3 @@ def events_reached(query: ResultsQuery) -> list[EventLine]:
         )
         for event, region, registered in rows
     ]
-
-
-@dataclass
-class GenderShortfall:
-    """An event, or a programme's year, below the programme's aim for women's share."""
-
-    label: str  # "CICIE 2016", or an event's title and year
-    women_percent: float
-    aim: int
-
-    @property
-    def text(self) -> str:
-        return _(
-            "%(what)s: %(share)s %% women, aim %(aim)s %%",
-            what=self.label,
-            share=f"{self.women_percent:g}",
-            aim=self.aim,
-        )
-
-
-def gender_shortfalls(query: ResultsQuery) -> list[GenderShortfall]:
-    """The counted events of programmes with a women's share aim (``DelegationTarget``) that are
-    below it, each programme's year first; two queries (the share as the plan measure counts it)."""
-    rows = db.session.execute(
-        _narrowed(
-            select(
-                Event.id, Event.title, Event.starts_on, Programme, DelegationTarget.women_percent
-            )
-            .join(Programme, Programme.id == Event.programme_id)
-            .join(DelegationTarget, DelegationTarget.programme_id == Event.programme_id)
-            .order_by(Programme.name, Event.starts_on, Event.title, Event.id),
-            query,
-        )
-    ).all()
-    years: dict[tuple, list] = defaultdict(list)
-    for row in rows:
-        years[(row.Programme, row.starts_on.year)].append(row)
-    scopes = {("event", row.id): Scope((row.id,)) for row in rows}
-    scopes |= {("year", *key): Scope(tuple(r.id for r in group)) for key, group in years.items()}
-    shares = women_share(scopes)
-    shortfalls = []
-    for (programme, year), group in years.items():
-        aim = group[0].women_percent
-        share = shares[("year", programme, year)]
-        if share is not None and share < aim:
-            shortfalls.append(GenderShortfall(f"{programme.short_name} {year}", share, aim))
-        for row in group:
-            share = shares[("event", row.id)]
-            if share is not None and share < aim:
-                label = f"{row.title} ({year})"
-                shortfalls.append(GenderShortfall(label, share, aim))
-    return shortfalls

@@ -17,13 +17,13 @@ from ..core.clock import utcnow
 from ..core.errors import InvalidInput
 from ..core.exports import XLSX_TYPE, csv_response, download, xlsx_book_bytes
 from ..extensions import login_manager
+from .balance import gender_shortfalls
 from .charts import summary_charts
 from .map import HEIGHT, WIDTH, map_shapes
 from .pdf import PdfUnavailable, report_pdf
 from .services import (
     ResultsQuery,
     events_reached,
-    gender_shortfalls,
     parse_results_query,
     results_summary,
 )

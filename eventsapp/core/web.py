@@ -1,5 +1,5 @@
 """Helpers for views (never for services): the request's transaction, page numbers, refusals
-shown beside form fields, the page that changes a question."""
+shown beside form fields, a button's change and its message, the page that changes a question."""
 
 from flask import flash, redirect, render_template, request
 from flask_babel import gettext as _
@@ -20,6 +20,26 @@ def show_beside_field(form, error: InvalidInput, field_name: str | None = None) 
     """Undo what the request wrote and put the refusal beside its form field."""
     db.session.rollback()
     getattr(form, field_name or error.field).errors.append(error.message)
+
+
+def direction_steps() -> int:
+    """A button moving something in a list: -1 for the form's direction "up", else 1."""
+    return -1 if request.form.get("direction") == "up" else 1
+
+
+def acted(action, success, back: str):
+    """Run a change asked by a button: its refusal (what the request wrote undone) or
+    ``success`` (a text, or a function of what the change returned; None: nothing said)
+    flashed; back to ``back``."""
+    try:
+        done = action()
+    except InvalidInput as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        if success is not None:
+            flash(success(done) if callable(success) else success, "success")
+    return redirect(back)
 
 
 def edit_question_page(event, question, form, update, back: str, **shown):

@@ -17,7 +17,7 @@ from ..core.forms import QuestionEditForm, QuestionForm
 from ..core.i18n import LANGUAGE_COOKIE, language_of, visitor_locale
 from ..core.navigation import BAR, event_tab, participant_links
 from ..core.questions import SCALE
-from ..core.web import edit_question_page, show_beside_field
+from ..core.web import acted, direction_steps, edit_question_page, show_beside_field
 from ..extensions import db
 from ..mail.services import in_language
 from ..registration.models import Registration
@@ -237,24 +237,16 @@ def programme_question(programme_id: int, question_id: int):
 def move_programme_question(programme_id: int, question_id: int):
     programme = _programme(programme_id)
     question = _programme_question(programme, question_id)
-    try:
-        move_question(question, -1 if request.form.get("direction") == "up" else 1)
-    except InvalidInput as error:
-        flash(error.message, "error")
-    return redirect(url_for(".programme_page", programme_id=programme.id))
+    back = url_for(".programme_page", programme_id=programme.id)
+    return acted(lambda: move_question(question, direction_steps()), None, back)
 
 
 @bp.post("/manage/programmes/<int:programme_id>/follow-up/questions/<int:question_id>/delete")
 def delete_programme_question(programme_id: int, question_id: int):
     programme = _programme(programme_id)
     question = _programme_question(programme, question_id)
-    try:
-        remove_question(question)
-    except InvalidInput as error:
-        flash(error.message, "error")
-    else:
-        flash(_("Removed the question."), "success")
-    return redirect(url_for(".programme_page", programme_id=programme.id))
+    back = url_for(".programme_page", programme_id=programme.id)
+    return acted(lambda: remove_question(question), _("Removed the question."), back)
 
 
 # ---------------------------------------------------------------- the participant's survey

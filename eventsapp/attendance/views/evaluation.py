@@ -11,7 +11,7 @@ from ...core.exports import csv_response, xlsx_response
 from ...core.forms import QuestionEditForm, QuestionForm
 from ...core.i18n import LANGUAGE_COOKIE, language_of, visitor_locale
 from ...core.questions import SCALE
-from ...core.web import edit_question_page, show_beside_field
+from ...core.web import acted, direction_steps, edit_question_page, show_beside_field
 from ...extensions import db
 from ...mail.services import in_language
 from ...registration.models import Registration
@@ -112,24 +112,16 @@ def evaluation_question(event_id: int, question_id: int):
 def move_evaluation_question(event_id: int, question_id: int):
     event = event_or_404(event_id)
     question = _evaluation_question(event, question_id)
-    try:
-        move_question(event, question, -1 if request.form.get("direction") == "up" else 1)
-    except InvalidInput as error:
-        flash(error.message, "error")
-    return redirect(url_for(".evaluation_admin", event_id=event.id))
+    back = url_for(".evaluation_admin", event_id=event.id)
+    return acted(lambda: move_question(event, question, direction_steps()), None, back)
 
 
 @bp.post("/manage/events/<int:event_id>/evaluation/questions/<int:question_id>/delete")
 def delete_question(event_id: int, question_id: int):
     event = event_or_404(event_id)
     question = _evaluation_question(event, question_id)
-    try:
-        remove_question(question)
-    except InvalidInput as error:
-        flash(error.message, "error")
-    else:
-        flash(_("Removed the question."), "success")
-    return redirect(url_for(".evaluation_admin", event_id=event.id))
+    back = url_for(".evaluation_admin", event_id=event.id)
+    return acted(lambda: remove_question(question), _("Removed the question."), back)
 
 
 @bp.post("/manage/events/<int:event_id>/evaluation/settings")

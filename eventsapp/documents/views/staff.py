@@ -14,7 +14,7 @@ from ...core.actions import log_action
 from ...core.clock import utcnow
 from ...core.errors import InvalidInput
 from ...core.navigation import BAR, event_tab
-from ...core.web import show_beside_field
+from ...core.web import direction_steps, show_beside_field
 from ...extensions import db
 from ..forms import EventDocumentsForm, ImageForm, SettingsForm, SignatoryForm, WordingForm
 from ..images import image_content, image_path
@@ -216,7 +216,7 @@ def signature(programme_id: int, signatory_id: int):
 def move_signatory_page(programme_id: int, signatory_id: int):
     programme = _programme(programme_id)
     signatory = _signatory(programme, signatory_id)
-    move_signatory(signatory, -1 if request.form.get("direction") == "up" else 1)
+    move_signatory(signatory, direction_steps())
     return _back(programme, "signatories")
 
 

@@ -12,7 +12,7 @@ from ...catalogue.services import get_event
 from ...core.clock import utcnow
 from ...core.errors import InvalidInput
 from ...core.exports import XLSX_TYPE, download, xlsx_book_bytes
-from ...core.web import edit_question_page, show_beside_field
+from ...core.web import acted, direction_steps, edit_question_page, show_beside_field
 from ...extensions import db
 from ...registration.models import Registration
 from .. import questions as tests
@@ -132,13 +132,7 @@ def _acted(action, success, event):
     """Run a change asked by a button; its refusal or ``success`` (a text, or a function of what
     the change returned) flashed; back to the tab."""
     if ActionForm().validate_on_submit():
-        try:
-            done = action()
-        except InvalidInput as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            flash(success(done) if callable(success) else success, "success")
+        return acted(action, success, _back(event))
     return redirect(_back(event))
 
 
@@ -146,7 +140,7 @@ def _acted(action, success, event):
 def move_question(event_id: int, kind: str, question_id: int):
     event = _event(event_id)
     test, question = _question(event, kind, question_id)
-    steps = -1 if request.form.get("direction") == "up" else 1
+    steps = direction_steps()
     return _acted(
         lambda: tests.move_question(test, question, steps), _("Moved the question."), event
     )

@@ -26,7 +26,7 @@ from ...core.forms import QuestionEditForm, QuestionForm
 from ...core.i18n import locale_of
 from ...core.navigation import BAR, LIST, PAGE, event_tab
 from ...core.uploads import shown_name
-from ...core.web import edit_question_page, page_number, show_beside_field
+from ...core.web import direction_steps, edit_question_page, page_number, show_beside_field
 from ...extensions import db
 from ...people.models import Organisation
 from ..forms import InvitationForm, SettingsForm
@@ -285,7 +285,7 @@ def question_page(event_id: int, question_id: int):
 def move_question_page(event_id: int, question_id: int):
     event = get_event(event_id) or abort(404)
     question = get_question(event, question_id) or abort(404)
-    move_question(event, question, -1 if request.form.get("direction") == "up" else 1)
+    move_question(event, question, direction_steps())
     return redirect(url_for(".questions_page", event_id=event.id))
 
 

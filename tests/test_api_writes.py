@@ -354,6 +354,9 @@ def test_plan_progress_is_recorded_and_logged(staff_client, db, plan_item):
     huge = post(staff_client, url, {**body, "actuals": [1e300]})
     assert (huge.status_code, huge.get_json()["field"]) == (422, "actuals")
     assert post(staff_client, "/api/v1/plan-items/999999/progress", body).status_code == 404
+    too_many = post(staff_client, url, {**body, "actuals": [1, 2, 3]})  # two indicators
+    assert (too_many.status_code, too_many.get_json()["field"]) == (422, "actuals")
+    assert "2 indicators" in too_many.get_json()["error"]
 
 
 # ---------------------------------------------------------------- idempotency

@@ -27,7 +27,12 @@ from eventsapp.webhooks import delivery as delivery_module
 from eventsapp.webhooks.delivery import BACKOFF, LEASE, MAX_FAILURES, deliver_due
 from eventsapp.webhooks.events import Happening
 from eventsapp.webhooks.models import WebhookDelivery, WebhookSubscription
-from eventsapp.webhooks.services import SubscriptionInput, add_delivery, save_subscription
+from eventsapp.webhooks.services import (
+    SubscriptionInput,
+    add_delivery,
+    save_subscription,
+    set_active,
+)
 from eventsapp.webhooks.signing import verify
 from eventsapp.webhooks.targets import check_url
 from eventsapp.worker import run_round
@@ -486,3 +491,21 @@ def test_the_command_line_refuses_bad_input_and_writes_nothing(app, db, args, sa
 def test_removing_an_unknown_webhook_says_so(app, db):
     result = app.test_cli_runner().invoke(args=["webhooks", "remove", "12345"])
     assert result.exit_code == 2 and "no webhook 12345" in result.stderr
+
+
+def test_what_happens_while_switched_off_waits_and_goes_once_switched_on(world, db, receiver):
+    """A webhook switched off (by hand, or after failures) misses nothing: its deliveries wait."""
+    subscription = subscribe(db, receiver.url, owner=world.staff_user)
+    set_active(subscription, False, world.staff_user)
+    db.session.commit()
+    event = world.event()
+    registration = world.register(event)
+    approve_on_the_page(world, event, registration)
+    run_round()
+    assert receiver.calls == []  # off: nothing goes
+
+    set_active(db.session.get(WebhookSubscription, subscription.id), True, world.staff_user)
+    db.session.commit()
+    run_round()
+    ((_headers, body),) = receiver.calls
+    assert json.loads(body)["data"]["id"] == registration.id

@@ -243,6 +243,20 @@ class Body(BaseModel):
     )
 
 
+class WriteHeaders(Parameters):
+    """What a write takes in its headers besides the token."""
+
+    idempotency_key: (
+        Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[\x20-\x7e]+$")]
+        | SkipJsonSchema[None]
+    ) = Field(
+        default=None,
+        alias="Idempotency-Key",
+        description="A key of your choosing (a UUID): a retry with the same key and the same "
+        "request gets the first answer again and acts nothing more (kept 24 hours).",
+    )
+
+
 class WriteError(BaseModel):
     """A refused write: `invalid` (422: a value refused, with its `field`), `conflict` (409: the
     object's state refuses it), `in_progress` (409: a request with this Idempotency-Key is still

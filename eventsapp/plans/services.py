@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from ..core.actions import changes, describe, log_action
@@ -60,7 +61,7 @@ def record_progress(
         db.session.add(row)
     before = {"status": item.status, "actuals": row.actuals}
     item.status = status
-    row.actuals = list(actuals)[: len(item.indicators)]
+    row.actuals = list(actuals)
     row.comment = (comment or "").strip()
     db.session.flush()
     changed = changes(before, {"status": item.status, "actuals": row.actuals})
@@ -70,8 +71,19 @@ def record_progress(
 
 
 def _check_actuals(item: PlanItem, actuals: list[float | None]) -> None:
-    """A count or a percentage is never below 0; only an indicator computed as a mean (a
-    learning gain) may be."""
+    """One actual at most per indicator (more are refused, never dropped); a count or a
+    percentage is never below 0; only an indicator computed as a mean (a learning gain) may
+    be."""
+    indicators = len(item.indicators or [])
+    if len(actuals) > indicators:
+        raise InvalidInput(
+            "actuals",
+            ngettext(
+                "This item has %(num)d indicator: give at most one actual.",
+                "This item has %(num)d indicators: give at most one actual for each.",
+                indicators,
+            ),
+        )
     means = {
         position
         for position, name in db.session.execute(
@@ -81,7 +93,7 @@ def _check_actuals(item: PlanItem, actuals: list[float | None]) -> None:
         )
         if (measure := get_measure(name)) is not None and measure.unit == "mean"
     }
-    for position, value in enumerate(actuals[: len(item.indicators or [])]):
+    for position, value in enumerate(actuals):
         if value is not None and value < 0 and position not in means:
             raise InvalidInput(
                 f"actual-{position}", _("Write 0 or more: this indicator is a count or a share.")

@@ -204,13 +204,13 @@ def body(delivery_id: str, kind: str, created: datetime, data: dict) -> str:
 
 
 def queue(happenings: list[Happening], now: datetime) -> int:
-    """A delivery for each happening to each active subscription that asks for its type, for
-    its programme or for everything. Returns how many."""
+    """A delivery for each happening to each subscription that asks for its type, for its
+    programme or for everything; one switched off too: its deliveries wait, and go when it is
+    switched on again (the worker claims only active subscriptions' deliveries). Returns how
+    many."""
     if not happenings:
         return 0
-    subscriptions = db.session.scalars(
-        select(WebhookSubscription).where(WebhookSubscription.active.is_(True))
-    ).all()
+    subscriptions = db.session.scalars(select(WebhookSubscription)).all()
     added = 0
     for happening in happenings:
         for subscription in subscriptions:

@@ -67,6 +67,7 @@ def _event_answer(event_id: int, status: int):
 @requires(WRITE)
 @api_spec.validate(
     json=schemas.EventCreate,
+    headers=schemas.WriteHeaders,
     resp=Answers(HTTP_201=schemas.Event, **REFUSALS),
     tags=["events"],
     **documented,
@@ -90,6 +91,7 @@ def create_event():
 @requires(WRITE)
 @api_spec.validate(
     json=schemas.EventWrite,
+    headers=schemas.WriteHeaders,
     resp=Answers(HTTP_200=schemas.Event, **REFUSALS),
     tags=["events"],
     **documented,
@@ -126,6 +128,7 @@ REASON_MAX = 2000
 @requires(DECIDE)
 @api_spec.validate(
     json=schemas.Decision,
+    headers=schemas.WriteHeaders,
     resp=Answers(HTTP_200=schemas.RegistrationStatus, **REFUSALS),
     tags=["registrations"],
     **documented,

@@ -85,6 +85,7 @@ def _with_owners(form: TaskForm) -> None:
 @requires(WRITE)
 @api_spec.validate(
     json=schemas.TaskCreate,
+    headers=schemas.WriteHeaders,
     resp=Answers(HTTP_201=TaskAnswer, **REFUSALS),
     tags=["events"],
     **documented,
@@ -116,6 +117,7 @@ def add_task(event_id: int):
 @bp.route("/tasks/<int:task_id>/done", methods=["POST"])
 @requires(WRITE)
 @api_spec.validate(
+    headers=schemas.WriteHeaders,
     resp=Answers(HTTP_200=TaskAnswer, **REFUSALS),
     tags=["events"],
     **documented,
@@ -157,6 +159,7 @@ def _actuals(values: list[float | None]) -> list[float | None]:
 @requires(WRITE)
 @api_spec.validate(
     json=schemas.Progress,
+    headers=schemas.WriteHeaders,
     resp=Answers(HTTP_200=schemas.ProgressRecorded, **REFUSALS),
     tags=["plans"],
     **documented,

@@ -305,6 +305,13 @@ def test_the_results_add_completion_learning_gain_and_follow_up(staff_client, co
         ("female", 2, 0.5),
         ("male", 2, 0.25),
     ]
+    # Women: Amina, Bea and Ioana completed; men: Radu did, Carlos and Dario not. Surveys: the
+    # women 4 sent, 3 answered; the men 2 sent, 1 answered.
+    assert [
+        (g["key"], g["completion"]["completed"], g["completion"]["participants"])
+        + (g["completion"]["rate"], g["follow_up"]["sent"], g["follow_up"]["answered"])
+        for g in outcomes["by_gender"]
+    ] == [("female", 3, 3, 100.0, 4, 3), ("male", 1, 3, 33.3, 2, 1)]
     assert [e["title"] for e in outcomes["by_event"]] == [
         "Specialization course",
         "Workshop in Bucharest",
@@ -315,6 +322,7 @@ def test_the_results_add_completion_learning_gain_and_follow_up(staff_client, co
     assert "Learning gain: 0.39 (pre-test 55.0 %, post-test 72.5 %; 4 took both tests)" in page
     assert "Follow-up: 66.7 % answered (4 of 6 surveys sent)" in page
     assert "<caption>Outcomes by region</caption>" in page
+    assert "<caption>Completion and follow-up by gender</caption>" in page
 
     book = load_workbook(
         io.BytesIO(staff_client.get("/reports/results.xlsx?from=2016&to=2016").data)

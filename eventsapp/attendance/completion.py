@@ -257,19 +257,35 @@ def completion(event: Event, now: datetime) -> Completion:
     return _completions([event], now)[event.id]
 
 
+def _recorded(event_ids: list[int], now: datetime | None) -> dict[int, Completion]:
+    """The completions of the events whose attendance was recorded (someone checked in): where
+    nobody was, nobody is known to have completed or not, and the event is left out rather than
+    counted as nobody completing."""
+    events = list(db.session.scalars(select(Event).where(Event.id.in_(list(event_ids)))))
+    found = _completions(events, now or utcnow())
+    return {event_id: c for event_id, c in found.items() if c.recorded}
+
+
 def completion_counts(
     event_ids: list[int], now: datetime | None = None
 ) -> dict[int, tuple[int, int]]:
     """``{event id: (completed, participants)}`` for many events, in a fixed number of
-    queries; only events whose attendance was recorded (someone checked in): where nobody was,
-    nobody is known to have completed or not, and the event is left out rather than counted as
-    nobody completing."""
-    events = list(db.session.scalars(select(Event).where(Event.id.in_(list(event_ids)))))
-    return {
-        event_id: (c.completed, c.participants)
-        for event_id, c in _completions(events, now or utcnow()).items()
-        if c.recorded
-    }
+    queries (events whose attendance was recorded only)."""
+    return completion_tallies(event_ids, now)[0]
+
+
+def completion_tallies(
+    event_ids: list[int], now: datetime | None = None
+) -> tuple[dict[int, tuple[int, int]], dict[str, tuple[int, int]]]:
+    """``(completed, participants)`` by event and by gender over the events whose attendance
+    was recorded, read once, in a fixed number of queries."""
+    by_event, by_gender = {}, {}
+    for event_id, completion in _recorded(event_ids, now).items():
+        by_event[event_id] = (completion.completed, completion.participants)
+        for row in completion.rows:
+            completed, participants = by_gender.get(row.registration.gender, (0, 0))
+            by_gender[row.registration.gender] = (completed + row.completed, participants + 1)
+    return by_event, by_gender
 
 
 # ---------------------------------------------------------------- certificates

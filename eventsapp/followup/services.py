@@ -260,6 +260,21 @@ def response_counts(event_ids) -> dict[int, list[FollowUpCount]]:
     return counts
 
 
+def response_by_gender(event_ids) -> dict[str, tuple[int, int]]:
+    """``{gender: (sent, answered)}`` over every period of these events; one query."""
+    rows = db.session.execute(
+        select(
+            Registration.gender,
+            func.count(),
+            func.sum(case((FollowUpSurvey.answered_at.is_not(None), 1), else_=0)),
+        )
+        .join(Registration, Registration.id == FollowUpSurvey.registration_id)
+        .where(Registration.event_id.in_(list(event_ids)))
+        .group_by(Registration.gender)
+    )
+    return {gender: (sent, int(answered or 0)) for gender, sent, answered in rows}
+
+
 def periods_of(event_ids, also=()) -> list[int]:
     """Every period of these events, in order: scheduled (their programme's or their own) or
     sent, with ``also`` (a programme's months, which may have no event yet)."""

@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..agenda.models import AgendaSession
-from ..attendance.completion import Completion, completion, completion_counts
+from ..attendance.completion import Completion, completion, completion_tallies
 from ..attendance.sessions import attendance_per_session
 from ..catalogue.models import Event
 from ..core.numbers import half_up, ratio
-from ..followup.services import FollowUpCount, response_counts
+from ..followup.services import FollowUpCount, response_by_gender, response_counts
 from ..knowledge.services import Gain, learning_gain, learning_gains
 
 
@@ -119,8 +119,12 @@ class Figures:
 
 def completed_of(event_ids: Iterable[int], now: datetime | None = None) -> dict[int, tuple]:
     """``completion_counts`` of these events (no query for none)."""
+    return _tallies(event_ids, now)[0]
+
+
+def _tallies(event_ids: Iterable[int], now: datetime | None) -> tuple[dict, dict]:
     event_ids = sorted(set(event_ids))
-    return completion_counts(event_ids, now) if event_ids else {}
+    return completion_tallies(event_ids, now) if event_ids else ({}, {})
 
 
 def answered_of(event_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
@@ -132,13 +136,17 @@ def answered_of(event_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
 
 
 def outcome_figures(
-    groups: dict[Hashable, Iterable[int]], now: datetime | None = None
+    groups: dict[Hashable, Iterable[int]],
+    now: datetime | None = None,
+    genders_of: Hashable | None = None,
 ) -> dict[Hashable, Figures]:
     """``{key: Figures}`` of each group of events (``{key: event ids}``), reading completion,
-    the tests and the follow-up once each for all the groups."""
+    the tests and the follow-up once each for all the groups; with ``genders_of`` (a key of
+    ``groups``), that group's completion and follow-up by gender too, under ``("gender",
+    gender)`` (the learning gain by gender is the ``Gain``'s own)."""
     groups = {key: tuple(ids) for key, ids in groups.items()}
     every = {event_id for ids in groups.values() for event_id in ids}
-    completed = completed_of(every, now)
+    completed, completed_by_gender = _tallies(every, now)
     answered = answered_of(every)
     gains = learning_gains(groups)
     figures = {}
@@ -150,4 +158,12 @@ def outcome_figures(
             sent=sum(answered.get(e, (0, 0))[0] for e in ids),
             answered=sum(answered.get(e, (0, 0))[1] for e in ids),
         )
+    if genders_of is not None and groups[genders_of]:
+        if set(groups[genders_of]) != every:  # the tallies are of every group's events
+            raise ValueError("genders_of must name the group of every event")
+        answered_by_gender = response_by_gender(groups[genders_of])
+        for gender in sorted(set(completed_by_gender) | set(answered_by_gender), key=str):
+            done, participants = completed_by_gender.get(gender, (0, 0))
+            sent, answers = answered_by_gender.get(gender, (0, 0))
+            figures[("gender", gender)] = Figures(done, participants, Gain(), sent, answers)
     return figures

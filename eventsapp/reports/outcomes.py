@@ -1,7 +1,7 @@
 """The results' outcomes: completion, learning gain and follow-up of the counted events, overall,
-by year, by region (of the requesting authority, as the events are counted), by event, and the
-learning gain by gender. Computed by ``outcomes.services.outcome_figures`` (attendance's,
-knowledge's and followup's own services), in a fixed number of queries."""
+by year, by region (of the requesting authority, as the events are counted), by event, and by
+gender. Computed by ``outcomes.services.outcome_figures`` (attendance's, knowledge's and
+followup's own services), in a fixed number of queries."""
 
 from sqlalchemy import select
 
@@ -31,8 +31,11 @@ def outcome_results(counted, not_assigned: str) -> dict:
         groups[("event", event_id)] = [event_id]
     groups |= {("year", year): ids for year, ids in years.items()}
     groups |= {("region", region): ids for region, ids in regions.items()}
-    figures = outcome_figures(groups)
+    figures = outcome_figures(groups, genders_of=ALL)
     overall = figures[ALL]
+    by_gender = {
+        key[1]: f for key, f in figures.items() if isinstance(key, tuple) and key[0] == "gender"
+    }
     return {
         "overall": overall.as_json(),
         "by_year": [{"year": y, **figures[("year", y)].as_json()} for y in sorted(years)],
@@ -46,6 +49,15 @@ def outcome_results(counted, not_assigned: str) -> dict:
             }
             for event_id, _year, _region, title, starts_on in rows
             if figures[("event", event_id)].any
+        ],
+        "by_gender": [
+            {
+                "key": key,
+                "label": group_label("gender", key),
+                "completion": figures.as_json()["completion"],
+                "follow_up": figures.as_json()["follow_up"],
+            }
+            for key, figures in by_gender.items()
         ],
         "gain_by_gender": [
             {"key": key, "label": group_label("gender", key), **gain_json(gain)}

@@ -190,8 +190,8 @@ def _printed_in_two(title: str, leading: int) -> tuple[tuple[str, tuple[int, ...
 
 def outcome_tables(results: Results) -> list[Table]:
     """Completion, learning gain and follow-up by year (with all years), by region and by
-    event, and the learning gain by gender; each printed in two (completion and tests,
-    follow-up) to fit a portrait page."""
+    event, by gender; each of the wide ones printed in two (completion and tests, follow-up) to
+    fit a portrait page."""
     outcomes = results.outcomes
     by_year = [[row["year"], *_figures(row)] for row in outcomes["by_year"]]
     if by_year:
@@ -220,6 +220,31 @@ def outcome_tables(results: Results) -> list[Table]:
             [
                 [row["label"], row["participants"], row["pre_mean"], row["post_mean"], row["gain"]]
                 for row in outcomes["gain_by_gender"]
+            ],
+        ),
+        Table(
+            "outcomes_by_gender",
+            _("Completion and follow-up by gender"),
+            [
+                _("Gender"),
+                _("Completed"),
+                _("Participants"),
+                _("Completion rate (%)"),
+                _("Follow-up surveys sent"),
+                _("Answered"),
+                _("Response rate (%)"),
+            ],
+            [
+                [
+                    row["label"],
+                    row["completion"]["completed"],
+                    row["completion"]["participants"],
+                    row["completion"]["rate"],
+                    row["follow_up"]["sent"],
+                    row["follow_up"]["answered"],
+                    row["follow_up"]["rate"],
+                ]
+                for row in outcomes["by_gender"]
             ],
         ),
         Table(

@@ -165,6 +165,13 @@ class GenderGain(ResultsGain):
     label: str
 
 
+class GenderOutcomes(BaseModel):
+    key: str = Field(description="a gender as stored: female, male, other, undisclosed")
+    label: str
+    completion: ResultsCompletion
+    follow_up: ResultsFollowUp
+
+
 class Outcomes(BaseModel):
     """Completion, learning gain and follow-up of the events counted; rates of the sums."""
 
@@ -172,6 +179,7 @@ class Outcomes(BaseModel):
     by_year: list[YearOutcomes]
     by_region: list[RegionOutcomes]
     by_event: list[EventOutcomeFigures] = Field(description="the events with any such figure")
+    by_gender: list[GenderOutcomes] = Field(description="completion and follow-up by gender")
     gain_by_gender: list[GenderGain]
 
 

@@ -38,7 +38,7 @@ def registrations(db, event, statuses, organisation=None, first=0) -> list[Regis
 def test_a_read_token_lists_the_pending_registrations_to_decide(app, db, make, staff_user):
     onpe = make.organisation("Oficina Nacional de Procesos Electorales", acronym="ONPE")
     event = make.event()
-    pending, approved, unconfirmed, nominee = registrations(
+    pending, approved, _unconfirmed, nominee = registrations(
         db, event, ["pending", "approved", "unconfirmed", "pending"], onpe
     )
     nominee.nominated = True

@@ -140,7 +140,9 @@ def _registration_key(value) -> tuple:
 @bp.route("/events/<int:event_id>/registrations")
 @api_spec.validate(
     query=RegistrationQuery,
-    resp=Answers(HTTP_200=Registrations, HTTP_400=Error, HTTP_401=Error, HTTP_403=Error),
+    resp=Answers(
+        HTTP_200=Registrations, HTTP_400=Error, HTTP_401=Error, HTTP_403=Error, HTTP_404=Error
+    ),
     tags=["registrations"],
     **documented,
 )

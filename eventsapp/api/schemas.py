@@ -7,7 +7,7 @@ here document them, and schemathesis (tests/test_api_schema.py) checks that the 
 what they say.
 """
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel
@@ -18,6 +18,7 @@ from ..catalogue.models import LANGUAGES, REGIONS, EventKind, EventStatus
 from ..core.dates import FIRST_YEAR, LAST_YEAR, PRECISIONS
 from ..logistics.models import TaskStatus
 from ..plans.models import ItemStatus
+from ..registration.models import CONFIRMED, ParticipantRole
 from .scopes import scope_of
 
 DEFAULT_LIMIT = MAX_LIMIT = 500
@@ -350,6 +351,41 @@ class RegistrationStatus(BaseModel):
     event_id: int
     name: str
     status: str = Field(description="the registration's status after the decision")
+
+
+class RegistrationQuery(Parameters):
+    status: Omittable[
+        Literal[tuple(s.value for s in CONFIRMED)], Field(description="only those of this status")
+    ] = None
+    limit: int = Field(
+        DEFAULT_LIMIT,
+        ge=1,
+        le=MAX_LIMIT,
+        description=f"registrations per page (at most {MAX_LIMIT})",
+    )
+    cursor: Omittable[
+        str, Field(description="where the page starts: the previous page's `next`")
+    ] = None
+
+
+class RegistrationSummary(BaseModel):
+    id: int = Field(description="the id a decision is posted to")
+    name: str
+    status: Literal[tuple(s.value for s in CONFIRMED)]
+    role: Literal[tuple(r.value for r in ParticipantRole)]
+    organisation: str | None
+    country: str = Field(description="ISO 3166-1 alpha-2 code")
+    created_at: datetime = Field(description="when the delegate registered, in UTC")
+    nominated: bool = Field(description="nominated by an authority: decided on its delegation")
+
+
+class Registrations(BaseModel):
+    """An event's registrations, in the order they came (those awaiting their email's
+    confirmation are not shown); no addresses nor answers."""
+
+    registrations: list[RegistrationSummary]
+    next: str | None = Field(description="the next page's URL, while there is one")
+    total: int = Field(description="registrations matching the status")
 
 
 class TaskCreate(Body):

@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from ..catalogue.models import LANGUAGES
 from ..core.actions import describe
+from ..core.errors import InvalidInput
 from ..core.questions import NO, SEVERAL_CHOICES, YES, YES_NO
 from ..core.validation import whole_numbers
 from ..extensions import db
@@ -55,6 +56,18 @@ class ParticipantFilters:
             answer=args.get("answer") if _ANSWER_FILTER.fullmatch(args.get("answer", "")) else None,
             contains=(args.get("contains") or "").strip()[:200] or None,
         )
+
+    @classmethod
+    def of_status(cls, raw: str | None) -> "ParticipantFilters":
+        """Only a status's registrations (every status staff see when none is given), for
+        scripts: an unknown one is InvalidInput naming ``status``, not ignored."""
+        status = (raw or "").strip()
+        if status and status not in CONFIRMED:
+            raise InvalidInput(
+                "status",
+                _("status must be one of %(statuses)s.", statuses=", ".join(CONFIRMED)),
+            )
+        return cls(status=status or None)
 
     def as_args(self) -> dict:
         """The filters set, as query parameters of the list's links."""

@@ -1,23 +1,36 @@
-"""``/api/v1/events/<id>/agenda`` and ``/tasks``: an event's agenda and logistics tasks.
+"""``/api/v1/events/<id>/agenda``, ``/tasks`` and ``/registrations``: an event's agenda,
+logistics tasks and registrations.
 
 The agenda is public (its published sessions shown on the event's dates; every session for
-staff); the tasks are for staff only, as every route of the API not marked public.
+staff); the tasks and registrations are for staff only, as every route of the API not marked
+public. Registrations say no more of a delegate than a script needs to decide on them (no
+address, no answers), and each page read is in the event's History, as an export of the
+participants is.
 """
 
 from datetime import date, datetime
 from typing import Literal
 
-from flask import abort, jsonify
+from flask import abort, jsonify, request
 from flask_babel import gettext as _
+from flask_login import current_user
 from pydantic import BaseModel, Field, RootModel
 from spectree import Response as Answers
+from sqlalchemy import func, select, tuple_
 
 from ...agenda.models import SessionKind
 from ...agenda.services import event_agenda
 from ...catalogue.services import get_event
+from ...core.actions import log_action
+from ...core.links import site_url
+from ...extensions import db
 from ...logistics.models import TaskStatus
 from ...logistics.services import event_tasks
-from ..schemas import Error, api_spec
+from ...registration.models import Registration
+from ...registration.participants import EXPORTED, ParticipantFilters, participants
+from ..schemas import Error, RegistrationQuery, Registrations, api_spec
+from ..services import cursor_of, parse_paging
+from ..tokens import actor_label
 from . import bp, documented, is_staff, public
 
 
@@ -114,4 +127,67 @@ def task_json(t) -> dict:
         "approximate": t.approximate,
         "status": t.status,
         "notes": t.notes,
+    }
+
+
+def _registration_key(value) -> tuple:
+    created_at, registration_id = value
+    if not isinstance(created_at, str) or not isinstance(registration_id, int):
+        raise TypeError
+    return datetime.fromisoformat(created_at), registration_id
+
+
+@bp.route("/events/<int:event_id>/registrations")
+@api_spec.validate(
+    query=RegistrationQuery,
+    resp=Answers(
+        HTTP_200=Registrations, HTTP_400=Error, HTTP_401=Error, HTTP_403=Error, HTTP_404=Error
+    ),
+    tags=["registrations"],
+    **documented,
+)
+def event_registrations_json(event_id: int):
+    """An event's registrations, a page at a time (staff only; each read is in the event's
+    History): `?status=pending` lists those to decide"""
+    event = _event_or_404(event_id)
+    filters = ParticipantFilters.of_status(request.args.get("status"))
+    paging = parse_paging(request.args, _registration_key)
+    matching = participants(event.id, filters)
+    total = db.session.scalar(select(func.count()).select_from(matching.order_by(None).subquery()))
+    if paging.after:
+        after = tuple_(Registration.created_at, Registration.id) > tuple_(*paging.after)
+        matching = matching.where(after)
+    rows = db.session.scalars(matching.limit(paging.limit + 1)).all()
+    page = rows[: paging.limit]
+    next_url = None
+    if len(rows) > paging.limit:
+        cursor = cursor_of([page[-1].created_at.isoformat(), page[-1].id])
+        args = {**request.args.to_dict(), "cursor": cursor}
+        next_url = site_url("api.event_registrations_json", event_id=event.id, **args)
+    token = actor_label()
+    log_action(
+        event,
+        EXPORTED,
+        current_user,
+        {"format": "API", "rows": len(page), **({"token": token} if token else {})},
+    )
+    response = jsonify(
+        registrations=[_registration_json(r) for r in page], next=next_url, total=total
+    )
+    if next_url:
+        response.headers["Link"] = f'<{next_url}>; rel="next"'
+    response.headers["X-Total-Count"] = str(total)
+    return response
+
+
+def _registration_json(r: Registration) -> dict:
+    return {
+        "id": r.id,
+        "name": r.name,
+        "status": r.status,
+        "role": r.role,
+        "organisation": r.organisation.display_name if r.organisation else None,
+        "country": r.country_code,
+        "created_at": r.created_at.isoformat() + "Z",
+        "nominated": r.nominated,
     }

@@ -13,13 +13,11 @@ import asyncio
 import json
 import os
 import sys
-import tempfile
-import time
 from collections import Counter
 from pathlib import Path
 
 from bench.bench_registration import free_port
-from bench.bench_webhooks import health_rate, start, wait_for_gunicorn
+from bench.bench_webhooks import run_worker_against
 
 EMAILS = 400
 SMTP_DELAY = 0.2  # seconds per message
@@ -71,29 +69,9 @@ def main() -> None:
     smtp.start()
     os.environ.update({"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(smtp.port)})
     prepare_database(EMAILS)
-    logs = Path(tempfile.mkdtemp(prefix="bench-mail-"))
-    port = free_port()
-    server = start(
-        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"],
-        logs / "gunicorn.log",
-    )
-    worker = None
     try:
-        wait_for_gunicorn(port, server, logs / "gunicorn.log")
-        idle = health_rate(port, 5)
-        started = time.monotonic()
-        worker = start(
-            [sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "worker"], logs / "worker.log"
-        )
-        busy = health_rate(port, 5)
-        while len(inbox.ids) < EMAILS and time.monotonic() - started < 300:
-            time.sleep(0.1)
-        elapsed = time.monotonic() - started
+        idle, busy, elapsed, logs = run_worker_against(lambda: len(inbox.ids), EMAILS, "mail")
     finally:
-        for process in (worker, server):
-            if process is not None:
-                process.terminate()
-                process.wait(timeout=30)
         smtp.stop()
     received = Counter(inbox.ids)
     rate = len(inbox.ids) / elapsed

@@ -135,12 +135,11 @@ def wait_for_gunicorn(port: int, server: subprocess.Popen, log: Path) -> None:
     raise SystemExit(f"gunicorn did not start; see {log}")
 
 
-def main() -> None:
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        raise SystemExit("Needs DATABASE_URL of a PostgreSQL: run it with scripts/with-postgres.")
-    receiver = SlowReceiver()
-    prepare_database(receiver.url, DELIVERIES)
-    logs = Path(tempfile.mkdtemp(prefix="bench-webhooks-"))
+def run_worker_against(received, expected: int, name: str) -> tuple[float, float, float, Path]:
+    """gunicorn (2 workers) and then the worker, until ``received()`` reaches ``expected`` (at
+    most 5 minutes): ``/healthz`` requests/s before the worker starts and while it works, the
+    seconds from the worker's start to the last one received, and the logs' folder."""
+    logs = Path(tempfile.mkdtemp(prefix=f"bench-{name}-"))
     port = free_port()
     server = start(
         [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"],
@@ -155,14 +154,27 @@ def main() -> None:
             [sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "worker"], logs / "worker.log"
         )
         busy = health_rate(port, 5)
-        while len(receiver.ids) < DELIVERIES and time.monotonic() - started < 300:
-            time.sleep(0.2)
+        while received() < expected and time.monotonic() - started < 300:
+            time.sleep(0.1)
         elapsed = time.monotonic() - started
     finally:
         for process in (worker, server):
             if process is not None:
                 process.terminate()
                 process.wait(timeout=30)
+    return idle, busy, elapsed, logs
+
+
+def main() -> None:
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        raise SystemExit("Needs DATABASE_URL of a PostgreSQL: run it with scripts/with-postgres.")
+    receiver = SlowReceiver()
+    prepare_database(receiver.url, DELIVERIES)
+    try:
+        idle, busy, elapsed, logs = run_worker_against(
+            lambda: len(receiver.ids), DELIVERIES, "webhooks"
+        )
+    finally:
         receiver.server.shutdown()
     received, distinct = len(receiver.ids), len(set(receiver.ids))
     rate = received / elapsed

@@ -13,7 +13,7 @@ from ..core.clock import utcnow
 from ..core.signals import action_logged
 from ..extensions import db
 from .events import ACTIONS, EVENT_DELETED, Happening, deleted_event, happenings
-from .services import queue
+from .services import queue, subscriptions
 
 _NOTED = "webhook_lines"  # in the session's info: [(line or happening, in the session?)]
 
@@ -35,13 +35,16 @@ def _queue_deliveries(session: Session) -> None:
     noted = session.info.pop(_NOTED, None)
     if not noted:
         return
+    to = subscriptions()
+    if not to:  # most sites have none: the changed objects are not read again for nothing
+        return
     found: list[Happening] = []
     for entry, added in noted:
         if isinstance(entry, Happening):
             found.append(entry)
         elif not added or entry in session:  # not undone by a savepoint rolled back
             found.extend(happenings(entry))
-    queue(found, utcnow())
+    queue(found, to, utcnow())
 
 
 @sa_event.listens_for(Session, "after_soft_rollback")

@@ -203,17 +203,19 @@ def body(delivery_id: str, kind: str, created: datetime, data: dict) -> str:
     return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
 
 
-def queue(happenings: list[Happening], now: datetime) -> int:
-    """A delivery for each happening to each subscription that asks for its type, for its
-    programme or for everything; one switched off too: its deliveries wait, and go when it is
-    switched on again (the worker claims only active subscriptions' deliveries). Returns how
-    many."""
-    if not happenings:
-        return 0
-    subscriptions = db.session.scalars(select(WebhookSubscription)).all()
+def subscriptions() -> list[WebhookSubscription]:
+    """Every subscription, on or off (one query)."""
+    return list(db.session.scalars(select(WebhookSubscription)))
+
+
+def queue(happenings: list[Happening], to: list[WebhookSubscription], now: datetime) -> int:
+    """A delivery for each happening to each subscription of ``to`` that asks for its type,
+    for its programme or for everything; one switched off too: its deliveries wait, and go when
+    it is switched on again (the worker claims only active subscriptions' deliveries). Returns
+    how many."""
     added = 0
     for happening in happenings:
-        for subscription in subscriptions:
+        for subscription in to:
             if happening.type in subscription.events and subscription.programme_id in (
                 None,
                 happening.programme_id,

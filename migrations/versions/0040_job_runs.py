@@ -1,14 +1,14 @@
 """When each periodic job last started, shared by every worker: two workers run a job once a
 period between them.
 
-Revision ID: 0042_job_runs
+Revision ID: 0040_job_runs
 Revises: 0039_webhooks
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0042_job_runs"
+revision = "0040_job_runs"
 down_revision = "0039_webhooks"
 branch_labels = None
 depends_on = None

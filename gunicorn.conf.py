@@ -22,6 +22,7 @@ Warming takes about a second, more for a year of thousands of events never built
 counts in ``GUNICORN_TIMEOUT``.
 """
 
+import gc
 import importlib
 import os
 import pkgutil
@@ -68,6 +69,7 @@ def when_ready(server) -> None:
 
     for module in pkgutil.walk_packages(eventsapp.__path__, "eventsapp."):
         importlib.import_module(module.name)
+    gc.freeze()  # see post_worker_init
 
 
 def post_worker_init(worker) -> None:
@@ -88,6 +90,12 @@ def post_worker_init(worker) -> None:
     except Exception:  # serving matters more than warming
         worker.log.exception("Worker %s not warmed", worker.pid)
         return
+    # What the master imported and the warm-up made lives as long as the worker: out of the
+    # garbage collector's reach, its full collections no longer scan them (a year's feed made it
+    # scan about 260,000 objects, 120 ms) nor write to the pages shared with the master. What the
+    # warm-up left unreachable is collected first, not kept for ever.
+    gc.collect()
+    gc.freeze()
     seconds = time.perf_counter() - start
     if all(status < 500 for status in answers.values()):
         worker.log.info("Worker %s warmed in %.2f s: %s", worker.pid, seconds, answers)

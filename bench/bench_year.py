@@ -1,9 +1,9 @@
 """The yearly calendar at 5,000 events through gunicorn (2 workers): page, CSV, XLSX and feed.
 
 Run by ``make bench`` (``scripts/with-postgres`` provides ``DATABASE_URL``). Migrates the database,
-loads ``demo synth --events 5000``, starts ``gunicorn -w 2 wsgi:app``, then for each address
-times, against the raw floor (the year's event rows, every column, fetched into Python through a
-DB-API cursor in this process, ``bench.raw_floor``):
+loads the 5,000 events of bench_calendar once (``load_year``), starts ``gunicorn -w 2 wsgi:app``,
+then for each address times, against the raw floor (the year's event rows, every column, fetched
+into Python through a DB-API cursor in this process, ``bench.raw_floor``):
 
 - cold: the kept calendar text emptied (in the database) and the workers restarted (``HUP``,
   empty process caches), the worker that answers first warmed on another year;
@@ -17,7 +17,9 @@ and then, one request at a time (aim: at most 12× the raw floor):
 - the XLSX, and the feed, after a change to every event of the year (each event's ``updated_at``):
   every event's text is written again, and kept;
 - the feed, the first request after the workers were restarted (``HUP``; the texts kept in the
-  database), once the new workers are ready (warmed by ``gunicorn.conf.py`` when it does).
+  database), once the new workers are ready (warmed by ``gunicorn.conf.py`` when it does);
+
+and last, the memory of each worker once it has answered every address (MB, beside Indico's).
 """
 
 import http.client
@@ -40,21 +42,15 @@ ADDRESSES = [f"/calendar/{YEAR}", f"/calendar/{YEAR}.csv", f"/calendar/{YEAR}.xl
 FEED = f"/calendar/{YEAR}.ics"
 AIMS = {"cold": 10, "warm": 2, "feed cold": 30, "feed warm": 2}
 AIM_AFTER_CHANGES = 12
+INDICO_WORKER_MB = 372  # the issue's measure: a sync worker of Indico 3.3.14, the same benchmark
 PERIOD = {"first": f"{YEAR}-01-01", "last": f"{YEAR}-12-31"}
 
 
 def prepare_database() -> None:
-    from flask_migrate import upgrade
-
+    from bench.bench_calendar import load_year
     from eventsapp import create_app
 
-    app = create_app()
-    with app.app_context():
-        upgrade()
-        result = app.test_cli_runner().invoke(
-            args=["demo", "synth", "--events", str(EVENTS), "--year", str(YEAR)]
-        )
-        print(result.output.strip())
+    load_year(create_app())
 
 
 def sql(statement: str, *params) -> list:
@@ -154,6 +150,21 @@ class Server:
             thread.join()
         return times
 
+    def memory(self) -> dict[int, dict[str, float]]:
+        """Each worker's memory in MB: resident now (VmRSS) and at its highest (VmHWM), from
+        /proc/<pid>/status, and its proportional share (Pss: the pages it shares with the
+        master and the other worker counted by share), from /proc/<pid>/smaps_rollup."""
+        figures = {}
+        for pid in sorted(self.workers()):
+            fields = {}
+            for name in ("status", "smaps_rollup"):
+                for line in Path(f"/proc/{pid}/{name}").read_text().splitlines():
+                    key, _, value = line.partition(":")
+                    if value.strip().endswith("kB"):
+                        fields.setdefault(key, int(value.split()[0]) / 1024)
+            figures[pid] = {key: fields[key] for key in ("VmRSS", "VmHWM", "Pss")}
+        return figures
+
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(timeout=30)
@@ -215,6 +226,15 @@ def measure(server: Server, address: str) -> dict[str, list[float]]:
     return figures
 
 
+def memory_after_everything(server: Server) -> dict[int, dict[str, float]]:
+    """Each worker's memory once it has answered every address of the benchmark (the workers
+    the last restart started: each answers each address once more, cold for it), with what the
+    benchmark's requests left in it."""
+    for address in [*ADDRESSES, FEED]:
+        server.pair(address)
+    return server.memory()
+
+
 def main() -> None:
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("DATABASE_URL is not a PostgreSQL database: run `make bench`.")
@@ -225,6 +245,7 @@ def main() -> None:
         results = {address: measure(server, address) for address in [*ADDRESSES, FEED]}
         sizes = {address: server.get(address)[1] for address in results}
         after_changes = measure_after_changes(server)
+        memory = memory_after_everything(server)
     finally:
         server.stop()
     print(f"{EVENTS} events in {YEAR}; gunicorn 2 workers; raw floor {base * 1000:.1f} ms")
@@ -242,6 +263,9 @@ def main() -> None:
     print("one request at a time")
     for label, times in after_changes.items():
         print_row(label, times, base, AIM_AFTER_CHANGES)
+    print(f"memory per worker after every address, MB (Indico 3.3.14's: {INDICO_WORKER_MB})")
+    for pid, figures in memory.items():
+        print(f"  worker {pid}: " + "  ".join(f"{key} {mb:6.1f}" for key, mb in figures.items()))
 
 
 def print_row(label: str, times: list[float], base: float, aim: int | None) -> None:

@@ -1,19 +1,23 @@
 """The feeds' bytes for a fixed set of events are those of the fixtures: a faster writer must
 write exactly what clients received before (escaping, folding within multi-byte characters, the
-lines shared between events, the agenda's sessions).
+lines shared between events, the agenda's sessions); and each line is what an icalendar
+component writes for the same property.
 
 The fixtures were captured from the feeds as they were written before the writer was sped up.
 Should the text of feeds change on purpose (and ``FEED_FORMAT`` with it), capture them again from
 these requests' ``response.data``."""
 
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import pytest
+from icalendar import Event as IcalendarEvent
+from icalendar.parser import escape_char, foldline
 from sqlalchemy import update
 
 from eventsapp.agenda.models import AgendaSession
 from eventsapp.agenda.services import SessionInput, save_session
+from eventsapp.calendars.ical import content_line, fold, utc_value, written_line
 from eventsapp.calendars.store import process_cache
 from eventsapp.catalogue.models import Event
 from eventsapp.catalogue.services import EventInput, VenueInput, save_event
@@ -149,3 +153,48 @@ def test_the_feeds_bytes_are_those_clients_received_before(client, fixed_events,
     process_cache().clear()  # this time from each event's text kept in the database
     assert client.get(url).data == expected
     check_feed(built.data)
+
+
+TRICKY = [
+    "",
+    "plain",
+    "\ufeffstarts with a byte order mark",
+    "a literal \\N, a backslash \\, a semicolon; a comma, a line\nand\r\nanother",
+    *["x" * n for n in (60, 73, 74, 75, 76, 147, 148, 149, 300)],
+    *["é" * n for n in (30, 35, 36, 37, 38, 80)],
+    *["a" + "€" * n for n in (23, 24, 25, 50)],
+    "🗳️" * 30 + "a" + "🗳" * 19,
+    "Taller de capacitación – 18–22 de abril de 2016: «observación» electoral, ñandú " * 3,
+    "e\u0301" * 40,  # combining accents
+]
+
+
+@pytest.mark.parametrize(
+    "name, value",
+    [(name, value) for name in ("SUMMARY", "DESCRIPTION", "LOCATION", "UID") for value in TRICKY]
+    + [("URL", value) for value in TRICKY if "\n" not in value],  # a URI is not escaped
+)
+def test_each_line_is_what_an_icalendar_component_writes(name, value):
+    component = IcalendarEvent()
+    component.add(name, value)
+    assert b"BEGIN:VEVENT\r\n" + content_line(name, value) + b"END:VEVENT\r\n" == (
+        component.to_ical()
+    )
+
+
+@pytest.mark.parametrize(
+    "moment", [datetime(2016, 3, 1, 8, 30, 15), datetime(2031, 12, 31, 23, 59, 59, 999999)]
+)
+def test_a_time_in_utc_is_what_an_icalendar_component_writes(moment):
+    component = IcalendarEvent()
+    component.add("DTSTAMP", moment.replace(tzinfo=UTC))
+    expected = component.to_ical()
+    assert b"BEGIN:VEVENT\r\n" + written_line("DTSTAMP", utc_value(moment)) + b"END:VEVENT\r\n" == (
+        expected
+    )
+
+
+@pytest.mark.parametrize("value", TRICKY)
+def test_folding_cuts_where_icalendar_cuts(value):
+    line = f"DESCRIPTION:{escape_char(value)}"
+    assert fold(line.encode()) == foldline(line).encode() + b"\r\n"

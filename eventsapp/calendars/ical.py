@@ -28,19 +28,22 @@ What clients need, and how it is written:
   17:00 each day, rather than one block across the nights.
 """
 
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from functools import lru_cache
+import codecs
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from functools import cached_property, lru_cache
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from icalendar import TypesFactory, vCalAddress, vDuration, vRecur, vUri
-from icalendar.parser import Contentline, foldline
+from icalendar import TypesFactory, vCalAddress, vDatetime, vDuration, vRecur, vText, vUri
+from icalendar.parser import Contentline, escape_char
+from sqlalchemy import Row
 
 from ..agenda.models import AgendaSession, SessionKind
-from ..catalogue.models import Event, EventKind, EventStatus
+from ..catalogue.models import Event, EventKind, EventStatus, Venue
+from ..core.dates import format_window
 from ..core.labels import Labelled
 from ..core.links import route_path, site_url
 
@@ -50,23 +53,74 @@ CALENDAR_END = b"END:VCALENDAR\r\n"
 
 
 TYPES = TypesFactory()
-# icalendar folds a line of this many octets or more (RFC 5545: lines longer than 75 octets).
+# icalendar folds a line of this many octets or more (RFC 5545: lines longer than 75 octets) into
+# lines of at most FOLD_AT octets, each continued by CRLF and a space.
 FOLD_FROM = 75
+FOLD_AT = FOLD_FROM - 1
+
+
+@lru_cache(maxsize=128)
+def property_type(name: str) -> type:
+    """The icalendar type of a property's value (``vText`` for ``SUMMARY``...), looked up once."""
+    return TYPES.for_property(name)
 
 
 def content_line(name: str, value, **params) -> bytes:
     """One property as icalendar writes it: typed, escaped, folded, ending in CRLF.
 
-    Most lines are short: they are encoded as they are, and only the long ones go through
-    icalendar's folding (which gives the same bytes for a short line, more slowly)."""
-    prop = value if isinstance(value, TYPES.all_types) else TYPES.for_property(name)(value)
+    The value is written by icalendar's type (a ``TEXT`` by its ``escape_char``); a line with
+    parameters by icalendar's ``Contentline`` too. A line without them is the name, a colon and
+    the value, as ``Contentline`` joins them: without a Python object per line, which writing
+    thousands of events would spend most of its time making."""
+    if type(value) is str and not params and property_type(name) is vText:
+        return written_line(name, escape_char(value).encode())
+    prop = value if isinstance(value, TYPES.all_types) else property_type(name)(value)
     if params:
         prop.params.update(params)
-    line = Contentline.from_parts(name, prop.params, prop)
-    encoded = line.encode()
-    if len(encoded) >= FOLD_FROM:
-        encoded = foldline(line).encode()
-    return encoded + b"\r\n"
+    if prop.params:
+        return fold(Contentline.from_parts(name, prop.params, prop).encode())
+    return written_line(name, prop.to_ical())
+
+
+def written_line(name: str, value: bytes) -> bytes:
+    """A property without parameters whose value icalendar wrote (``to_ical``), as its line."""
+    line = f"{name}:".encode() + unmarked(value)
+    return line + b"\r\n" if len(line) < FOLD_FROM else fold(line)
+
+
+def utc_value(moment: datetime) -> bytes:
+    """A datetime in UTC (stored naive, or aware) as icalendar writes a date-time in UTC
+    ("...Z"): the value of ``vDDDTypes``, which gives it no parameter and has ``vDatetime`` write
+    it."""
+    return vDatetime(moment.replace(tzinfo=UTC)).to_ical()
+
+
+def unmarked(value: bytes) -> bytes:
+    """A value as ``Contentline`` keeps it: icalendar reads the bytes it wrote as "utf-8-sig",
+    which drops a byte order mark at the start."""
+    return value.removeprefix(codecs.BOM_UTF8)
+
+
+def fold(line: bytes) -> bytes:
+    """A content line folded as icalendar's ``foldline`` folds it, and its CRLF: from 75 octets,
+    into lines of as many whole characters as fit in 74 octets, each but the first after CRLF
+    and a space.
+
+    Written on the UTF-8 bytes (a cut moves back over continuation bytes, ``10xxxxxx``) rather
+    than by ``foldline``, which counts the octets of a line that is not all ASCII one character
+    at a time: most descriptions hold an en dash ("18–22 April"), and that loop took a fifth of
+    the time of writing a year's feed."""
+    if len(line) < FOLD_FROM:
+        return line + b"\r\n"
+    parts, start = [], 0
+    while len(line) - start > FOLD_AT:
+        end = start + FOLD_AT
+        while line[end] & 0xC0 == 0x80:
+            end -= 1
+        parts.append(line[start:end])
+        start = end
+    parts.append(line[start:])
+    return b"\r\n ".join(parts) + b"\r\n"
 
 
 @lru_cache(maxsize=16384)
@@ -76,9 +130,17 @@ def shared_line(name: str, value, params: tuple = ()) -> bytes:
 
 
 @lru_cache(maxsize=1024)
-def label(choice: Labelled, locale: str) -> str:
-    """The label of a choice in `locale`, the current one: looked up once (gettext is slow)."""
-    return choice.label
+def label(choices: type[Labelled], value: str, locale: str) -> str:
+    """The label of a choice (``EventKind``, "workshop") in `locale`, the current one: looked up
+    once (gettext is slow)."""
+    return choices(value).label
+
+
+@lru_cache(maxsize=4096)
+def window_label(starts_on: date, ends_on: date, locale: str) -> str:
+    """An event's ``window_label`` in `locale`, the current one: Babel's formatting of a window
+    is written once for the events that share it."""
+    return format_window(starts_on, ends_on)
 
 
 @lru_cache(maxsize=16)
@@ -109,6 +171,8 @@ class FeedContext:
     organiser: str
     organiser_email: str
     locale: str
+    # The LOCATION line of each venue met while writing (by id): a feed's events share a few.
+    locations: dict[int, bytes] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def current(cls) -> "FeedContext":
@@ -125,20 +189,62 @@ class FeedContext:
     def link(self, endpoint: str, **values) -> str:
         return self.url_root.rstrip("/") + route_path(endpoint, **values)
 
+    def location_line(self, venue: Venue) -> bytes:
+        line = self.locations.get(venue.id)
+        if line is None:
+            line = self.locations[venue.id] = content_line("LOCATION", venue.label)
+        return line
+
+    def event_page(self, event_id: int) -> str:
+        """The link of an event's page: the route built once, the id put in (a year's feed
+        links thousands)."""
+        before, after = self._event_page_parts
+        return f"{before}{event_id}{after}"
+
+    @cached_property
+    def _event_page_parts(self) -> tuple[str, str]:
+        marker = 987654321
+        before, after = self.link("site.event_page", event_id=marker).split(str(marker))
+        return before, after
+
     @property
     def organiser_line(self) -> bytes:
         address = vCalAddress(f"mailto:{self.organiser_email}")
         return shared_line("ORGANIZER", address, (("CN", self.organiser),))
 
 
+# What an event's text shows: ``event_text`` writes an ``Event`` or a row of these columns with
+# its ``venue``.
+EVENT_COLUMNS = (
+    Event.id,
+    Event.title,
+    Event.kind,
+    Event.status,
+    Event.date_text,
+    Event.starts_on,
+    Event.ends_on,
+    Event.precision,
+    Event.tentative,
+    Event.starts_at,
+    Event.ends_at,
+    Event.timezone,
+    Event.venue_tentative,
+    Event.purpose,
+    Event.audience,
+    Event.sequence,
+    Event.updated_at,
+)
+
+
 def event_uid(event_id: int, context: FeedContext) -> str:
     return f"event-{event_id}@{context.uid_domain}"
 
 
-def ical_status(event: Event) -> str | None:
+def ical_status(event: Event | Row) -> str | None:
     if event.status == EventStatus.CANCELLED:
         return "CANCELLED"
-    if event.is_tentative or event.status == EventStatus.POSTPONED:
+    # The model's rule, which reads the columns alone: for an Event or a row of EVENT_COLUMNS.
+    if Event.is_tentative.fget(event) or event.status == EventStatus.POSTPONED:
         return "TENTATIVE"
     if event.status in (EventStatus.CONFIRMED, EventStatus.HELD):
         return "CONFIRMED"
@@ -153,16 +259,11 @@ def summary(title: str, status: str, locale: str) -> str:
     return title
 
 
-def _utc(moment: datetime) -> datetime:
-    """A stored (naive UTC) datetime as an aware one, which icalendar writes with a Z."""
-    return moment.replace(tzinfo=UTC)
-
-
 def _stamps(row: Event | AgendaSession, sequence: int) -> list[bytes]:
-    changed = _utc(row.updated_at)
+    changed = utc_value(row.updated_at)
     return [
-        content_line("DTSTAMP", changed),
-        content_line("LAST-MODIFIED", changed),
+        written_line("DTSTAMP", changed),
+        written_line("LAST-MODIFIED", changed),
         shared_line("SEQUENCE", sequence),
     ]
 
@@ -171,7 +272,7 @@ def _stamps(row: Event | AgendaSession, sequence: int) -> list[bytes]:
 MARKER_PRECISIONS = ("season", "year")
 
 
-def _window(event: Event) -> list[bytes]:
+def _window(event: Event | Row) -> list[bytes]:
     if event.starts_at and event.ends_at:
         return _timed_window(event)
     last = event.starts_on if event.precision in MARKER_PRECISIONS else event.ends_on
@@ -181,24 +282,25 @@ def _window(event: Event) -> list[bytes]:
     ]
 
 
-def _timed_window(event: Event) -> list[bytes]:
+def _timed_window(event: Event | Row) -> list[bytes]:
     """From start to end; over several days in the event's time zone, the first day's hours
     repeated daily (09:00–17:00 each day), unless the end's time is not after the start's."""
-    starts, ends = _utc(event.starts_at), _utc(event.ends_at)
+    starts = written_line("DTSTART", utc_value(event.starts_at))
     zone = ZoneInfo(event.timezone or "UTC")
-    local_start, local_end = starts.astimezone(zone), ends.astimezone(zone)
+    local_start = event.starts_at.replace(tzinfo=UTC).astimezone(zone)
+    local_end = event.ends_at.replace(tzinfo=UTC).astimezone(zone)
     days = (local_end.date() - local_start.date()).days + 1
     if days > 1 and local_end.time() > local_start.time():
         first_end = datetime.combine(local_start.date(), local_end.time(), tzinfo=zone)
         return [
-            content_line("DTSTART", starts),
-            content_line("DTEND", first_end.astimezone(UTC)),
+            starts,
+            written_line("DTEND", utc_value(first_end.astimezone(UTC))),
             content_line("RRULE", vRecur(FREQ="DAILY", COUNT=days)),
         ]
-    return [content_line("DTSTART", starts), content_line("DTEND", ends)]
+    return [starts, written_line("DTEND", utc_value(event.ends_at))]
 
 
-def event_summary(event: Event, status: str | None, locale: str) -> str:
+def event_summary(event: Event | Row, status: str | None, locale: str) -> str:
     """The summary; a marker of a coarse window says so with the dates as written."""
     title = event.title
     if event.precision in MARKER_PRECISIONS:
@@ -206,12 +308,13 @@ def event_summary(event: Event, status: str | None, locale: str) -> str:
     return summary(title, status, locale)
 
 
-def event_description(event: Event, url: str, status: str, locale: str) -> str:
+def event_description(event: Event | Row, url: str, status: str, locale: str) -> str:
     """Purpose, audience and the dates as written, for the calendar entry's notes."""
     text = words(locale)
     dates = event.date_text
-    if event.window_label not in event.date_text:
-        dates += f" ({event.window_label})"
+    window = window_label(event.starts_on, event.ends_on, locale)
+    if window not in dates:
+        dates += f" ({window})"
     lines = [text["dates"] % {"dates": dates}, text["status"] % {"status": status}]
     if event.venue_tentative:
         lines.append(text["venue_tbc"])
@@ -224,9 +327,9 @@ def event_description(event: Event, url: str, status: str, locale: str) -> str:
     return "\n".join(lines)
 
 
-def event_text(event: Event, context: FeedContext) -> bytes:
-    """The VEVENT of an event (its venue loaded)."""
-    url = context.link("site.event_page", event_id=event.id)
+def event_text(event: Event | Row, context: FeedContext) -> bytes:
+    """The VEVENT of an event (its venue loaded), or of a row of EVENT_COLUMNS and its venue."""
+    url = context.event_page(event.id)
     status = ical_status(event)
     lines = [
         b"BEGIN:VEVENT\r\n",
@@ -239,15 +342,15 @@ def event_text(event: Event, context: FeedContext) -> bytes:
         content_line(
             "DESCRIPTION",
             event_description(
-                event, url, label(EventStatus(event.status), context.locale), context.locale
+                event, url, label(EventStatus, event.status, context.locale), context.locale
             ),
         ),
     ]
     if event.venue:
-        lines.append(shared_line("LOCATION", event.venue.label))
+        lines.append(context.location_line(event.venue))
     lines += [
         content_line("URL", url),
-        shared_line("CATEGORIES", label(EventKind(event.kind), context.locale)),
+        shared_line("CATEGORIES", label(EventKind, event.kind, context.locale)),
         context.organiser_line,
         b"END:VEVENT\r\n",
     ]
@@ -258,9 +361,9 @@ def session_text(session: AgendaSession, context: FeedContext) -> bytes:
     """The VEVENT of an agenda session (its event and the event's venue loaded), related to the
     event's VEVENT."""
     event = session.event
-    url = context.link("site.event_page", event_id=event.id) + "#agenda"
+    url = context.event_page(event.id) + "#agenda"
     status = ical_status(event)
-    kind = label(SessionKind(session.kind), context.locale)
+    kind = label(SessionKind, session.kind, context.locale)
     text = words(context.locale)
     notes = [kind]
     if session.speakers:
@@ -276,8 +379,8 @@ def session_text(session: AgendaSession, context: FeedContext) -> bytes:
         # A session moves with its event too: cancelling or rescheduling the event bumps its own.
         *_stamps(session, event.sequence + session.sequence),
         content_line("SUMMARY", summary(session.title, status, context.locale)),
-        content_line("DTSTART", _utc(session.starts_at)),
-        content_line("DTEND", _utc(session.ends_at)),
+        written_line("DTSTART", utc_value(session.starts_at)),
+        written_line("DTEND", utc_value(session.ends_at)),
         *([shared_line("STATUS", status)] if status else []),
         content_line("DESCRIPTION", "\n".join(notes)),
     ]

@@ -59,14 +59,9 @@ def event_texts(
                 found[part][event_id] = text
     if not missing:
         return found
-    ids = sorted(missing) if len(missing) <= BY_ID_LIMIT else events
-    stored = db.session.execute(
-        select(CalendarText.part, CalendarText.event_id, CalendarText.version, CalendarText.text)
-        .where(CalendarText.context == context, CalendarText.part.in_(parts))
-        .where(CalendarText.event_id.in_(ids))
-    )
-    for part, event_id, version, text in stored:
-        if event_id in missing and versions.get(event_id) == version:
+    wanted = {event_id: versions[event_id] for event_id in sorted(missing)}
+    for part, event_id, version, text in _stored(parts, context, wanted, events):
+        if wanted.get(event_id) == version:
             found[part][event_id] = text
             cache.put((part, event_id, context), version, text)
     rows = []
@@ -88,6 +83,34 @@ def event_texts(
             )
     _upsert(CalendarText, sorted(rows, key=lambda r: (r["event_id"], r["part"])))
     return found
+
+
+def _stored(parts: list[str], context: str, wanted: dict[int, str], events: Select):
+    """The stored texts (part, event id, version, text) of the events ``wanted`` (id → version):
+    one statement.
+
+    On PostgreSQL only those of the versions wanted are read, matched in the database against
+    the ids and versions sent as two arrays: after a change to every event of a year, the
+    megabytes of texts of their older versions stay there. Elsewhere, the texts of the events
+    (by id, or through the feed's conditions past ``BY_ID_LIMIT``), the caller comparing
+    versions."""
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        table = CalendarText.__tablename__
+        statement = (
+            f"SELECT t.part, t.event_id, t.version, t.text FROM {table} AS t"
+            " JOIN unnest(%b::integer[], %b::text[]) AS wanted (event_id, version)"
+            " ON t.event_id = wanted.event_id AND t.version = wanted.version"
+            " WHERE t.context = %s AND t.part = ANY(%s)"
+        )
+        parameters = (list(wanted), list(wanted.values()), context, parts)
+        return connection.exec_driver_sql(statement, parameters)
+    ids = list(wanted) if len(wanted) <= BY_ID_LIMIT else events
+    return db.session.execute(
+        select(CalendarText.part, CalendarText.event_id, CalendarText.version, CalendarText.text)
+        .where(CalendarText.context == context, CalendarText.part.in_(parts))
+        .where(CalendarText.event_id.in_(ids))
+    )
 
 
 def document(key: str, version: str, shared: bool) -> bytes | None:

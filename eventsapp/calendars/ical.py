@@ -1,10 +1,12 @@
 """iCalendar text of events and agenda sessions, written with the icalendar package.
 
-Every property is written by icalendar (value types, escaping, parameter quoting, folding at 75
-octets, CRLF): the same bytes as an icalendar component writes. This module frames the lines of
-each component between its BEGIN and END lines, without building a component per event, and writes
-the lines that many events share (a status, a kind, a day, a venue, the organiser) once: a feed of
-thousands of events is then several times faster to build.
+Every value is written by icalendar (its value types, ``TEXT`` escaping; parameters quoted by its
+``Contentline``): the same bytes as an icalendar component writes, which tests/test_ical_bytes.py
+checks line by line. This module frames the lines of each component between its BEGIN and END
+lines, without building a component per event nor an object per line, folds long lines on their
+bytes where icalendar's ``foldline`` counts characters (the same cuts), and writes the lines that
+many events share (a status, a kind, a day, a venue, the organiser) once: a feed of thousands of
+events is then several times faster to build.
 
 What clients need, and how it is written:
 
@@ -84,8 +86,7 @@ def content_line(name: str, value, **params) -> bytes:
 
 def written_line(name: str, value: bytes) -> bytes:
     """A property without parameters whose value icalendar wrote (``to_ical``), as its line."""
-    line = f"{name}:".encode() + unmarked(value)
-    return line + b"\r\n" if len(line) < FOLD_FROM else fold(line)
+    return fold(f"{name}:".encode() + unmarked(value))
 
 
 def utc_value(moment: datetime) -> bytes:
@@ -108,8 +109,8 @@ def fold(line: bytes) -> bytes:
 
     Written on the UTF-8 bytes (a cut moves back over continuation bytes, ``10xxxxxx``) rather
     than by ``foldline``, which counts the octets of a line that is not all ASCII one character
-    at a time: most descriptions hold an en dash ("18–22 April"), and that loop took a fifth of
-    the time of writing a year's feed."""
+    at a time: most descriptions hold an en dash ("18–22 April"), and that loop took about a
+    fifth of the time of writing a year's feed."""
     if len(line) < FOLD_FROM:
         return line + b"\r\n"
     parts, start = [], 0

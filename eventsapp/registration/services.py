@@ -36,16 +36,16 @@ from ..accounts.models import Role, User
 from ..accounts.services import create_user, find_user_by_email
 from ..accounts.services import signed_in as note_sign_in
 from ..catalogue.models import Event
-from ..core.actions import describe, log_action
+from ..core.actions import describe, log_action, note_readers, readers_clause
 from ..core.errors import InvalidInput
 from ..core.links import site_url
 from ..core.validation import MAX_ID
 from ..extensions import db
 from ..people.models import Country, Organisation, Person, PersonEmail
 from ..people.notices import version_in_force
-from ..people.persons import LOOK_UP, person_for_address
+from ..people.persons import LOOK_UP, FirstProof, person_for_address
 from ..people.services import OrganisationInput, save_organisation
-from .funding import settle_and_tell
+from .funding import in_play_of, settle_and_tell
 from .invitations import check_invitation_email
 from .links import (
     CONFIRMATION_HOURS,
@@ -72,6 +72,7 @@ from .seats import (
     lock_with_settings,
     refuse_unless_open,
     tally,
+    tally_query,
 )
 from .statuses import FIRST_EMAIL, expire_offers
 from .uploads import files_of, remove_after_commit, store
@@ -252,7 +253,11 @@ def confirm_registration(
     ).first()
     registration, settings, account, person = row or (None, None, None, None)
     check_confirmation_link(link, registration)
-    state, counted = _availability_locked(registration.event, settings, now, invitation=None)
+    proof = None
+    if person is None and not registration.new_organisation and FirstProof.possible():
+        proof = FirstProof(registration.email, now, **_details(registration))
+    read = _read_under_lock(registration, now, proof)
+    state, counted = _availability_locked(registration.event, settings, now, None, read.counted)
     if registration.new_organisation:
         registration.organisation = _new_organisation(
             registration.new_organisation,
@@ -260,12 +265,15 @@ def confirm_registration(
             registration.country_code,
         )
         registration.new_organisation = registration.new_organisation_kind = None
-    person = _person(registration, now, person)
+    person = proof.person(read.person_id) if proof else _person(registration, now, person)
     registration.user = _account(
         registration.email, registration.name, registration.locale, person, account
     )
     registration.person = person
-    _take_place(registration, state, counted, now)
+    # The organisation's registrations read with the seats, unless offers passed on since.
+    _take_place(
+        registration, state, counted, now, read.in_play if counted is read.counted else None
+    )
     if signs_its_owner_in(registration, signed_in):  # before anything is written: one flush
         note_sign_in(registration.user, now, by_link=True)
     _log_place(registration, CONFIRMED_BY_EMAIL, Status.UNCONFIRMED, now)
@@ -305,10 +313,12 @@ def _availability_locked(
     settings: RegistrationSettings | None,
     now: datetime,
     invitation: Invitation | None,
+    counted: Tally | None = None,
 ) -> tuple[Availability, Tally]:
-    """``_availability_under_lock`` once the lock is taken. Offers that lapsed pass on and free
-    seats go to the waiting list first, so that nobody overtakes it; there is seldom any."""
-    counted = tally(event.id, now)
+    """``_availability_under_lock`` once the lock is taken (``counted``: the seats, when counted
+    under it already). Offers that lapsed pass on and free seats go to the waiting list first,
+    so that nobody overtakes it; there is seldom any (the seats are counted again then)."""
+    counted = counted or tally(event.id, now)
     if counted.lapsed or (counted.unoffered and counted.free(event.capacity)):
         expire_offers(event, now)
         offer_free_seats(event, now)
@@ -319,10 +329,55 @@ def _availability_locked(
     return state, counted
 
 
-def _take_place(registration: Registration, state: Availability, counted: Tally, now: datetime):
+@dataclass
+class _ReadUnderLock:
+    counted: Tally
+    in_play: list[Registration]  # the organisation's registrations in play (funded places)
+    person_id: int | None  # the person a first proof made (``FirstProof``)
+
+
+def _read_under_lock(
+    registration: Registration, now: datetime, proof: FirstProof | None
+) -> _ReadUnderLock:
+    """Once the event is locked, in one statement: its seats (``tally``); the registrations in
+    play of the registration's organisation, for its funded places (none read when it is typed
+    in, and added later); whether anything reads the action log's lines at the commit (noted,
+    so that the commit reads nothing for it: ``core.actions``); and ``proof``'s person written."""
+    counted = tally_query(registration.event_id, now).subquery("tally")
+    extra = [clause for clause in (readers_clause(),) if clause is not None]
+    if proof is not None:
+        extra.append(proof.made_id())
+    organisation_id = None if registration.new_organisation else registration.organisation_id
+    playing = (
+        false() if organisation_id is None else in_play_of(registration.event_id, organisation_id)
+    )
+    rows = db.session.execute(
+        select(*counted.c, *extra, Registration)
+        .select_from(counted)
+        .outerjoin(Registration, playing)
+    ).all()
+    first = rows[0]
+    size = len(counted.c)
+    if len(extra) > (proof is not None):
+        note_readers(first[size])
+    return _ReadUnderLock(
+        Tally(*first[:size]),
+        [row[-1] for row in rows if row[-1] is not None],
+        first[-2] if proof is not None else None,
+    )
+
+
+def _take_place(
+    registration: Registration,
+    state: Availability,
+    counted: Tally,
+    now: datetime,
+    in_play: list[Registration] | None = None,
+):
     """A seat if one is left (pending, or approved without approval), else the end of the waiting
-    list; funded places settled; the delegate told. The order of places is the time it counts
-    from (``created_at``): that of the lock (``Tally.next_place``)."""
+    list; funded places settled (``in_play``: as ``funding.settle_funding``); the delegate told.
+    The order of places is the time it counts from (``created_at``): that of the lock
+    (``Tally.next_place``)."""
     if state.full:
         status = Status.WAITLISTED
     else:
@@ -331,7 +386,9 @@ def _take_place(registration: Registration, state: Availability, counted: Tally,
     registration.created_at, waitlisted_at = counted.next_place(now)
     registration.waitlisted_at = waitlisted_at if status == Status.WAITLISTED else None
     organisation = registration.organisation  # its id is not set before the flush
-    settle_and_tell(registration.event, organisation and organisation.id, now, besides=registration)
+    settle_and_tell(
+        registration.event, organisation and organisation.id, now, registration, in_play
+    )
     if status == Status.WAITLISTED:
         notify(registration, FIRST_EMAIL[status], position=counted.waiting + 1)
     else:
@@ -405,16 +462,18 @@ def address_proven(registration: Registration, now: datetime) -> None:
 def _person(registration: Registration, now: datetime, known=LOOK_UP) -> Person:
     """Its address proven, the registration belongs to the person of that address (``known``
     when read already), whose details follow the registration's."""
-    return person_for_address(
-        registration.email,
-        now,
-        known=known,
-        name=registration.name,
-        gender=registration.gender,
-        country_code=registration.country_code,
-        organisation=registration.organisation,
-        position=registration.position,
-    )
+    return person_for_address(registration.email, now, known=known, **_details(registration))
+
+
+def _details(registration: Registration) -> dict:
+    """What the person of a registration's address takes from it."""
+    return {
+        "name": registration.name,
+        "gender": registration.gender,
+        "country_code": registration.country_code,
+        "organisation": registration.organisation,
+        "position": registration.position,
+    }
 
 
 def _account(email: str, name: str, locale: str | None, person: Person, account=LOOK_UP) -> User:

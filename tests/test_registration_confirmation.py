@@ -171,6 +171,34 @@ def test_seats_go_in_the_order_of_confirmation(client, db, make, mailbox):
     assert mailbox.to("early@example.org")[-1]["Subject"].startswith("You are on the waiting")
 
 
+def test_one_funded_place_per_organisation_whether_typed_in_or_chosen(client, db, make, mailbox):
+    """Delegates of one organisation, not listed when two of them sent the form (they typed its
+    name in), the third choosing it once listed: only the first to confirm is funded."""
+    event = make.open_event(capacity=10, quota_per_organisation=1)
+
+    def funding() -> dict:
+        db.session.expire_all()
+        return {r.name: r.funding for r in db.session.scalars(select(Registration))}
+
+    for name in ("First", "Second"):
+        post_registration(client, event, confirm=False, email=f"{name}@example.org", name=name)
+    for name in ("First", "Second"):
+        client.application.test_client().post(confirmation_link(f"{name}@example.org".lower()))
+    assert funding() == {"First": "funded", "Second": "self_funded"}
+    listed = db.session.scalar(
+        select(Organisation.id).where(Organisation.name == FORM["new_organisation"])
+    )
+    post_registration(
+        client,
+        event,
+        email="third@example.org",
+        name="Third",
+        organisation_id=listed,
+        new_organisation="",
+    )
+    assert funding() == {"First": "funded", "Second": "self_funded", "Third": "self_funded"}
+
+
 def test_sending_the_form_again_before_confirming_keeps_the_latest_and_one_row(
     client, db, make, mailbox
 ):

@@ -332,7 +332,8 @@ def _availability_locked(
 @dataclass
 class _ReadUnderLock:
     counted: Tally
-    in_play: list[Registration]  # the organisation's registrations in play (funded places)
+    # The organisation's registrations in play (funded places); None: not read (typed in).
+    in_play: list[Registration] | None
     person_id: int | None  # the person a first proof made (``FirstProof``)
 
 
@@ -347,7 +348,8 @@ def _read_under_lock(
     extra = [clause for clause in (readers_clause(),) if clause is not None]
     if proof is not None:
         extra.append(proof.made_id())
-    organisation_id = None if registration.new_organisation else registration.organisation_id
+    typed_in = bool(registration.new_organisation)  # its organisation is added later
+    organisation_id = None if typed_in else registration.organisation_id
     playing = (
         false() if organisation_id is None else in_play_of(registration.event_id, organisation_id)
     )
@@ -362,7 +364,7 @@ def _read_under_lock(
         note_readers(first[size])
     return _ReadUnderLock(
         Tally(*first[:size]),
-        [row[-1] for row in rows if row[-1] is not None],
+        None if typed_in else [row[-1] for row in rows if row[-1] is not None],
         first[-2] if proof is not None else None,
     )
 

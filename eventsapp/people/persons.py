@@ -9,7 +9,7 @@ import re
 import unicodedata
 from datetime import datetime
 
-from sqlalchemy import func, insert, literal, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
@@ -70,6 +70,9 @@ def person_for_address(
     return person
 
 
+_PERSON_COLUMNS = [c for c in Person.__table__.columns if c.key != "id"]
+
+
 class FirstProof:
     """The person of an address proven for the first time, written on PostgreSQL by a part
     (``cte``) of another statement, without a round trip of its own: the address's row first,
@@ -97,25 +100,40 @@ class FirstProof:
     def possible() -> bool:
         return db.engine.dialect.name == "postgresql"
 
-    def made_id(self):
-        """A scalar subquery, the new person's id (NULL when the address was proven meanwhile)."""
+    @staticmethod
+    def made_id():
+        """A scalar subquery, the new person's id (NULL when the address was proven meanwhile).
+        Its values are parameters (``parameters``): it is built once, whoever is proven."""
         sequence = func.nextval(func.pg_get_serial_sequence(Person.__tablename__, "id"))
         proof = (
             postgresql.insert(PersonEmail)
-            .values(person_id=sequence, email=self.email, confirmed_at=self.confirmed_at)
+            .values(
+                person_id=sequence,
+                email=bindparam("proof_email", type_=PersonEmail.email.type),
+                confirmed_at=bindparam("proof_at", type_=PersonEmail.confirmed_at.type),
+            )
             .on_conflict_do_nothing(index_elements=["email"])
             .returning(PersonEmail.person_id)
             .cte("proof")
         )
-        columns = [c for c in Person.__table__.columns if c.key != "id"]
-        values = [literal(getattr(self.made, c.key), c.type) for c in columns]
+        values = [bindparam(f"person_{c.key}", type_=c.type) for c in _PERSON_COLUMNS]
         person = (
             insert(Person)
-            .from_select(["id", *(c.key for c in columns)], select(proof.c.person_id, *values))
+            .from_select(
+                ["id", *(c.key for c in _PERSON_COLUMNS)], select(proof.c.person_id, *values)
+            )
             .returning(Person.id)
             .cte("person")
         )
         return select(person.c.id).scalar_subquery()
+
+    def parameters(self) -> dict:
+        """The values of ``made_id``'s statement for this address and person."""
+        return {
+            "proof_email": self.email,
+            "proof_at": self.confirmed_at,
+            **{f"person_{c.key}": getattr(self.made, c.key) for c in _PERSON_COLUMNS},
+        }
 
     def person(self, made_id: int | None) -> Person:
         """The person as the statement left it: the one made, or the address's."""

@@ -20,14 +20,14 @@ Time is passed in (``now``, UTC without tzinfo) rather than read here, so that t
 the transaction.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from sqlalchemy import and_, delete, false, func, select
+from sqlalchemy import DateTime, Integer, Select, and_, bindparam, delete, false, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload
 from werkzeug.datastructures import FileStorage
@@ -341,32 +341,50 @@ def _read_under_lock(
     registration: Registration, now: datetime, proof: FirstProof | None
 ) -> _ReadUnderLock:
     """Once the event is locked, in one statement: its seats (``tally``); the registrations in
-    play of the registration's organisation, for its funded places (none read when it is typed
+    play of the registration's organisation, for its funded places (not read when it is typed
     in, and added later); whether anything reads the action log's lines at the commit (noted,
     so that the commit reads nothing for it: ``core.actions``); and ``proof``'s person written."""
-    counted = tally_query(registration.event_id, now).subquery("tally")
-    extra = [clause for clause in (readers_clause(),) if clause is not None]
-    if proof is not None:
-        extra.append(proof.made_id())
+    query, readers = _query_under_lock(proof is not None)
     typed_in = bool(registration.new_organisation)  # its organisation is added later
-    organisation_id = None if typed_in else registration.organisation_id
-    playing = (
-        false() if organisation_id is None else in_play_of(registration.event_id, organisation_id)
-    )
-    rows = db.session.execute(
-        select(*counted.c, *extra, Registration)
-        .select_from(counted)
-        .outerjoin(Registration, playing)
-    ).all()
-    first = rows[0]
-    size = len(counted.c)
-    if len(extra) > (proof is not None):
+    values = {
+        "event_id": registration.event_id,
+        "now": now,
+        "organisation_id": None if typed_in else registration.organisation_id,
+        **(proof.parameters() if proof is not None else {}),
+    }
+    rows = db.session.execute(query, values).all()
+    first, size = rows[0], len(fields(Tally))
+    if readers:
         note_readers(first[size])
     return _ReadUnderLock(
         Tally(*first[:size]),
         None if typed_in else [row[-1] for row in rows if row[-1] is not None],
         first[-2] if proof is not None else None,
     )
+
+
+_QUERIES_UNDER_LOCK: dict[bool, tuple[Select, bool]] = {}
+
+
+def _query_under_lock(with_proof: bool) -> tuple[Select, bool]:
+    """``_read_under_lock``'s statement, with a first proof or without, and whether it reads if
+    anything hears the log's lines: built once per process, its values parameters (nothing is
+    built while the event is locked)."""
+    if with_proof not in _QUERIES_UNDER_LOCK:
+        event_id = bindparam("event_id", type_=Integer)
+        counted = tally_query(event_id, bindparam("now", type_=DateTime)).subquery("tally")
+        extra = [clause for clause in (readers_clause(),) if clause is not None]
+        readers = bool(extra)
+        if with_proof:
+            extra.append(FirstProof.made_id())
+        playing = in_play_of(event_id, bindparam("organisation_id", type_=Integer))
+        query = (
+            select(*counted.c, *extra, Registration)
+            .select_from(counted)
+            .outerjoin(Registration, playing)
+        )
+        _QUERIES_UNDER_LOCK[with_proof] = query, readers
+    return _QUERIES_UNDER_LOCK[with_proof]
 
 
 def _take_place(

@@ -6,7 +6,9 @@ it starts in). Each can be changed by an environment variable:
 - ``WEB_CONCURRENCY``: the number of worker processes, by default two per core plus one;
 - ``GUNICORN_THREADS``: the threads of each worker (gunicorn's ``gthread`` worker; default 4):
   a thread waiting on the database (each round trip, each commit's flush to disk) leaves the
-  core to another request of the same worker; 1 makes them the ``sync`` workers of before;
+  core to another request of the same worker; 1 makes them the ``sync`` workers of before.
+  Each thread may hold a database connection: workers × threads per server, within
+  PostgreSQL's ``max_connections`` (100 by default) for all the servers and workers together;
 - ``FORWARDED_ALLOW_IPS``: the proxies whose ``X-Forwarded-Proto`` gunicorn believes
   (comma-separated addresses, by default the same machine); the app's own ``TRUSTED_PROXIES``
   says how many proxies stand in front;

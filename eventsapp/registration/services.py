@@ -3,7 +3,8 @@
 The rest of registration lives beside this module, one concern each: ``seats`` (who holds a seat,
 availability, the event's lock), ``statuses`` (the table of status changes), ``waiting_list``,
 ``funding`` (funded places per organisation), ``notifications`` (every email to a participant),
-``links`` (the confirmation link and the registration's page), ``invitations``, ``settings`` (how
+``links`` (the confirmation link and the registration's page), ``under_lock`` (what confirming
+reads once the event is locked, in one statement), ``invitations``, ``settings`` (how
 an event takes registrations), ``cron`` (the periodic job) and ``hooks`` (what this capability
 does when other capabilities change their rows).
 
@@ -20,14 +21,14 @@ Time is passed in (``now``, UTC without tzinfo) rather than read here, so that t
 the transaction.
 """
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from sqlalchemy import DateTime, Integer, Select, and_, bindparam, delete, false, func, select
+from sqlalchemy import and_, delete, false, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload
 from werkzeug.datastructures import FileStorage
@@ -36,7 +37,7 @@ from ..accounts.models import Role, User
 from ..accounts.services import create_user, find_user_by_email
 from ..accounts.services import signed_in as note_sign_in
 from ..catalogue.models import Event
-from ..core.actions import describe, log_action, note_readers, readers_clause
+from ..core.actions import describe, log_action
 from ..core.errors import InvalidInput
 from ..core.links import site_url
 from ..core.validation import MAX_ID
@@ -45,7 +46,7 @@ from ..people.models import Country, Organisation, Person, PersonEmail
 from ..people.notices import version_in_force
 from ..people.persons import LOOK_UP, FirstProof, person_for_address
 from ..people.services import OrganisationInput, save_organisation
-from .funding import in_play_of, settle_and_tell
+from .funding import settle_and_tell
 from .invitations import check_invitation_email
 from .links import (
     CONFIRMATION_HOURS,
@@ -72,9 +73,9 @@ from .seats import (
     lock_with_settings,
     refuse_unless_open,
     tally,
-    tally_query,
 )
 from .statuses import FIRST_EMAIL, expire_offers
+from .under_lock import read_under_lock
 from .uploads import files_of, remove_after_commit, store
 from .waiting_list import offer_free_seats
 
@@ -256,7 +257,7 @@ def confirm_registration(
     proof = None
     if person is None and not registration.new_organisation and FirstProof.possible():
         proof = FirstProof(registration.email, now, **_details(registration))
-    read = _read_under_lock(registration, now, proof)
+    read = read_under_lock(registration, now, proof)
     state, counted = _availability_locked(registration.event, settings, now, None, read.counted)
     if registration.new_organisation:
         registration.organisation = _new_organisation(
@@ -327,64 +328,6 @@ def _availability_locked(
     state = availability(event, settings, counted.held, now.date())
     refuse_unless_open(state, event, invitation)
     return state, counted
-
-
-@dataclass
-class _ReadUnderLock:
-    counted: Tally
-    # The organisation's registrations in play (funded places); None: not read (typed in).
-    in_play: list[Registration] | None
-    person_id: int | None  # the person a first proof made (``FirstProof``)
-
-
-def _read_under_lock(
-    registration: Registration, now: datetime, proof: FirstProof | None
-) -> _ReadUnderLock:
-    """Once the event is locked, in one statement: its seats (``tally``); the registrations in
-    play of the registration's organisation, for its funded places (not read when it is typed
-    in, and added later); whether anything reads the action log's lines at the commit (noted,
-    so that the commit reads nothing for it: ``core.actions``); and ``proof``'s person written."""
-    query, readers = _query_under_lock(proof is not None)
-    typed_in = bool(registration.new_organisation)  # its organisation is added later
-    values = {
-        "event_id": registration.event_id,
-        "now": now,
-        "organisation_id": None if typed_in else registration.organisation_id,
-        **(proof.parameters() if proof is not None else {}),
-    }
-    rows = db.session.execute(query, values).all()
-    first, size = rows[0], len(fields(Tally))
-    if readers:
-        note_readers(first[size])
-    return _ReadUnderLock(
-        Tally(*first[:size]),
-        None if typed_in else [row[-1] for row in rows if row[-1] is not None],
-        first[-2] if proof is not None else None,
-    )
-
-
-_QUERIES_UNDER_LOCK: dict[bool, tuple[Select, bool]] = {}
-
-
-def _query_under_lock(with_proof: bool) -> tuple[Select, bool]:
-    """``_read_under_lock``'s statement, with a first proof or without, and whether it reads if
-    anything hears the log's lines: built once per process, its values parameters (nothing is
-    built while the event is locked)."""
-    if with_proof not in _QUERIES_UNDER_LOCK:
-        event_id = bindparam("event_id", type_=Integer)
-        counted = tally_query(event_id, bindparam("now", type_=DateTime)).subquery("tally")
-        extra = [clause for clause in (readers_clause(),) if clause is not None]
-        readers = bool(extra)
-        if with_proof:
-            extra.append(FirstProof.made_id())
-        playing = in_play_of(event_id, bindparam("organisation_id", type_=Integer))
-        query = (
-            select(*counted.c, *extra, Registration)
-            .select_from(counted)
-            .outerjoin(Registration, playing)
-        )
-        _QUERIES_UNDER_LOCK[with_proof] = query, readers
-    return _QUERIES_UNDER_LOCK[with_proof]
 
 
 def _take_place(

@@ -4,6 +4,11 @@ it starts in). Each can be changed by an environment variable:
 - ``BIND`` (e.g. ``0.0.0.0:8000`` or ``unix:/run/eventsapp.sock``), else ``127.0.0.1:$PORT``
   (``PORT`` 8000 by default): the reverse proxy in front connects there;
 - ``WEB_CONCURRENCY``: the number of worker processes, by default two per core plus one;
+- ``GUNICORN_THREADS``: the threads of each worker (gunicorn's ``gthread`` worker; default 4):
+  a thread waiting on the database (each round trip, each commit's flush to disk) leaves the
+  core to another request of the same worker; 1 makes them the ``sync`` workers of before.
+  Each thread may hold a database connection: workers × threads per server, within
+  PostgreSQL's ``max_connections`` (100 by default) for all the servers and workers together;
 - ``FORWARDED_ALLOW_IPS``: the proxies whose ``X-Forwarded-Proto`` gunicorn believes
   (comma-separated addresses, by default the same machine); the app's own ``TRUSTED_PROXIES``
   says how many proxies stand in front;
@@ -39,6 +44,8 @@ def _cores() -> int:
 
 bind = os.environ.get("BIND") or f"127.0.0.1:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * _cores() + 1)
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+worker_class = "gthread" if threads > 1 else "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30  # on a stop or restart, requests under way may finish
 keepalive = 5  # seconds an idle connection from the proxy stays open

@@ -1,14 +1,16 @@
 """Registrations per second through gunicorn (2 workers) on PostgreSQL, against a trivial endpoint.
 
 Run by ``make bench`` (``scripts/with-postgres`` provides ``DATABASE_URL``). Migrates the database,
-opens an event, starts ``gunicorn -w 2 wsgi:app`` and the worker (``flask jobs worker``) with
-emails going to a real but slow SMTP server on loopback (aiosmtpd, in this process: 200 ms per
-message, as a distant mail server), then from CLIENTS concurrent clients, each holding its own
-session and CSRF token as a browser would, times a burst of registration forms, a burst of
-``GET /healthz``, and (once the worker delivered the emails asking to confirm) a burst of
-confirmations by the links in them. A registration is the form and its confirmation: prints the
-rates and their ratio to ``/healthz``, and the database round trips of each (SQL statements,
-BEGIN and COMMIT, counted in this process through Flask's test client on the same database).
+opens an event, starts ``gunicorn -w 2 wsgi:app`` (with the project's ``gunicorn.conf.py``, as in
+production: its worker class and threads, ``GUNICORN_THREADS``) and the worker (``flask jobs
+worker``) with emails going to a real but slow SMTP server on loopback (aiosmtpd, in this
+process: 200 ms per message, as a distant mail server), then from CLIENTS concurrent clients,
+each holding its own session and CSRF token as a browser would, times a burst of registration
+forms, a burst of ``GET /healthz``, and (once the worker delivered the emails asking to confirm)
+a burst of confirmations by the links in them. A registration is the form and its confirmation:
+prints the rates and their ratio to ``/healthz``, and the database round trips of each (SQL
+statements, BEGIN and COMMIT, counted in this process through Flask's test client on the same
+database).
 Then checks that no seat was sold twice and that every email arrived, once.
 """
 
@@ -182,6 +184,12 @@ class Client:
         self.cookie = response.getheader("Set-Cookie").split(";", 1)[0]
         self.token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
 
+    def reconnect(self) -> None:
+        """A new connection, as a browser opens after a pause: the server closes idle ones
+        (gunicorn's ``keepalive``)."""
+        self.connection.close()
+        self.connection.connect()
+
     def email(self, index: int) -> str:
         return f"bench{self.number}-{index}@example.org"
 
@@ -273,6 +281,7 @@ def burst(clients: list[Client], action: str, per_client: int, expected: int) ->
     failures: list[int] = []
 
     def run(client: Client) -> None:
+        client.reconnect()
         barrier.wait()
         for index in range(per_client):
             status = getattr(client, action)(index)
@@ -323,7 +332,11 @@ def main() -> None:
     held, total = held_seats(event_id)
     registrations = 1 / (1 / forms + 1 / confirmations)  # each needs both requests
     sent, confirmed = round_trips(event_id)
-    print(f"clients: {CLIENTS}, gunicorn workers: 2, capacity: {CAPACITY}")
+    threads = os.environ.get("GUNICORN_THREADS", "4")
+    print(
+        f"clients: {CLIENTS}, gunicorn workers: 2 of {threads} threads each (gunicorn.conf.py), "
+        f"capacity: {CAPACITY}"
+    )
     print(f"SMTP server: {SMTP_DELAY * 1000:.0f} ms per message; emails sent by the worker")
     print(f"forms/s: {forms:.1f}; confirmations/s: {confirmations:.1f}")
     print(f"registrations/s (form and confirmation): {registrations:.1f}  ({total} registered)")

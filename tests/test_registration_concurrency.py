@@ -11,11 +11,14 @@ import pytest
 from sqlalchemy import func, select
 
 from eventsapp import create_app
+from eventsapp.accounts.models import Role, User
+from eventsapp.accounts.services import create_user
 from eventsapp.catalogue.models import Event
 from eventsapp.core.actions import LoggedAction
 from eventsapp.core.clock import utcnow
 from eventsapp.extensions import db as _db
 from eventsapp.mail.models import OutboxEmail
+from eventsapp.people.models import Person, PersonEmail
 from eventsapp.registration.links import ConfirmedAlready
 from eventsapp.registration.models import Registration, Status
 from eventsapp.registration.seats import StatusError, event_availability
@@ -233,3 +236,28 @@ def test_an_offer_accepted_five_times_at_once_is_accepted_once(settings, db, mak
     assert _five_clicks(settings, second.id, accept_offer) == 1
     assert status_counts(db, event.id) == {"withdrawn": 1, "approved": 1}
     assert logged(db, "registration.offer_accepted") == ["Delegate 2"]
+
+
+@pytest.mark.postgres
+def test_one_address_confirmed_at_five_events_at_once_is_one_person(settings, db, make):
+    """The first proofs of one address, at five events at once (five locks, none waiting for
+    another): one person with the address once, whose every registration and account it is.
+    (The address has an account already: five confirmations making it at once are not met.)"""
+    needs_postgresql(settings)
+    events = [make.open_event(capacity=10) for _ in range(5)]
+    create_user(person(1).email, Role.DELEGATE, confirmed=False)
+    for event in events:
+        assert receive_registration(event, person(1), utcnow()) is None
+    db.session.commit()
+    tokens = [confirmation_token(r) for r in db.session.scalars(select(Registration))]
+
+    outcomes, errors = at_once(
+        settings, [lambda token=token: confirm_registration(token, utcnow()) for token in tokens]
+    )
+
+    assert errors == [] and outcomes == [Status.PENDING] * 5
+    assert db.session.scalar(select(func.count(PersonEmail.id))) == 1
+    people = set(db.session.scalars(select(Registration.person_id)))
+    assert len(people) == 1 and None not in people
+    assert db.session.scalar(select(func.count(Person.id))) == 1
+    assert db.session.scalar(select(User.person_id)) in people

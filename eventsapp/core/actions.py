@@ -15,7 +15,9 @@ object as it was (a delegate's name, an event's title), so that they read the sa
 object is gone; the event and the account they concern are kept for the two History pages
 (``event_history``, ``account_history``), which read them in two queries whatever their number.
 Each line written is announced (``core.signals.action_logged``): webhooks hear of what happens
-through it.
+through it. A request whose every round trip counts reads whether anything hears the lines
+(``readers_clause``) in a statement it sends anyway, and notes the answer (``note_readers``), so
+that the commit needs no read of its own when nothing does (``no_readers``).
 """
 
 import re
@@ -40,7 +42,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..extensions import db
 from .clock import utcnow
 from .i18n import format_day, format_moment
-from .signals import action_logged
+from .signals import action_logged, ask, log_readers
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?")
@@ -152,6 +154,27 @@ def log_actions(lines: list[LoggedAction]) -> None:
         )
     for line in lines:
         action_logged.send(line, obj=None)
+
+
+_READERS = "log_readers"  # in the session's info: (its transaction, whether any reader exists)
+
+
+def readers_clause():
+    """An SQL expression, true when something reads the log's lines at commit (None: nothing
+    can), to be selected with another statement; its value goes to ``note_readers``."""
+    return ask(log_readers, None)
+
+
+def note_readers(exist: bool) -> None:
+    """Whether anything reads this transaction's lines, as read in it (``readers_clause``)."""
+    session = db.session()
+    session.info[_READERS] = (session.get_transaction(), bool(exist))
+
+
+def no_readers(session) -> bool:
+    """True when this transaction read that nothing hears its lines (``note_readers``)."""
+    known = session.info.get(_READERS)
+    return known is not None and known[0] is session.get_transaction() and not known[1]
 
 
 def changes(before: dict, after: dict) -> dict:

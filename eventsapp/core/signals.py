@@ -102,6 +102,13 @@ action_logged = _signals.signal(
     "webhooks queue the deliveries it announces, sent once the transaction commits.",
 )
 
+log_readers = _signals.signal(
+    "log-readers",
+    doc="Asks for an SQL expression, true when something reads the action log's lines as their "
+    "transaction commits (webhooks: a subscription exists), for a request to read it along with "
+    "a statement it sends anyway (``core.actions.readers_clause``).",
+)
+
 
 def ask(signal, sender, **kwargs):
     """The answer of the one receiver of a signal that asks for something, or None."""

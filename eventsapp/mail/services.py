@@ -4,7 +4,9 @@ A service that wants an email sent calls ``queue_email`` in the same transaction
 announces, so that neither is kept without the other. Nothing is sent in the request: after the
 commit the worker (``flask jobs worker``, see ``mail.sender``) sends what is due. On PostgreSQL
 the transaction also wakes the worker (``NOTIFY``, delivered at the commit), so that the email
-leaves within moments; elsewhere the worker looks every few seconds. Nothing here commits.
+leaves within moments: for an email, the outbox's own trigger sends it with the row's INSERT (no
+round trip of its own; migration 0042); for other work, ``wake_the_worker``. Elsewhere the worker
+looks every few seconds. Nothing here commits.
 
 Links in emails are built by ``core.links.site_url`` from the ``SITE_URL`` setting, never from the
 request's Host header, which anyone can set.
@@ -54,8 +56,7 @@ def queue_email(
         )
     if attachment:
         email.attachment_filename, email.attachment_mimetype, email.attachment = attachment
-    db.session.add(email)
-    wake_the_worker()
+    db.session.add(email)  # its INSERT wakes the worker on PostgreSQL (the outbox's trigger)
     return email
 
 
@@ -67,7 +68,8 @@ def in_language(locale: str | None):
 
 def wake_the_worker() -> None:
     """Once per transaction on PostgreSQL: a NOTIFY is delivered when the transaction commits,
-    and never if it rolls back (also for work other than email that the worker does at once)."""
+    and never if it rolls back, for work other than email that the worker does at once (an
+    email's row sends it by itself)."""
     session = db.session()
     transaction = session.get_transaction()
     if session.info.get("worker_woken_by") is transaction or db.engine.dialect.name != "postgresql":

@@ -9,8 +9,10 @@ import re
 import unicodedata
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
 
 from ..extensions import db
 from .models import Organisation, Person, PersonEmail
@@ -66,6 +68,81 @@ def person_for_address(
             person = _person_with(email)
     follow(person, *details)
     return person
+
+
+_PERSON_COLUMNS = [c for c in Person.__table__.columns if c.key != "id"]
+
+
+class FirstProof:
+    """The person of an address proven for the first time, written on PostgreSQL by a part
+    (``cte``) of another statement, without a round trip of its own: the address's row first,
+    with a new person id from the sequence, so that a second first proof of the address at the
+    same moment writes nothing (``ON CONFLICT DO NOTHING``); then the person's row, from it.
+    The statement returns the new person's id (``made_id``), or None when the address was
+    proven meanwhile: ``person`` then finds that one (as ``person_for_address``)."""
+
+    def __init__(self, email: str, confirmed_at: datetime, *, name: str, **details):
+        self.email, self.confirmed_at = email.strip().lower(), confirmed_at
+        self.details = {"name": name, **details}
+        self.made = Person(name=name.strip(), name_key=name_key(name))  # not in the session
+        follow(self.made, **self.details)
+        organisation = self.made.organisation
+        self.made.organisation_id = organisation.id if organisation is not None else None
+        for column in Person.__table__.columns:  # every column set: none is read again
+            value = getattr(self.made, column.key)
+            if value is None and column.default is not None:
+                value = (
+                    column.default.arg(None) if column.default.is_callable else column.default.arg
+                )
+            setattr(self.made, column.key, value)
+
+    @staticmethod
+    def possible() -> bool:
+        return db.engine.dialect.name == "postgresql"
+
+    @staticmethod
+    def made_id():
+        """A scalar subquery, the new person's id (NULL when the address was proven meanwhile).
+        Its values are parameters (``parameters``): it is built once, whoever is proven."""
+        sequence = func.nextval(func.pg_get_serial_sequence(Person.__tablename__, "id"))
+        proof = (
+            postgresql.insert(PersonEmail)
+            .values(
+                person_id=sequence,
+                email=bindparam("proof_email", type_=PersonEmail.email.type),
+                confirmed_at=bindparam("proof_at", type_=PersonEmail.confirmed_at.type),
+            )
+            .on_conflict_do_nothing(index_elements=["email"])
+            .returning(PersonEmail.person_id)
+            .cte("proof")
+        )
+        values = [bindparam(f"person_{c.key}", type_=c.type) for c in _PERSON_COLUMNS]
+        person = (
+            insert(Person)
+            .from_select(
+                ["id", *(c.key for c in _PERSON_COLUMNS)], select(proof.c.person_id, *values)
+            )
+            .returning(Person.id)
+            .cte("person")
+        )
+        return select(person.c.id).scalar_subquery()
+
+    def parameters(self) -> dict:
+        """The values of ``made_id``'s statement for this address and person."""
+        return {
+            "proof_email": self.email,
+            "proof_at": self.confirmed_at,
+            **{f"person_{c.key}": getattr(self.made, c.key) for c in _PERSON_COLUMNS},
+        }
+
+    def person(self, made_id: int | None) -> Person:
+        """The person as the statement left it: the one made, or the address's."""
+        if made_id is None:
+            return person_for_address(self.email, self.confirmed_at, **self.details)
+        self.made.id = made_id
+        make_transient_to_detached(self.made)
+        db.session.add(self.made)
+        return self.made
 
 
 def follow(

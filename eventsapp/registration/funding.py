@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from ..catalogue.models import Event
 from ..core.signals import ask, delegation_places, registration_funding
@@ -15,7 +15,11 @@ OUT_OF_PLAY = (Status.UNCONFIRMED, Status.DECLINED, Status.WITHDRAWN)
 
 
 def settle_funding(
-    event: Event, organisation_id: int | None, now: datetime, joining: Registration | None = None
+    event: Event,
+    organisation_id: int | None,
+    now: datetime,
+    joining: Registration | None = None,
+    in_play: list[Registration] | None = None,
 ) -> list[Registration]:
     """Give an organisation's funded places (the event's quota) to its registrations in play:
     those holding a seat first, oldest first, then those on the waiting list in its order. The
@@ -26,7 +30,8 @@ def settle_funding(
     registration into play or out of it, or between a seat and the waiting list. Returns those
     whose funding changed. The statuses are read as the session holds them, without flushing
     first: ``joining`` (the registration just changed, perhaps not in the session yet) counts
-    too.
+    too. ``in_play``: the organisation's registrations in play (``in_play_of``), when the caller
+    read them already under the lock.
     """
     if organisation_id is None:
         return []
@@ -38,17 +43,14 @@ def settle_funding(
         quota, ranks = delegation
     else:
         quota, ranks = (settings.quota_per_organisation if settings else None), {}
-    with db.session.no_autoflush:
-        stored = db.session.scalars(
-            select(Registration).where(
-                Registration.event_id == event.id,
-                Registration.organisation_id == organisation_id,
-                Registration.status.not_in(OUT_OF_PLAY),
-            )
-        ).all()
+    if in_play is None:
+        with db.session.no_autoflush:
+            in_play = db.session.scalars(
+                select(Registration).where(in_play_of(event.id, organisation_id))
+            ).all()
     in_play = [
         r
-        for r in dict.fromkeys([*stored, *([joining] if joining is not None else [])])
+        for r in dict.fromkeys([*in_play, *([joining] if joining is not None else [])])
         if r.status not in OUT_OF_PLAY
     ]
 
@@ -67,12 +69,27 @@ def settle_funding(
     return changed
 
 
+def in_play_of(event_id: int, organisation_id: int | None):
+    """Registrations of the organisation in play at the event (a condition)."""
+    return and_(
+        Registration.event_id == event_id,
+        Registration.organisation_id == organisation_id,
+        Registration.status.not_in(OUT_OF_PLAY),
+    )
+
+
 def settle_and_tell(
-    event: Event, organisation_id: int | None, now: datetime, besides: Registration | None = None
+    event: Event,
+    organisation_id: int | None,
+    now: datetime,
+    besides: Registration | None = None,
+    in_play: list[Registration] | None = None,
 ) -> None:
-    """Settle the organisation's funded places; those whose funding changed are told by email,
-    but for ``besides``, whose own email (of its change of status) says it."""
-    for registration in settle_funding(event, organisation_id, now, joining=besides):
+    """Settle the organisation's funded places (``in_play``: as ``settle_funding``); those whose
+    funding changed are told by email, but for ``besides``, whose own email (of its change of
+    status) says it."""
+    changed = settle_funding(event, organisation_id, now, joining=besides, in_play=in_play)
+    for registration in changed:
         if registration is not besides and registration.status in SEAT_HOLDING:
             notify(registration, "funding")
 

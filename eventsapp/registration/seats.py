@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 
 from flask_babel import format_date
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from ..catalogue.models import Event, EventStatus
@@ -119,18 +119,20 @@ class Tally:
 
 
 def tally(event_id: int, now: datetime) -> Tally:
+    return Tally(*db.session.execute(tally_query(event_id, now)).one())
+
+
+def tally_query(event_id: int, now: datetime) -> Select:
+    """``tally``'s query (one row of ``Tally``'s fields), for a caller reading more with it."""
     waitlisted = Registration.status == Status.WAITLISTED
-    counts = db.session.execute(
-        select(
-            func.count().filter(holds_seat(now)),
-            func.count().filter(waitlisted),
-            func.count().filter(waitlisted, Registration.offer_expires_at.is_(None)),
-            func.count().filter(waitlisted, Registration.offer_expires_at <= now),
-            func.max(Registration.created_at).filter(Registration.status.in_(CONFIRMED)),
-            func.max(Registration.waitlisted_at),
-        ).where(Registration.event_id == event_id)
-    ).one()
-    return Tally(*counts)
+    return select(
+        func.count().filter(holds_seat(now)),
+        func.count().filter(waitlisted),
+        func.count().filter(waitlisted, Registration.offer_expires_at.is_(None)),
+        func.count().filter(waitlisted, Registration.offer_expires_at <= now),
+        func.max(Registration.created_at).filter(Registration.status.in_(CONFIRMED)),
+        func.max(Registration.waitlisted_at),
+    ).where(Registration.event_id == event_id)
 
 
 def get_settings(event_id: int) -> RegistrationSettings | None:

@@ -3,7 +3,8 @@
 The rest of registration lives beside this module, one concern each: ``seats`` (who holds a seat,
 availability, the event's lock), ``statuses`` (the table of status changes), ``waiting_list``,
 ``funding`` (funded places per organisation), ``notifications`` (every email to a participant),
-``links`` (the confirmation link and the registration's page), ``invitations``, ``settings`` (how
+``links`` (the confirmation link and the registration's page), ``under_lock`` (what confirming
+reads once the event is locked, in one statement), ``invitations``, ``settings`` (how
 an event takes registrations), ``cron`` (the periodic job) and ``hooks`` (what this capability
 does when other capabilities change their rows).
 
@@ -43,7 +44,7 @@ from ..core.validation import MAX_ID
 from ..extensions import db
 from ..people.models import Country, Organisation, Person, PersonEmail
 from ..people.notices import version_in_force
-from ..people.persons import LOOK_UP, person_for_address
+from ..people.persons import LOOK_UP, FirstProof, person_for_address
 from ..people.services import OrganisationInput, save_organisation
 from .funding import settle_and_tell
 from .invitations import check_invitation_email
@@ -74,6 +75,7 @@ from .seats import (
     tally,
 )
 from .statuses import FIRST_EMAIL, expire_offers
+from .under_lock import read_under_lock
 from .uploads import files_of, remove_after_commit, store
 from .waiting_list import offer_free_seats
 
@@ -252,7 +254,11 @@ def confirm_registration(
     ).first()
     registration, settings, account, person = row or (None, None, None, None)
     check_confirmation_link(link, registration)
-    state, counted = _availability_locked(registration.event, settings, now, invitation=None)
+    proof = None
+    if person is None and not registration.new_organisation and FirstProof.possible():
+        proof = FirstProof(registration.email, now, **_details(registration))
+    read = read_under_lock(registration, now, proof)
+    state, counted = _availability_locked(registration.event, settings, now, None, read.counted)
     if registration.new_organisation:
         registration.organisation = _new_organisation(
             registration.new_organisation,
@@ -260,12 +266,15 @@ def confirm_registration(
             registration.country_code,
         )
         registration.new_organisation = registration.new_organisation_kind = None
-    person = _person(registration, now, person)
+    person = proof.person(read.person_id) if proof else _person(registration, now, person)
     registration.user = _account(
         registration.email, registration.name, registration.locale, person, account
     )
     registration.person = person
-    _take_place(registration, state, counted, now)
+    # The organisation's registrations read with the seats, unless offers passed on since.
+    _take_place(
+        registration, state, counted, now, read.in_play if counted is read.counted else None
+    )
     if signs_its_owner_in(registration, signed_in):  # before anything is written: one flush
         note_sign_in(registration.user, now, by_link=True)
     _log_place(registration, CONFIRMED_BY_EMAIL, Status.UNCONFIRMED, now)
@@ -305,10 +314,12 @@ def _availability_locked(
     settings: RegistrationSettings | None,
     now: datetime,
     invitation: Invitation | None,
+    counted: Tally | None = None,
 ) -> tuple[Availability, Tally]:
-    """``_availability_under_lock`` once the lock is taken. Offers that lapsed pass on and free
-    seats go to the waiting list first, so that nobody overtakes it; there is seldom any."""
-    counted = tally(event.id, now)
+    """``_availability_under_lock`` once the lock is taken (``counted``: the seats, when counted
+    under it already). Offers that lapsed pass on and free seats go to the waiting list first,
+    so that nobody overtakes it; there is seldom any (the seats are counted again then)."""
+    counted = counted or tally(event.id, now)
     if counted.lapsed or (counted.unoffered and counted.free(event.capacity)):
         expire_offers(event, now)
         offer_free_seats(event, now)
@@ -319,10 +330,17 @@ def _availability_locked(
     return state, counted
 
 
-def _take_place(registration: Registration, state: Availability, counted: Tally, now: datetime):
+def _take_place(
+    registration: Registration,
+    state: Availability,
+    counted: Tally,
+    now: datetime,
+    in_play: list[Registration] | None = None,
+):
     """A seat if one is left (pending, or approved without approval), else the end of the waiting
-    list; funded places settled; the delegate told. The order of places is the time it counts
-    from (``created_at``): that of the lock (``Tally.next_place``)."""
+    list; funded places settled (``in_play``: as ``funding.settle_funding``); the delegate told.
+    The order of places is the time it counts from (``created_at``): that of the lock
+    (``Tally.next_place``)."""
     if state.full:
         status = Status.WAITLISTED
     else:
@@ -331,7 +349,9 @@ def _take_place(registration: Registration, state: Availability, counted: Tally,
     registration.created_at, waitlisted_at = counted.next_place(now)
     registration.waitlisted_at = waitlisted_at if status == Status.WAITLISTED else None
     organisation = registration.organisation  # its id is not set before the flush
-    settle_and_tell(registration.event, organisation and organisation.id, now, besides=registration)
+    settle_and_tell(
+        registration.event, organisation and organisation.id, now, registration, in_play
+    )
     if status == Status.WAITLISTED:
         notify(registration, FIRST_EMAIL[status], position=counted.waiting + 1)
     else:
@@ -405,16 +425,18 @@ def address_proven(registration: Registration, now: datetime) -> None:
 def _person(registration: Registration, now: datetime, known=LOOK_UP) -> Person:
     """Its address proven, the registration belongs to the person of that address (``known``
     when read already), whose details follow the registration's."""
-    return person_for_address(
-        registration.email,
-        now,
-        known=known,
-        name=registration.name,
-        gender=registration.gender,
-        country_code=registration.country_code,
-        organisation=registration.organisation,
-        position=registration.position,
-    )
+    return person_for_address(registration.email, now, known=known, **_details(registration))
+
+
+def _details(registration: Registration) -> dict:
+    """What the person of a registration's address takes from it."""
+    return {
+        "name": registration.name,
+        "gender": registration.gender,
+        "country_code": registration.country_code,
+        "organisation": registration.organisation,
+        "position": registration.position,
+    }
 
 
 def _account(email: str, name: str, locale: str | None, person: Person, account=LOOK_UP) -> User:

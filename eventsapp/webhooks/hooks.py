@@ -3,16 +3,20 @@ type (``events.ACTIONS``) is noted in the session, and when its transaction comm
 deliveries are added to that same transaction (``before_commit``), so that a change rolled back
 sends nothing and a change committed is never without its deliveries. The objects are read
 then, as the change leaves them (a registration's status is set after its line is written).
-An event deleted is read at once, while it is still there."""
+An event deleted is read at once, while it is still there. The subscriptions are read at the
+commit, unless the transaction read already that there is none (``core.actions.no_readers``:
+a registration's confirmation reads it with its seats)."""
 
 from sqlalchemy import event as sa_event
+from sqlalchemy import exists
 from sqlalchemy.orm import Session
 
-from ..core.actions import LoggedAction
+from ..core.actions import LoggedAction, no_readers
 from ..core.clock import utcnow
-from ..core.signals import action_logged
+from ..core.signals import action_logged, log_readers
 from ..extensions import db
 from .events import ACTIONS, EVENT_DELETED, Happening, deleted_event, happenings
+from .models import WebhookSubscription
 from .services import queue, subscriptions
 
 _NOTED = "webhook_lines"  # in the session's info: [(line or happening, in the session?)]
@@ -30,10 +34,17 @@ def _note(line: LoggedAction, obj=None) -> None:
         noted.append((line, obj is not None))
 
 
+@log_readers.connect
+def _any_subscription(_sender) -> object:
+    """Read with another statement: whether a subscription exists (on or off: the deliveries
+    of one switched off wait for it)."""
+    return exists().where(WebhookSubscription.id.is_not(None))
+
+
 @sa_event.listens_for(Session, "before_commit")
 def _queue_deliveries(session: Session) -> None:
     noted = session.info.pop(_NOTED, None)
-    if not noted:
+    if not noted or no_readers(session):
         return
     to = subscriptions()
     if not to:  # most sites have none: the changed objects are not read again for nothing

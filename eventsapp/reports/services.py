@@ -15,7 +15,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, literal, null, select, union_all
+from sqlalchemy import and_, exists, func, literal, null, select, union_all
 from sqlalchemy.orm import aliased, selectinload
 
 from ..attendance.models import EvaluationResponse
@@ -272,7 +272,7 @@ def results_summary(query: ResultsQuery) -> Results:
 
 def _people_parts(query: ResultsQuery, held):
     """One statement reading the kept totals (``reports.counts``: by programme, year and kind of
-    held event) and the events, for three parts:
+    held event) and the events, for two parts:
 
     - the participants (registrations accepted or present) by country, gender, organisation
       kind and role, and the number of events that reached each country (requested by it, with
@@ -297,12 +297,14 @@ def _people_parts(query: ResultsQuery, held):
         )
         .group_by(totals.dimension, totals.item, totals.programme_id)
     )
-    with_participants = select(ResultCount.event_id).where(
-        ResultCount.dimension == "role", ResultCount.participants != 0
+    with_participants = exists().where(
+        ResultCount.event_id == held.c.id,
+        ResultCount.dimension == "role",
+        ResultCount.participants != 0,
     )
     reported = select(
         literal("reported"), null(), null(), func.sum(held.c.participants_count)
-    ).where(held.c.participants_count.is_not(None), held.c.id.not_in(with_participants))
+    ).where(held.c.participants_count.is_not(None), ~with_participants)
     return union_all(counted, reported).subquery("parts")
 
 

@@ -16,7 +16,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, union
 
 from ..catalogue.models import Event
 from ..core.clock import utcnow
@@ -31,7 +31,7 @@ from ..registration.notifications import notify, participant_email
 from ..registration.participants import WITH_A_PLACE
 from ..registration.seats import lock_event
 from ..registration.statuses import change_status
-from .models import AttendanceSettings, Basis, CheckIn
+from .models import AttendanceSettings, Basis, CheckIn, SessionCheckIn
 from .services import event_days, event_today, saved_settings, why_no_certificates
 from .sessions import countable_sessions_of, sessions_attended_of
 
@@ -257,11 +257,28 @@ def completion(event: Event, now: datetime) -> Completion:
     return _completions([event], now)[event.id]
 
 
+def _checked_in(event_ids: list[int]) -> list[int]:
+    """Those of the events where someone with a place was checked in, to a day or a session
+    (one query, reading the check-ins rather than the registrations)."""
+    of_theirs = (
+        Registration.event_id.in_(event_ids),
+        Registration.status.in_(WITH_A_PLACE),
+    )
+    days = select(Registration.event_id).join(CheckIn, CheckIn.registration_id == Registration.id)
+    sessions = select(Registration.event_id).join(
+        SessionCheckIn, SessionCheckIn.registration_id == Registration.id
+    )
+    return list(db.session.scalars(union(days.where(*of_theirs), sessions.where(*of_theirs))))
+
+
 def _recorded(event_ids: list[int], now: datetime | None) -> dict[int, Completion]:
     """The completions of the events whose attendance was recorded (someone checked in): where
     nobody was, nobody is known to have completed or not, and the event is left out rather than
-    counted as nobody completing."""
-    events = list(db.session.scalars(select(Event).where(Event.id.in_(list(event_ids)))))
+    counted as nobody completing. Only the events with a check-in are measured: the others'
+    participants are never read."""
+    if not (event_ids := _checked_in(list(event_ids))):
+        return {}
+    events = list(db.session.scalars(select(Event).where(Event.id.in_(event_ids))))
     found = _completions(events, now or utcnow())
     return {event_id: c for event_id, c in found.items() if c.recorded}
 

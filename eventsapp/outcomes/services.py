@@ -7,13 +7,20 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import select, union_all
+
 from ..agenda.models import AgendaSession
 from ..attendance.completion import Completion, completion, completion_tallies
+from ..attendance.models import CheckIn, SessionCheckIn
 from ..attendance.sessions import attendance_per_session
 from ..catalogue.models import Event
 from ..core.numbers import half_up, ratio
+from ..extensions import db
+from ..followup.models import FollowUpSurvey
 from ..followup.services import FollowUpCount, response_by_gender, response_counts
+from ..knowledge.models import TestAttempt
 from ..knowledge.services import Gain, learning_gain, learning_gains
+from ..registration.models import Registration
 
 
 def share(part: float, whole: float) -> float | None:
@@ -133,6 +140,27 @@ def answered_of(event_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
         event_id: (sum(c.sent for c in counts), sum(c.answered for c in counts))
         for event_id, counts in response_counts(sorted(set(event_ids))).items()
     }
+
+
+def with_outcomes(event_ids) -> set[int]:
+    """Those of the events (``event_ids``, a select of their ids) where anything was measured:
+    someone checked in (to a day or a session), took a test or was sent a follow-up survey. The
+    others' figures are all 0, whatever their number of participants: one query reading the
+    measurements, not the registrations."""
+    measured = union_all(
+        *(
+            select(table.registration_id)
+            for table in (CheckIn, SessionCheckIn, TestAttempt, FollowUpSurvey)
+        )
+    ).subquery("measured")
+    return set(
+        db.session.scalars(
+            select(Registration.event_id)
+            .distinct()
+            .join(measured, measured.c.registration_id == Registration.id)
+            .where(Registration.event_id.in_(event_ids))
+        )
+    )
 
 
 def outcome_figures(

@@ -3,32 +3,27 @@ by year, by region (of the requesting authority, as the events are counted), by 
 gender. Computed by ``outcomes.services.outcome_figures`` (attendance's, knowledge's and
 followup's own services), in a fixed number of queries."""
 
-from sqlalchemy import select
-
-from ..catalogue.models import Event
-from ..extensions import db
 from ..knowledge.services import group_label
-from ..outcomes.services import gain_json, outcome_figures
+from ..outcomes.services import gain_json, outcome_figures, with_outcomes
 
 ALL = "all"
 
 
-def outcome_results(counted, not_assigned: str) -> dict:
-    """The outcomes of the events of ``counted`` (the summary's subquery of counted events,
-    with their year and region)."""
-    rows = db.session.execute(
-        select(counted.c.id, counted.c.year, counted.c.region, Event.title, Event.starts_on)
-        .join(Event, Event.id == counted.c.id)
-        .order_by(Event.starts_on, Event.title, Event.id)
-    ).all()
+def outcome_results(events, event_ids, not_assigned: str) -> dict:
+    """The outcomes of the counted events (the summary's rows, in order, with their id, year,
+    region, title and start; ``event_ids``, a select of their ids)."""
+    # Only the events where something was measured are read again: the others' figures are 0.
+    measured = with_outcomes(event_ids)
     groups: dict = {ALL: []}
     years: dict[int, list[int]] = {}
     regions: dict[str, list[int]] = {}
-    for event_id, year, region, _title, _starts_on in rows:
-        groups[ALL].append(event_id)
-        years.setdefault(int(year), []).append(event_id)
-        regions.setdefault(region or not_assigned, []).append(event_id)
-        groups[("event", event_id)] = [event_id]
+    for event in events:
+        ids = [event.id] if event.id in measured else []
+        groups[ALL] += ids
+        years.setdefault(int(event.year), []).extend(ids)
+        regions.setdefault(event.region or not_assigned, []).extend(ids)
+        if ids:
+            groups[("event", event.id)] = ids
     groups |= {("year", year): ids for year, ids in years.items()}
     groups |= {("region", region): ids for region, ids in regions.items()}
     figures = outcome_figures(groups, genders_of=ALL)
@@ -42,13 +37,13 @@ def outcome_results(counted, not_assigned: str) -> dict:
         "by_region": [{"region": r, **figures[("region", r)].as_json()} for r in sorted(regions)],
         "by_event": [
             {
-                "id": event_id,
-                "title": title,
-                "starts_on": starts_on.isoformat(),
-                **figures[("event", event_id)].as_json(),
+                "id": event.id,
+                "title": event.title,
+                "starts_on": event.starts_on.isoformat(),
+                **figures[("event", event.id)].as_json(),
             }
-            for event_id, _year, _region, title, starts_on in rows
-            if figures[("event", event_id)].any
+            for event in events
+            if ("event", event.id) in figures and figures[("event", event.id)].any
         ],
         "by_gender": [
             {

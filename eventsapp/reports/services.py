@@ -39,12 +39,11 @@ from ..core.numbers import ratio
 from ..core.validation import number_argument
 from ..extensions import db
 from ..people.models import Country, Gender, Organisation, OrganisationKind
-from ..registration.models import ParticipantRole, Registration, Status
+from ..registration.models import ParticipantRole
+from .counts import ResultCount, ResultTotal
 from .outcomes import outcome_results
 
 NOT_ASSIGNED = "Not assigned"  # events with no requesting country nor target region
-# Registrations that count as participants: accepted, or present.
-TOOK_PART = (Status.APPROVED, Status.ATTENDED)
 FIRST_RESULTS_YEAR, LAST_RESULTS_YEAR = 1990, 2100
 TOP_THEMES = 10
 
@@ -217,20 +216,29 @@ class Results:
 
 
 def results_summary(query: ResultsQuery) -> Results:
-    """The whole summary: events, people (participants and countries reached), topics and
-    satisfaction in four queries; outcomes (completion, learning gain, follow-up) in a dozen
-    more, whatever the number of events and participants."""
+    """The whole summary: events (with their topics), people (participants and countries
+    reached, from the kept counts) and satisfaction in three queries; outcomes (completion,
+    learning gain, follow-up) in a few more, whatever the number of events and participants."""
     counted = _counted_events(query)
-    groups = db.session.execute(
-        select(counted.c.year, counted.c.region, counted.c.kind, func.count()).group_by(
-            counted.c.year, counted.c.region, counted.c.kind
+    events = db.session.execute(
+        select(
+            counted.c.id,
+            counted.c.year,
+            counted.c.region,
+            counted.c.kind,
+            counted.c.block,
+            counted.c.theme,
+            Event.title,
+            Event.starts_on,
         )
+        .join(Event, Event.id == counted.c.id)
+        .order_by(Event.starts_on, Event.title, Event.id)
     ).all()
     by_year: dict[int, Counter] = defaultdict(Counter)
     by_kind: Counter = Counter()
-    for year, region, kind, count in groups:
-        by_year[int(year)][region or NOT_ASSIGNED] += count
-        by_kind[kind] += count
+    for event in events:
+        by_year[int(event.year)][event.region or NOT_ASSIGNED] += 1
+        by_kind[event.kind] += 1
     regions = list(REGIONS)
     if any(NOT_ASSIGNED in counts for counts in by_year.values()):
         regions.append(NOT_ASSIGNED)
@@ -243,7 +251,7 @@ def results_summary(query: ResultsQuery) -> Results:
         for year in sorted(by_year)
     ]
     total_counts = {r: sum(row["counts"][r] for row in rows) for r in regions}
-    countries, participants = _people(_held_events(query))
+    countries, participants = _people(query, _held_events(query))
     return Results(
         query=query,
         regions=regions,
@@ -256,114 +264,73 @@ def results_summary(query: ResultsQuery) -> Results:
         ],
         countries=countries,
         participants=participants,
-        topics=_topics(counted),
+        topics=_topics(events),
         satisfaction=_satisfaction(query),
-        outcomes=outcome_results(counted, NOT_ASSIGNED),
+        outcomes=outcome_results(events, select(counted.c.id), NOT_ASSIGNED),
     )
 
 
-def _people_parts(held):
-    """One statement reading the registrations once (the ``took_part`` CTE) for three parts:
+def _people_parts(query: ResultsQuery, held):
+    """One statement reading the kept totals (``reports.counts``: by programme, year and kind of
+    held event) and the events, for two parts:
 
-    - ``participants``: registrations accepted or present, by country, programme, gender,
-      organisation and role;
-    - ``reached``: the events each country requested, took part in or sent delegates to;
+    - the participants (registrations accepted or present) by country, gender, organisation
+      kind and role, and the number of events that reached each country (requested by it, with
+      it taking part, or with delegates from it), by programme (whose regions the countries fall
+      in);
     - ``reported``: the participants counted on events without registrations.
 
-    Rows are (part, country code, programme id, gender, organisation id, role, number)."""
-    took_part = (
+    Rows are (dimension, item, programme id, number)."""
+    totals = ResultTotal.__table__.c
+    counted = (
         select(
-            Registration.event_id,
-            held.c.programme_id,
-            Registration.country_code,
-            Registration.gender,
-            Registration.organisation_id,
-            Registration.role,
+            totals.dimension,
+            totals.item,
+            totals.programme_id,
+            func.sum(totals.participants).label("number"),
         )
-        .join(held, held.c.id == Registration.event_id)
-        .where(Registration.status.in_(TOOK_PART))
-        .cte("took_part")
+        .where(
+            totals.year.between(query.first_year, query.last_year),
+            totals.participants != 0,
+            *([totals.programme_id == query.programme.id] if query.programme else []),
+            *([totals.event_kind == query.kind] if query.kind else []),
+        )
+        .group_by(totals.dimension, totals.item, totals.programme_id)
     )
-    participants = select(
-        literal("participants").label("part"),
-        took_part.c.country_code,
-        took_part.c.programme_id,
-        took_part.c.gender,
-        took_part.c.organisation_id,
-        took_part.c.role,
-        func.count().label("number"),
-    ).group_by(
-        took_part.c.country_code,
-        took_part.c.programme_id,
-        took_part.c.gender,
-        took_part.c.organisation_id,
-        took_part.c.role,
+    with_participants = exists().where(
+        ResultCount.event_id == held.c.id,
+        ResultCount.dimension == "role",
+        ResultCount.participants != 0,
     )
-    reached_by_role = EventCountry.role.in_((CountryRole.REQUESTING, CountryRole.PARTICIPANT))
-    named = (
-        select(EventCountry.event_id, EventCountry.country_code, held.c.programme_id)
-        .join(held, held.c.id == EventCountry.event_id)
-        .where(reached_by_role)
-        .group_by(EventCountry.event_id, EventCountry.country_code, held.c.programme_id)
-    )
-    already_named = exists().where(
-        EventCountry.event_id == took_part.c.event_id,
-        EventCountry.country_code == took_part.c.country_code,
-        reached_by_role,
-    )
-    delegations = (
-        select(took_part.c.event_id, took_part.c.country_code, took_part.c.programme_id)
-        .where(took_part.c.role == ParticipantRole.DELEGATE, ~already_named)
-        .group_by(took_part.c.event_id, took_part.c.country_code, took_part.c.programme_id)
-    )
-    # Each (event, country) once: named by the event, or else sending delegates to it.
-    reached_rows = union_all(named, delegations).subquery("reached_rows")
-    reached = select(
-        literal("reached"),
-        reached_rows.c.country_code,
-        reached_rows.c.programme_id,
-        null(),
-        null(),
-        null(),
-        func.count(),
-    ).group_by(reached_rows.c.country_code, reached_rows.c.programme_id)
     reported = select(
-        literal("reported"),
-        null(),
-        null(),
-        null(),
-        null(),
-        null(),
-        func.sum(held.c.participants_count),
-    ).where(held.c.participants_count.is_not(None), held.c.id.not_in(select(took_part.c.event_id)))
-    return union_all(participants, reached, reported).subquery("parts")
+        literal("reported"), null(), null(), func.sum(held.c.participants_count)
+    ).where(held.c.participants_count.is_not(None), ~with_participants)
+    return union_all(counted, reported).subquery("parts")
 
 
-def _people(held) -> tuple[list[dict], dict]:
+def _people(query: ResultsQuery, held) -> tuple[list[dict], dict]:
     """The countries reached (with the number of events each, by name) and the participants,
-    with the names, regions and organisation kinds joined to the grouped rows."""
-    parts = _people_parts(held)
+    with the countries' names and regions joined to the grouped rows."""
+    parts = _people_parts(query, held)
     override = aliased(RegionOverride)
+    of_country = parts.c.dimension.in_(("country", "reached"))
     rows = db.session.execute(
         select(
-            parts.c.part,
-            parts.c.country_code,
+            parts.c.dimension,
+            parts.c.item,
             Country.numeric,
             Country.name,
             func.coalesce(override.region, Country.region),
-            parts.c.gender,
-            Organisation.kind,
-            parts.c.role,
             parts.c.number,
         )
         .select_from(parts)
-        .outerjoin(Country, Country.code == parts.c.country_code)
-        .outerjoin(Organisation, Organisation.id == parts.c.organisation_id)
+        .outerjoin(Country, and_(of_country, Country.code == parts.c.item))
         .outerjoin(
             override,
             and_(
+                of_country,
                 override.programme_id == parts.c.programme_id,
-                override.country_code == parts.c.country_code,
+                override.country_code == parts.c.item,
             ),
         )
     ).all()
@@ -371,24 +338,23 @@ def _people(held) -> tuple[list[dict], dict]:
     countries: dict[str, dict] = {}
     by = {name: Counter() for name in ("country", "region", "gender", "kind", "role")}
     reported = 0
-    for part, code, numeric, name, region, gender, kind, role, number in rows:
-        if part == "reported":
+    for dimension, item, numeric, name, region, number in rows:
+        if dimension == "reported":
             reported = number or 0
             continue
-        countries[code] = {
-            "code": code,
-            "numeric": numeric,
-            "name": country_name(code, name),
-            "region": region,
-        }
-        if part == "reached":
-            reached_events[code] += number
+        if dimension in ("country", "reached"):
+            countries[item] = {
+                "code": item,
+                "numeric": numeric,
+                "name": country_name(item, name),
+                "region": region,
+            }
+        if dimension == "reached":
+            reached_events[item] += number
             continue
-        by["country"][code] += number
-        by["region"][region or NOT_ASSIGNED] += number
-        by["gender"][gender] += number
-        by["kind"][kind or "none"] += number
-        by["role"][role] += number
+        if dimension == "country":
+            by["region"][region or NOT_ASSIGNED] += number
+        by[dimension][item] += number
     reached = sorted_by_name(
         ({**countries[code], "events": count} for code, count in reached_events.items()),
         lambda country: country["name"],
@@ -427,21 +393,11 @@ def _labelled(counts: Counter, choices: list[tuple[str, str]]) -> list[dict]:
     ]
 
 
-def _topics(counted) -> dict:
-    """CICIE's theme blocks (I–V) and the themes most asked for, from one grouped query."""
-    rows = db.session.execute(
-        select(literal("block"), counted.c.block, func.count())
-        .where(counted.c.block.is_not(None))
-        .group_by(counted.c.block)
-        .union_all(
-            select(literal("theme"), counted.c.theme, func.count())
-            .where(counted.c.theme.is_not(None))
-            .group_by(counted.c.theme)
-        )
-    ).all()
-    blocks = sorted((value, count) for dimension, value, count in rows if dimension == "block")
+def _topics(events) -> dict:
+    """CICIE's theme blocks (I–V) and the themes most asked for, of the counted events."""
+    blocks = sorted(Counter(e.block for e in events if e.block is not None).items())
     themes = sorted(
-        ((value, count) for dimension, value, count in rows if dimension == "theme"),
+        Counter(e.theme for e in events if e.theme is not None).items(),
         key=lambda pair: (-pair[1], pair[0]),
     )
     return {
@@ -518,9 +474,9 @@ def events_reached(query: ResultsQuery) -> list[EventLine]:
     """The counted events with their requesting countries and participants, their titles in
     the visitor's language, in three queries."""
     counted = _counted_events(query)
-    participants = (
-        select(func.count())
-        .where(Registration.event_id == Event.id, Registration.status.in_(TOOK_PART))
+    participants = (  # the registrations accepted or present, kept counted (``counts``)
+        select(func.sum(ResultCount.participants))
+        .where(ResultCount.event_id == Event.id, ResultCount.dimension == "role")
         .correlate(Event)
         .scalar_subquery()
     )

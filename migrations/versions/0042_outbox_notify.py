@@ -3,13 +3,13 @@
 of its own. Elsewhere nothing: the worker looks every few seconds.
 
 Revision ID: 0042_outbox_notify
-Revises: 0040_job_runs
+Revises: 0041_result_counts
 """
 
 from alembic import op
 
 revision = "0042_outbox_notify"
-down_revision = "0040_job_runs"
+down_revision = "0041_result_counts"
 branch_labels = None
 depends_on = None
 

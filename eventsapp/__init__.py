@@ -267,7 +267,7 @@ def _register_error_pages(app: Flask) -> None:
         )
         return render_template("error.html", code=400, message=message), 400
 
-    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+    from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
     from werkzeug.exceptions import InternalServerError
 
     retry_after = "30"  # seconds
@@ -289,17 +289,40 @@ def _register_error_pages(app: Flask) -> None:
         page = app.jinja_env.get_template("unavailable.html").render(message=message)
         return page, 503, headers
 
+    def taken_meanwhile(error: BaseException | None) -> bool:
+        """A unique constraint refused a row that another request wrote since this one read:
+        the same address confirmed at two events at the same moment, say."""
+        if not isinstance(error, IntegrityError):
+            return False
+        code = getattr(error.orig, "sqlstate", None)  # psycopg; SQLite names the constraint
+        return code == "23505" or "UNIQUE constraint failed" in str(error.orig)
+
+    def conflict(error: IntegrityError):
+        """A 409 saying to try again, which then finds what the other request wrote (logged:
+        were it a bug rather than two requests at once, it would show there)."""
+        app.logger.error("Taken meanwhile (%s): %s", request.path, error.orig)
+        db.session.rollback()
+        message = _l("Someone did the same at the same moment. Go back and try again.")
+        if _wants_json():
+            return jsonify(error=str(message)), 409
+        return render_template("error.html", code=409, message=message), 409
+
     @app.errorhandler(DBAPIError)
     def database_error(error):
+        if taken_meanwhile(error):
+            return conflict(error)
         if not unreachable(error):
             raise error  # a bug, not an outage: the 500 it always was
         return database_unavailable(error)
 
     @app.errorhandler(InternalServerError)
     def server_error(error):
-        """Also reached when the commit after the view loses the database."""
+        """Also reached when the commit after the view loses the database, or finds a row
+        another request wrote meanwhile."""
         if unreachable(error.original_exception):
             return database_unavailable(error.original_exception)
+        if taken_meanwhile(error.original_exception):
+            return conflict(error.original_exception)
         if _wants_json():  # the API promises JSON, also for its own failures
             return jsonify(error=str(_l("Something went wrong on our side."))), 500
         return error

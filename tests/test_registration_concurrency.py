@@ -8,7 +8,9 @@ import contextlib
 import threading
 
 import pytest
+from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from eventsapp import create_app
 from eventsapp.accounts.models import Role, User
@@ -261,3 +263,46 @@ def test_one_address_confirmed_at_five_events_at_once_is_one_person(settings, db
     assert len(people) == 1 and None not in people
     assert db.session.scalar(select(func.count(Person.id))) == 1
     assert db.session.scalar(select(User.person_id)) in people
+
+
+def test_an_account_made_meanwhile_by_another_confirmation_asks_to_try_again(
+    settings, db, make, client
+):
+    """The same new address confirmed at two events at the same moment: the second to write its
+    account finds the first's. It answers a 409 asking to try again (never a server error), and
+    writes nothing; tried again, it confirms with the account the first made. (On SQLite the
+    second waits for the first's commit before it reads.)"""
+    needs_postgresql(settings)
+    first, second = make.open_event(capacity=10), make.open_event(capacity=10)
+    for event in (first, second):
+        assert receive_registration(event, person(7), utcnow()) is None
+    db.session.commit()
+    token = confirmation_token(db.session.scalars(select(Registration)).first())
+    engine, done = _db.engine, []
+
+    def the_other_confirmation_commits(_conn, _cursor, statement, *_args) -> None:
+        """Right after the confirmation read that the address has no account yet."""
+        if done or "lower(users.email) = registrations.email" not in statement:
+            return
+        done.append(True)
+        with Session(engine) as other:
+            other.add(User(email=person(7).email, role=Role.DELEGATE, name="Delegate 7"))
+            other.commit()
+
+    sa_event.listen(engine, "after_cursor_execute", the_other_confirmation_commits)
+    try:
+        refused = client.post(f"/registrations/{token}")
+    finally:
+        sa_event.remove(engine, "after_cursor_execute", the_other_confirmation_commits)
+
+    assert refused.status_code == 409
+    assert "Someone did the same at the same moment" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert set(db.session.scalars(select(Registration.status))) == {Status.UNCONFIRMED}
+    again = client.post(f"/registrations/{token}")
+    assert again.status_code == 302
+    db.session.expire_all()
+    confirmed = db.session.scalars(select(Registration).where(Registration.status != "unconfirmed"))
+    (registration,) = confirmed
+    assert registration.user.email == person(7).email
+    assert db.session.scalar(select(func.count(User.id))) == 1

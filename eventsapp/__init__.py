@@ -13,7 +13,7 @@ from .config import INSTANCE_DIR, load_settings
 from .core import i18n, navigation
 from .core.guards import add_security_headers, refuse_control_characters
 from .core.validation import MAX_ID
-from .core.web import commit_or_roll_back
+from .core.web import commit_or_roll_back, write_lock_on_sqlite
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
@@ -135,6 +135,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(authority_requests_views.manage_bp)
     app.before_request(refuse_control_characters)
     app.before_request(accounts_views.protect_manage_area)
+    app.before_request(write_lock_on_sqlite)
     app.after_request(commit_or_roll_back)
     app.after_request(add_security_headers)
     cli.register(app)

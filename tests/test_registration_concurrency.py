@@ -306,3 +306,34 @@ def test_an_account_made_meanwhile_by_another_confirmation_asks_to_try_again(
     (registration,) = confirmed
     assert registration.user.email == person(7).email
     assert db.session.scalar(select(func.count(User.id))) == 1
+
+
+def test_a_double_click_on_the_confirmation_confirms_once_and_tells_the_second(app, db, make):
+    """Two clicks on the button at once, each a request of its own (on SQLite too, which has no
+    row locks: a request that may write takes its one writer first): one confirms and signs in,
+    the other waits for it and says the registration is confirmed already; never a conflict or
+    a server error, one account."""
+    event = make.open_event(capacity=10)
+    assert receive_registration(event, person(8), utcnow()) is None
+    db.session.commit()
+    token = confirmation_token(db.session.scalars(select(Registration)).one())
+    start = threading.Barrier(2)
+    answers = []
+
+    def click() -> None:
+        browser = app.test_client()
+        start.wait()
+        answers.append(browser.post(f"/registrations/{token}"))
+
+    clicks = [threading.Thread(target=click) for _ in range(2)]
+    for thread in clicks:
+        thread.start()
+    for thread in clicks:
+        thread.join()
+
+    assert sorted(a.status_code for a in answers) == [200, 302]
+    (told,) = [a for a in answers if a.status_code == 200]
+    assert "Your registration is confirmed already" in told.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.scalar(select(Registration.status)) == Status.PENDING
+    assert db.session.scalar(select(func.count(User.id))) == 1

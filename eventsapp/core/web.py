@@ -60,6 +60,22 @@ def edit_question_page(event, question, form, update, back: str, **shown):
     return page, 400 if form.errors else 200
 
 
+WRITING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def write_lock_on_sqlite() -> None:
+    """On SQLite, a request that may write begins by taking the database's write lock (``BEGIN
+    IMMEDIATE``, waiting for the writer before it): SQLite has one writer at a time and ignores
+    ``FOR UPDATE``, and a request reading before it writes could otherwise act on what another
+    has just changed (a second click on a confirmation button, a last seat). So the second waits
+    for the first and reads what it wrote, as PostgreSQL's row locks have it."""
+    if request.method not in WRITING or db.engine.dialect.name != "sqlite":
+        return
+    connection = db.session.connection()
+    if not connection.connection.dbapi_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def commit_or_roll_back(response):
     """One transaction per request, ended here and nowhere else: what a request wrote is
     committed when its answer is a success or a redirect, and rolled back otherwise (an error

@@ -186,7 +186,7 @@ def test_evaluation_questions_of_every_kind_are_answered_summarised_and_exported
     for link, given in zip(evaluation_links(db, [a, b]), answers, strict=True):
         data = {f"question_{ids[k]}": v for k, v in given.items()}
         assert app.test_client().post(link, data=data).status_code == 302
-    stored = [r.answers for r in db.session.scalars(select(EvaluationResponse))]
+    stored = [r.answers for r in db.session.scalars(select(EvaluationResponse).order_by("id"))]
     assert {str(ids["number"]): 12, str(ids["date"]): "2016-03-05"}.items() <= stored[0].items()
     assert stored[1][str(ids["several"])] == ["Gender"]
 

@@ -102,7 +102,9 @@ def test_travel_details_go_after_the_event_and_answers_years_later(db, make, upl
         "KE",
     )
     line = db.session.scalars(
-        select(LoggedAction).where(LoggedAction.action == "retention.applied")
+        select(LoggedAction)
+        .where(LoggedAction.action == "retention.applied")
+        .order_by(LoggedAction.id)
     ).all()[-1]
     assert line.data["answers"] == 1 and line.actor_name is None
     assert "answers of 1 registrations" in line.sentence

@@ -295,6 +295,16 @@ def _put_in_place(staging: Path, folder: Path, target: Path) -> None:
     shutil.rmtree(staging)
 
 
+# The functions the migrations wrote (their triggers' bodies), which the dump writes again: those
+# of the schema that no extension brought, each with its arguments ("outbox_wakes_the_worker()").
+_OWN_FUNCTIONS = """
+    SELECT p.oid::regprocedure::text FROM pg_proc p
+    JOIN pg_namespace n ON n.oid = p.pronamespace AND n.nspname = current_schema()
+    WHERE NOT EXISTS (
+        SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e'
+    )"""
+
+
 def _restore_database(dump: Path, dialect: str, force: bool) -> None:
     """Replace the app's database by a database file or ``pg_dump`` file."""
     with db.engine.begin() as connection:
@@ -306,7 +316,9 @@ def _restore_database(dump: Path, dialect: str, force: bool) -> None:
         if dialect == "postgresql":
             existing = MetaData()
             existing.reflect(connection)
-            existing.drop_all(connection)
+            existing.drop_all(connection)  # their triggers with them
+            for function in connection.scalars(text(_OWN_FUNCTIONS)).all():
+                connection.execute(text(f"DROP FUNCTION {function}"))
     if dialect == "postgresql":
         _run("pg_restore", "--single-transaction", "--exit-on-error", "--no-owner",
              "--no-privileges", str(dump))  # fmt: skip

@@ -186,8 +186,25 @@ def _visitor_locale() -> str:
     return i18n.visitor_locale(chosen, request.accept_languages.values())
 
 
+def numbers_up_to(limit: int) -> str:
+    """A regular expression of the numbers from 0 to ``limit`` ("2147483647": fewer digits, or
+    as many with a smaller digit where they first differ, or the limit itself)."""
+    digits = str(limit)
+    shorter = [rf"\d{{1,{len(digits) - 1}}}"] if len(digits) > 1 else []
+    smaller = [
+        rf"{digits[:i]}[0-{int(d) - 1}]\d{{{len(digits) - i - 1}}}"
+        for i, d in enumerate(digits)
+        if d != "0"
+    ]
+    return "(?:" + "|".join([*shorter, *smaller, digits]) + ")"
+
+
 class IdConverter(IntegerConverter):
-    """``<int:...>`` in URLs, bounded to what the database can hold (a larger number is a 404)."""
+    """``<int:...>`` in URLs, bounded to what the database can hold: a larger number matches no
+    route, a 404 whatever the method (refused by ``max`` after matching, it would be a 405 for a
+    method that another route of the same path takes)."""
+
+    regex = numbers_up_to(MAX_ID)
 
     def __init__(self, url_map, *args, **kwargs):
         kwargs.setdefault("max", MAX_ID)

@@ -76,3 +76,21 @@ def test_staff_notes_stay_off_the_public_page(app, staff_client, make):
     assert "Read as three workshops" in staff_client.get(f"/events/{event.id}").data.decode()
     page = app.test_client().get(f"/events/{event.id}").data.decode()
     assert "Read as three workshops" not in page
+
+
+@pytest.mark.parametrize("number", [HUGE, str(2**31)])
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("PATCH", "/api/v1/events/{}"),
+        ("POST", "/api/v1/events/{}/tasks"),
+        ("POST", "/manage/events/{}/edit"),
+        ("PATCH", "/manage/events/{}/edit"),
+    ],
+)
+def test_an_id_larger_than_the_database_holds_is_not_found_whatever_the_method(
+    staff_client, number, method, path
+):
+    """Not a 405 because another route of the same path takes another method: no route has it."""
+    assert staff_client.open(path.format(number), method=method).status_code == 404
+    assert staff_client.open(path.format(2**31 - 1), method="GET").status_code == 404

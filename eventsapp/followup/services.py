@@ -21,6 +21,7 @@ from ..core.tokens import FOLLOW_UP
 from ..extensions import db
 from ..registration.models import Registration, Status
 from ..registration.notifications import notify, participant_email
+from ..registration.participants import WITH_A_PLACE
 from .models import FollowUpSurvey
 from .questions import questions_by_programme, survey_questions
 from .schedule import due_on, schedule_of, schedules
@@ -58,7 +59,7 @@ def _took_part(event_id: int):
     if anyone_checked_in:
         came = or_(came, and_(Registration.status == Status.APPROVED, checked_in))
     else:
-        came = Registration.status.in_((Status.APPROVED, Status.ATTENDED))
+        came = Registration.status.in_(WITH_A_PLACE)
     return and_(Registration.event_id == event_id, came, _not_erased())
 
 
@@ -166,7 +167,7 @@ def send_due_reminders(now: datetime) -> int:
             FollowUpSurvey.sent_at > now - REMIND_AFTER - SEND_WITHIN,
             FollowUpSurvey.reminded_at.is_(None),
             FollowUpSurvey.answered_at.is_(None),
-            Registration.status.in_((Status.APPROVED, Status.ATTENDED)),
+            Registration.status.in_(WITH_A_PLACE),
             _not_erased(),
         )
         .options(joinedload(FollowUpSurvey.registration))
@@ -195,7 +196,7 @@ def survey_of_token(token: str) -> FollowUpSurvey | None:
         )
     )
     registration = survey.registration if survey else None
-    if registration is None or registration.status not in (Status.APPROVED, Status.ATTENDED):
+    if registration is None or registration.status not in WITH_A_PLACE:
         return None
     if registration.email.endswith("@" + ERASED_DOMAIN):
         return None
@@ -341,7 +342,7 @@ def unanswered_surveys(event_id: int, months: int) -> list[FollowUpSurvey]:
                 Registration.event_id == event_id,
                 FollowUpSurvey.months == months,
                 FollowUpSurvey.answered_at.is_(None),
-                Registration.status.in_((Status.APPROVED, Status.ATTENDED)),
+                Registration.status.in_(WITH_A_PLACE),
                 _not_erased(),
             )
             .options(

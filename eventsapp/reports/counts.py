@@ -21,9 +21,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..catalogue.models import CountryRole, Event, EventCountry, EventStatus
 from ..extensions import db
 from ..people.models import Organisation
-from ..registration.models import ParticipantRole, Registration, Status
+from ..registration.models import ParticipantRole, Registration
+from ..registration.participants import WITH_A_PLACE
 
-TOOK_PART = (Status.APPROVED, Status.ATTENDED)
 # The roles of the countries an event reaches (besides those its delegates come from).
 NAMED = (CountryRole.REQUESTING, CountryRole.PARTICIPANT)
 
@@ -58,7 +58,7 @@ class ResultTotal(db.Model):
 def counted_afresh():
     """The counts as the registrations and event countries give them now (a select of event
     id, dimension, item, participants): what the kept counts must equal."""
-    took_part = Registration.status.in_(TOOK_PART)
+    took_part = Registration.status.in_(WITH_A_PLACE)
     kind = func.coalesce(Organisation.kind, "none")
     delegate = Registration.role == ParticipantRole.DELEGATE
     parts = union_all(

@@ -130,14 +130,60 @@ def app_environment(smtp_port: int) -> dict:
 
 
 def start_worker(smtp_port: int, log: Path) -> subprocess.Popen:
+    """The worker, once it says it started: its imports do not share the cores with the first
+    burst (gunicorn's are done before it answers ``/healthz``)."""
     command = [sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "worker"]
-    return subprocess.Popen(
+    worker = subprocess.Popen(
         command,
         cwd=ROOT,
         env=app_environment(smtp_port),
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,
     )
+    deadline = time.monotonic() + 60
+    while "Worker started" not in log.read_text():
+        if time.monotonic() > deadline or worker.poll() is not None:
+            worker.terminate()
+            raise SystemExit(f"The worker did not start; see {log}")
+        time.sleep(0.1)
+    return worker
+
+
+def cpu_seconds(processes: dict[str, list[int]]) -> dict[str, float]:
+    """CPU time (user and system) each kind of process has used so far, from /proc (Linux):
+    ``processes`` names each kind's process ids, the children of each included (gunicorn's
+    workers), and PostgreSQL's server processes are found by name."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def used(pid: int) -> float:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / tick
+
+    def children(pid: int) -> list[int]:
+        path = Path(f"/proc/{pid}/task/{pid}/children")
+        return [int(c) for c in path.read_text().split()] if path.exists() else []
+
+    used_by = {
+        kind: sum(used(p) + sum(used(c) for c in children(p)) for p in pids)
+        for kind, pids in processes.items()
+    }
+    postgres = [
+        int(entry.name)
+        for entry in Path("/proc").iterdir()
+        if entry.name.isdigit() and _command(entry).startswith(b"postgres")
+    ]
+    used_by["PostgreSQL"] = sum(used(pid) for pid in postgres)
+    return used_by
+
+
+def _command(entry: Path) -> bytes:
+    try:
+        return (entry / "cmdline").read_bytes()
+    except OSError:
+        return b""
 
 
 def wait_for_the_outbox(inbox: SlowInbox, expected: int, timeout: float = 300) -> float:
@@ -229,10 +275,11 @@ def form(number: int, index: int) -> dict:
     }
 
 
-def round_trips(event_id: int) -> tuple[int, int]:
-    """Database round trips of one more registration's form and of its confirmation, through
-    Flask's test client in this process: SQL statements, and each transaction's BEGIN and
-    COMMIT (psycopg sends BEGIN before the first statement)."""
+def round_trips(event_id: int) -> tuple[int, int, int]:
+    """Database round trips of one more registration's form and of its confirmation, and of the
+    confirmation of a registration whose organisation, typed in, it adds, through Flask's test
+    client in this process: SQL statements, and each transaction's BEGIN and COMMIT (psycopg
+    sends BEGIN before the first statement)."""
     from sqlalchemy import event as sa_event
     from sqlalchemy import select
 
@@ -263,20 +310,26 @@ def round_trips(event_id: int) -> tuple[int, int]:
         assert response.status_code == 302, response.status_code
         return len(counted)
 
-    fields = form(999, 0)
-    sent = measured(f"/events/{event_id}/register", fields)
-    with app.app_context():
-        text = db.session.scalar(
-            select(OutboxEmail.text_body)
-            .where(OutboxEmail.to == fields["email"])
-            .order_by(OutboxEmail.id.desc())
-        )
-    confirmed = measured(CONFIRMATION_LINK.search(text).group(1), {})
-    return sent, confirmed
+    def registered(fields: dict) -> tuple[int, int]:
+        sent = measured(f"/events/{event_id}/register", fields)
+        with app.app_context():
+            text = db.session.scalar(
+                select(OutboxEmail.text_body)
+                .where(OutboxEmail.to == fields["email"])
+                .order_by(OutboxEmail.id.desc())
+            )
+        return sent, measured(CONFIRMATION_LINK.search(text).group(1), {})
+
+    sent, confirmed = registered(form(999, 0))  # her organisation listed by the burst
+    typed_in = {**form(999, 1), "new_organisation": "Bench electoral body not listed"}
+    return sent, confirmed, registered(typed_in)[1]
 
 
-def burst(clients: list[Client], action: str, per_client: int, expected: int) -> float:
-    """Requests per second of ``per_client`` calls of ``action`` from every client at once."""
+def burst(
+    clients: list[Client], action: str, per_client: int, expected: int, processes: dict
+) -> float:
+    """Requests per second of ``per_client`` calls of ``action`` from every client at once;
+    prints the CPU time each kind of process used per request meanwhile (``cpu_seconds``)."""
     barrier = threading.Barrier(len(clients) + 1)
     failures: list[int] = []
 
@@ -292,13 +345,18 @@ def burst(clients: list[Client], action: str, per_client: int, expected: int) ->
     for thread in threads:
         thread.start()
     barrier.wait()
-    started = time.perf_counter()
+    before, started = cpu_seconds(processes), time.perf_counter()
     for thread in threads:
         thread.join()
-    elapsed = time.perf_counter() - started
+    elapsed, after = time.perf_counter() - started, cpu_seconds(processes)
     if failures:
         raise SystemExit(f"{action}: {len(failures)} unexpected statuses, e.g. {failures[:5]}")
-    return len(clients) * per_client / elapsed
+    requests = len(clients) * per_client
+    used = ", ".join(
+        f"{kind} {(after[kind] - before[kind]) * 1000 / requests:.2f}" for kind in after
+    )
+    print(f"{action}: CPU ms per request: {used}")
+    return requests / elapsed
 
 
 def main() -> None:
@@ -318,10 +376,15 @@ def main() -> None:
     expected = CLIENTS * REGISTRATIONS_PER_CLIENT
     try:
         clients = [Client(port, event_id, n, inbox) for n in range(CLIENTS)]
-        forms = burst(clients, "register", REGISTRATIONS_PER_CLIENT, 302)
-        requests = burst(clients, "health", GETS_PER_CLIENT, 200)
+        processes = {
+            "gunicorn": [server.pid],
+            "worker": [worker.pid],
+            "clients and SMTP server (this process)": [os.getpid()],
+        }
+        forms = burst(clients, "register", REGISTRATIONS_PER_CLIENT, 302, processes)
+        requests = burst(clients, "health", GETS_PER_CLIENT, 200, processes)
         wait_for_the_outbox(inbox, expected)  # the links to confirm
-        confirmations = burst(clients, "confirm", REGISTRATIONS_PER_CLIENT, 302)
+        confirmations = burst(clients, "confirm", REGISTRATIONS_PER_CLIENT, 302, processes)
         drained = wait_for_the_outbox(inbox, 2 * expected)
     finally:
         server.terminate()
@@ -331,7 +394,7 @@ def main() -> None:
         smtp.stop()
     held, total = held_seats(event_id)
     registrations = 1 / (1 / forms + 1 / confirmations)  # each needs both requests
-    sent, confirmed = round_trips(event_id)
+    sent, confirmed, adding = round_trips(event_id)
     threads = os.environ.get("GUNICORN_THREADS", "4")
     print(
         f"clients: {CLIENTS}, gunicorn workers: 2 of {threads} threads each (gunicorn.conf.py), "
@@ -342,7 +405,10 @@ def main() -> None:
     print(f"registrations/s (form and confirmation): {registrations:.1f}  ({total} registered)")
     print(f"GET /healthz requests/s: {requests:.1f}")
     print(f"ratio registrations / trivial requests: {registrations / requests:.3f}")
-    print(f"database round trips: form {sent}, confirmation {confirmed} (a new delegate)")
+    print(
+        f"database round trips: form {sent}, confirmation {confirmed} (a new delegate; "
+        f"{adding} when the organisation she typed in is added by it)"
+    )
     print(f"seats held: {held} of {CAPACITY}; waiting list: {total - held}")
     print(
         f"emails received: {len(inbox.recipients)} for {expected} registrations (to confirm, then "

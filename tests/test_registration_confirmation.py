@@ -119,6 +119,49 @@ def test_a_registration_takes_few_statements_whatever_the_data(
     assert many == ((5, 6) if on_postgresql else (6, 12))
 
 
+def test_an_organisation_typed_in_is_found_by_the_confirmation_once_listed(
+    client, db, make, count_queries
+):
+    """Two delegates of an organisation not listed type its name in (in their own case); the
+    first to confirm adds it, and the second's confirmation finds it in the statement that reads
+    her registration: as many statements as for an organisation chosen from the list (the
+    person written in the same statement as the seats, on PostgreSQL), and one organisation."""
+    event = make.open_event(capacity=10, quota_per_organisation=1)
+    organisations = add_registrations(db, event, 3)
+    name = "Caribbean Electoral Commission"  # SQLite lowers ASCII letters alone
+    for email, typed in (("first@example.org", name), ("second@example.org", name.upper())):
+        form = {**FORM, "email": email, "new_organisation": typed}
+        client.application.test_client().post(f"/events/{event.id}/register", data=form)
+    with count_queries() as added:
+        client.application.test_client().post(confirmation_link("first@example.org"))
+    with count_queries() as found:
+        client.application.test_client().post(confirmation_link("second@example.org"))
+    chosen = {**FORM, "email": "third@example.org", "new_organisation": ""}
+    client.application.test_client().post(
+        f"/events/{event.id}/register", data={**chosen, "organisation_id": organisations[1]}
+    )
+    with count_queries() as listed:
+        client.application.test_client().post(confirmation_link("third@example.org"))
+    assert len(found) == len(listed) < len(added)
+    db.session.expire_all()
+    (organisation,) = db.session.scalars(select(Organisation).where(Organisation.name == name))
+    rows = db.session.scalars(
+        select(Registration).where(
+            Registration.email.in_(["first@example.org", "second@example.org"])
+        )
+    ).all()
+    assert {(r.organisation_id, r.new_organisation, r.funding) for r in rows} == {
+        (organisation.id, None, "funded"),
+        (organisation.id, None, "self_funded"),
+    }
+    assert (
+        db.session.scalar(
+            select(func.count(Organisation.id)).where(func.lower(Organisation.name) == name.lower())
+        )
+        == 1
+    )
+
+
 # ---------------------------------------------------------------- confirmation by email
 
 

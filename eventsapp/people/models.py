@@ -3,7 +3,16 @@
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.clock import utcnow
@@ -53,6 +62,8 @@ class Organisation(db.Model):
     __tablename__ = "organisations"
     __table_args__ = (
         UniqueConstraint("name"),
+        # Names are found whatever their case: a form's, a confirmation's, staff's check.
+        Index("ix_organisations_lower_name", text("lower(name)")),
         CheckConstraint(f"kind IN ({sql_in(OrganisationKind)})", name="kind"),
         CheckConstraint("length(name) > 0", name="name_not_empty"),
         CheckConstraint(one_line_sql("name"), name="name_one_line"),

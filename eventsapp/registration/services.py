@@ -30,7 +30,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import and_, delete, false, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import aliased, contains_eager, joinedload
 from werkzeug.datastructures import FileStorage
 
 from ..accounts.models import Role, User
@@ -236,15 +236,18 @@ def confirm_registration(
     link = read_confirmation_link(token, now)
     if link is None:
         return None
-    # One statement reads the registration with its event, settings and owner's account, and
-    # locks the event (as ``seats.lock_event``) and the registration: two clicks confirm once.
+    # One statement reads the registration with its event, settings, owner's account and person
+    # and the organisation typed in when listed since, and locks the event (as
+    # ``seats.lock_event``) and the registration: two clicks confirm once.
+    typed = aliased(Organisation)
     row = db.session.execute(
-        select(Registration, RegistrationSettings, User, Person)
+        select(Registration, RegistrationSettings, User, Person, typed)
         .join(Registration.event)
         .outerjoin(RegistrationSettings, RegistrationSettings.event_id == Event.id)
         .outerjoin(User, func.lower(User.email) == Registration.email)
         .outerjoin(PersonEmail, PersonEmail.email == Registration.email)
         .outerjoin(Person, Person.id == PersonEmail.person_id)
+        .outerjoin(typed, func.lower(typed.name) == func.lower(Registration.new_organisation))
         .where(Registration.id == link.registration_id)
         .options(
             contains_eager(Registration.event).joinedload(Event.venue),
@@ -252,21 +255,26 @@ def confirm_registration(
         )
         .with_for_update(of=(Registration, Event))
     ).first()
-    registration, settings, account, person = row or (None, None, None, None)
+    registration, settings, account, person, listed = row or (None,) * 5
     check_confirmation_link(link, registration)
-    proof = None
-    if person is None and not registration.new_organisation and FirstProof.possible():
-        proof = FirstProof(registration.email, now, **_details(registration))
-    read = read_under_lock(registration, now, proof)
-    state, counted = _availability_locked(registration.event, settings, now, None, read.counted)
-    if registration.new_organisation:
-        registration.organisation = _new_organisation(
+    organisation = registration.organisation
+    if registration.new_organisation:  # listed for everyone now that the address is proven
+        organisation = listed or _new_organisation(
             registration.new_organisation,
             registration.new_organisation_kind,
             registration.country_code,
         )
-        registration.new_organisation = registration.new_organisation_kind = None
-    person = proof.person(read.person_id) if proof else _person(registration, now, person)
+    proof = None
+    if person is None and FirstProof.possible():
+        proof = FirstProof(registration.email, now, **_details(registration, organisation))
+    read = read_under_lock(registration.event_id, organisation, now, proof)
+    state, counted = _availability_locked(registration.event, settings, now, None, read.counted)
+    if proof is not None:
+        person = proof.person(read.person_id)
+    else:
+        person = _person(registration, now, person, organisation)
+    registration.organisation = organisation  # the registration written from here on
+    registration.new_organisation = registration.new_organisation_kind = None
     registration.user = _account(
         registration.email, registration.name, registration.locale, person, account
     )
@@ -422,19 +430,24 @@ def address_proven(registration: Registration, now: datetime) -> None:
         )
 
 
-def _person(registration: Registration, now: datetime, known=LOOK_UP) -> Person:
+def _person(
+    registration: Registration, now: datetime, known=LOOK_UP, organisation=LOOK_UP
+) -> Person:
     """Its address proven, the registration belongs to the person of that address (``known``
-    when read already), whose details follow the registration's."""
-    return person_for_address(registration.email, now, known=known, **_details(registration))
+    when read already), whose details follow the registration's (``organisation``: as
+    ``_details``)."""
+    details = _details(registration, organisation)
+    return person_for_address(registration.email, now, known=known, **details)
 
 
-def _details(registration: Registration) -> dict:
-    """What the person of a registration's address takes from it."""
+def _details(registration: Registration, organisation=LOOK_UP) -> dict:
+    """What the person of a registration's address takes from it (``organisation``: its
+    organisation, when not written on it yet)."""
     return {
         "name": registration.name,
         "gender": registration.gender,
         "country_code": registration.country_code,
-        "organisation": registration.organisation,
+        "organisation": registration.organisation if organisation is LOOK_UP else organisation,
         "position": registration.position,
     }
 

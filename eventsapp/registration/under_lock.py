@@ -10,6 +10,7 @@ from sqlalchemy import DateTime, Integer, Select, bindparam, select
 
 from ..core.actions import note_readers, readers_clause
 from ..extensions import db
+from ..people.models import Organisation
 from ..people.persons import FirstProof
 from .funding import in_play_of
 from .models import Registration
@@ -19,24 +20,22 @@ from .seats import Tally, tally_query
 @dataclass
 class ReadUnderLock:
     counted: Tally
-    # The organisation's registrations in play (funded places); None: not read (typed in).
-    in_play: list[Registration] | None
+    in_play: list[Registration]  # the organisation's registrations in play (funded places)
     person_id: int | None  # the person a first proof made (``FirstProof``)
 
 
 def read_under_lock(
-    registration: Registration, now: datetime, proof: FirstProof | None
+    event_id: int, organisation: Organisation | None, now: datetime, proof: FirstProof | None
 ) -> ReadUnderLock:
     """Once the event is locked, in one statement: its seats (``tally``); the registrations in
-    play of the registration's organisation, for its funded places (not read when it is typed
-    in, and added later); whether anything reads the action log's lines at the commit (noted,
-    so that the commit reads nothing for it: ``core.actions``); and ``proof``'s person written."""
+    play of the delegate's organisation, for its funded places; whether anything reads the
+    action log's lines at the commit (noted, so that the commit reads nothing for it:
+    ``core.actions``); and ``proof``'s person written."""
     query, readers = _query_under_lock(proof is not None)
-    typed_in = bool(registration.new_organisation)  # its organisation is added later
     values = {
-        "event_id": registration.event_id,
+        "event_id": event_id,
         "now": now,
-        "organisation_id": None if typed_in else registration.organisation_id,
+        "organisation_id": organisation.id if organisation is not None else None,
         **(proof.parameters() if proof is not None else {}),
     }
     rows = db.session.execute(query, values).all()
@@ -45,7 +44,7 @@ def read_under_lock(
         note_readers(first[size])
     return ReadUnderLock(
         Tally(*first[:size]),
-        None if typed_in else [row[-1] for row in rows if row[-1] is not None],
+        [row[-1] for row in rows if row[-1] is not None],
         first[-2] if proof is not None else None,
     )
 

@@ -204,5 +204,11 @@ def test_dates_on_lists_read_in_the_visitors_language_with_the_window_only_when_
     page = client.get("/calendar/2027", headers=FRENCH).text
     text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
     assert "début mars 2027 (1–10 mars 2027)" in text
-    assert "mai 2027 (à confirmer)" in text and "(mai 2027)" not in text
+    # Said once, by the badge beside the dates (it read "mai 2027 (à confirmer) à confirmer").
+    assert "mai 2027 à confirmer" in text and "(mai 2027)" not in text
+    assert "(à confirmer)" not in text
     assert "early March" not in text and "(tbc)" not in text
+    spanish = " ".join(
+        re.sub(r"<[^>]+>", " ", client.get("/calendar/2027", headers=SPANISH).text).split()
+    )
+    assert "mayo de 2027 por confirmar" in spanish and "(por confirmar)" not in spanish

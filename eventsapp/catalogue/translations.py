@@ -137,11 +137,11 @@ def localized(content, name: str) -> Localized:
     return Localized(getattr(content, name, "") or "", original, page)
 
 
-def date_reading(event) -> str:
+def date_reading(event, tbc: bool = True) -> str:
     """The event's dates as the visitor's language writes them ("début mars 2027 (à
     confirmer)"), for pages in another language than the event's phrase ("early March 2027
-    (tbc)")."""
-    window = DateWindow(event.starts_on, event.ends_on, event.precision, event.tentative)
+    (tbc)"). ``tbc``: False beside a badge that says the dates are to be confirmed."""
+    window = DateWindow(event.starts_on, event.ends_on, event.precision, tbc and event.tentative)
     return describe_window(window)
 
 

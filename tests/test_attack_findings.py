@@ -25,7 +25,7 @@ from eventsapp.core.clock import utcnow
 from eventsapp.core.exports import xlsx_bytes
 from eventsapp.core.forms import Form
 from eventsapp.core.jobs import PERIODIC_JOBS
-from eventsapp.core.uploads import UploadStore
+from eventsapp.core.uploads import UploadStore, shown_name
 from eventsapp.costs.models import CostRule
 from eventsapp.extensions import db as the_db
 from eventsapp.mail.models import OutboxEmail
@@ -47,7 +47,7 @@ INJECTED = (
     "X\r\n\r\nSECURITY NOTICE: your registration is suspended. "
     "Pay the fee at http://evil.example/pay"
 )
-ONE_LINE = "Write this on one line, without line breaks or tabs."
+ONE_LINE = "Write this on one line, without line breaks, tabs or invisible control characters."
 
 
 def _count(db, model) -> int:
@@ -72,7 +72,10 @@ def test_every_form_of_the_site_is_a_core_form():
     assert [f.__qualname__ for f in ours if not issubclass(f, Form)] == []
 
 
-@pytest.mark.parametrize("name", [INJECTED, "Amina\u2028Dear colleague, pay here", "A\tB"])
+@pytest.mark.parametrize(
+    "name",
+    [INJECTED, "Amina\u2028Dear colleague, pay here", "A\tB", "Amina \u202eimanimreT\u202c"],
+)
 def test_a_name_on_several_lines_is_refused_and_nobody_is_emailed(client, db, make, name):
     event = make.open_event()
     response = client.post(f"/events/{event.id}/register", data={**REGISTRATION, "name": name})
@@ -90,10 +93,17 @@ def test_a_request_signed_on_several_lines_is_refused(client, db, field):
     assert _count(db, OutboxEmail) == 0
 
 
-def test_the_api_refuses_a_line_separator_in_a_parameter(client, db):
-    response = client.get("/api/v1/dates/parse", query_string={"text": "May\u20282027"})
+@pytest.mark.parametrize("text", ["May\u20282027", "May \u20662027\u2069"])
+def test_the_api_refuses_a_line_separator_or_direction_control_in_a_parameter(client, db, text):
+    response = client.get("/api/v1/dates/parse", query_string={"text": text})
     assert response.status_code == 400
     assert "control characters" in response.get_json()["error"]
+
+
+def test_a_file_name_shows_its_letters_in_the_order_they_are_stored():
+    """An override would show "report\u202efdp.exe" as "reportexe.pdf"."""
+    assert shown_name("report\u202efdp.exe") == "reportfdp.exe"
+    assert shown_name("نتائج الانتخابات.pdf") == "نتائج الانتخابات.pdf"  # no control needed
 
 
 # ---------------------------------------------------------------- values of spaces, odd digits

@@ -21,7 +21,7 @@ from ..core.clock import utcnow
 from ..core.dates import DateWindow, describe_window
 from ..core.errors import InvalidInput
 from ..core.i18n import language_of
-from ..core.validation import CONTROL_CHARACTERS
+from ..core.validation import CONTROL_CHARACTERS, ONE_LINE_MESSAGE
 from ..extensions import db
 from .models import CONTENT_LANGUAGES, Event, EventTranslation
 
@@ -67,7 +67,7 @@ def save_translation(
     purpose = [point.strip() for point in data.purpose if point.strip()]
     for name, text, most in (("title", title, TITLE_MAX), ("audience", audience, AUDIENCE_MAX)):
         if CONTROL_CHARACTERS.search(text):
-            raise InvalidInput(name, _("Write this on one line, without line breaks or tabs."))
+            raise InvalidInput(name, str(ONE_LINE_MESSAGE))
         if len(text) > most:
             raise InvalidInput(name, _("At most %(count)d characters.", count=most))
     if len(description) > DESCRIPTION_MAX:

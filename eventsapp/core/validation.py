@@ -33,14 +33,19 @@ def time_zone_names() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
-# What no one-line text holds: control characters (C0, DEL, C1) and Unicode's line and paragraph
-# separators. Names and titles end up in emails, their subjects and calendar files, where a line
-# break would let whoever typed it write lines of their own.
-CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# What no one-line text holds: control characters (C0, DEL, C1), Unicode's line and paragraph
+# separators, and its direction overrides, embeddings and isolates. Names and titles end up in
+# emails, their subjects and calendar files, where a line break would let whoever typed it write
+# lines of their own; an override shows what follows backwards ("report\u202efdp.exe" reads
+# "reportexe.pdf"). Names in Arabic or Hebrew need none of them: Unicode orders their letters by
+# itself (the marks U+200E and U+200F, which a name may need, stay allowed).
+CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 # What no text holds at all, on one line or several: the control characters but tabs and line
 # breaks (PostgreSQL refuses NUL; the others end up in emails, calendars and spreadsheets).
 CONTROL_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-ONE_LINE_MESSAGE = _l("Write this on one line, without line breaks or tabs.")
+ONE_LINE_MESSAGE = _l(
+    "Write this on one line, without line breaks, tabs or invisible control characters."
+)
 
 
 def is_one_line(text: str) -> bool:

@@ -42,7 +42,11 @@ def post(client, url, body, key=None, **headers):
 
 
 def logged(db, action: str) -> list[LoggedAction]:
-    return list(db.session.scalars(select(LoggedAction).where(LoggedAction.action == action)))
+    return list(
+        db.session.scalars(
+            select(LoggedAction).where(LoggedAction.action == action).order_by(LoggedAction.id)
+        )
+    )
 
 
 def count(db, model) -> int:

@@ -84,7 +84,9 @@ def signed_in(client) -> bool:
 
 
 def actions(db, action: str) -> list[LoggedAction]:
-    return db.session.scalars(select(LoggedAction).where(LoggedAction.action == action)).all()
+    return db.session.scalars(
+        select(LoggedAction).where(LoggedAction.action == action).order_by(LoggedAction.id)
+    ).all()
 
 
 # ---------------------------------------------------------------- the confirmation link

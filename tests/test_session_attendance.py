@@ -179,7 +179,9 @@ def test_the_sheet_is_printed_then_entered_and_unticking_removes(
     assert session_check_ins(db) == sorted([(a.id, opening.id, "sheet"), (a.id, lists.id, "sheet")])
     lines = list(
         db.session.scalars(
-            select(LoggedAction).where(LoggedAction.action == "event.attendance_sheet_entered")
+            select(LoggedAction)
+            .where(LoggedAction.action == "event.attendance_sheet_entered")
+            .order_by(LoggedAction.id)  # in the order written
         )
     )
     assert [(line.data["added"], line.data["removed"]) for line in lines] == [(3, 0), (0, 1)]

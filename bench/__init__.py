@@ -8,6 +8,7 @@ trivial endpoint (``/healthz``).
 
 import statistics
 import time
+from pathlib import Path
 
 
 def median_time(action, rounds: int = 5, before=None, after=None, warm_up: bool = False) -> float:
@@ -74,3 +75,9 @@ def raw_floor(statement, rounds: int = 7) -> float:
         return median_time(read, rounds, warm_up=True)
     finally:
         connection.close()
+
+
+def child_processes(pid: int) -> set[int]:
+    """The processes ``pid`` started (gunicorn's workers), from /proc (Linux)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    return {int(child) for child in children.read_text().split()} if children.exists() else set()

@@ -29,6 +29,8 @@ from email import policy
 from pathlib import Path
 from urllib.parse import urlencode
 
+from bench import child_processes
+
 ROOT = Path(__file__).resolve().parent.parent
 CLIENTS = 8
 REGISTRATIONS_PER_CLIENT = 50
@@ -162,12 +164,8 @@ def cpu_seconds(processes: dict[str, list[int]]) -> dict[str, float]:
             return 0.0
         return (int(fields[11]) + int(fields[12])) / tick
 
-    def children(pid: int) -> list[int]:
-        path = Path(f"/proc/{pid}/task/{pid}/children")
-        return [int(c) for c in path.read_text().split()] if path.exists() else []
-
     used_by = {
-        kind: sum(used(p) + sum(used(c) for c in children(p)) for p in pids)
+        kind: sum(used(p) + sum(used(c) for c in child_processes(p)) for p in pids)
         for kind, pids in processes.items()
     }
     postgres = [

@@ -33,6 +33,7 @@ import threading
 import time
 from pathlib import Path
 
+from bench import child_processes
 from bench.bench_registration import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,8 +93,7 @@ class Server:
         self.wait_for_workers(set())
 
     def workers(self) -> set[int]:
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        return {int(p) for p in children.read_text().split()}
+        return child_processes(self.process.pid)
 
     def wait_for_workers(self, old: set[int], warm_by_requests: bool = True) -> None:
         """Until two new workers run, then (``warm_by_requests``) each has answered once, or

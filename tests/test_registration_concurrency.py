@@ -337,3 +337,26 @@ def test_a_double_click_on_the_confirmation_confirms_once_and_tells_the_second(a
     db.session.expire_all()
     assert db.session.scalar(select(Registration.status)) == Status.PENDING
     assert db.session.scalar(select(func.count(User.id))) == 1
+
+
+def test_the_late_answer_of_a_double_click_leaves_the_delegate_signed_in(app, db, make):
+    """Both clicks carry the cookie of the page with the button; when the second answer ("confirmed
+    already") reaches the browser last, its cookies must not undo the first's sign-in."""
+    event = make.open_event(capacity=10)
+    assert receive_registration(event, person(9), utcnow()) is None
+    db.session.commit()
+    token = confirmation_token(db.session.scalars(select(Registration)).one())
+    browser = app.test_client()
+    browser.get(f"/registrations/{token}")  # the page with the button: its session holds a key
+    before = browser.get_cookie("session").value
+    assert browser.post(f"/registrations/{token}").status_code == 302
+
+    late = app.test_client()  # the second click, sent before the first was answered
+    late.set_cookie("session", before)
+    second = late.post(f"/registrations/{token}")
+
+    assert "Your registration is confirmed already" in second.get_data(as_text=True)
+    assert not [c for c in second.headers.getlist("Set-Cookie") if c.startswith("session=")]
+    mine = browser.get("/me/registrations")
+    assert mine.status_code == 200
+    assert event.title in mine.get_data(as_text=True)

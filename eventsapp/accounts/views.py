@@ -49,6 +49,12 @@ bp = Blueprint("accounts", __name__)
 
 login_manager.login_view = "accounts.login"
 login_manager.login_message = None
+# Flask-Login's "basic" protection only marks a session "not fresh" when the browser's address
+# changes, and nothing here asks for a fresh sign-in; the mark was written into every anonymous
+# visitor's session, so the late answer of a double click on a confirmation button (sent with
+# the cookie from before the first click signed her in) signed the delegate out again. Sessions
+# end at sign-out by their version (``user_for_session``), not by this.
+login_manager.session_protection = None
 
 
 @login_manager.user_loader

@@ -120,6 +120,7 @@ def test_a_change_keeps_what_it_does_not_name_and_rereads_the_phrase(staff_clien
         ({"venue": {"country": "XX"}}, "venue.country", "Not a valid choice"),
         ({"venue": {"country": "MX"}, "start_time": "10:00"}, "start_time", ""),
         ({"section": 999}, "section", "Not a valid choice"),
+        ({"status": "held", "year": 2090}, "status", "marked held once it has begun"),
     ],
 )
 def test_a_value_the_form_refuses_is_a_422_naming_the_field(

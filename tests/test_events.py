@@ -133,6 +133,24 @@ def test_bad_input_is_refused_beside_the_field_and_nothing_is_saved(
     assert db.session.scalar(select(Event)) is None
 
 
+def test_an_event_not_yet_begun_cannot_be_marked_held(staff_client, db, make):
+    """Held counts in the results and the annual report as done: not before the event begins."""
+    next_year = date.today().year + 1
+    response = post_event(staff_client, status="held", date_text=f"early March {next_year} (tbc)")
+    page = response.data.decode()
+    assert "An event is marked held once it has begun: this one begins on 1 March" in page
+    assert db.session.scalar(select(Event)) is None
+
+    event = make.event(title="Seminar on electoral disputes")  # edited: moved ahead, then back
+    url = f"/manage/events/{event.id}/edit"
+    post_event(staff_client, url, status="held", date_text=f"5-7 May {next_year}")
+    db.session.refresh(event)
+    assert event.status == "planned"
+    post_event(staff_client, url, status="held", date_text="5-7 May 2015")
+    db.session.refresh(event)
+    assert event.status == "held"
+
+
 def test_a_section_must_belong_to_the_chosen_programme(staff_client, db, make):
     ppiep = make.programme("PPIEP")
     other = make.programme("CICIE")

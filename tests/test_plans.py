@@ -386,3 +386,27 @@ def test_hostile_values_are_not_placed_rather_than_failing(staff_client, db, mak
     rows = "\n".join(["I. PART", "1.1 Goal\t123456789.1.1 Too long a ref\tX\t2016"])
     with pytest.raises(UnreadableDocument, match="No activity or action item"):
         read_document(rows, "items.tsv", "items")
+
+
+def test_a_reimport_moving_a_held_event_ahead_is_refused_and_writes_nothing(staff_client, db, make):
+    """An event marked held cannot be moved by a document to dates not yet begun: the import
+    names it beside the text, and nothing of the document is written."""
+    programme = make.programme(name="Messy programme")
+    form = {"programme_id": programme.id, "shape": "auto", "text": MESSY_PROSE, "confirm": "1"}
+    assert staff_client.post("/manage/import", data=form).status_code == 302
+    event = db.session.scalar(select(Event))
+    event.status = "held"
+    db.session.commit()
+    tasks = _count(db, Task)
+
+    moved = MESSY_PROSE.replace("Activities in 2014", "Activities in 2090").replace(
+        "-  Invite people", "-  Invite people\n-  Print badges"
+    )
+    answer = staff_client.post("/manage/import", data={**form, "text": moved})
+
+    assert answer.status_code == 400
+    page = answer.get_data(as_text=True)
+    assert "Kick-off workshop: An event is marked held once it has begun" in page
+    db.session.expire_all()
+    assert (event.starts_on.year, event.status) == (2014, "held")
+    assert _count(db, Task) == tasks

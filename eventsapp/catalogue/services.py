@@ -5,7 +5,7 @@ Nothing here commits: the caller (a view or a command) owns the transaction.
 
 import calendar
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import get_locale
@@ -19,6 +19,7 @@ from ..core.actions import changes, describe, log_action
 from ..core.clock import utcnow
 from ..core.dates import FIRST_YEAR, LAST_YEAR, DateWindow
 from ..core.errors import InvalidInput
+from ..core.i18n import format_day
 from ..core.validation import MAX_ID, number_argument, parse_number, time_zone_names
 from ..extensions import db
 from ..people.models import Country, Organisation
@@ -402,6 +403,21 @@ def _check_references(data: EventInput) -> None:
             )
 
 
+def _check_held(data: EventInput, today: date) -> None:
+    """An event is held once it has begun: one that cannot have begun yet (its window's first
+    day after tomorrow, a day left for the time zones ahead of UTC) would count in the results
+    and the annual report as done."""
+    if data.status == EventStatus.HELD and data.window.starts_on > today + timedelta(days=1):
+        raise InvalidInput(
+            "status",
+            _(
+                "An event is marked held once it has begun: this one begins on %(date)s at the "
+                "earliest. Choose another status, or correct its dates.",
+                date=format_day(data.window.starts_on),
+            ),
+        )
+
+
 def save_event(event: Event, data: EventInput, actor=None) -> Event:
     """Apply what staff entered to a new or existing event, and add it to the session; with
     ``actor`` (who saves the form), recorded in the event's history (an import records itself).
@@ -413,6 +429,7 @@ def save_event(event: Event, data: EventInput, actor=None) -> Event:
     """
     now = utcnow()
     _check_references(data)
+    _check_held(data, now.date())
     signals.event_saving.send(event, capacity=data.capacity, now=now)
     starts_at, ends_at, zone = _times(data)
     before = {name: getattr(event, name) for name in SCHEDULE_FIELDS}

@@ -79,11 +79,11 @@ def plan_import(path, programme_name, year, shape, dry_run, as_json_output):
         data = file.read(MAX_BYTES + 1)  # enough to know it is too large
     try:
         read = read_document(data, path.name, shape, year)
-    except UnreadableDocument as error:
+        if not dry_run:
+            counts = apply_plan(read, programme)
+            db.session.commit()
+    except UnreadableDocument as error:  # nothing written: the command's session is not committed
         raise click.ClickException(str(error)) from None
-    if not dry_run:
-        counts = apply_plan(read, programme)
-        db.session.commit()
     if as_json_output:
         click.echo(json.dumps(as_json(read), ensure_ascii=False))
     elif dry_run:

@@ -18,6 +18,7 @@ from ..catalogue.models import Event, EventStatus, Programme
 from ..catalogue.services import EventInput, VenueInput, save_event
 from ..core.actions import log_action
 from ..core.dates import DateWindow
+from ..core.errors import InvalidInput
 from ..extensions import db
 from ..logistics.models import Anchor, Task
 from ..logistics.services import TaskInput, save_task
@@ -135,7 +136,10 @@ def _save_event(programme, key, title, kind, window: DateWindow, date_text, coun
         programme_id=programme.id,
         **extra,
     )
-    save_event(event, data)
+    try:
+        save_event(event, data)
+    except InvalidInput as refused:  # an event marked held, moved by the document to come
+        raise UnreadableDocument(f"{data.title}: {refused.message}") from None
     counts.events += 1
     return event
 

@@ -62,25 +62,26 @@ def import_plan():
         try:
             data, filename = _document(form)
             read = read_document(data, filename, form.shape.data, form.year.data)
+            if request.form.get("confirm"):
+                # Committed with the redirect; rolled back with the 400 when an event is refused.
+                counts = apply_plan(read, programme, actor=current_user)
+                flash(
+                    _(
+                        "Imported %(events)d events, %(items)d items and %(tasks)d tasks "
+                        "(%(new)d new).",
+                        events=counts.events,
+                        items=counts.items,
+                        tasks=counts.tasks,
+                        new=counts.created,
+                    ),
+                    "success",
+                )
+                return redirect(url_for(".programme_plans_page", programme_id=programme.id))
         except UnreadableDocument as error:
             # Beside what was sent: the file, or the pasted text.
             pasted = filename == PASTED and not form.token.data
             (form.text if pasted else form.document).errors = [str(error)]
             read = None
-        if read is not None and request.form.get("confirm"):
-            counts = apply_plan(read, programme, actor=current_user)  # committed with the redirect
-            flash(
-                _(
-                    "Imported %(events)d events, %(items)d items and %(tasks)d tasks "
-                    "(%(new)d new).",
-                    events=counts.events,
-                    items=counts.items,
-                    tasks=counts.tasks,
-                    new=counts.created,
-                ),
-                "success",
-            )
-            return redirect(url_for(".programme_plans_page", programme_id=programme.id))
     token = base64.b64encode(data).decode() if read is not None else ""
     status = 400 if request.method == "POST" and read is None else 200
     return render_template(

@@ -312,8 +312,10 @@ def _register_error_pages(app: Flask) -> None:
         the same address confirmed at two events at the same moment, say."""
         if not isinstance(error, IntegrityError):
             return False
-        code = getattr(error.orig, "sqlstate", None)  # psycopg; SQLite names the constraint
-        return code == "23505" or "UNIQUE constraint failed" in str(error.orig)
+        return (
+            getattr(error.orig, "sqlstate", None) == "23505"  # psycopg
+            or getattr(error.orig, "sqlite_errorname", None) == "SQLITE_CONSTRAINT_UNIQUE"
+        )
 
     def conflict(error: IntegrityError):
         """A 409 saying to try again, which then finds what the other request wrote (logged:

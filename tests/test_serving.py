@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, func, select
 from sqlalchemy.exc import IntegrityError
 
 from eventsapp import create_app
@@ -211,3 +211,31 @@ def test_gunicorn_serves_the_app_with_the_config_and_logs_each_request(app, sett
         server.terminate()
         access_log, _ = server.communicate(timeout=60)
     assert '"GET /healthz HTTP/1.1" 200 2' in access_log
+
+
+def test_a_row_written_meanwhile_is_a_409_to_try_again_page_or_json(app_on, db):
+    """A unique constraint refusing a row another request wrote since this one read (two
+    addresses confirmed at once, say) answers a 409 asking to try again, as a page or, under
+    ``/api/``, as JSON, and writes nothing; recognised by the driver's code on either database."""
+    from eventsapp.accounts.models import User
+
+    def writes_the_same_address_twice():
+        for _ in range(2):
+            _db.session.add(User(email="amina@example.org", role=Role.DELEGATE))
+            _db.session.flush()
+        return "written"
+
+    app = app_on()  # not yet serving: it takes a route of the test's own
+    for path in ("/_meanwhile", "/api/v1/_meanwhile"):
+        app.add_url_rule(path, path, writes_the_same_address_twice, methods=["POST"])
+    client = app.test_client()
+
+    page = client.post("/_meanwhile")
+    api = client.post("/api/v1/_meanwhile")
+
+    assert page.status_code == api.status_code == 409
+    assert "Someone did the same at the same moment" in page.get_data(as_text=True)
+    assert api.get_json() == {
+        "error": "Someone did the same at the same moment. Go back and try again."
+    }
+    assert _db.session.scalar(select(func.count(User.id))) == 0

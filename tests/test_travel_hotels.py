@@ -438,15 +438,16 @@ def test_a_transfer_list_a_driver_can_use(event, staff_client, db):
         words(re.sub(r"<[^>]+>", " ", chunk))
         for chunk in arrivals_part.split('<div class="transfer-group">')[1:]
     ]
-    assert [g[: g.index(" Time ")] for g in groups] == [
-        "MEX T1 · 1 March 2027, 08:10–10:10 · 2 people",
-        "MEX T2 · 1 March 2027, 09:00–11:00 · 1 person",
-        "MEX T1 · 1 March 2027, 10:15–12:15 · 1 person",
+    assert [g[: g.index(" Time ")] for g in groups] == [  # the car: an hour after the last
+        "MEX T1 · 1 March 2027, 08:10–10:10 · 2 people The car leaves the airport at 10:55",
+        "MEX T2 · 1 March 2027, 09:00–11:00 · 1 person The car leaves the airport at 10:00",
+        "MEX T1 · 1 March 2027, 10:15–12:15 · 1 person The car leaves the airport at 11:15",
     ]
     assert "08:10 Ana Torres LA2470 +51 987 654 321 Hotel Geneve" in groups[0]
     assert "09:55 Luis Paredes AM0601 +51 912 345 678 Hotel Geneve" in groups[0]
     page = text_of(staff_client.get(f"/manage/events/{event.id}/transfers"))
     assert "MEX T1 · 5 March 2027, 14:00–16:00 · 4 people" in page
+    assert "The car leaves the hotels at 11:00" in page  # three hours before the flight
     assert "Arrival: Pedro Vela" in page  # not known yet
     assert "PASSPORT" not in page
 
@@ -456,6 +457,7 @@ def test_a_transfer_list_a_driver_can_use(event, staff_client, db):
     assert sheets["Arrivals"][1] == [
         "MEX T1",
         "2027-03-01 08:10–10:10",
+        "2027-03-01 10:55",
         "2027-03-01 08:10",
         "Ana Torres",
         "LA2470",
@@ -463,6 +465,31 @@ def test_a_transfer_list_a_driver_can_use(event, staff_client, db):
         geneve.name,
     ]
     assert len(sheets["Departures"]) == 5
+    windows = staff_client.get(f"/api/v1/events/{event.id}/transfers").get_json()
+    assert [(w["starts_at"], w["car_leaves_at"]) for w in windows] == [
+        ("2027-03-01T08:10", "2027-03-01T10:55"),
+        ("2027-03-01T09:00", "2027-03-01T10:00"),
+        ("2027-03-01T10:15", "2027-03-01T11:15"),
+        ("2027-03-05T14:00", "2027-03-05T11:00"),
+    ]
+
+    # Staff set when the cars leave; the PDF and the spreadsheet linked from the page follow.
+    later = staff_client.get(f"/manage/events/{event.id}/transfers?wait=30&lead=150")
+    page = text_of(later)
+    assert "The car leaves the airport at 10:25" in page
+    assert "The car leaves the hotels at 11:30" in page
+    (pdf_link,) = re.findall(r'href="([^"]*transfers\.pdf[^"]*)"', later.get_data(as_text=True))
+    pdf = words(pdf_text(staff_client.get(pdf_link.replace("&amp;", "&"))))
+    assert "The car leaves the airport at 10:25" in pdf
+    refused = staff_client.get(f"/manage/events/{event.id}/transfers?wait=soon&lead=9999")
+    assert refused.status_code == 400
+    assert refusal(refused) == (
+        "Minutes after the last landing must be a number from 0 to 720. | "
+        "Minutes before the first flight must be a number from 0 to 720."
+    )
+    assert "The car leaves the airport at 10:55" in refused.get_data(as_text=True)  # meanwhile
+    xlsx = staff_client.get(f"/manage/events/{event.id}/transfers.xlsx?wait=-5")
+    assert xlsx.status_code == 400
 
 
 # ---------------------------------------------------------------- headcounts

@@ -193,14 +193,27 @@ class Transfer:
     hotel: str
 
 
+# When the cars go, in minutes: from the airport this long after a window's last landing, from
+# the hotels this long before its first flight (staff change them on the page).
+PICK_UP_WAIT, PICK_UP_LEAD, PICK_UP_MOST = 60, 180, 720
+
+
+@dataclass
+class PickUp:
+    wait: int = PICK_UP_WAIT
+    lead: int = PICK_UP_LEAD
+
+
 @dataclass
 class TransferGroup:
-    """People arriving (or leaving) at one airport within a window of two hours."""
+    """People arriving (or leaving) at one airport within a window of two hours, and when
+    their car leaves (the airport for arrivals, the hotels for departures)."""
 
     direction: str  # "arrival" or "departure"
     airport: str
     starts_at: datetime
     people: list[Transfer] = field(default_factory=list)
+    leaves_at: datetime | None = None
 
     @property
     def ends_at(self) -> datetime:
@@ -213,6 +226,7 @@ class TransferGroup:
 
 @dataclass
 class TransferList:
+    times: PickUp
     arrivals: list[TransferGroup]
     departures: list[TransferGroup]
     arrival_missing: list[str]  # names of those whose arrival time is not known yet
@@ -226,9 +240,10 @@ def _airport_key(airport: str) -> str:
     return " ".join(folded(airport).split())
 
 
-def transfer_list(event: Event) -> TransferList:
+def transfer_list(event: Event, times: PickUp | None = None) -> TransferList:
     """Arrivals and departures per airport in windows of two hours, each window beginning with
-    the first flight not in an earlier one."""
+    the first flight not in an earlier one, with their cars' times (``times``: the defaults)."""
+    times = times or PickUp()
     guests = guests_of(event)
     names = select(Hotel.id, Hotel.name).where(Hotel.event_id == event.id)
     hotels = dict(db.session.execute(names).all())
@@ -263,16 +278,25 @@ def transfer_list(event: Event) -> TransferList:
                     group = TransferGroup(direction, airport, transfer.at)
                     groups.append(group)
                 group.people.append(transfer)
+        for group in groups:
+            group.leaves_at = (
+                group.last_at + timedelta(minutes=times.wait)
+                if direction == ARRIVAL
+                else group.starts_at - timedelta(minutes=times.lead)
+            )
         groups.sort(key=lambda g: (g.starts_at, sort_key(g.airport)))
         lists[direction] = groups
         missing[direction].sort(key=sort_key)
-    return TransferList(lists[ARRIVAL], lists[DEPARTURE], missing[ARRIVAL], missing[DEPARTURE])
+    return TransferList(
+        times, lists[ARRIVAL], lists[DEPARTURE], missing[ARRIVAL], missing[DEPARTURE]
+    )
 
 
 def transfer_header() -> list[str]:
     return [
         _("Airport"),
         _("Window"),
+        _("Car leaves"),
         _("Time"),
         _("Name"),
         _("Flight"),
@@ -282,13 +306,15 @@ def transfer_header() -> list[str]:
 
 
 def transfer_sheets(transfers: TransferList) -> list[tuple[str, list[str], list[list]]]:
-    """Arrivals and departures, a sheet each; the window as "2027-03-02 08:10–10:10"."""
+    """Arrivals and departures, a sheet each; the window as "2027-03-02 08:10–10:10", then when
+    the window's car leaves (the airport, or the hotels)."""
 
     def rows(groups: list[TransferGroup]) -> list[list]:
         return [
             [
                 group.airport,
                 f"{group.starts_at:%Y-%m-%d %H:%M}–{group.ends_at:%H:%M}",
+                f"{group.leaves_at:%Y-%m-%d %H:%M}",
                 f"{person.at:%Y-%m-%d %H:%M}",
                 person.name,
                 person.flight,

@@ -64,6 +64,11 @@ class TransferWindow(BaseModel):
     airport: str
     starts_at: str = Field(description=LOCAL)
     ends_at: str = Field(description=LOCAL)
+    car_leaves_at: str = Field(
+        description=LOCAL
+        + "; when the window's car leaves: the airport an hour after its last landing, the "
+        "hotels three hours before its first flight"
+    )
     people: list[Traveller]
 
 
@@ -118,6 +123,7 @@ def _window(group: TransferGroup) -> dict:
         "airport": group.airport,
         "starts_at": group.starts_at.isoformat(timespec="minutes"),
         "ends_at": group.ends_at.isoformat(timespec="minutes"),
+        "car_leaves_at": group.leaves_at.isoformat(timespec="minutes"),
         "people": [
             {
                 "registration_id": p.registration_id,

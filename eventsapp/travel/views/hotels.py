@@ -14,7 +14,7 @@ from ...core.exports import XLSX_TYPE, download, xlsx_book_bytes
 from ...core.forms import Form
 from ...core.navigation import BAR, event_tab
 from ...core.pdf import STATIC, PdfUnavailable, html_to_pdf
-from ...core.validation import parse_number
+from ...core.validation import number_argument, parse_number
 from ...core.web import show_beside_field
 from ..files import may_see_identity
 from ..hotels import (
@@ -30,6 +30,8 @@ from ..hotels import (
     set_blocks,
 )
 from ..lists import (
+    PICK_UP_MOST,
+    PickUp,
     headcount_sheets,
     headcounts,
     record_passport_names_seen,
@@ -295,12 +297,44 @@ def rooming_xlsx(event_id: int):
     return _xlsx(rooming_sheets(lists), _rooming_name(event, lists, "xlsx"))
 
 
+def _pick_up() -> tuple[PickUp, dict[str, str]]:
+    """When the cars leave, as the page's form asks (``?wait=60&lead=180``, in minutes), and
+    what it refused, by field (the default is used meanwhile)."""
+    times, errors = PickUp(), {}
+    for name, label in (
+        ("wait", _("Minutes after the last landing")),
+        ("lead", _("Minutes before the first flight")),
+    ):
+        try:
+            minutes = number_argument(request.args, name, 0, PICK_UP_MOST, label)
+        except InvalidInput as error:
+            errors[name] = error.message
+        else:
+            if minutes is not None:
+                setattr(times, name, minutes)
+    return times, errors
+
+
+def _transfers(event):
+    """The transfer list with the cars' times asked; a 400 for times refused (the page's own
+    links carry only times it accepted)."""
+    times, errors = _pick_up()
+    if errors:
+        abort(400, next(iter(errors.values())))
+    return transfer_list(event, times)
+
+
 @bp.route("/manage/events/<int:event_id>/transfers")
 def transfers_page(event_id: int):
     event = _event(event_id)
+    times, errors = _pick_up()
     return render_template(
-        "travel/lists_transfers.html", event=event, transfers=transfer_list(event)
-    )
+        "travel/lists_transfers.html",
+        event=event,
+        transfers=transfer_list(event, times),
+        errors=errors,
+        list_args={"wait": times.wait, "lead": times.lead},
+    ), 400 if errors else 200
 
 
 @bp.route("/manage/events/<int:event_id>/transfers.pdf")
@@ -311,14 +345,14 @@ def transfers_pdf(event_id: int):
         f"transfers-event-{event.id}.pdf",
         event=event,
         kind="transfers",
-        transfers=transfer_list(event),
+        transfers=_transfers(event),
     )
 
 
 @bp.route("/manage/events/<int:event_id>/transfers.xlsx")
 def transfers_xlsx(event_id: int):
     event = _event(event_id)
-    return _xlsx(transfer_sheets(transfer_list(event)), f"transfers-event-{event.id}.xlsx")
+    return _xlsx(transfer_sheets(_transfers(event)), f"transfers-event-{event.id}.xlsx")
 
 
 @bp.route("/manage/events/<int:event_id>/headcounts")

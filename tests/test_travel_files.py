@@ -16,7 +16,7 @@ from eventsapp.core.clock import utcnow
 from eventsapp.privacy.retention import Rules, apply_retention
 from eventsapp.registration.models import Registration
 from eventsapp.travel.files import grant, save_settings
-from eventsapp.travel.models import TravelChange, TravelFile
+from eventsapp.travel.models import TravelChange, TravelFile, TravelSettings
 from tests.conftest import login
 
 PASSPORT = "PE1234567"
@@ -95,6 +95,28 @@ def test_the_travel_file_is_asked_only_once_approved(trip, db):
     registration.visa_letter = False
     db.session.commit()
     assert "Passport number" not in client.get(url).get_data(as_text=True)
+
+
+def test_a_visa_letter_asks_for_the_passport_even_where_the_event_asks_no_travel_file(trip, db):
+    """The visa letter states the passport: its participant is asked for it (and My
+    registrations shows the travel file) even where the event asks for nothing else."""
+    event, registration, client = trip
+    registration.status = "approved"
+    settings = db.session.scalar(select(TravelSettings))
+    settings.parts = []
+    db.session.commit()
+    url = f"/me/registrations/{registration.id}/travel-file"
+    assert "Travel file" in client.get("/me/registrations").get_data(as_text=True)
+    page = client.get(url).get_data(as_text=True)
+    assert "Passport number" in page and "Arrival flight" not in page
+    client.post(url, data=_form(event))
+    assert db.session.get(TravelFile, registration.id).passport_number == PASSPORT
+
+    registration.visa_letter = False
+    db.session.commit()
+    refused = client.get(url, follow_redirects=True).get_data(as_text=True)
+    assert "This event asks for no travel file" in refused
+    assert "Travel file" not in client.get("/me/registrations").get_data(as_text=True)
 
 
 def test_bad_travel_input_is_refused_beside_its_field(trip, db):

@@ -245,13 +245,14 @@ def links_to_take(registrations) -> dict[int, list[tuple[str, str]]]:
             .order_by(KnowledgeTest.kind.desc())  # pre before post
         )
     )
-    taken = set(
-        db.session.execute(
+    taken = {
+        tuple(row)
+        for row in db.session.execute(
             select(TestAttempt.test_id, TestAttempt.registration_id).where(
                 TestAttempt.registration_id.in_(placed)
             )
-        ).tuples()
-    )
+        )
+    }
     links: dict[int, list[tuple[str, str]]] = {}
     for registration_id, event_id in placed.items():
         for test in tests:

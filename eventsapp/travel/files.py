@@ -109,11 +109,11 @@ def asking_events(event_ids: set[int]) -> set[int]:
 
 def asked_parts(registration: Registration, settings: TravelSettings | None) -> list[str]:
     """The parts asked of this participant: the event's, but passport data only of one who
-    needs a visa letter."""
+    needs a visa letter, and always of them (the letter states it, whatever the event asks)."""
     parts = [p for p in (settings.parts if settings else []) if p in PART_FIELDS]
     if not registration.visa_letter:
-        parts = [p for p in parts if p != TravelPart.PASSPORT]
-    return parts
+        return [p for p in parts if p != TravelPart.PASSPORT]
+    return parts if TravelPart.PASSPORT in parts else [*parts, TravelPart.PASSPORT]
 
 
 def why_not_asked(registration: Registration, settings: TravelSettings | None) -> str | None:

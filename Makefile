@@ -38,7 +38,7 @@ install: $(VENV)/.installed $(CATALOGUES:.po=.mo)  ## the venv, the dependencies
 # After changing strings in the code: the template of the messages, and every catalogue brought up
 # to date with it (new messages empty, changed ones fuzzy) for the translators.
 translations: $(VENV)/.installed  ## extract the messages to translate and update the catalogues
-	$(BIN)/pybabel --quiet extract -F babel.cfg -k _l -k lazy_gettext --sort-by-file --width 100 \
+	$(BIN)/pybabel --quiet extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 --sort-by-file --width 100 \
 	  --project eventsapp -o $(TRANSLATIONS)/messages.pot .
 	$(BIN)/pybabel --quiet update --width 100 -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
 

@@ -9,6 +9,7 @@ from eventsapp.attendance.completion import completion, completion_counts
 from eventsapp.attendance.models import SessionCheckIn
 from eventsapp.core.clock import utcnow
 from eventsapp.documents.models import Document, DocumentKind
+from tests.documents_helpers import pdf_text, words
 from tests.session_helpers import add_sessions
 from tests.test_attendance import emails_to, participants
 from tests.test_session_attendance import D1, D2
@@ -100,16 +101,21 @@ def test_certificates_of_attendance_when_the_event_wants_them(
     rule(staff_client, course, attendance_certificates="y")
     attend_sessions(db, a, ten_sessions)
     attend_sessions(db, b, ten_sessions[:3])  # attended, did not complete; the third did not come
+    b.locale = "es"
+    db.session.commit()
     issued = staff_client.post(f"/manage/events/{course.id}/certificates", follow_redirects=True)
     assert "Issued 1 certificate of completion" in issued.text
     assert "Issued 1 certificate of attendance" in issued.text
     kinds = {d.registration_id: d.kind for d in db.session.scalars(select(Document))}
     assert kinds == {a.id: DocumentKind.CERTIFICATE, b.id: DocumentKind.ATTENDANCE_CERTIFICATE}
     (email,) = emails_to(db, b.email)
-    assert email.subject == "Your certificate of attendance: Specialization course"
+    assert email.subject == "Su constancia de asistencia: Specialization course"  # hers
     code = db.session.scalar(select(Document.code).where(Document.registration_id == b.id))
     page = app.test_client().get(f"/documents/{code}").text
     assert "Certificate of attendance" in page and "3 of 10 sessions" in page
+    spanish = words(pdf_text(staff_client.get(f"/documents/{code}.pdf")))
+    assert "Constancia de asistencia" in spanish
+    assert "asistió a 3 de 10 sesiones de «" in spanish, spanish
 
 
 def test_the_post_test_minimum_says_who_did_not_take_it(staff_client, db, course, ten_sessions):

@@ -96,6 +96,7 @@ def test_a_delegate_downloads_her_badge_then_a_signed_certificate_that_verifies_
     text = words(pdf_text(badge))
     assert "Ana Lucía Pérez" in text and "Curso de especialización en justicia electoral" in text
     assert CICIE_ES in text  # the badge is in the event's language (Spanish first)
+    assert "Perú · Delegada" in text and "Delegado(a)" not in text  # her role, as she is called
     (badge_url,) = qr_codes(badge.data)
 
     for day in ("2016-03-07", "2016-03-08", "2016-03-09"):  # the badge's QR code, scanned
@@ -456,6 +457,15 @@ def test_staff_set_the_centre_partners_signatories_and_wording_and_preview_them(
     assert "Utopian Centre for Elections" in english and "This certifies that" in english
     badge = words(pdf_text(staff_client.get(f"{base}/badge/fr.pdf")))
     assert "María Fernanda Castañeda Villalobos" in badge
+    # A centre's name takes no article in Spanish or French letters ("Centro ... tiene"), and
+    # nobody is "aceptado/a".
+    for kind, language, opening in (
+        ("acceptance_letter", "es", "En nombre de la institución organizadora, Centro Utópico"),
+        ("visa_letter", "fr", "Au nom de l’institution organisatrice, Utopian Centre for"),
+    ):
+        letter = words(pdf_text(staff_client.get(f"{base}/{kind}/{language}.pdf")))
+        assert opening in letter, letter
+        assert "aceptado/a" not in letter
     assert staff_client.get(f"{base}/letter/es.pdf").status_code == 404
 
 

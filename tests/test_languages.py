@@ -16,6 +16,7 @@ from eventsapp.catalogue.models import Event
 from eventsapp.core.i18n import sort_key, sorted_by_name
 from eventsapp.demo.services import load_demo
 from eventsapp.messages.models import Message
+from eventsapp.registration.models import Registration
 from tests.conftest import login
 from tests.test_participant_emails import spanish
 
@@ -212,3 +213,20 @@ def test_dates_on_lists_read_in_the_visitors_language_with_the_window_only_when_
         re.sub(r"<[^>]+>", " ", client.get("/calendar/2027", headers=SPANISH).text).split()
     )
     assert "mayo de 2027 por confirmar" in spanish and "(por confirmar)" not in spanish
+    home = client.get("/calendar/2027", headers=SPANISH).text
+    glued = " ".join(re.sub(r"<[^>]+>", "", home).split())  # tags gone, not made spaces
+    assert "mayo de 2027 por confirmar" in glued  # not "mayo de 2027por confirmar"
+
+
+def test_an_address_refused_says_what_to_write_in_the_visitors_language(client, db, make):
+    """Not WTForms' own "Email inválido." (half English): what to write, beside the field."""
+    from tests.test_registration_http import FORM
+
+    event = make.open_event(capacity=10)
+    answer = client.post(
+        f"/events/{event.id}/register", data={**FORM, "email": "amina@"}, headers=SPANISH
+    )
+    page = answer.get_data(as_text=True)
+    assert "Escriba una dirección de correo electrónico, como nombre@ejemplo.org." in page
+    assert "Email inválido" not in page
+    assert db.session.scalar(select(Registration.id)) is None

@@ -1,9 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from ..core.fields import LanguageField
-from ..core.forms import Form
+from ..core.forms import Form, email_address
 from .models import Role
 from .passwords import MIN_LENGTH, strong_password
 
@@ -11,13 +11,13 @@ STAFF_ROLE_CHOICES = Role.choices((Role.ADMIN, Role.COORDINATOR, Role.STAFF))
 
 
 class LoginForm(Form):
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), email_address(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
     remember = BooleanField(_l("Keep me signed in"))
 
 
 class LoginLinkForm(Form):
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), email_address(), Length(max=254)])
 
 
 class SetupForm(Form):
@@ -50,7 +50,7 @@ class PasswordForm(SetupForm):
 class ColleagueForm(Form):
     """An administrator invites a colleague, who then chooses their own password."""
 
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), email_address(), Length(max=254)])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     role = SelectField(_l("Role"), choices=STAFF_ROLE_CHOICES, default=Role.STAFF)
     language = LanguageField(

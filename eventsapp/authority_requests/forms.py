@@ -10,11 +10,11 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..catalogue.models import LANGUAGES
 from ..core.fields import CheckboxesField
-from ..core.forms import Form
+from ..core.forms import Form, email_address
 from ..people.services import country_choices
 from .models import RequestKind, RequestStatus
 from .services import RequestInput
@@ -49,7 +49,7 @@ class RequestForm(Form):
     interpretation = BooleanField(_l("Interpretation needed"))
     contact_name = StringField(_l("Contact person"), validators=[DataRequired(), Length(max=200)])
     contact_email = EmailField(
-        _l("Contact email"), validators=[DataRequired(), Email(), Length(max=254)]
+        _l("Contact email"), validators=[DataRequired(), email_address(), Length(max=254)]
     )
 
     def __init__(self, *args, **kwargs):

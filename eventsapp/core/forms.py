@@ -13,11 +13,17 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import Email, InputRequired, Length
 
 from .question_columns import QuestionInput
 from .questions import KINDS, MAX_LABEL_LENGTH, TRANSLATED, kind_choices
 from .validation import ONE_LINE_MESSAGE, is_one_line
+
+
+def email_address() -> Email:
+    """WTForms' check of an address, saying what to write (its own Spanish reads "Email
+    inválido.")."""
+    return Email(_l("Write an email address, such as name@example.org."))
 
 
 class Form(FlaskForm):

@@ -13,7 +13,6 @@ from wtforms import (
 )
 from wtforms.validators import (
     DataRequired,
-    Email,
     InputRequired,
     Length,
     NumberRange,
@@ -22,7 +21,7 @@ from wtforms.validators import (
 
 from ..catalogue.models import LANGUAGES
 from ..core.fields import DayField, LanguageField
-from ..core.forms import Form
+from ..core.forms import Form, email_address
 from ..people.models import Gender
 from ..people.services import organisation_choices
 from ..registration.forms import TravelForm
@@ -61,7 +60,7 @@ class InvitationForm(QuotaFields, Form):
     organisation_id = SelectField(_l("Authority"), coerce=int)
     focal_name = StringField(_l("Focal point's name"), validators=[DataRequired(), Length(max=200)])
     focal_email = EmailField(
-        _l("Focal point's email"), validators=[DataRequired(), Email(), Length(max=254)]
+        _l("Focal point's email"), validators=[DataRequired(), email_address(), Length(max=254)]
     )
     focal_language = LanguageField(_l("Focal point's language"))
 
@@ -98,7 +97,7 @@ class QuotaForm(QuotaFields, Form):
 class NomineeForm(Form):
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     position = StringField(_l("Position"), validators=[Optional(), Length(max=200)])
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), email_address(), Length(max=254)])
     gender = SelectField(
         _l("Gender"),
         choices=[("", _l("Choose…")), *Gender.choices()],
@@ -150,7 +149,7 @@ class TargetForm(Form):
 
 class AccessForm(Form):
     email = EmailField(
-        _l("The focal point's email"), validators=[DataRequired(), Email(), Length(max=254)]
+        _l("The focal point's email"), validators=[DataRequired(), email_address(), Length(max=254)]
     )
 
 

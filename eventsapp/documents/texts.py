@@ -143,7 +143,8 @@ DEFAULTS = {
         "es": Wording(
             "Carta de apoyo para la solicitud de visa",
             "A las autoridades consulares correspondientes:\n\n"
-            "{centre} invita a\n\n{passport_name}\n\n"
+            "En nombre de la institución organizadora, {centre}, invitamos a\n\n"
+            "{passport_name}\n\n"
             "de nacionalidad {nationality}, titular del pasaporte número {passport_number} "
             "(válido hasta el {passport_expiry}),\n{position}, {organisation},\n"
             "a participar como {role} en «{event}», que se celebrará en {place} ({dates}).\n\n"
@@ -154,7 +155,8 @@ DEFAULTS = {
         "fr": Wording(
             "Lettre d’appui à la demande de visa",
             "Aux autorités consulaires concernées :\n\n"
-            "{centre} invite\n\n{passport_name}\n\n"
+            "Au nom de l’institution organisatrice, {centre}, nous invitons\n\n"
+            "{passport_name}\n\n"
             "de nationalité {nationality}, titulaire du passeport numéro {passport_number} "
             "(valide jusqu’au {passport_expiry}),\n{position}, {organisation},\n"
             "à participer en tant que {role} à « {event} », qui se tiendra à {place} "
@@ -176,18 +178,19 @@ DEFAULTS = {
         ),
         "es": Wording(
             "Carta de aceptación",
-            "{centre} tiene el agrado de confirmar que\n\n{name}\n\n"
+            "En nombre de la institución organizadora, {centre}, tenemos el agrado de confirmar "
+            "la participación de\n\n{name}\n\n"
             "{position}, {organisation} ({country}),\n"
-            "ha sido aceptado/a para participar como {role} en «{event}», que se celebrará en "
-            "{place} ({dates}).\n\n{costs}\n\n"
+            "como {role} en «{event}», que se celebrará en {place} ({dates}).\n\n{costs}\n\n"
             "Será un placer darle la bienvenida.",
         ),
         "fr": Wording(
             "Lettre d’acceptation",
-            "{centre} a le plaisir de confirmer que\n\n{name}\n\n"
+            "Au nom de l’institution organisatrice, {centre}, nous avons le plaisir de "
+            "confirmer la participation de\n\n{name}\n\n"
             "{position}, {organisation} ({country}),\n"
-            "a été accepté·e pour participer en tant que {role} à « {event} », qui se tiendra "
-            "à {place} ({dates}).\n\n{costs}\n\n"
+            "en tant que {role} à « {event} », qui se tiendra à {place} ({dates}).\n\n"
+            "{costs}\n\n"
             "Nous nous réjouissons de vous accueillir.",
         ),
     },

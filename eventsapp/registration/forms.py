@@ -15,7 +15,6 @@ from wtforms import (
 )
 from wtforms.validators import (
     DataRequired,
-    Email,
     InputRequired,
     Length,
     NumberRange,
@@ -25,7 +24,7 @@ from wtforms.validators import (
 
 from ..catalogue.models import LANGUAGES
 from ..core.fields import DayField, LanguageField
-from ..core.forms import Form, id_or_none
+from ..core.forms import Form, email_address, id_or_none
 from ..people.models import Gender, OrganisationKind
 from ..people.services import country_choices, organisation_choices
 from .models import Access
@@ -70,7 +69,7 @@ class RegistrationForm(TravelFields, Form):
         choices=[("", _l("Choose…")), *Gender.choices()],
         validators=[InputRequired(_l("Choose one (or “Prefer not to say”)."))],
     )
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), email_address(), Length(max=254)])
     # The organisation and country are checked by the service, in one query with the rest: the
     # lists of choices are loaded only to show the form (``fill_choices``).
     organisation_id = SelectField(_l("Organisation"), coerce=id_or_none, validate_choice=False)

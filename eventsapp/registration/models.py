@@ -3,6 +3,7 @@
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -43,6 +44,23 @@ class ParticipantRole(Labelled):
     FACILITATOR = "facilitator", _l("Facilitator")
     OBSERVER = "observer", _l("Observer")
     STAFF = "staff", _l("Staff")
+
+
+# A role as its holder is called in languages that mark gender (a badge reads "Delegada"), for
+# a registration that says female or male; otherwise the role's label, with both endings.
+ROLE_OF_A_WOMAN = {
+    ParticipantRole.DELEGATE: lazy_pgettext("a woman's role", "Delegate"),
+    ParticipantRole.SPEAKER: lazy_pgettext("a woman's role", "Speaker or expert"),
+    ParticipantRole.FACILITATOR: lazy_pgettext("a woman's role", "Facilitator"),
+    ParticipantRole.OBSERVER: lazy_pgettext("a woman's role", "Observer"),
+}
+ROLE_OF_A_MAN = {
+    ParticipantRole.DELEGATE: lazy_pgettext("a man's role", "Delegate"),
+    ParticipantRole.SPEAKER: lazy_pgettext("a man's role", "Speaker or expert"),
+    ParticipantRole.FACILITATOR: lazy_pgettext("a man's role", "Facilitator"),
+    ParticipantRole.OBSERVER: lazy_pgettext("a man's role", "Observer"),
+}
+ROLES_BY_GENDER = {Gender.FEMALE: ROLE_OF_A_WOMAN, Gender.MALE: ROLE_OF_A_MAN}
 
 
 class Funding(Labelled):
@@ -192,7 +210,9 @@ class Registration(db.Model):
 
     @property
     def role_label(self) -> str:
-        return ParticipantRole(self.role).label
+        """The role as its holder is called (``ROLES_BY_GENDER``)."""
+        role = ParticipantRole(self.role)
+        return str(ROLES_BY_GENDER.get(self.gender, {}).get(role, role.label))
 
     @property
     def has_offer(self) -> bool:

@@ -62,7 +62,9 @@ def test_an_attendee_evaluates_and_staff_see_the_result(
     email = db.session.scalar(select(OutboxEmail).where(OutboxEmail.to == attendee.email))
     site = re.escape(current_app.config["SITE_URL"])
     link = re.search(rf"{site}(/evaluations/\S+)", email.text_body).group(1)
-    delegate = chromium.new_context(base_url=live_server, locale="en-GB").new_page()
+    delegate = chromium.new_context(
+        base_url=live_server, locale="en-GB", viewport={"width": 390, "height": 844}
+    ).new_page()
     delegate.goto(link)
     expect(delegate.get_by_role("heading", level=1)).to_have_text("Evaluate Specialization course")
     delegate.get_by_role("button", name="Send").click()  # nothing chosen: refused
@@ -130,6 +132,8 @@ def test_a_spanish_delegate_evaluates_in_spanish(page, chromium, live_server, st
         "Evaluar Curso de especialización"
     )
     module = delegate.get_by_role("group", name="¿Qué módulo le ayudó más?")
+    for choice in module.locator("label").all():  # a finger hits each on a phone
+        assert choice.bounding_box()["height"] >= 44
     module.get_by_label("Auditoría").check()
     delegate.get_by_role("button", name="Enviar").click()
     expect(delegate.locator(".flash-success").last).to_be_visible()

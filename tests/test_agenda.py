@@ -57,6 +57,10 @@ def test_staff_add_a_session_and_the_public_page_shows_it(staff_client, course, 
     assert "09:00–10:30" in public
     assert "Sala de Consejo" in public
     assert "Spanish · simultaneous interpretation" in public
+    # The day's time zone as people name it, in their language, not "America/Mexico_City".
+    assert "Mexico (Mexico City) Time" in public and "America/Mexico_City" not in public
+    spanish = staff_client.get(f"/events/{course.id}", headers={"Accept-Language": "es"}).text
+    assert "hora de México (Ciudad de México)" in spanish
 
 
 def test_unpublished_sessions_stay_off_the_public_page(client, course, db):

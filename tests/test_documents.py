@@ -302,6 +302,11 @@ def test_a_code_nobody_was_given_or_a_revoked_one_says_so_plainly(app, staff_cli
     assert (
         "No document was issued with the code" in unknown.text and "NoSuchCode123" in unknown.text
     )
+    # The serial printed on it, typed in: the page says how to check it instead.
+    (printed,) = db.session.scalars(select(Document.serial))
+    typed = visitor.get(f"/documents/{printed}")
+    assert typed.status_code == 404 and "is a serial number" in typed.text
+    assert "Scan the document’s QR code" in typed.text
     hostile = visitor.get("/documents/" + "<script>" * 20)
     assert hostile.status_code == 404 and "<script>" not in hostile.text
 

@@ -2,6 +2,7 @@
 
 import io
 import itertools
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -241,6 +242,10 @@ def test_satisfaction_by_event_and_year(staff_client, make, db):
     page = staff_client.get(f"/reports/results?{args}").get_data(as_text=True)
     assert "<caption>Satisfaction by year</caption>" in page
     assert "3.60 of 5 on average · 5 answers" in page
+    spanish = staff_client.get(f"/reports/results?{args}", headers={"Accept-Language": "es"})
+    cells = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", spanish.get_data(as_text=True)))
+    assert "3,60 de 5 en promedio" in cells  # the visitor's decimal comma, not "3.60"
+    assert "Seminar 18 ene 2016 4,5 2" in cells, cells  # a date as people write it
     book = load_workbook(io.BytesIO(staff_client.get(f"/reports/results.xlsx?{args}").data))
     assert list(book["Satisfaction by year"].values)[-1] == ("All years", 3.6, 5)
     assert "Satisfaction by event" in book.sheetnames

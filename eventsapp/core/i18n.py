@@ -24,7 +24,7 @@ from typing import TypeVar
 
 import icu
 from babel import Locale
-from babel.dates import format_skeleton
+from babel.dates import format_skeleton, get_timezone_location
 from flask import current_app
 from flask_babel import format_currency, format_date, format_decimal, get_locale, get_timezone
 from flask_babel import gettext as _
@@ -109,6 +109,31 @@ def format_money(value: Decimal | float | None, currency: str | None = None) -> 
     if currency:
         return format_currency(value, currency)
     return format_decimal(value, "#,##0.00")
+
+
+def format_figure(value, decimals: int | None = None):
+    """A table's value as the visitor's language writes it: a number with decimals as many as
+    it was rounded to ("55,0", "78,6" in Spanish; or ``decimals``: "4,18"), a date ("18 abr
+    2016"); whole numbers (a year, a count) and anything else as they are."""
+    if isinstance(value, float | Decimal):
+        if decimals is None:
+            written = str(value)
+            decimals = 3 if "e" in written.lower() else min(3, len(written.partition(".")[2]))
+        return format_decimal(value, "#,##0." + "0" * decimals if decimals else "#,##0")
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return format_date(value, "medium")
+    return value
+
+
+def zone_name(zone: str | None) -> str:
+    """A time zone as people name it: "hora de México (Ciudad de México)", "Mexico (Mexico
+    City) Time", not "America/Mexico_City"."""
+    if not zone:
+        return ""
+    try:
+        return get_timezone_location(zone, locale=get_locale())
+    except LookupError:
+        return zone
 
 
 def language_name(code: str | None) -> str:
@@ -237,6 +262,8 @@ def register(app) -> None:
         moment=format_moment,
         money=format_money,
         language_name=language_name,
+        figure=format_figure,
+        zone_name=zone_name,
         country_name=country_name,
         country_list=country_list,
         address=shown_address,

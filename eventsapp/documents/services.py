@@ -57,6 +57,9 @@ _DOCUMENT_URL = re.compile(r"(?:https?://\S+?)?/documents/([A-Za-z0-9_-]{1,40})/
 
 # ---------------------------------------------------------------- serials
 
+# A serial as printed ("CICIE-2027-0019"): its series (prefix and year), then its number.
+SERIAL = re.compile(r"[A-Z0-9]{1,20}-\d{4}-\d{4,}")
+
 
 def serial_prefix(programme: Programme | None) -> str:
     """The first part of a programme's serials: its acronym in capitals and digits ("CICIE"),

@@ -13,7 +13,14 @@ from ...core.pdf import PdfUnavailable
 from ...extensions import db
 from ...registration.models import Registration
 from ..rendering import document_pdf, verification_facts
-from ..services import badge_of, document_by_code, documents_for, may_download, why_not_valid
+from ..services import (
+    SERIAL,
+    badge_of,
+    document_by_code,
+    documents_for,
+    may_download,
+    why_not_valid,
+)
 
 bp = Blueprint("documents", __name__)
 
@@ -41,7 +48,8 @@ def verify(code: str):
     plain "no such document" (404) for a code nobody was given."""
     document = document_by_code(code)
     if document is None:
-        return render_template("documents/unknown.html", code=code[:40]), 404
+        serial = bool(SERIAL.fullmatch(code))  # typed from the paper: "CICIE-2027-0019"
+        return render_template("documents/unknown.html", code=code[:40], serial=serial), 404
     problem = why_not_valid(document)
     downloadable = problem is None and (
         not current_user.is_authenticated or may_download(document, current_user)

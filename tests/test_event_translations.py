@@ -207,3 +207,27 @@ def test_the_home_page_in_spanish_runs_as_many_queries_for_5_and_25_events(
         assert f">Evento {last - 1}</a>" in page and f">Event {last}</a>" in page
         assert "Event 1<" not in page and "Evento 0<" not in page
     assert counts[0] == counts[1], counts
+
+
+def test_the_events_calendar_file_reads_in_the_visitors_language(app, staff_client, make, db):
+    """The .ics a Spanish delegate downloads (and is emailed): the title staff translated, the
+    dates as Spanish reads them, the purpose not translated left as written; in English, as
+    written."""
+    event = make.event(
+        title=TITLE, date_text="October 5th-7th 2027", purpose=["Share the practices"]
+    )
+    assert translate(staff_client, event, title=SPANISH).status_code == 302
+
+    def calendar(language: str) -> str:
+        answer = app.test_client().get(
+            f"/events/{event.id}.ics", headers={"Accept-Language": language}
+        )
+        assert answer.status_code == 200
+        return answer.get_data(as_text=True).replace("\r\n ", "")  # lines unfolded
+
+    spanish = calendar("es")
+    assert f"SUMMARY:{SPANISH}" in spanish
+    assert "Fechas: 5–7 de octubre de 2027" in spanish and "October 5th" not in spanish
+    assert "- Share the practices" in spanish
+    english = calendar("en")
+    assert f"SUMMARY:{TITLE}" in english and "Dates: October 5th-7th 2027" in english

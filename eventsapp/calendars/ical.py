@@ -45,6 +45,7 @@ from sqlalchemy import Row
 
 from ..agenda.models import AgendaSession, SessionKind
 from ..catalogue.models import Event, EventKind, EventStatus, Venue
+from ..catalogue.translations import date_reading, original_language
 from ..core.dates import format_window
 from ..core.labels import Labelled
 from ..core.links import route_path, site_url
@@ -187,6 +188,11 @@ class FeedContext:
             locale=str(get_locale()),
         )
 
+    @property
+    def language(self) -> str:
+        """The feed's language ("es" of "es_ES"), as translations are kept."""
+        return self.locale.partition("_")[0]
+
     def link(self, endpoint: str, **values) -> str:
         return self.url_root.rstrip("/") + route_path(endpoint, **values)
 
@@ -310,9 +316,11 @@ def event_summary(event: Event | Row, status: str | None, locale: str) -> str:
 
 
 def event_description(event: Event | Row, url: str, status: str, locale: str) -> str:
-    """Purpose, audience and the dates as written, for the calendar entry's notes."""
+    """Purpose, audience and the dates as written (in another language than the events', as
+    it reads them: "principios de marzo de 2027"), for the calendar entry's notes."""
     text = words(locale)
-    dates = event.date_text
+    in_original = locale.partition("_")[0] == original_language()  # ``FeedContext.language``
+    dates = event.date_text if in_original else date_reading(event)
     window = window_label(event.starts_on, event.ends_on, locale)
     if window not in dates:
         dates += f" ({window})"

@@ -23,6 +23,7 @@ Nothing here commits: the caller owns the transaction.
 import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from types import SimpleNamespace
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -32,8 +33,9 @@ from sqlalchemy.orm import aliased, contains_eager
 from ..accounts.models import User
 from ..agenda.models import AgendaSession
 from ..agenda.services import shown_sessions
-from ..catalogue.models import Event, EventKind, Programme, Venue
+from ..catalogue.models import Event, EventKind, EventTranslation, Programme, Venue
 from ..catalogue.services import EVENT_ORDER, EventFilters, narrow_events
+from ..catalogue.translations import original_language
 from ..core.clock import utcnow
 from ..core.links import route_path
 from ..core.tokens import CALENDAR_FEED, ids_in
@@ -51,7 +53,7 @@ from .store import BY_ID_LIMIT, event_texts, fingerprint, forget_everything, pro
 
 # Raise it when the text of feeds changes, so that the ETags clients hold, and the text kept in
 # the database by an older release, stop matching.
-FEED_FORMAT = 4
+FEED_FORMAT = 5
 
 
 @dataclass(frozen=True)
@@ -208,7 +210,34 @@ def _write_events(feed: Feed, ids: list[int], context: FeedContext) -> dict[int,
     if len(ids) <= BY_ID_LIMIT:
         stmt = stmt.where(Event.id.in_(ids))
     wanted = set(ids)
-    return {e.id: event_text(e, context) for e in db.session.execute(stmt) if e.id in wanted}
+    if context.language == original_language():
+        return {e.id: event_text(e, context) for e in db.session.execute(stmt) if e.id in wanted}
+    translation = aliased(EventTranslation, name="translation")
+    stmt = stmt.add_columns(
+        *(getattr(translation, name).label(f"translated_{name}") for name in TRANSLATED)
+    ).outerjoin(
+        translation,
+        (translation.event_id == Event.id) & (translation.locale == context.language),
+    )
+    return {
+        e.id: event_text(_in_language(e), context)
+        for e in db.session.execute(stmt)
+        if e.id in wanted
+    }
+
+
+# What a feed in another language than the events' shows as staff translated it.
+TRANSLATED = ("title", "purpose", "audience")
+
+
+def _in_language(row: Row) -> SimpleNamespace:
+    """A row of ``EVENT_COLUMNS`` with the title, purpose and audience staff translated into
+    the feed's language, where they did (else the original's, as pages show them)."""
+    values = row._asdict()
+    for name in TRANSLATED:
+        if translated := values.pop(f"translated_{name}"):
+            values[name] = translated
+    return SimpleNamespace(**values)
 
 
 def _write_agendas(feed: Feed, ids: list[int], context: FeedContext) -> dict[int, bytes]:

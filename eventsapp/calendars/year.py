@@ -33,7 +33,7 @@ from .services import event_stamps, versions_digest, versions_of
 from .store import document, fingerprint, store_document
 
 # Raise it when what the documents show changes, so that kept ones stop matching.
-YEAR_FORMAT = 4
+YEAR_FORMAT = 5
 # Events on one page of the yearly calendar: a year of thousands of events is read page by page.
 YEAR_PAGE_SIZE = 300
 

@@ -221,6 +221,7 @@ def delegate_pages(scene) -> dict[str, list[tuple[str, str]]]:
     return {
         "public": [
             ("the calendar", "/"),
+            ("the year's calendar", f"/calendar/{scene['year']}"),
             ("an event page", f"/events/{another.id}"),
             ("a past event's page", f"/events/{scene['past'].id}"),
             ("the registration form", f"/events/{another.id}/register"),
@@ -285,6 +286,22 @@ def test_no_delegate_page_scrolls_sideways_on_a_phone(chromium, live_server, sce
     assert not wide, f"pages wider than a {PHONE}px phone in {language}:\n" + "\n".join(
         f"{where}: {what}" for where, what in wide.items()
     )
+
+
+def test_the_years_calendar_reads_down_a_phone(chromium, live_server, scene, db):
+    """A month's events as cards on a phone: each activity's name within the screen, not in a
+    column of a table to swipe to, and the other cells named."""
+    context, page = phone(chromium, live_server, "es")
+    try:
+        page.goto(f"/calendar/{scene['year']}")
+        activities = page.locator("table.year-calendar a.activity").all()
+        assert activities
+        for activity in activities:
+            box = activity.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE, activity.text_content()
+        expect(page.locator("table.year-calendar td[data-label='Tipo']").first).to_be_visible()
+    finally:
+        context.close()
 
 
 @pytest.mark.parametrize("language", ["es", "fr"])

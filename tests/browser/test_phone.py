@@ -27,6 +27,7 @@ from eventsapp.registration.models import Registration, RegistrationSettings, St
 from eventsapp.registration.services import RegistrationInput, receive_registration, register
 from eventsapp.registration.statuses import apply_staff_action
 from tests.browser.test_accessibility import axe_violations, readable
+from tests.session_helpers import add_sessions
 
 pytestmark = pytest.mark.browser
 
@@ -300,6 +301,24 @@ def test_the_years_calendar_reads_down_a_phone(chromium, live_server, scene, db)
             box = activity.bounding_box()
             assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE, activity.text_content()
         expect(page.locator("table.year-calendar td[data-label='Tipo']").first).to_be_visible()
+    finally:
+        context.close()
+
+
+def test_an_agenda_leaves_its_titles_the_width_of_a_phone(chromium, live_server, scene, db):
+    """A session's title beside its times, its room and language under it, rather than four
+    columns leaving the title half the screen."""
+    course = scene["course"]
+    (session,) = add_sessions(
+        db, course, {course.starts_on: ["Apertura y presentación de la experiencia"]}, False
+    )
+    session.room, session.language, session.interpretation = "Sala de Consejo", "es", True
+    db.session.commit()
+    context, page = phone(chromium, live_server, "es")
+    try:
+        page.goto(f"/events/{course.id}")
+        title = page.locator("#agenda td", has_text="Apertura y presentación").first
+        assert title.bounding_box()["width"] >= 0.6 * PHONE, title.bounding_box()
     finally:
         context.close()
 

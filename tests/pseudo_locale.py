@@ -61,7 +61,12 @@ def messages_of_the_code() -> Catalog:
     """Every message of the code and templates, extracted as `make translations` does."""
     with (ROOT / "babel.cfg").open() as handle:
         method_map, options_map = parse_mapping_cfg(handle, "babel.cfg")
-    keywords = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
+    keywords = {
+        **DEFAULT_KEYWORDS,
+        "_l": None,
+        "lazy_gettext": None,
+        "lazy_pgettext": DEFAULT_KEYWORDS["pgettext"],
+    }
     catalog = Catalog(locale=PSEUDO)
     for _filename, _line, message, _comments, context in extract_from_dir(
         str(ROOT), method_map, options_map, keywords=keywords

@@ -232,6 +232,10 @@ def _register_templating(app: Flask) -> None:
         return urlencode({k: v for k, v in merged.items() if v not in ("", None)})
 
 
+# SQLite's codes for a row that another request wrote first (PostgreSQL's is 23505 for both).
+SQLITE_TAKEN = frozenset({"SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"})
+
+
 def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
@@ -314,7 +318,7 @@ def _register_error_pages(app: Flask) -> None:
             return False
         return (
             getattr(error.orig, "sqlstate", None) == "23505"  # psycopg
-            or getattr(error.orig, "sqlite_errorname", None) == "SQLITE_CONSTRAINT_UNIQUE"
+            or getattr(error.orig, "sqlite_errorname", None) in SQLITE_TAKEN
         )
 
     def conflict(error: IntegrityError):

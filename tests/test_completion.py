@@ -113,9 +113,12 @@ def test_certificates_of_attendance_when_the_event_wants_them(
     code = db.session.scalar(select(Document.code).where(Document.registration_id == b.id))
     page = app.test_client().get(f"/documents/{code}").text
     assert "Certificate of attendance" in page and "3 of 10 sessions" in page
+    spanish_page = app.test_client().get(f"/documents/{code}", headers={"Accept-Language": "es"})
+    assert "3 de 10 sesiones" in spanish_page.text and "a 3 de 10" not in spanish_page.text
     spanish = words(pdf_text(staff_client.get(f"/documents/{code}.pdf")))
     assert "Constancia de asistencia" in spanish
-    assert "asistió a 3 de 10 sesiones de «" in spanish, spanish
+    assert "asistió a «Specialization course»" in spanish, spanish
+    assert "con una asistencia de 3 de 10 sesiones." in spanish
 
 
 def test_the_post_test_minimum_says_who_did_not_take_it(staff_client, db, course, ten_sessions):

@@ -77,8 +77,8 @@ def test_a_delegate_downloads_her_badge_then_a_signed_certificate_that_verifies_
     app, staff_client, db, make, cicie, delegate_user
 ):
     """The issue's "done when": a delegate from Peru, in Spanish, downloads her badge; after the
-    course, a certificate naming CICIE and its partners, signed, reading "asistió 3 días", that
-    verifies by its QR code."""
+    course, a certificate naming CICIE and its partners, signed, reading "con una asistencia de
+    3 días", that verifies by its QR code."""
     course = make.event(
         title="Curso de especialización en justicia electoral",
         date_text="7-9 March 2016",
@@ -110,7 +110,7 @@ def test_a_delegate_downloads_her_badge_then_a_signed_certificate_that_verifies_
     certificate = phone.get(link)
     text = words(pdf_text(certificate))
     assert CICIE_ES in text and "Certificado de finalización" in text
-    assert "asistió 3 días" in text, text
+    assert "con una asistencia de 3 días" in text, text
     assert "7–9 de marzo de 2016" in text and "Mexico City, México" in text, text
     for partner in ("National Electoral Institute", "United Nations Development Programme"):
         assert partner in text  # founders

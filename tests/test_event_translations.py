@@ -231,3 +231,10 @@ def test_the_events_calendar_file_reads_in_the_visitors_language(app, staff_clie
     assert "- Share the practices" in spanish
     english = calendar("en")
     assert f"SUMMARY:{TITLE}" in english and "Dates: October 5th-7th 2027" in english
+
+    event = make.event(title="Seminar", date_text="2028")  # a year: its first day, marked
+    assert "SUMMARY:Seminar (≈ 2028)" in calendar("en")
+    assert "SUMMARY:Seminar (≈ 2028)" in calendar("es")
+    event = make.event(title="Forum", date_text="spring 2028")
+    assert "SUMMARY:Forum (≈ spring 2028)" in calendar("en")
+    assert "SUMMARY:Forum (≈ primavera de 2028)" in calendar("es")

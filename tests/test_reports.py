@@ -245,6 +245,7 @@ def test_satisfaction_by_event_and_year(staff_client, make, db):
     spanish = staff_client.get(f"/reports/results?{args}", headers={"Accept-Language": "es"})
     cells = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", spanish.get_data(as_text=True)))
     assert "3,60 de 5 en promedio" in cells  # the visitor's decimal comma, not "3.60"
+    assert "2017 3,50 2" in cells and "3,60 5" in cells  # a column's figures alike: 3,67 above
     assert "Seminar 18 ene 2016 4,5 2" in cells, cells  # a date as people write it
     book = load_workbook(io.BytesIO(staff_client.get(f"/reports/results.xlsx?{args}").data))
     assert list(book["Satisfaction by year"].values)[-1] == ("All years", 3.6, 5)

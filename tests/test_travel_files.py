@@ -108,9 +108,12 @@ def test_a_visa_letter_asks_for_the_passport_even_where_the_event_asks_no_travel
     url = f"/me/registrations/{registration.id}/travel-file"
     assert "Travel file" in client.get("/me/registrations").get_data(as_text=True)
     page = client.get(url).get_data(as_text=True)
-    assert "Passport number" in page and "Arrival flight" not in page
+    assert "Passport number" in page and "Name exactly as in the passport" in page
+    assert "Arrival flight" not in page
     client.post(url, data=_form(event))
-    assert db.session.get(TravelFile, registration.id).passport_number == PASSPORT
+    travel = db.session.get(TravelFile, registration.id)
+    assert (travel.passport_number, travel.nationality) == (PASSPORT, "PE")
+    assert travel.passport_name == "TORRES QUISPE ANA MARIA"
 
     registration.visa_letter = False
     db.session.commit()

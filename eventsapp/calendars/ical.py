@@ -307,11 +307,18 @@ def _timed_window(event: Event | Row) -> list[bytes]:
     return [starts, written_line("DTEND", utc_value(event.ends_at))]
 
 
+def in_original(locale: str) -> bool:
+    """Whether a feed in ``locale`` is in the events' own language (``FeedContext.language``):
+    else it shows their dates as that language reads them."""
+    return locale.partition("_")[0] == original_language()
+
+
 def event_summary(event: Event | Row, status: str | None, locale: str) -> str:
-    """The summary; a marker of a coarse window says so with the dates as written."""
+    """The summary; a marker of a coarse window says so with the dates as written (or read)."""
     title = event.title
     if event.precision in MARKER_PRECISIONS:
-        title = f"{title} (\u2248 {event.date_text})"
+        written = event.date_text if in_original(locale) else date_reading(event, tbc=False)
+        title = f"{title} (\u2248 {written})"
     return summary(title, status, locale)
 
 
@@ -319,8 +326,7 @@ def event_description(event: Event | Row, url: str, status: str, locale: str) ->
     """Purpose, audience and the dates as written (in another language than the events', as
     it reads them: "principios de marzo de 2027"), for the calendar entry's notes."""
     text = words(locale)
-    in_original = locale.partition("_")[0] == original_language()  # ``FeedContext.language``
-    dates = event.date_text if in_original else date_reading(event)
+    dates = event.date_text if in_original(locale) else date_reading(event)
     window = window_label(event.starts_on, event.ends_on, locale)
     if window not in dates:
         dates += f" ({window})"

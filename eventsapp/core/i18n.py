@@ -111,14 +111,19 @@ def format_money(value: Decimal | float | None, currency: str | None = None) -> 
     return format_decimal(value, "#,##0.00")
 
 
+def decimals_of(value: float | Decimal) -> int:
+    """How many decimals a figure was rounded to, at most 3: 3.6 has 1, 4.25 has 2."""
+    written = str(value)
+    return 3 if "e" in written.lower() else min(3, len(written.partition(".")[2]))
+
+
 def format_figure(value, decimals: int | None = None):
-    """A table's value as the visitor's language writes it: a number with decimals as many as
-    it was rounded to ("55,0", "78,6" in Spanish; or ``decimals``: "4,18"), a date ("18 abr
-    2016"); whole numbers (a year, a count) and anything else as they are."""
+    """A table's value as the visitor's language writes it: a number with ``decimals`` decimals
+    (else as many as it was rounded to: "55,0", "4,18" in Spanish), a date ("18 abr 2016");
+    whole numbers (a year, a count) and anything else as they are."""
     if isinstance(value, float | Decimal):
         if decimals is None:
-            written = str(value)
-            decimals = 3 if "e" in written.lower() else min(3, len(written.partition(".")[2]))
+            decimals = decimals_of(value)
         return format_decimal(value, "#,##0." + "0" * decimals if decimals else "#,##0")
     if isinstance(value, date) and not isinstance(value, datetime):
         return format_date(value, "medium")
@@ -130,6 +135,8 @@ def zone_name(zone: str | None) -> str:
     City) Time", not "America/Mexico_City"."""
     if not zone:
         return ""
+    if zone in ("UTC", "GMT") or zone.startswith("Etc/"):  # no place: "UTC", "GMT+5" as written
+        return zone.removeprefix("Etc/")
     try:
         return get_timezone_location(zone, locale=get_locale())
     except LookupError:

@@ -185,8 +185,8 @@ def look_of(programme: Programme | None, language: str) -> Look:
 
 def attendance_words(facts: dict) -> str:
     """What was attended as people write it: "3 days", "2 of 3 days", "6 of 8 sessions"
-    (the plural follows the whole: "1 of 3 days"). Spanish sessions carry their preposition
-    ("asistió a 6 de 8 sesiones", but "asistió 3 días"): wordings say "asistió {attendance}"."""
+    (the plural follows the whole: "1 of 3 days"). Shown alone too (a verification page), so
+    wordings give it its preposition ("con una asistencia de {attendance}")."""
     if "sessions" in facts:
         return ngettext(
             "%(sessions)d of %(num)d session",

@@ -94,7 +94,7 @@ DEFAULTS = {
         "es": Wording(
             "Certificado de finalización",
             "Se hace constar que\n\n{name}\n\ncompletó «{event}», celebrado en {place} "
-            "({dates}), y asistió {attendance}.",
+            "({dates}), con una asistencia de {attendance}.",
         ),
         "fr": Wording(
             "Certificat de fin de formation",
@@ -111,8 +111,8 @@ DEFAULTS = {
         ),
         "es": Wording(
             "Constancia de asistencia",
-            "Se hace constar que\n\n{name}\n\nasistió {attendance} de «{event}», celebrado "
-            "en {place} ({dates}).",
+            "Se hace constar que\n\n{name}\n\nasistió a «{event}», celebrado en {place} "
+            "({dates}), con una asistencia de {attendance}.",
         ),
         "fr": Wording(
             "Attestation de présence",
@@ -187,9 +187,10 @@ DEFAULTS = {
         "fr": Wording(
             "Lettre d’acceptation",
             "Au nom de l’institution organisatrice, {centre}, nous avons le plaisir de "
-            "confirmer la participation de\n\n{name}\n\n"
+            "confirmer que\n\n{name}\n\n"
             "{position}, {organisation} ({country}),\n"
-            "en tant que {role} à « {event} », qui se tiendra à {place} ({dates}).\n\n"
+            "participera en tant que {role} à « {event} », qui se tiendra à {place} "
+            "({dates}).\n\n"
             "{costs}\n\n"
             "Nous nous réjouissons de vous accueillir.",
         ),

@@ -3,10 +3,12 @@ spreadsheet show, so that they always agree."""
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from flask_babel import gettext as _
 
 from ..catalogue.models import REGIONS, Region
+from ..core.i18n import decimals_of
 from .services import NOT_ASSIGNED, EventLine, Results
 
 
@@ -23,6 +25,16 @@ class Table:
 
     def as_sheet(self) -> tuple[str, list[str], list[list]]:
         return self.title, self.header, self.rows
+
+    def column_decimals(self) -> list[int | None]:
+        """The decimals each column's figures are shown with: the most any of them was rounded
+        to, so that a column reads "4,00" above "4,25" (None: a column without decimals)."""
+        found: list[int | None] = [None] * len(self.header)
+        for row in self.rows:
+            for i, cell in enumerate(row):
+                if isinstance(cell, float | Decimal):
+                    found[i] = max(found[i] or 0, decimals_of(cell))
+        return found
 
 
 def region_label(region: str | None) -> str:

@@ -107,13 +107,18 @@ def asking_events(event_ids: set[int]) -> set[int]:
     return {event_id for event_id, parts in rows if parts}
 
 
+# What a visa letter states of its holder's travel file (``letters.why_not``).
+VISA_LETTER_PARTS = (TravelPart.IDENTITY, TravelPart.PASSPORT)
+
+
 def asked_parts(registration: Registration, settings: TravelSettings | None) -> list[str]:
     """The parts asked of this participant: the event's, but passport data only of one who
-    needs a visa letter, and always of them (the letter states it, whatever the event asks)."""
+    needs a visa letter, and always of them: the name as in the passport, the nationality, the
+    passport's number and expiry (the letter states them, whatever the event asks)."""
     parts = [p for p in (settings.parts if settings else []) if p in PART_FIELDS]
     if not registration.visa_letter:
         return [p for p in parts if p != TravelPart.PASSPORT]
-    return parts if TravelPart.PASSPORT in parts else [*parts, TravelPart.PASSPORT]
+    return [*parts, *(p for p in VISA_LETTER_PARTS if p not in parts)]
 
 
 def why_not_asked(registration: Registration, settings: TravelSettings | None) -> str | None:

@@ -339,7 +339,8 @@ def test_the_annual_report_shows_the_courses_completion_and_gain_by_gender(staff
     page = staff_client.get("/reports/annual-report?programme=cicie&year=2016").text
     assert "Completion: 50.0 % (2 of 4 participants)" in page
     table = page.split("<caption>Learning gain by gender</caption>")[1].split("</table>")[0]
-    assert '<th scope="row">Female</th>' in table and '<td class="number">0.5</td>' in table
+    # The column's figures share their decimals: 0.50 beside 0.25.
+    assert '<th scope="row">Female</th>' in table and '<td class="number">0.50</td>' in table
     assert '<th scope="row">Male</th>' in table and '<td class="number">0.25</td>' in table
     by_event = page.split("<caption>Outcomes by event</caption>")[1].split("</table>")[0]
     assert '<th scope="row">Specialization course</th>' in by_event

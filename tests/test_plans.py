@@ -388,9 +388,11 @@ def test_hostile_values_are_not_placed_rather_than_failing(staff_client, db, mak
         read_document(rows, "items.tsv", "items")
 
 
-def test_a_reimport_moving_a_held_event_ahead_is_refused_and_writes_nothing(staff_client, db, make):
+def test_a_reimport_moving_a_held_event_ahead_is_refused_and_writes_nothing(
+    app, staff_client, db, make, tmp_path
+):
     """An event marked held cannot be moved by a document to dates not yet begun: the import
-    names it beside the text, and nothing of the document is written."""
+    names it beside the text (or the command says it and fails), and nothing is written."""
     programme = make.programme(name="Messy programme")
     form = {"programme_id": programme.id, "shape": "auto", "text": MESSY_PROSE, "confirm": "1"}
     assert staff_client.post("/manage/import", data=form).status_code == 302
@@ -410,3 +412,12 @@ def test_a_reimport_moving_a_held_event_ahead_is_refused_and_writes_nothing(staf
     db.session.expire_all()
     assert (event.starts_on.year, event.status) == (2014, "held")
     assert _count(db, Task) == tasks
+
+    document = tmp_path / "programme.txt"
+    document.write_text(moved)
+    args = ["plan", "import", str(document), "--programme", "Messy programme"]
+    result = app.test_cli_runner().invoke(args=args)
+    assert result.exit_code == 1
+    assert "Kick-off workshop: An event is marked held once it has begun" in result.output
+    db.session.expire_all()
+    assert (event.starts_on.year, event.status) == (2014, "held")

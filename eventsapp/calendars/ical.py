@@ -47,6 +47,7 @@ from ..agenda.models import AgendaSession, SessionKind
 from ..catalogue.models import Event, EventKind, EventStatus, Venue
 from ..catalogue.translations import date_reading, original_language
 from ..core.dates import format_window
+from ..core.i18n import language_of
 from ..core.labels import Labelled
 from ..core.links import route_path, site_url
 
@@ -189,9 +190,15 @@ class FeedContext:
         )
 
     @property
-    def language(self) -> str:
+    def language(self) -> str | None:
         """The feed's language ("es" of "es_ES"), as translations are kept."""
-        return self.locale.partition("_")[0]
+        return language_of(self.locale)
+
+    @cached_property
+    def in_original(self) -> bool:
+        """Whether the feed is in the events' own language; else it shows their translations
+        and reads their dates in its own (looked up once, not for each event)."""
+        return self.language == original_language()
 
     def link(self, endpoint: str, **values) -> str:
         return self.url_root.rstrip("/") + route_path(endpoint, **values)
@@ -307,26 +314,21 @@ def _timed_window(event: Event | Row) -> list[bytes]:
     return [starts, written_line("DTEND", utc_value(event.ends_at))]
 
 
-def in_original(locale: str) -> bool:
-    """Whether a feed in ``locale`` is in the events' own language (``FeedContext.language``):
-    else it shows their dates as that language reads them."""
-    return locale.partition("_")[0] == original_language()
-
-
-def event_summary(event: Event | Row, status: str | None, locale: str) -> str:
+def event_summary(event: Event | Row, status: str | None, context: FeedContext) -> str:
     """The summary; a marker of a coarse window says so with the dates as written (or read)."""
     title = event.title
     if event.precision in MARKER_PRECISIONS:
-        written = event.date_text if in_original(locale) else date_reading(event, tbc=False)
+        written = event.date_text if context.in_original else date_reading(event, tbc=False)
         title = f"{title} (\u2248 {written})"
-    return summary(title, status, locale)
+    return summary(title, status, context.locale)
 
 
-def event_description(event: Event | Row, url: str, status: str, locale: str) -> str:
+def event_description(event: Event | Row, url: str, status: str, context: FeedContext) -> str:
     """Purpose, audience and the dates as written (in another language than the events', as
     it reads them: "principios de marzo de 2027"), for the calendar entry's notes."""
+    locale = context.locale
     text = words(locale)
-    dates = event.date_text if in_original(locale) else date_reading(event)
+    dates = event.date_text if context.in_original else date_reading(event)
     window = window_label(event.starts_on, event.ends_on, locale)
     if window not in dates:
         dates += f" ({window})"
@@ -350,14 +352,14 @@ def event_text(event: Event | Row, context: FeedContext) -> bytes:
         b"BEGIN:VEVENT\r\n",
         content_line("UID", event_uid(event.id, context)),
         *_stamps(event, event.sequence),
-        content_line("SUMMARY", event_summary(event, status, context.locale)),
+        content_line("SUMMARY", event_summary(event, status, context)),
         *_window(event),
         *([shared_line("STATUS", status)] if status else []),
         shared_line("TRANSP", "OPAQUE" if event.precision == "day" else "TRANSPARENT"),
         content_line(
             "DESCRIPTION",
             event_description(
-                event, url, label(EventStatus, event.status, context.locale), context.locale
+                event, url, label(EventStatus, event.status, context.locale), context
             ),
         ),
     ]

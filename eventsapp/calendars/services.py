@@ -35,7 +35,6 @@ from ..agenda.models import AgendaSession
 from ..agenda.services import shown_sessions
 from ..catalogue.models import Event, EventKind, EventTranslation, Programme, Venue
 from ..catalogue.services import EVENT_ORDER, EventFilters, narrow_events
-from ..catalogue.translations import original_language
 from ..core.clock import utcnow
 from ..core.links import route_path
 from ..core.tokens import CALENDAR_FEED, ids_in
@@ -210,7 +209,7 @@ def _write_events(feed: Feed, ids: list[int], context: FeedContext) -> dict[int,
     if len(ids) <= BY_ID_LIMIT:
         stmt = stmt.where(Event.id.in_(ids))
     wanted = set(ids)
-    if context.language == original_language():
+    if context.in_original:
         return {e.id: event_text(e, context) for e in db.session.execute(stmt) if e.id in wanted}
     translation = aliased(EventTranslation, name="translation")
     stmt = stmt.add_columns(

@@ -212,12 +212,18 @@ class TransferGroup:
     direction: str  # "arrival" or "departure"
     airport: str
     starts_at: datetime
+    times: PickUp
     people: list[Transfer] = field(default_factory=list)
-    leaves_at: datetime | None = None
 
     @property
     def ends_at(self) -> datetime:
         return self.starts_at + TRANSFER_WINDOW
+
+    @property
+    def leaves_at(self) -> datetime:
+        if self.direction == ARRIVAL:
+            return self.last_at + timedelta(minutes=self.times.wait)
+        return self.starts_at - timedelta(minutes=self.times.lead)
 
     @property
     def last_at(self) -> datetime:
@@ -275,15 +281,9 @@ def transfer_list(event: Event, times: PickUp | None = None) -> TransferList:
             group = None
             for _written, transfer in people:
                 if group is None or transfer.at >= group.ends_at:
-                    group = TransferGroup(direction, airport, transfer.at)
+                    group = TransferGroup(direction, airport, transfer.at, times)
                     groups.append(group)
                 group.people.append(transfer)
-        for group in groups:
-            group.leaves_at = (
-                group.last_at + timedelta(minutes=times.wait)
-                if direction == ARRIVAL
-                else group.starts_at - timedelta(minutes=times.lead)
-            )
         groups.sort(key=lambda g: (g.starts_at, sort_key(g.airport)))
         lists[direction] = groups
         missing[direction].sort(key=sort_key)

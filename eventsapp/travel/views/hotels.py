@@ -1,6 +1,8 @@
 """Staff: an event's hotels and room blocks, who sleeps where (automatic, with staff's choices),
 and the lists for hotels, drivers, caterers and interpreters (pages, PDFs, spreadsheets)."""
 
+from dataclasses import asdict
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -333,7 +335,7 @@ def transfers_page(event_id: int):
         event=event,
         transfers=transfer_list(event, times),
         errors=errors,
-        list_args={"wait": times.wait, "lead": times.lead},
+        list_args=asdict(times),
     ), 400 if errors else 200
 
 
